@@ -1,0 +1,23 @@
+/** Every documented default, in one place. Applied with `??`; pinned by test/unit/defaults.test.ts. */
+export const DEFAULTS = {
+  /** Minimum observations before a metric is trusted (smaller samples are flagged, not hidden). */
+  minSample: 30,
+  /** Abandons that waited less than this many seconds are excluded from the adjusted rate. */
+  shortAbandonS: 5,
+  /** Service-level threshold: answered within this many seconds. */
+  serviceLevelS: 20,
+  /** Derived FCR: no repeat contact from the same customer within this many days. */
+  fcrWindowDays: 7,
+  /** Time zone of source timestamps that carry no offset. */
+  timeZone: 'UTC',
+  /** Amber band around a target, as a fraction of the target. */
+  amberBand: 0.05,
+  /** Industry whose benchmark figures are compared against. */
+  benchmarkIndustry: 'all',
+  /** Rows buffered across partitions before the largest partition is flushed as a row group. */
+  maxBufferedRows: 50_000,
+  /** Local lake folder, relative to the working directory. */
+  lakeDir: 'lake',
+  /** Config file looked for when --config is not given. */
+  configFile: 'servicebench.config.json',
+} as const;
