@@ -1,0 +1,64 @@
+/**
+ * The metric catalogue: the stable metric ids of the product, their units and directions. The
+ * views read it as the `metric_catalogue` reference table; the CLI and the report read it here.
+ */
+export type MetricUnit = 'pct' | 'seconds' | 'score' | 'count' | 'index';
+
+export interface MetricDefinition {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  /** Direction used for RAG, ranking and the service index. */
+  readonly higherIsBetter: boolean;
+  /** Proportions carry a Wilson interval and use a two-proportion z-test between periods. */
+  readonly isProportion: boolean;
+  readonly domain: 'contact_centre' | 'tickets' | 'surveys' | 'quality' | 'social' | 'retention' | 'employee' | 'index';
+}
+
+const m = (
+  id: string,
+  label: string,
+  unit: MetricUnit,
+  higherIsBetter: boolean,
+  isProportion: boolean,
+  domain: MetricDefinition['domain'],
+): MetricDefinition => ({ id, label, unit, higherIsBetter, isProportion, domain });
+
+export const METRICS = [
+  m('csat_pct', 'CSAT (top-two box)', 'pct', true, true, 'surveys'),
+  m('csat_mean', 'CSAT mean (0-100)', 'score', true, false, 'surveys'),
+  m('nps', 'Net Promoter Score', 'score', true, false, 'surveys'),
+  m('ces_mean', 'Customer effort (mean, easier is better)', 'score', true, false, 'surveys'),
+  m('ces_easy_pct', 'Customer effort: % easy', 'pct', true, true, 'surveys'),
+  m('survey_response_rate', 'Survey response rate', 'pct', true, true, 'surveys'),
+  m('fcr_rate', 'First-contact resolution', 'pct', true, true, 'tickets'),
+  m('aht_s', 'Average handle time', 'seconds', false, false, 'contact_centre'),
+  m('avg_hold_s', 'Average hold time', 'seconds', false, false, 'contact_centre'),
+  m('asa_s', 'Average speed of answer', 'seconds', false, false, 'contact_centre'),
+  m('abandonment_rate', 'Abandonment rate', 'pct', false, true, 'contact_centre'),
+  m('service_level_pct', 'Service level', 'pct', true, true, 'contact_centre'),
+  m('transfer_rate', 'Transfer rate', 'pct', false, true, 'contact_centre'),
+  m('escalation_rate', 'Escalation rate', 'pct', false, true, 'tickets'),
+  m('reopen_rate', 'Reopen rate', 'pct', false, true, 'tickets'),
+  m('first_response_median_s', 'First response time (median)', 'seconds', false, false, 'tickets'),
+  m('first_response_p90_s', 'First response time (p90)', 'seconds', false, false, 'tickets'),
+  m('resolution_median_s', 'Resolution time (median)', 'seconds', false, false, 'tickets'),
+  m('resolution_p90_s', 'Resolution time (p90)', 'seconds', false, false, 'tickets'),
+  m('sla_compliance_pct', 'SLA compliance', 'pct', true, true, 'tickets'),
+  m('qa_score', 'Quality assurance score', 'score', true, false, 'quality'),
+  m('mystery_shop_score', 'Mystery-shop score', 'score', true, false, 'quality'),
+  m('social_volume', 'Social mentions', 'count', true, false, 'social'),
+  m('net_sentiment', 'Net sentiment', 'score', true, false, 'social'),
+  m('brand_response_rate', 'Brand response rate', 'pct', true, true, 'social'),
+  m('brand_response_median_s', 'Brand response time (median)', 'seconds', false, false, 'social'),
+  m('retention_rate', 'Customer retention', 'pct', true, true, 'retention'),
+  m('churn_rate', 'Customer churn', 'pct', false, true, 'retention'),
+  m('repeat_purchase_rate', 'Repeat purchase rate', 'pct', true, true, 'retention'),
+  m('enps', 'Employee NPS', 'score', true, false, 'employee'),
+  m('engagement_score', 'Employee engagement (0-100)', 'score', true, false, 'employee'),
+  m('service_index', 'Service index', 'index', true, false, 'index'),
+] as const satisfies readonly MetricDefinition[];
+
+export type MetricId = (typeof METRICS)[number]['id'];
+export const METRIC_IDS: readonly MetricId[] = METRICS.map((d) => d.id);
+export const METRIC_BY_ID: ReadonlyMap<string, MetricDefinition> = new Map(METRICS.map((d) => [d.id, d]));
