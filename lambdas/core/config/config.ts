@@ -3,6 +3,7 @@
  * and names the field, the value and the fix.
  */
 import { readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { DEFAULTS } from './defaults.ts';
 
@@ -129,7 +130,36 @@ export function loadConfig(file: string): ServiceBenchConfig {
   } catch (error) {
     throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return parseConfig(raw, file);
+  return parseConfig(inlineFileReferences(raw, dirname(file)), file);
+}
+
+/**
+ * Sources may keep a long option in its own file (`"mappingFile": "mappings/x.json"`, relative to the
+ * config file). It is read here and inlined as `mapping`, so the adapters and the deployed Lambda
+ * only ever see self-contained options.
+ */
+function inlineFileReferences(raw: unknown, baseDir: string): unknown {
+  if (raw === null || typeof raw !== 'object') return raw;
+  const sources = (raw as { sources?: unknown }).sources;
+  if (!Array.isArray(sources)) return raw;
+  return {
+    ...raw,
+    sources: sources.map((source: unknown) => {
+      const options = (source as { options?: Record<string, unknown> })?.options;
+      if (!options || typeof options.mappingFile !== 'string') return source;
+      const { mappingFile, ...rest } = options;
+      const path = resolve(baseDir, mappingFile);
+      let mapping: unknown;
+      try {
+        mapping = JSON.parse(stripJsonComments(readFileSync(path, 'utf8')));
+      } catch (error) {
+        throw new ConfigError(path, [
+          `mappingFile of source ${JSON.stringify((source as { name?: unknown }).name)}: ${(error as Error).message}`,
+        ]);
+      }
+      return { ...(source as object), options: { ...rest, mapping } };
+    }),
+  };
 }
 
 /** Allows `//` line comments in config files, outside strings. */

@@ -145,6 +145,7 @@ export const ingestion_audit = z.object({
   source,
   object_key: col.string('Landing object that was ingested.'),
   object_sha256: col.string('SHA-256 of the raw bytes.'),
+  landed_at: col.timestamp('When the object landed (its last-modified time); partitions the table.'),
   rows_read: col.int('Source records read.'),
   rows_accepted: col.int('Records curated.'),
   rows_rejected: col.int('Records rejected (quarantined with a reason).'),
@@ -212,8 +213,8 @@ export const TABLES = {
   ingestion_audit: table({
     name: 'ingestion_audit',
     schema: ingestion_audit,
-    description: 'One ingested landing object.',
-    partitionBy: 'started_at',
+    description: 'One ingested landing object (the latest run over it).',
+    partitionBy: 'landed_at',
     key: ['source', 'object_key'],
   }),
 } as const;

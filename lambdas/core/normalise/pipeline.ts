@@ -1,0 +1,303 @@
+/**
+ * The normaliser: one landing object in, curated Parquet + quarantined rejects + one audit record
+ * out. The CLI and the Lambda handler both call normaliseObject; nothing here knows where it runs.
+ */
+import { createHash } from 'node:crypto';
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pipeline, Transform } from 'node:stream';
+import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import { openDecoded } from '../read/index.ts';
+import { TABLES, type TableName } from '../schema/canonical.ts';
+import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
+import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
+import { PartitionedParquetWriter, type PartitionFile } from './parquet.ts';
+import { createPseudonymiser } from './pseudonymise.ts';
+
+export const NORMALISER_VERSION = '1.0.0';
+/** Hex characters of the landing-key hash used in output names (64 bits). */
+const OBJECT_ID_HEX_CHARS = 16;
+const MANIFEST_PREFIX = '_manifests/';
+
+export interface NormaliseStores {
+  readonly landing: ObjectStore;
+  readonly curated: ObjectStore;
+  readonly quarantine: ObjectStore;
+}
+
+export interface NormaliseRequest {
+  readonly stores: NormaliseStores;
+  /** Landing key; its first path segment names the source. */
+  readonly key: string;
+  readonly source: SourceConfig;
+  readonly adapter: Adapter;
+  readonly pseudonymKey: Uint8Array;
+  readonly sentiment?: SentimentAnalyser;
+  /** Folder for spool files (Lambda: /tmp). */
+  readonly tmpDir?: string;
+  readonly maxBufferedRows?: number;
+  /** Called every few thousand records with the number read so far. */
+  readonly onProgress?: (rowsRead: number) => void;
+}
+
+export interface RejectRecord {
+  readonly object_key: string;
+  readonly row_number: number | null;
+  readonly field: string | null;
+  readonly reason: string;
+  readonly raw: unknown;
+}
+
+export interface NormaliseResult {
+  readonly audit: {
+    source: string;
+    object_key: string;
+    object_sha256: string;
+    landed_at: Date;
+    rows_read: number;
+    rows_accepted: number;
+    rows_rejected: number;
+    file_error: string | null;
+    started_at: Date;
+    duration_ms: number;
+    normaliser_version: string;
+  };
+  /** Curated keys written, per table and partition. */
+  readonly outputs: string[];
+  readonly rowsByTable: Partial<Record<TableName, number>>;
+  readonly rejectKey: string | null;
+  readonly fileError: string | null;
+}
+
+/** The configured source a landing key belongs to (its first path segment). */
+export function resolveSource(config: ServiceBenchConfig, landingKey: string): SourceConfig {
+  const name = landingKey.split('/')[0] ?? '';
+  const source = config.sources.find((s) => s.name === name);
+  if (!source) {
+    const known = config.sources.map((s) => s.name).join(', ') || 'none configured';
+    throw new Error(
+      `landing key "${landingKey}" is not under a configured source prefix (sources: ${known}); land files under <source name>/`,
+    );
+  }
+  return source;
+}
+
+export function objectId(source: string, landingKey: string): string {
+  return `${source}-${createHash('sha256').update(landingKey).digest('hex').slice(0, OBJECT_ID_HEX_CHARS)}`;
+}
+
+/** Errors that mean the file's content is unusable (as opposed to an infrastructure failure to retry). */
+function isDataError(error: unknown): error is Error {
+  if (error instanceof FileRejectedError || error instanceof SyntaxError) return true;
+  const code = (error as { code?: unknown })?.code;
+  return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_ENCODING'));
+}
+
+class RejectSpool {
+  readonly file: string;
+  private readonly stream: WriteStream;
+  count = 0;
+
+  constructor(dir: string) {
+    this.file = join(dir, 'rejects.jsonl');
+    this.stream = createWriteStream(this.file);
+  }
+
+  async add(record: RejectRecord): Promise<void> {
+    this.count++;
+    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
+  }
+
+  async close(): Promise<void> {
+    this.stream.end();
+    await once(this.stream, 'finish');
+  }
+}
+
+export async function normaliseObject(request: NormaliseRequest): Promise<NormaliseResult> {
+  const { stores, key, source, adapter } = request;
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const info = await stores.landing.head(key);
+  if (!info) throw new ObjectNotFoundError(stores.landing.location, key);
+
+  const parsedOptions = adapter.optionsSchema.safeParse(source.options);
+  if (!parsedOptions.success) {
+    const problems = parsedOptions.error.issues.map((i) => `options.${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`source "${source.name}" (adapter ${adapter.name}) has invalid options: ${problems}`);
+  }
+
+  const id = objectId(source.name, key);
+  const spoolDir = mkdtempSync(join(request.tmpDir ?? tmpdir(), 'sb-normalise-'));
+  const writers = new Map<TableName, PartitionedParquetWriter>();
+  const rejects = new RejectSpool(spoolDir);
+  const hash = createHash('sha256');
+  const context: AdapterContext = {
+    source: source.name,
+    objectKey: key,
+    ingestedAt: info.lastModified,
+    pseudonymise: createPseudonymiser(request.pseudonymKey),
+    timeZone: source.timeZone ?? DEFAULTS.timeZone,
+    ...(request.sentiment ? { sentiment: request.sentiment } : {}),
+  };
+
+  let rowsRead = 0;
+  let rowsAccepted = 0;
+  let fileError: string | null = null;
+  const rowsByTable: Partial<Record<TableName, number>> = {};
+  try {
+    const raw = await stores.landing.read(key);
+    const hasher = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        hash.update(chunk);
+        callback(null, chunk);
+      },
+    });
+    const rawDone = new Promise<void>((resolve) => pipeline(raw, hasher, () => resolve()));
+    try {
+      const decoded = await openDecoded(hasher);
+      for await (const record of adapter.read(decoded, parsedOptions.data, context)) {
+        rowsRead++;
+        if (request.onProgress && rowsRead % 10_000 === 0) request.onProgress(rowsRead);
+        if (record.kind === 'rejected') {
+          await rejects.add({
+            object_key: key,
+            row_number: record.rowNumber,
+            field: record.field,
+            reason: record.reason,
+            raw: record.raw,
+          });
+          continue;
+        }
+        const validated: { table: TableName; row: Record<string, unknown> }[] = [];
+        let problem: { field: string | null; reason: string } | undefined;
+        for (const mapped of record.rows) {
+          const result = TABLES[mapped.table].schema.safeParse(mapped.row);
+          if (!result.success) {
+            const issue = result.error.issues[0];
+            const field = issue?.path.length ? String(issue.path[0]) : null;
+            const value = field === null ? undefined : mapped.row[field];
+            problem = {
+              field,
+              reason: `${mapped.table}.${field ?? '(row)'} ${issue?.message ?? 'is invalid'} (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`,
+            };
+            break;
+          }
+          validated.push({ table: mapped.table, row: result.data as Record<string, unknown> });
+        }
+        if (problem) {
+          await rejects.add({ object_key: key, row_number: record.rowNumber, ...problem, raw: record.raw });
+          continue;
+        }
+        rowsAccepted++;
+        for (const { table, row } of validated) {
+          let writer = writers.get(table);
+          if (!writer) {
+            writer = new PartitionedParquetWriter(table, {
+              tmpDir: spoolDir,
+              ...(request.maxBufferedRows ? { maxBufferedRows: request.maxBufferedRows } : {}),
+            });
+            writers.set(table, writer);
+          }
+          writer.add(row);
+          rowsByTable[table] = (rowsByTable[table] ?? 0) + 1;
+        }
+      }
+    } catch (error) {
+      if (!isDataError(error)) throw error;
+      fileError = error.message;
+    }
+    hasher.resume();
+    await rawDone;
+
+    if (fileError !== null) {
+      await rejects.add({
+        object_key: key,
+        row_number: null,
+        field: null,
+        reason: `file rejected: ${fileError}`,
+        raw: null,
+      });
+    }
+    await rejects.close();
+
+    const outputs: string[] = [];
+    if (fileError === null) {
+      for (const writer of writers.values()) {
+        for (const file of writer.finish()) outputs.push(await upload(stores.curated, file, id));
+      }
+    }
+    await replaceManifest(stores.curated, id, key, outputs);
+
+    const rejectKey = `${key}.rejects.jsonl`;
+    const rowsRejected = rowsRead - (fileError === null ? rowsAccepted : 0);
+    if (rejects.count > 0)
+      await stores.quarantine.write(rejectKey, createReadStream(rejects.file), 'application/x-ndjson');
+    else await deleteIfPresent(stores.quarantine, rejectKey);
+
+    const audit = {
+      source: source.name,
+      object_key: key,
+      object_sha256: hash.digest('hex'),
+      landed_at: info.lastModified,
+      rows_read: rowsRead,
+      rows_accepted: fileError === null ? rowsAccepted : 0,
+      rows_rejected: rowsRejected,
+      file_error: fileError,
+      started_at: startedAt,
+      duration_ms: Math.round(performance.now() - t0),
+      normaliser_version: NORMALISER_VERSION,
+    };
+    const auditWriter = new PartitionedParquetWriter('ingestion_audit', { tmpDir: spoolDir });
+    auditWriter.add(TABLES.ingestion_audit.schema.parse(audit));
+    for (const file of auditWriter.finish()) await upload(stores.curated, file, id);
+
+    return {
+      audit,
+      outputs,
+      rowsByTable: fileError === null ? rowsByTable : {},
+      rejectKey: rejects.count > 0 ? rejectKey : null,
+      fileError,
+    };
+  } finally {
+    for (const writer of writers.values()) writer.dispose();
+    rmSync(spoolDir, { recursive: true, force: true });
+  }
+}
+
+async function upload(store: ObjectStore, file: PartitionFile, id: string): Promise<string> {
+  const key = `${file.table}/dt=${file.dt}/${id}.parquet`;
+  await store.write(key, createReadStream(file.file), 'application/vnd.apache.parquet');
+  return key;
+}
+
+/**
+ * Re-ingesting an object replaces what it produced before: outputs of the previous run that this
+ * run did not rewrite (e.g. partitions that no longer occur) are deleted, so nothing is duplicated.
+ */
+async function replaceManifest(store: ObjectStore, id: string, landingKey: string, outputs: string[]): Promise<void> {
+  const manifestKey = `${MANIFEST_PREFIX}${id}.json`;
+  const previous = await readManifest(store, manifestKey);
+  const current = new Set(outputs);
+  for (const stale of previous) if (!current.has(stale)) await deleteIfPresent(store, stale);
+  await store.write(
+    manifestKey,
+    `${JSON.stringify({ object_key: landingKey, outputs }, null, 2)}\n`,
+    'application/json',
+  );
+}
+
+async function readManifest(store: ObjectStore, manifestKey: string): Promise<string[]> {
+  if (!(await store.head(manifestKey))) return [];
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.read(manifestKey)) chunks.push(chunk as Buffer);
+  const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { outputs?: unknown };
+  return Array.isArray(parsed.outputs) ? parsed.outputs.filter((o): o is string => typeof o === 'string') : [];
+}
+
+async function deleteIfPresent(store: ObjectStore, key: string): Promise<void> {
+  if (await store.head(key)) await store.delete(key);
+}

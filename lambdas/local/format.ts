@@ -1,0 +1,47 @@
+/** Output formats of the CLI: aligned table for people, CSV and JSON for scripts. */
+export type OutputFormat = 'table' | 'csv' | 'json';
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+
+type Row = Record<string, unknown>;
+
+function cell(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number')
+    return Number.isInteger(value) ? String(value) : String(Math.round(value * 1000) / 1000);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === 'object') return JSON.stringify(value);
+  return String(value);
+}
+
+/**
+ * A CSV cell that a spreadsheet will not execute: text starting with = + - @ or a tab/CR gets a
+ * leading apostrophe; numbers stay numbers.
+ */
+export function csvCell(value: unknown): string {
+  let text = cell(value);
+  if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function formatRows(rows: readonly Row[], format: OutputFormat, columns?: readonly string[]): string {
+  const names = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
+  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
+  if (format === 'csv') {
+    const lines = [names.map(csvCell).join(','), ...rows.map((r) => names.map((n) => csvCell(r[n])).join(','))];
+    return `${lines.join('\r\n')}\r\n`;
+  }
+  if (rows.length === 0) return '(no rows)\n';
+  const cells = rows.map((r) => names.map((n) => cell(r[n])));
+  const widths = names.map((n, i) => Math.min(60, Math.max(n.length, ...cells.map((c) => (c[i] ?? '').length))));
+  const pad = (text: string, i: number) => {
+    const width = widths[i] ?? 0;
+    const clipped = text.length > width ? `${text.slice(0, width - 1)}…` : text;
+    return clipped.padEnd(width);
+  };
+  const lines = [
+    names.map(pad).join('  '),
+    widths.map((w) => '─'.repeat(w)).join('  '),
+    ...cells.map((c) => c.map(pad).join('  ')),
+  ];
+  return `${lines.map((l) => l.trimEnd()).join('\n')}\n(${rows.length} row${rows.length === 1 ? '' : 's'})\n`;
+}

@@ -1,0 +1,63 @@
+/**
+ * Local ingestion: copy an export into the lake's landing zone (as a landing bucket would receive
+ * it), then run the same normaliser the Lambda runs.
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream, statSync } from 'node:fs';
+import { basename } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { getAdapter } from '../adapters/registry.ts';
+import type { ServiceBenchConfig } from '../core/config/config.ts';
+import type { SentimentAnalyser } from '../core/normalise/adapter.ts';
+import { type NormaliseResult, normaliseObject } from '../core/normalise/pipeline.ts';
+import type { Lake } from './lake.ts';
+
+export interface IngestFileOptions {
+  readonly lake: Lake;
+  readonly config: ServiceBenchConfig;
+  readonly sourceName: string;
+  readonly file: string;
+  readonly pseudonymKey: Uint8Array;
+  /** Landing key below the source prefix; defaults to the file's base name. */
+  readonly landingName?: string;
+  readonly sentiment?: SentimentAnalyser;
+  readonly onProgress?: (rowsRead: number) => void;
+}
+
+async function sha256(input: NodeJS.ReadableStream): Promise<string> {
+  const hash = createHash('sha256');
+  await pipeline(input, hash);
+  return hash.digest('hex');
+}
+
+/**
+ * Lands the file (skipped when the landing object already has the same bytes, so its landing time
+ * and therefore the curated output stay identical) and normalises it.
+ */
+export async function ingestFile(options: IngestFileOptions): Promise<NormaliseResult & { landed: boolean }> {
+  const source = options.config.sources.find((s) => s.name === options.sourceName);
+  if (!source) {
+    const known = options.config.sources.map((s) => s.name).join(', ') || 'none';
+    throw new Error(`unknown source "${options.sourceName}"; configured sources: ${known}`);
+  }
+  const adapter = getAdapter(source.adapter);
+  statSync(options.file);
+  const key = `${source.name}/${options.landingName ?? basename(options.file)}`;
+  const landing = options.lake.stores.landing;
+  const existing = await landing.head(key);
+  let landed = false;
+  if (!existing || (await sha256(await landing.read(key))) !== (await sha256(createReadStream(options.file)))) {
+    await landing.write(key, createReadStream(options.file));
+    landed = true;
+  }
+  const result = await normaliseObject({
+    stores: options.lake.stores,
+    key,
+    source,
+    adapter,
+    pseudonymKey: options.pseudonymKey,
+    ...(options.sentiment ? { sentiment: options.sentiment } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return { ...result, landed };
+}
