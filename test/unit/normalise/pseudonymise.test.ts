@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { canonicalIdentifier, createPseudonymiser } from '../../../lambdas/core/normalise/pseudonymise.ts';
+
+const KEY = Buffer.alloc(32, 7);
+
+describe('pseudonymisation', () => {
+  it('is a keyed HMAC: stable under one key, different under another, never the raw value', () => {
+    const a = createPseudonymiser(KEY);
+    const b = createPseudonymiser(Buffer.alloc(32, 8));
+    const value = a('customer', 'Jane.Doe@Example.com');
+    expect(value).toMatch(/^c_[0-9a-f]{32}$/);
+    expect(a('customer', 'jane.doe@example.com ')).toBe(value);
+    expect(b('customer', 'jane.doe@example.com')).not.toBe(value);
+    expect(value).not.toContain('jane');
+  });
+
+  it('separates identifier kinds and normalises phone numbers to digits', () => {
+    const p = createPseudonymiser(KEY);
+    expect(p('customer', '42')).not.toBe(p('employee', '42').replace('e_', 'c_'));
+    expect(p('customer', '+1 (555) 010-2030')).toBe(p('customer', '+15550102030'));
+    expect(canonicalIdentifier(' +44 20 7946 0000 ')).toBe('442079460000');
+  });
+
+  it('maps blank and missing identifiers to null', () => {
+    const p = createPseudonymiser(KEY);
+    expect(p('customer', null)).toBeNull();
+    expect(p('customer', undefined)).toBeNull();
+    expect(p('customer', '   ')).toBeNull();
+  });
+
+  it('fails when the key is too short', () => {
+    expect(() => createPseudonymiser(Buffer.alloc(16))).toThrow(/at least 32 bytes/);
+  });
+});
