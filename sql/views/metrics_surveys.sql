@@ -1,0 +1,208 @@
+-- metrics_surveys: one row per (grain, period_start, dimension, dimension_value, metric) for the
+-- survey metrics csat_pct, csat_mean, nps, ces_mean, ces_easy_pct and survey_response_rate, in the
+-- long shape shared by every metric view. Dimensions: overall ('all'), channel, team, agent, source;
+-- an answer whose channel, team or agent is unknown counts in overall and source only.
+--
+-- Decisions:
+-- * Answers are dated by responded_at (then sent_at, then updated_at when the source gives no
+--   answer time); the response rate is dated by sent_at, so it compares an offer with its answer.
+-- * Every score is first oriented so that the top of the scale is the good end (higher_is_better =
+--   false flips it: scale_min + scale_max - score), then normalised to 0-100.
+-- * Top-two box = the two highest points of the oriented scale: 1-5 -> 4-5, 1-7 -> 6-7,
+--   1-10 and 0-10 -> 9-10. Scales of two or three points count their top point only (good/bad is
+--   stored as 0-1, so csat_pct = good / (good + bad); a 3-point smiley scale would otherwise count
+--   "neutral" as satisfied). Scales wider than 11 points (0-100 sliders) have no boxes: they count
+--   in the means, not in csat_pct or ces_easy_pct.
+-- * ces_mean is on the 0-100 scale in the easy direction (100 = easiest) so CES 2.0 (1-7 agree)
+--   and legacy effort scales (1-5, lower is easier) can be pooled; ces_easy_pct uses the same
+--   orientation.
+-- * NPS counts only 0-10 answers: promoters 9-10, detractors 0-6, NPS = %promoters - %detractors,
+--   recomputed from counts in every group (never an average of segment scores). Its interval is
+--   the margin of error from the multinomial variance (P + D - (P - D)^2) / n.
+-- * Offered-but-unanswered rows (score null) count only in survey_response_rate, and only for
+--   sources that report offers (a source with at least one unanswered row): a source that exports
+--   answers only cannot know how many surveys were sent.
+-- * Scores outside their declared scale are ignored rather than clamped.
+-- * Proportions carry a 95% Wilson interval; means a normal-approximation 95% interval
+--   (1.96 * sample standard deviation / sqrt(n), from two answers up, kept within 0-100). A group with no
+--   observation for a metric has no row for it, so no ratio ever has a zero denominator.
+WITH
+responses AS (
+  SELECT
+    source,
+    survey_kind,
+    channel,
+    team,
+    agent_id,
+    score,
+    scale_min,
+    scale_max,
+    scale_max - scale_min + 1 AS scale_points,
+    CASE WHEN higher_is_better THEN score ELSE scale_min + scale_max - score END AS oriented_score,
+    COALESCE(responded_at, sent_at, updated_at) AS answered_at,
+    COALESCE(sent_at, responded_at, updated_at) AS offered_at
+  FROM survey_responses_latest
+  WHERE survey_kind IN ('csat', 'nps', 'ces')
+),
+
+answers AS (
+  SELECT
+    source,
+    survey_kind,
+    channel,
+    team,
+    agent_id,
+    answered_at AS observed_at,
+    CAST(100 * (oriented_score - scale_min) / (scale_max - scale_min) AS DOUBLE) AS score_100,
+    CASE
+      WHEN scale_points <= 3 THEN IF(oriented_score >= scale_max, 1, 0)
+      WHEN scale_points <= 11 THEN IF(oriented_score >= scale_max - 1, 1, 0)
+    END AS top_box,
+    CASE WHEN survey_kind = 'nps' AND scale_min = 0 AND scale_max = 10 THEN score END AS nps_score,
+    CAST(NULL AS INTEGER) AS answered
+  FROM responses
+  WHERE score IS NOT NULL AND scale_max > scale_min AND score BETWEEN scale_min AND scale_max
+),
+
+offers AS (
+  SELECT
+    source,
+    survey_kind,
+    channel,
+    team,
+    agent_id,
+    offered_at AS observed_at,
+    CAST(NULL AS DOUBLE) AS score_100,
+    CAST(NULL AS INTEGER) AS top_box,
+    CAST(NULL AS DOUBLE) AS nps_score,
+    IF(score IS NOT NULL, 1, 0) AS answered
+  FROM responses
+  WHERE source IN (SELECT DISTINCT source FROM responses WHERE score IS NULL)
+),
+
+observations AS (
+  SELECT 'answer' AS role, * FROM answers
+  UNION ALL
+  SELECT 'offer' AS role, * FROM offers
+),
+
+expanded AS (
+  SELECT
+    g.grain,
+    CAST(CASE g.grain
+      WHEN 'month' THEN date_trunc('month', o.observed_at)
+      ELSE date_trunc('week', o.observed_at)
+    END AS DATE) AS period_start,
+    d.dimension,
+    CASE d.dimension
+      WHEN 'overall' THEN 'all'
+      WHEN 'channel' THEN o.channel
+      WHEN 'team' THEN o.team
+      WHEN 'agent' THEN o.agent_id
+      ELSE o.source
+    END AS dimension_value,
+    o.role,
+    o.survey_kind,
+    o.score_100,
+    o.top_box,
+    o.nps_score,
+    o.answered
+  FROM observations AS o
+  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  CROSS JOIN (VALUES ('overall'), ('channel'), ('team'), ('agent'), ('source')) AS d (dimension)
+),
+
+grouped AS (
+  SELECT
+    grain,
+    period_start,
+    dimension,
+    dimension_value,
+    count_if(role = 'answer' AND survey_kind = 'csat' AND top_box IS NOT NULL) AS csat_boxed_n,
+    count_if(role = 'answer' AND survey_kind = 'csat' AND top_box = 1) AS csat_top_n,
+    count_if(role = 'answer' AND survey_kind = 'csat') AS csat_n,
+    avg(CASE WHEN role = 'answer' AND survey_kind = 'csat' THEN score_100 END) AS csat_mean,
+    stddev_samp(CASE WHEN role = 'answer' AND survey_kind = 'csat' THEN score_100 END) AS csat_sd,
+    count_if(role = 'answer' AND nps_score IS NOT NULL) AS nps_n,
+    count_if(role = 'answer' AND nps_score >= 9) AS nps_promoters,
+    count_if(role = 'answer' AND nps_score <= 6) AS nps_detractors,
+    count_if(role = 'answer' AND survey_kind = 'ces') AS ces_n,
+    avg(CASE WHEN role = 'answer' AND survey_kind = 'ces' THEN score_100 END) AS ces_mean,
+    stddev_samp(CASE WHEN role = 'answer' AND survey_kind = 'ces' THEN score_100 END) AS ces_sd,
+    count_if(role = 'answer' AND survey_kind = 'ces' AND top_box IS NOT NULL) AS ces_boxed_n,
+    count_if(role = 'answer' AND survey_kind = 'ces' AND top_box = 1) AS ces_easy_n,
+    count_if(role = 'offer') AS offered_n,
+    count_if(role = 'offer' AND answered = 1) AS answered_n
+  FROM expanded
+  WHERE dimension_value IS NOT NULL
+  GROUP BY grain, period_start, dimension, dimension_value
+),
+
+-- estimator: 'proportion' (successes / n, Wilson interval), 'mean' (mean_value, sd_value) or
+-- 'net' (promoters - detractors over n, multinomial margin of error).
+measures AS (
+  SELECT grain, period_start, dimension, dimension_value, 'csat_pct' AS metric, 'pct' AS unit,
+    'proportion' AS estimator, csat_boxed_n AS n, csat_top_n AS successes,
+    CAST(NULL AS DOUBLE) AS mean_value, CAST(NULL AS DOUBLE) AS sd_value,
+    CAST(NULL AS BIGINT) AS promoters, CAST(NULL AS BIGINT) AS detractors
+  FROM grouped WHERE csat_boxed_n > 0
+  UNION ALL
+  SELECT grain, period_start, dimension, dimension_value, 'csat_mean', 'score', 'mean', csat_n, NULL,
+    csat_mean, csat_sd, NULL, NULL
+  FROM grouped WHERE csat_n > 0
+  UNION ALL
+  SELECT grain, period_start, dimension, dimension_value, 'nps', 'score', 'net', nps_n, NULL,
+    NULL, NULL, nps_promoters, nps_detractors
+  FROM grouped WHERE nps_n > 0
+  UNION ALL
+  SELECT grain, period_start, dimension, dimension_value, 'ces_mean', 'score', 'mean', ces_n, NULL,
+    ces_mean, ces_sd, NULL, NULL
+  FROM grouped WHERE ces_n > 0
+  UNION ALL
+  SELECT grain, period_start, dimension, dimension_value, 'ces_easy_pct', 'pct', 'proportion', ces_boxed_n,
+    ces_easy_n, NULL, NULL, NULL, NULL
+  FROM grouped WHERE ces_boxed_n > 0
+  UNION ALL
+  SELECT grain, period_start, dimension, dimension_value, 'survey_response_rate', 'pct', 'proportion', offered_n,
+    answered_n, NULL, NULL, NULL, NULL
+  FROM grouped WHERE offered_n > 0
+),
+
+shares AS (
+  SELECT
+    *,
+    CAST(successes AS DOUBLE) / n AS p,
+    CAST(promoters AS DOUBLE) / n AS p_promoters,
+    CAST(detractors AS DOUBLE) / n AS p_detractors,
+    1.959963984540054e0 AS z
+  FROM measures
+)
+
+SELECT
+  period_start,
+  grain,
+  dimension,
+  dimension_value,
+  metric,
+  CASE estimator
+    WHEN 'proportion' THEN 100 * p
+    WHEN 'mean' THEN mean_value
+    ELSE 100 * (p_promoters - p_detractors)
+  END AS value,
+  unit,
+  n,
+  CASE estimator
+    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+      / (1 + z * z / n)
+    WHEN 'mean' THEN CASE WHEN n >= 2 THEN greatest(0e0, mean_value - z * sd_value / sqrt(n)) END
+    ELSE greatest(-100e0, 100 * (p_promoters - p_detractors)
+      - 100 * z * sqrt((p_promoters + p_detractors - power(p_promoters - p_detractors, 2)) / n))
+  END AS ci_low,
+  CASE estimator
+    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+      / (1 + z * z / n)
+    WHEN 'mean' THEN CASE WHEN n >= 2 THEN least(100e0, mean_value + z * sd_value / sqrt(n)) END
+    ELSE least(100e0, 100 * (p_promoters - p_detractors)
+      + 100 * z * sqrt((p_promoters + p_detractors - power(p_promoters - p_detractors, 2)) / n))
+  END AS ci_high
+FROM shares
