@@ -1,0 +1,159 @@
+/**
+ * Reading typed values out of parsed vendor JSON. Every helper either returns the value, returns
+ * null when the source left the field empty, or throws a RecordRejection naming the field, so a
+ * mapper reads as a list of field lookups and the reason a record is refused is always specific.
+ */
+
+/** Thrown by a mapper to refuse one source record; the adapter loop turns it into a reject. */
+export class RecordRejection extends Error {
+  constructor(
+    readonly field: string | null,
+    reason: string,
+  ) {
+    super(reason);
+    this.name = 'RecordRejection';
+  }
+}
+
+export function reject(field: string | null, reason: string): never {
+  throw new RecordRejection(field, reason);
+}
+
+export type JsonObject = Record<string, unknown>;
+
+export function isObject(value: unknown): value is JsonObject {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The object at `value`, null when absent; anything else is refused. */
+export function objectOf(value: unknown, field: string): JsonObject | null {
+  if (value === null || value === undefined) return null;
+  if (!isObject(value)) reject(field, `must be an object (got ${describe(value)})`);
+  return value;
+}
+
+/** The array at `value`, empty when absent; anything else is refused. */
+export function arrayOf(value: unknown, field: string): unknown[] {
+  if (value === null || value === undefined) return [];
+  if (!Array.isArray(value)) reject(field, `must be an array (got ${describe(value)})`);
+  return value;
+}
+
+/** A non-blank string, or a number written as its decimal form (vendor ids come as either). */
+export function textOf(value: unknown, field: string): string | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string') return value.trim() === '' ? null : value.trim();
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return value.toString();
+  return reject(field, `must be a string or a number (got ${describe(value)})`);
+}
+
+export function requiredText(value: unknown, field: string): string {
+  return textOf(value, field) ?? reject(field, 'is missing');
+}
+
+/** A finite number, also from a numeric string (contact attributes are always strings). */
+export function numberOf(value: unknown, field: string): number | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) reject(field, `must be a finite number (got ${value})`);
+    return value;
+  }
+  if (typeof value === 'string') {
+    const trimmed = value.trim();
+    if (trimmed === '') return null;
+    const parsed = Number(trimmed);
+    if (!Number.isFinite(parsed)) reject(field, `must be a number (got "${value}")`);
+    return parsed;
+  }
+  return reject(field, `must be a number (got ${describe(value)})`);
+}
+
+/** A duration or count that cannot be negative. */
+export function nonNegativeOf(value: unknown, field: string): number | null {
+  const n = numberOf(value, field);
+  if (n !== null && n < 0) reject(field, `must not be negative (got ${n})`);
+  return n;
+}
+
+export function wholeNumberOf(value: unknown, field: string): number | null {
+  const n = nonNegativeOf(value, field);
+  if (n !== null && !Number.isInteger(n)) reject(field, `must be a whole number (got ${n})`);
+  return n;
+}
+
+export function booleanOf(value: unknown, field: string): boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'boolean') return value;
+  return reject(field, `must be true or false (got ${describe(value)})`);
+}
+
+/**
+ * ISO 8601 date-time with an explicit offset (`Z` or `±hh:mm`), as every vendor API here writes
+ * them. A value without an offset is refused rather than guessed: these exports never omit it, so
+ * its absence means the file was altered on the way.
+ */
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+export function isoTimestampOf(value: unknown, field: string): Date | null {
+  if (value === null || value === undefined || value === '') return null;
+  if (typeof value !== 'string') return reject(field, `must be an ISO 8601 timestamp (got ${describe(value)})`);
+  const match = ISO_WITH_OFFSET.exec(value.trim());
+  if (!match)
+    return reject(field, `must be an ISO 8601 timestamp with an offset, such as 2024-05-01T09:30:00Z (got "${value}")`);
+  const [, year, month, day, hour, minute, second] = match;
+  const date = new Date(value.trim().replace(' ', 'T'));
+  const valid =
+    !Number.isNaN(date.getTime()) &&
+    Number(month) >= 1 &&
+    Number(month) <= 12 &&
+    Number(day) >= 1 &&
+    Number(day) <= daysInMonth(Number(year), Number(month)) &&
+    Number(hour) <= 23 &&
+    Number(minute) <= 59 &&
+    Number(second) <= 59;
+  if (!valid) reject(field, `is not a real date-time (got "${value}")`);
+  return date;
+}
+
+export function requiredIsoTimestamp(value: unknown, field: string): Date {
+  return isoTimestampOf(value, field) ?? reject(field, 'is missing');
+}
+
+/** Unix epoch seconds (Intercom writes every timestamp this way). */
+export function epochSecondsOf(value: unknown, field: string): Date | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    return reject(field, `must be a Unix timestamp in seconds (got ${describe(value)})`);
+  }
+  return new Date(value * 1000);
+}
+
+export function requiredEpochSeconds(value: unknown, field: string): Date {
+  return epochSecondsOf(value, field) ?? reject(field, 'is missing');
+}
+
+/** Seconds from `from` to `to`, null when either is unknown; a negative span is refused. */
+export function secondsBetween(from: Date | null, to: Date | null, field: string, fromField: string): number | null {
+  if (from === null || to === null) return null;
+  const seconds = (to.getTime() - from.getTime()) / 1000;
+  if (seconds < 0) reject(field, `is before ${fromField} (${to.toISOString()} < ${from.toISOString()})`);
+  return seconds;
+}
+
+/** Minutes as vendor metrics report them, in seconds. */
+export function minutesToSeconds(minutes: number | null): number | null {
+  return minutes === null ? null : minutes * 60;
+}
+
+function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  if (typeof value === 'string') return `"${value}"`;
+  return `${typeof value} ${String(value)}`;
+}
