@@ -1,0 +1,238 @@
+/**
+ * The local query engine: an embedded DuckDB that exposes the curated Parquet of a lake folder under
+ * the canonical table names, the reference tables built from the config, the Trino compatibility
+ * macros, and every view of the registry from the same `sql/views` files Athena runs.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  type DuckDBConnection,
+  DuckDBInstance,
+  type DuckDBType,
+  DuckDBTypeId,
+  type DuckDBValue,
+} from '@duckdb/node-api';
+import { createViewSql, VIEWS } from '../../../sql/registry.ts';
+import type { ServiceBenchConfig } from '../config/config.ts';
+import { type ReferenceTable, referenceTables } from '../reference/tables.ts';
+import { TABLE_NAMES, type TableName } from '../schema/canonical.ts';
+import { duckdbColumns } from '../schema/derive.ts';
+import type { QueryEngine, SqlValue } from './engine.ts';
+
+export const COMPAT_SQL_FILE = new URL('../../../sql/compat/duckdb.sql', import.meta.url);
+
+/** Extensions beyond the built-in ones would be downloaded: refused, so a missing one fails fast. */
+const INSTANCE_OPTIONS = {
+  autoinstall_known_extensions: 'false',
+  autoload_known_extensions: 'false',
+} as const;
+
+/**
+ * Session settings that make DuckDB read and compute like Athena: UTC session time, integer
+ * division that truncates, and the hive partition `dt` kept as the string Glue declares.
+ */
+const SESSION_SETTINGS = ["SET TimeZone = 'UTC'", 'SET integer_division = true'];
+
+const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type'], string>> = {
+  string: 'VARCHAR',
+  double: 'DOUBLE',
+  bigint: 'BIGINT',
+  boolean: 'BOOLEAN',
+};
+
+export interface LakeEngineOptions {
+  /** Lake folder; its `curated/<table>/dt=YYYY-MM-DD/*.parquet` files are the tables. */
+  readonly lakeDir: string;
+  readonly config: ServiceBenchConfig;
+}
+
+/** Opens DuckDB over a lake folder, with every reference table and view ready to query. */
+export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDbEngine> {
+  const engine = await DuckDbEngine.create();
+  try {
+    for (const table of TABLE_NAMES) {
+      await engine.exec(await canonicalTableSql(table, resolve(options.lakeDir), engine));
+    }
+    await engine.installReferenceAndViews(options.config);
+  } catch (error) {
+    await engine.close();
+    throw error;
+  }
+  return engine;
+}
+
+export class DuckDbEngine implements QueryEngine {
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
+
+  static async create(): Promise<DuckDbEngine> {
+    const instance = await DuckDBInstance.create(':memory:', INSTANCE_OPTIONS);
+    const connection = await instance.connect();
+    for (const setting of SESSION_SETTINGS) await connection.run(setting);
+    return new DuckDbEngine(instance, connection);
+  }
+
+  /** Runs trusted statements (DDL from this repository); user input goes through `query`. */
+  async exec(sql: string): Promise<void> {
+    await this.connection.run(sql);
+  }
+
+  async columnsOf(sql: string): Promise<string[]> {
+    const reader = await this.connection.runAndReadAll(`DESCRIBE ${sql}`);
+    return reader.getRowObjectsJS().map((row) => String(row.column_name));
+  }
+
+  async installReferenceAndViews(config: ServiceBenchConfig): Promise<void> {
+    for (const table of referenceTables(config)) await this.loadReferenceTable(table);
+    await this.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
+    for (const view of VIEWS) await this.exec(createViewSql(view.name));
+  }
+
+  async query<T = Record<string, SqlValue>>(
+    sql: string,
+    params: Readonly<Record<string, SqlValue>> = {},
+  ): Promise<T[]> {
+    const { text, names } = toDuckParameters(sql);
+    const values: Record<string, DuckDBValue> = {};
+    for (const name of names) {
+      if (!(name in params)) throw new Error(`query parameter :${name} has no value`);
+      values[name] = params[name] ?? null;
+    }
+    const reader = await this.connection.runAndReadAll(text, names.length > 0 ? values : undefined);
+    const columns = reader.columnNames();
+    const types = reader.columnTypes();
+    return reader.getRowsJS().map((row) => {
+      const out: Record<string, SqlValue> = {};
+      columns.forEach((name, i) => {
+        out[name] = toSqlValue(row[i], types[i]);
+      });
+      return out as T;
+    });
+  }
+
+  async close(): Promise<void> {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+
+  private async insertRows(table: string, rows: readonly Record<string, SqlValue>[]): Promise<void> {
+    for (const row of rows) {
+      const names = Object.keys(row);
+      await this.connection.run(
+        `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
+        names.map((name) => row[name] ?? null),
+      );
+    }
+  }
+
+  private async loadReferenceTable(table: ReferenceTable): Promise<void> {
+    const columns = table.columns.map((c) => `${c.name} ${REFERENCE_TYPES[c.type]}`).join(', ');
+    await this.exec(`CREATE TABLE ${table.name} (${columns})`);
+    await this.insertRows(
+      table.name,
+      table.rows.map((row) =>
+        Object.fromEntries(table.columns.map((c) => [c.name, (row[c.name] ?? null) as SqlValue])),
+      ),
+    );
+  }
+}
+
+/**
+ * The view of one canonical table: its Parquet files when there are any, each canonical column cast
+ * to its declared type (a column missing from every file reads as NULL), or an empty typed relation.
+ */
+async function canonicalTableSql(table: TableName, lakeDir: string, engine: DuckDbEngine): Promise<string> {
+  const columns = duckdbColumns(table);
+  const tableDir = join(lakeDir, 'curated', table);
+  if (!hasParquetPartitions(tableDir)) {
+    const select = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${c.name}`).join(', ');
+    return `CREATE VIEW ${table} AS SELECT ${select}, CAST(NULL AS VARCHAR) AS dt WHERE false`;
+  }
+  const glob = sqlString(join(tableDir, '*', '*.parquet'));
+  const source = `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types_autocast = false)`;
+  const found = new Set(await engine.columnsOf(`SELECT * FROM ${source}`));
+  const select = columns.map((c) =>
+    found.has(c.name) ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`,
+  );
+  return `CREATE VIEW ${table} AS SELECT ${select.join(', ')}, CAST(dt AS VARCHAR) AS dt FROM ${source}`;
+}
+
+function hasParquetPartitions(tableDir: string): boolean {
+  if (!existsSync(tableDir)) return false;
+  return readdirSync(tableDir, { withFileTypes: true }).some(
+    (entry) =>
+      entry.isDirectory() &&
+      entry.name.startsWith('dt=') &&
+      readdirSync(join(tableDir, entry.name)).some((file) => file.endsWith('.parquet')),
+  );
+}
+
+function sqlString(value: string): string {
+  return `'${value.replaceAll("'", "''")}'`;
+}
+
+/**
+ * Rewrites `:name` placeholders as DuckDB's `$name`, leaving string literals, quoted identifiers,
+ * comments and `::` casts alone.
+ */
+export function toDuckParameters(sql: string): { text: string; names: string[] } {
+  const names = new Set<string>();
+  let text = '';
+  let i = 0;
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    const next = sql[i + 1];
+    if (ch === "'" || ch === '"') {
+      const end = closingQuote(sql, i, ch);
+      text += sql.slice(i, end);
+      i = end;
+    } else if (ch === '-' && next === '-') {
+      const end = sql.indexOf('\n', i);
+      const stop = end === -1 ? sql.length : end;
+      text += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === '/' && next === '*') {
+      const end = sql.indexOf('*/', i + 2);
+      const stop = end === -1 ? sql.length : end + 2;
+      text += sql.slice(i, stop);
+      i = stop;
+    } else if (ch === ':' && next === ':') {
+      text += '::';
+      i += 2;
+    } else if (ch === ':' && next !== undefined && /[A-Za-z_]/.test(next)) {
+      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1));
+      const name = match?.[0] ?? '';
+      names.add(name);
+      text += `$${name}`;
+      i += 1 + name.length;
+    } else {
+      text += ch;
+      i += 1;
+    }
+  }
+  return { text, names: [...names] };
+}
+
+function closingQuote(sql: string, start: number, quote: string): number {
+  let i = start + 1;
+  while (i < sql.length) {
+    if (sql[i] === quote) {
+      if (sql[i + 1] === quote) i += 2;
+      else return i + 1;
+    } else i += 1;
+  }
+  return sql.length;
+}
+
+/** The QueryEngine value contract: numbers for every numeric type, ISO strings for time. */
+function toSqlValue(value: unknown, type: DuckDBType | undefined): SqlValue {
+  if (value === null || value === undefined) return null;
+  if (value instanceof Date) {
+    return type?.typeId === DuckDBTypeId.DATE ? value.toISOString().slice(0, 10) : value.toISOString();
+  }
+  if (typeof value === 'bigint') return Number(value);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+}

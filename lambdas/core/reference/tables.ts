@@ -1,0 +1,142 @@
+/**
+ * The reference tables the views read, built from the config and the metric catalogue (each has one
+ * source of truth). The local engine loads them into DuckDB; the stack writes the same rows for
+ * Athena.
+ */
+import { type MetricOptions, metricOptions, type ServiceBenchConfig } from '../config/config.ts';
+import { DEFAULTS } from '../config/defaults.ts';
+import { METRICS, type MetricId } from '../metrics/catalogue.ts';
+import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
+
+export type ReferenceColumnType = 'string' | 'double' | 'bigint' | 'boolean';
+
+export interface ReferenceTable {
+  readonly name: string;
+  readonly columns: readonly { readonly name: string; readonly type: ReferenceColumnType }[];
+  readonly rows: readonly Record<string, unknown>[];
+}
+
+/**
+ * Weights of the service index when the config sets none: the customer's verdict first (CSAT,
+ * NPS), then resolution (FCR), then access (service level, abandonment) and quality (QA). Every
+ * metric here has a natural bounded scale, so the index needs no target to be computed. Weights are
+ * relative: the index renormalises over the metrics that have enough data.
+ */
+export const DEFAULT_COMPOSITE_WEIGHTS: Readonly<Partial<Record<MetricId, number>>> = {
+  csat_pct: 3,
+  nps: 2,
+  fcr_rate: 2,
+  service_level_pct: 1,
+  abandonment_rate: 1,
+  qa_score: 1,
+};
+
+/**
+ * Natural bounds of the metrics that have one, used to normalise them to 0-100 for the service
+ * index. Percentages are 0-100; net scores (NPS, eNPS, net sentiment) run from -100 to 100; survey,
+ * QA and engagement scores are reported on 0-100 by their views. Durations and counts have no
+ * natural bound and are normalised against their target or benchmark median instead.
+ */
+const NET_SCORES: ReadonlySet<string> = new Set(['nps', 'enps', 'net_sentiment']);
+const BOUNDED_SCORES: ReadonlySet<string> = new Set([
+  'csat_mean',
+  'ces_mean',
+  'qa_score',
+  'mystery_shop_score',
+  'engagement_score',
+]);
+
+export function scaleOf(metric: { id: string; unit: string }): { min: number; max: number } | null {
+  if (metric.unit === 'pct' || BOUNDED_SCORES.has(metric.id)) return { min: 0, max: 100 };
+  if (NET_SCORES.has(metric.id)) return { min: -100, max: 100 };
+  return null;
+}
+
+const OPTION_NAMES: Readonly<Record<keyof MetricOptions, string>> = {
+  minSample: 'min_sample',
+  shortAbandonS: 'short_abandon_s',
+  serviceLevelS: 'service_level_s',
+  fcrWindowDays: 'fcr_window_days',
+};
+
+export interface ReferenceOptions {
+  /** Benchmark rows to choose from; defaults to the shipped benchmarks/industry.csv. */
+  readonly benchmarks?: readonly BenchmarkRow[];
+}
+
+export function referenceTables(config: ServiceBenchConfig, options: ReferenceOptions = {}): ReferenceTable[] {
+  const opts = metricOptions(config);
+  const weights = config.compositeWeights ?? DEFAULT_COMPOSITE_WEIGHTS;
+  const benchmarks = selectBenchmarks(
+    options.benchmarks ?? loadBenchmarks(),
+    config.benchmarks.industry,
+    config.benchmarks.region,
+  );
+  return [
+    {
+      name: 'metric_catalogue',
+      columns: [
+        { name: 'metric', type: 'string' },
+        { name: 'label', type: 'string' },
+        { name: 'unit', type: 'string' },
+        { name: 'higher_is_better', type: 'boolean' },
+        { name: 'is_proportion', type: 'boolean' },
+        { name: 'domain', type: 'string' },
+        { name: 'scale_min', type: 'double' },
+        { name: 'scale_max', type: 'double' },
+      ],
+      rows: METRICS.map((m) => ({
+        metric: m.id,
+        label: m.label,
+        unit: m.unit,
+        higher_is_better: m.higherIsBetter,
+        is_proportion: m.isProportion,
+        domain: m.domain,
+        scale_min: scaleOf(m)?.min ?? null,
+        scale_max: scaleOf(m)?.max ?? null,
+      })),
+    },
+    {
+      name: 'metric_options',
+      columns: [
+        { name: 'name', type: 'string' },
+        { name: 'value', type: 'double' },
+      ],
+      rows: (Object.keys(OPTION_NAMES) as (keyof MetricOptions)[]).map((key) => ({
+        name: OPTION_NAMES[key],
+        value: opts[key],
+      })),
+    },
+    {
+      name: 'targets',
+      columns: [
+        { name: 'metric', type: 'string' },
+        { name: 'scope', type: 'string' },
+        { name: 'goal', type: 'double' },
+        { name: 'amber_band', type: 'double' },
+      ],
+      rows: config.targets.map((t) => ({
+        metric: t.metric,
+        scope: t.scope,
+        goal: t.goal,
+        amber_band: t.amberBand ?? DEFAULTS.amberBand,
+      })),
+    },
+    {
+      name: 'composite_weights',
+      columns: [
+        { name: 'metric', type: 'string' },
+        { name: 'weight', type: 'double' },
+      ],
+      rows: Object.entries(weights).map(([metric, weight]) => ({ metric, weight })),
+    },
+    {
+      name: 'benchmarks',
+      columns: BENCHMARK_COLUMNS.map((name) => ({
+        name,
+        type: name === 'year' ? 'bigint' : ['p25', 'median', 'p75', 'p90'].includes(name) ? 'double' : 'string',
+      })),
+      rows: benchmarks.map((row) => ({ ...row })),
+    },
+  ];
+}

@@ -1,0 +1,47 @@
+/**
+ * Every view of the product, in dependency order. Athena (the views deployer) and DuckDB (the local
+ * engine) create them in this order from the same files in sql/views. A view's dependsOn lists the
+ * other views it reads; canonical and reference tables exist before any view.
+ */
+import { readFileSync } from 'node:fs';
+
+export interface ViewDefinition {
+  readonly name: string;
+  /** File under sql/views holding the view's SELECT (Trino dialect), without CREATE VIEW. */
+  readonly file: string;
+  readonly description: string;
+  readonly dependsOn: readonly string[];
+}
+
+export const VIEWS_DIR = new URL('./views/', import.meta.url);
+
+const latest = (table: string, description: string): ViewDefinition => ({
+  name: `${table}_latest`,
+  file: `${table}_latest.sql`,
+  description,
+  dependsOn: [],
+});
+
+export const VIEWS: readonly ViewDefinition[] = [
+  latest('interactions', 'Latest version of each contact.'),
+  latest('survey_responses', 'Latest version of each survey answer.'),
+  latest('qa_evaluations', 'Latest version of each evaluation criterion.'),
+  latest('social_mentions', 'Latest version of each public post.'),
+  latest('employee_pulse', 'Latest version of each employee answer.'),
+  latest('customer_activity', 'Latest version of each customer event.'),
+  latest('ingestion_audit', 'Latest run over each landing object.'),
+];
+
+const BY_NAME: ReadonlyMap<string, ViewDefinition> = new Map(VIEWS.map((v) => [v.name, v]));
+
+/** The SELECT of a registered view, read from its file (trailing semicolons and blank lines removed). */
+export function viewSql(name: string): string {
+  const view = BY_NAME.get(name);
+  if (!view) throw new Error(`unknown view "${name}"; registered views: ${VIEWS.map((v) => v.name).join(', ')}`);
+  return readFileSync(new URL(view.file, VIEWS_DIR), 'utf8').replace(/[\s;]+$/, '');
+}
+
+/** The DDL that creates or replaces a registered view (the same statement on Athena and DuckDB). */
+export function createViewSql(name: string): string {
+  return `CREATE OR REPLACE VIEW ${name} AS\n${viewSql(name)}`;
+}

@@ -1,0 +1,108 @@
+/**
+ * A temporary lake for SQL tests: canonical rows are validated with their zod schema and written as
+ * curated Parquet by the normaliser's own writer, so the views run over real files laid out as in
+ * production (`curated/<table>/dt=YYYY-MM-DD/*.parquet`).
+ */
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
+import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.ts';
+import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import { type CanonicalRow, type Interaction, TABLES, type TableName } from '../../lambdas/core/schema/canonical.ts';
+
+export interface TestLake {
+  readonly dir: string;
+  /**
+   * Writes one curated file per partition, as one ingested export would. Calling it twice with
+   * the same records simulates overlapping exports.
+   */
+  write<T extends TableName>(table: T, rows: readonly CanonicalRow<T>[]): void;
+  /** Opens the local engine over the lake (config defaults unless given). */
+  engine(config?: unknown): Promise<DuckDbEngine>;
+  remove(): void;
+}
+
+export function createTestLake(): TestLake {
+  const dir = mkdtempSync(join(tmpdir(), 'sb-lake-'));
+  let files = 0;
+  return {
+    dir,
+    write(table, rows) {
+      const writer = new PartitionedParquetWriter(table, { tmpDir: dir });
+      try {
+        for (const row of rows) writer.add(TABLES[table].schema.parse(row) as Record<string, unknown>);
+        files += 1;
+        for (const part of writer.finish()) {
+          const target = join(dir, 'curated', table, `dt=${part.dt}`);
+          mkdirSync(target, { recursive: true });
+          copyFileSync(part.file, join(target, `test-${String(files).padStart(4, '0')}.parquet`));
+        }
+      } finally {
+        writer.dispose();
+      }
+    },
+    engine(config = {}) {
+      const parsed: ServiceBenchConfig = parseConfig(config, 'test config');
+      return openLakeEngine({ lakeDir: dir, config: parsed });
+    },
+    remove() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** UTC timestamp from 'YYYY-MM-DD HH:MM:SS'. */
+export function utc(text: string): Date {
+  return new Date(`${text.replace(' ', 'T')}Z`);
+}
+
+/** A handled inbound call with every optional field unknown; tests override what they exercise. */
+export function interaction(overrides: Partial<Interaction> & { interaction_id: string }): Interaction {
+  const created = overrides.created_at ?? utc('2025-06-10 09:00:00');
+  return {
+    source: 'connect',
+    initial_interaction_id: null,
+    channel: 'voice',
+    direction: 'inbound',
+    customer_key: null,
+    agent_id: null,
+    team: null,
+    queue: null,
+    priority: null,
+    status: null,
+    created_at: created,
+    queued_at: null,
+    answered_at: null,
+    first_response_at: null,
+    resolved_at: null,
+    closed_at: null,
+    queue_s: null,
+    talk_s: null,
+    hold_s: null,
+    hold_count: null,
+    acw_s: null,
+    first_response_s: null,
+    resolution_s: null,
+    is_abandoned: false,
+    is_callback: false,
+    is_transfer: false,
+    is_escalated: false,
+    reopen_count: null,
+    agent_replies: null,
+    resolved_first_contact: null,
+    sla_first_response_target_s: null,
+    sla_resolution_target_s: null,
+    sla_first_response_met: null,
+    sla_resolution_met: null,
+    category: null,
+    updated_at: created,
+    ingested_at: utc('2025-07-01 00:00:00'),
+    ...overrides,
+  };
+}
+
+/** Seconds after a timestamp, as a new Date. */
+export function plus(date: Date, seconds: number): Date {
+  return new Date(date.getTime() + seconds * 1000);
+}
