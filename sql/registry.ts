@@ -30,6 +30,54 @@ export const VIEWS: readonly ViewDefinition[] = [
   latest('employee_pulse', 'Latest version of each employee answer.'),
   latest('customer_activity', 'Latest version of each customer event.'),
   latest('ingestion_audit', 'Latest run over each landing object.'),
+  {
+    name: 'metrics_surveys',
+    file: 'metrics_surveys.sql',
+    description: 'CSAT, NPS, CES and survey response rate as long metric rows.',
+    dependsOn: ['survey_responses_latest'],
+  },
+  {
+    name: 'metrics_quality',
+    file: 'metrics_quality.sql',
+    description: 'QA and mystery-shop scores (means of evaluation scores) as long metric rows.',
+    dependsOn: ['qa_evaluations_latest'],
+  },
+  {
+    name: 'quality_criteria',
+    file: 'quality_criteria.sql',
+    description: 'Pass rate and attainment of each scorecard criterion, for coaching.',
+    dependsOn: ['qa_evaluations_latest'],
+  },
+  {
+    name: 'metrics_social',
+    file: 'metrics_social.sql',
+    description: 'Social volume, net sentiment and brand response as long metric rows.',
+    dependsOn: ['social_mentions_latest'],
+  },
+  {
+    name: 'social_sentiment_shares',
+    file: 'social_sentiment_shares.sql',
+    description: 'Positive, neutral and negative shares of customer posts.',
+    dependsOn: ['social_mentions_latest'],
+  },
+  {
+    name: 'metrics_retention',
+    file: 'metrics_retention.sql',
+    description: 'Customer retention, churn and repeat purchase rates as long metric rows.',
+    dependsOn: ['customer_activity_latest'],
+  },
+  {
+    name: 'metrics_employee',
+    file: 'metrics_employee.sql',
+    description: 'Employee NPS and engagement score as long metric rows.',
+    dependsOn: ['employee_pulse_latest'],
+  },
+  {
+    name: 'drivers',
+    file: 'drivers.sql',
+    description: 'Correlations of CSAT with engagement, response and resolution times and FCR.',
+    dependsOn: ['survey_responses_latest', 'interactions_latest', 'employee_pulse_latest'],
+  },
 ];
 
 const BY_NAME: ReadonlyMap<string, ViewDefinition> = new Map(VIEWS.map((v) => [v.name, v]));
