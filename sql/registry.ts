@@ -31,6 +31,30 @@ export const VIEWS: readonly ViewDefinition[] = [
   latest('customer_activity', 'Latest version of each customer event.'),
   latest('ingestion_audit', 'Latest run over each landing object.'),
   {
+    name: 'interaction_facts',
+    file: 'interaction_facts.sql',
+    description: 'Per-contact facts behind the contact-centre and ticket metrics (wait, handle time, SLA, FCR evidence).',
+    dependsOn: ['interactions_latest', 'survey_responses_latest'],
+  },
+  {
+    name: 'interaction_slices',
+    file: 'interaction_slices.sql',
+    description: 'Each contact once per grain and dimension, with its created and resolved periods.',
+    dependsOn: ['interaction_facts'],
+  },
+  {
+    name: 'contact_centre_stats',
+    file: 'contact_centre_stats.sql',
+    description: 'Counts and components of the contact-centre metrics, incl. the unadjusted abandonment rate.',
+    dependsOn: ['interaction_slices'],
+  },
+  {
+    name: 'metrics_contact_centre',
+    file: 'metrics_contact_centre.sql',
+    description: 'Abandonment, service level, ASA, AHT, hold time and transfer rate as long metric rows.',
+    dependsOn: ['contact_centre_stats'],
+  },
+  {
     name: 'metrics_surveys',
     file: 'metrics_surveys.sql',
     description: 'CSAT, NPS, CES and survey response rate as long metric rows.',

@@ -1,0 +1,173 @@
+-- interaction_facts: one row per contact (latest version), with the per-contact facts that the
+-- contact-centre and ticket metrics aggregate. Every definition of SPEC section 3 that can be
+-- decided per contact is decided here, once.
+--
+-- Decisions:
+-- * Handled = answered by an agent: answered_at is set, or an agent is recorded on a contact that
+--   was not abandoned (tickets and chats have no answer time).
+-- * Queued = queued_at is set. Contacts that never queued are not in ASA, abandonment or service
+--   level. Wait = queue_s, else answered_at - queued_at; an abandon without queue_s has an unknown
+--   wait, and an unknown wait is never short.
+-- * Abandoned = queued, flagged abandoned by the source, never answered and not a callback.
+--   Short abandon = abandoned with a known wait below metric_options.short_abandon_s.
+-- * Handle time = talk_s + hold_s + acw_s (missing hold and after-contact work count as 0), only
+--   when talk_s is known; held = handled with hold_s known and > 0 (or a hold_count > 0).
+-- * First response = first_response_s from the source, else first_response_at - created_at; none
+--   when the item has no agent reply (agent_replies = 0): never a zero.
+-- * Resolved = status resolved/closed when the source gives a status, else a resolution time is
+--   known. Resolution = resolution_s, else resolved_at - created_at. resolved_time dates the
+--   resolution (resolved_at, else closed_at, else created_at + resolution_s).
+-- * Negative durations (clock skew in the source) are treated as unknown.
+-- * The data horizon is the newest created_at in the lake: it is how far contacts have been
+--   observed, so it decides whether an open SLA is already breached and whether an FCR window
+--   has closed. Results are reproducible from the data alone (no current_timestamp).
+-- * SLA, per kind: the source verdict when it gives one; else the measured time against the
+--   target; else, for an item still waiting (no first reply / not resolved), breached once the
+--   elapsed time at the horizon exceeds the target and otherwise active (undecided, excluded).
+--   An item resolved without any agent reply has no first-response SLA outcome.
+-- * FCR evidence, in order: the customer's answer to "was your issue resolved?" (every answer
+--   about the contact must say yes); the source flag resolved_first_contact; derived: no later
+--   inbound contact from the same customer (with the same category when the contact has one)
+--   within metric_options.fcr_window_days, decided only once the window has closed before the
+--   horizon. FCR only considers handled inbound contacts that start their transfer/callback chain.
+WITH
+options AS (
+  SELECT
+    max(CASE WHEN name = 'short_abandon_s' THEN value END) AS short_abandon_s,
+    max(CASE WHEN name = 'fcr_window_days' THEN value END) AS fcr_window_days
+  FROM metric_options
+),
+
+contacts AS (
+  SELECT
+    i.*,
+    COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_chain_head,
+    i.answered_at IS NOT NULL OR (i.agent_id IS NOT NULL AND NOT i.is_abandoned) AS is_handled,
+    i.queued_at IS NOT NULL AS is_queued,
+    CASE
+      WHEN i.status IS NOT NULL THEN i.status IN ('resolved', 'closed')
+      ELSE i.resolved_at IS NOT NULL OR i.resolution_s IS NOT NULL
+    END AS is_resolved,
+    max(i.created_at) OVER () AS horizon
+  FROM interactions_latest AS i
+),
+
+measured AS (
+  SELECT
+    c.*,
+    CASE
+      WHEN NOT c.is_queued THEN NULL
+      WHEN c.queue_s IS NOT NULL THEN c.queue_s
+      WHEN c.answered_at IS NOT NULL AND c.answered_at >= c.queued_at
+        THEN to_unixtime(c.answered_at) - to_unixtime(c.queued_at)
+    END AS wait_s,
+    c.is_queued AND c.is_abandoned AND NOT c.is_callback AND c.answered_at IS NULL AS is_abandon,
+    CASE
+      WHEN c.agent_replies = 0 THEN NULL
+      WHEN c.first_response_s IS NOT NULL THEN c.first_response_s
+      WHEN c.first_response_at >= c.created_at
+        THEN to_unixtime(c.first_response_at) - to_unixtime(c.created_at)
+    END AS first_response_time_s,
+    CASE
+      WHEN NOT c.is_resolved THEN NULL
+      WHEN c.resolution_s IS NOT NULL THEN c.resolution_s
+      WHEN c.resolved_at >= c.created_at THEN to_unixtime(c.resolved_at) - to_unixtime(c.created_at)
+    END AS resolution_time_s,
+    to_unixtime(c.horizon) - to_unixtime(c.created_at) AS elapsed_at_horizon_s
+  FROM contacts AS c
+),
+
+survey_evidence AS (
+  SELECT interaction_id, bool_and(resolved) AS resolved
+  FROM survey_responses_latest
+  WHERE resolved IS NOT NULL AND interaction_id IS NOT NULL
+  GROUP BY interaction_id
+),
+
+repeat_candidates AS (
+  SELECT
+    source,
+    interaction_id,
+    lead(created_at) OVER (
+      PARTITION BY customer_key ORDER BY created_at, source, interaction_id
+    ) AS next_contact_at,
+    lead(created_at) OVER (
+      PARTITION BY customer_key, category ORDER BY created_at, source, interaction_id
+    ) AS next_same_category_at
+  FROM contacts
+  WHERE customer_key IS NOT NULL AND direction = 'inbound' AND is_chain_head
+)
+
+SELECT
+  m.source,
+  m.interaction_id,
+  m.channel,
+  m.direction,
+  m.customer_key,
+  m.agent_id,
+  m.team,
+  m.queue,
+  m.category,
+  m.created_at,
+  m.is_chain_head,
+  m.is_handled,
+  m.is_queued,
+  m.answered_at IS NOT NULL AS is_answered,
+  m.is_callback,
+  m.is_transfer,
+  m.is_escalated,
+  m.wait_s,
+  m.is_abandon,
+  m.is_abandon AND m.wait_s IS NOT NULL AND m.wait_s < o.short_abandon_s AS is_short_abandon,
+  CASE WHEN m.is_handled THEN m.talk_s END AS talk_s,
+  CASE WHEN m.is_handled AND m.talk_s IS NOT NULL THEN COALESCE(m.hold_s, 0e0) END AS handle_hold_s,
+  CASE WHEN m.is_handled AND m.talk_s IS NOT NULL THEN COALESCE(m.acw_s, 0e0) END AS handle_acw_s,
+  CASE
+    WHEN m.is_handled AND m.talk_s IS NOT NULL THEN m.talk_s + COALESCE(m.hold_s, 0e0) + COALESCE(m.acw_s, 0e0)
+  END AS handle_s,
+  CASE
+    WHEN m.is_handled AND m.hold_s IS NOT NULL AND (m.hold_s > 0 OR COALESCE(m.hold_count, 0) > 0) THEN m.hold_s
+  END AS held_s,
+  m.first_response_time_s AS first_response_s,
+  m.is_resolved,
+  m.resolution_time_s AS resolution_s,
+  CASE
+    WHEN m.is_resolved
+      THEN COALESCE(m.resolved_at, m.closed_at, m.created_at + m.resolution_time_s * INTERVAL '1' SECOND)
+  END AS resolved_time,
+  CASE WHEN m.is_resolved AND m.reopen_count IS NOT NULL THEN m.reopen_count > 0 END AS is_reopened,
+  CASE
+    WHEN m.sla_first_response_target_s IS NULL THEN NULL
+    WHEN m.sla_first_response_met IS NOT NULL THEN m.sla_first_response_met
+    WHEN m.first_response_time_s IS NOT NULL THEN m.first_response_time_s <= m.sla_first_response_target_s
+    WHEN m.is_resolved THEN NULL
+    WHEN m.elapsed_at_horizon_s > m.sla_first_response_target_s THEN false
+  END AS sla_first_response_met,
+  CASE
+    WHEN m.sla_resolution_target_s IS NULL THEN NULL
+    WHEN m.sla_resolution_met IS NOT NULL THEN m.sla_resolution_met
+    WHEN m.resolution_time_s IS NOT NULL THEN m.resolution_time_s <= m.sla_resolution_target_s
+    WHEN m.is_resolved THEN NULL
+    WHEN m.elapsed_at_horizon_s > m.sla_resolution_target_s THEN false
+  END AS sla_resolution_met,
+  CASE
+    WHEN NOT (m.is_handled AND m.is_chain_head AND m.direction = 'inbound') THEN NULL
+    WHEN s.resolved IS NOT NULL THEN 'survey'
+    WHEN m.resolved_first_contact IS NOT NULL THEN 'source_flag'
+    WHEN r.interaction_id IS NOT NULL AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0 THEN 'derived'
+  END AS fcr_method,
+  CASE
+    WHEN NOT (m.is_handled AND m.is_chain_head AND m.direction = 'inbound') THEN NULL
+    WHEN s.resolved IS NOT NULL THEN s.resolved
+    WHEN m.resolved_first_contact IS NOT NULL THEN m.resolved_first_contact
+    WHEN r.interaction_id IS NOT NULL AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0
+      THEN COALESCE(
+        to_unixtime(CASE WHEN m.category IS NULL THEN r.next_contact_at ELSE r.next_same_category_at END)
+          - to_unixtime(m.created_at) > o.fcr_window_days * 86400e0,
+        true
+      )
+  END AS fcr_resolved
+FROM measured AS m
+CROSS JOIN options AS o
+LEFT JOIN survey_evidence AS s ON s.interaction_id = m.interaction_id
+LEFT JOIN repeat_candidates AS r ON r.source = m.source AND r.interaction_id = m.interaction_id

@@ -1,0 +1,149 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { Interaction } from '../../lambdas/core/schema/canonical.ts';
+import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
+import { wilson } from '../support/stats.ts';
+
+const t0 = utc('2025-06-10 09:00:00');
+const queued = (id: string, o: Partial<Interaction> = {}): Interaction =>
+  interaction({ interaction_id: id, created_at: t0, queued_at: t0, queue: 'sales', ...o });
+const answered = (id: string, o: Partial<Interaction> = {}): Interaction =>
+  queued(id, { answered_at: plus(t0, o.queue_s ?? 1), agent_id: 'A1', ...o });
+const abandon = (id: string, o: Partial<Interaction> = {}): Interaction => queued(id, { is_abandoned: true, ...o });
+
+const contacts: Interaction[] = [
+  answered('a1', { team: 'north', queue_s: 10, talk_s: 300, hold_s: 60, hold_count: 1, acw_s: 40 }),
+  // wait derived from the timestamps (30 s); transferred
+  answered('a2', { team: 'north', answered_at: plus(t0, 30), talk_s: 200, acw_s: 20, is_transfer: true }),
+  // exactly on the service-level threshold: answered within it; hold 0 is not "held"
+  answered('a3', { queue_s: 20, talk_s: 100, hold_s: 0, hold_count: 0, acw_s: 0 }),
+  // answered before it queued (source clock skew): wait unknown, no talk time
+  answered('a4', { answered_at: plus(t0, -5) }),
+  abandon('b1', { queue_s: 3 }), // short abandon
+  abandon('b2', { queue_s: 12 }), // abandoned before the service-level threshold
+  abandon('b3'), // wait unknown: never short, counts as abandoned after the threshold
+  abandon('b4', { queue_s: 45 }),
+  queued('c1', { is_callback: true }),
+  queued('c2', { is_callback: true, is_abandoned: true }), // callbacks are never abandons
+  interaction({ interaction_id: 'n1', created_at: t0, agent_id: 'A2', talk_s: 50 }), // never queued
+  interaction({ interaction_id: 'n2', created_at: t0, channel: 'email', agent_id: 'A2' }),
+];
+
+describe('metrics_contact_centre', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  const metric = async (name: string, dimension = 'overall', value = 'all', period = '2025-06-01', grain = 'month') =>
+    engine.query(
+      `SELECT value, n, ci_low, ci_high, unit FROM metrics_contact_centre
+       WHERE metric = :name AND dimension = :dimension AND dimension_value = :value AND period_start = CAST(:period AS DATE) AND grain = :grain`,
+      { name, dimension, value, period, grain },
+    );
+
+  beforeAll(async () => {
+    lake = createTestLake();
+    lake.write('interactions', contacts);
+    // an overlapping export resends a1, and an older version of b4 that was not yet abandoned
+    lake.write('interactions', [
+      contacts[0] as Interaction,
+      { ...(contacts[7] as Interaction), is_abandoned: false, updated_at: plus(t0, -60) },
+    ]);
+    lake.write('interactions', [
+      interaction({ interaction_id: 'x1', channel: 'chat', agent_id: 'A3', created_at: utc('2025-06-29 23:59:59') }),
+      interaction({ interaction_id: 'x2', channel: 'chat', agent_id: 'A3', created_at: utc('2025-06-30 00:00:00') }),
+      interaction({ interaction_id: 'x3', channel: 'chat', agent_id: 'A3', created_at: utc('2025-07-01 10:00:00') }),
+    ]);
+    engine = await lake.engine();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('computes abandonment without short abandons, over offered minus short abandons', async () => {
+    const [row] = await metric('abandonment_rate');
+    const ci = wilson(3, 9);
+    expect(row?.n).toBe(9);
+    expect(row?.value).toBeCloseTo((100 * 3) / 9, 12);
+    expect(row?.ci_low).toBeCloseTo(ci.low, 12);
+    expect(row?.ci_high).toBeCloseTo(ci.high, 12);
+  });
+
+  it('keeps the unadjusted rate and the counts in contact_centre_stats', async () => {
+    const rows = await engine.query(
+      `SELECT offered, abandoned, short_abandons, abandons_unknown_wait, callbacks, handled, abandonment_rate_unadjusted
+       FROM contact_centre_stats WHERE dimension = 'overall' AND grain = 'month' AND period_start = DATE '2025-06-01'`,
+    );
+    expect(rows).toEqual([
+      {
+        offered: 10,
+        abandoned: 4,
+        short_abandons: 1,
+        abandons_unknown_wait: 1,
+        callbacks: 2,
+        handled: 8, // a1-a4, n1, n2 and the two June chats
+        abandonment_rate_unadjusted: 40,
+      },
+    ]);
+  });
+
+  it('computes service level over answered plus abandoned after the threshold', async () => {
+    const [row] = await metric('service_level_pct');
+    expect(row?.value).toBe(40);
+    expect(row?.n).toBe(5);
+  });
+
+  it('computes ASA over answered queued contacts with a known wait', async () => {
+    const [row] = await metric('asa_s');
+    expect(row?.value).toBe(20);
+    expect(row?.n).toBe(3);
+    expect(row?.ci_low).toBeCloseTo(Math.max(0, 20 - (1.959963984540054 * 10) / Math.sqrt(3)), 9);
+  });
+
+  it('computes AHT from talk, hold and after-contact work, with components that add up', async () => {
+    const [row] = await metric('aht_s');
+    expect(row?.value).toBe(770 / 4);
+    expect(row?.n).toBe(4);
+    const [parts] = await engine.query(
+      `SELECT aht_talk_s, aht_hold_s, aht_acw_s FROM contact_centre_stats
+       WHERE dimension = 'overall' AND grain = 'month' AND period_start = DATE '2025-06-01'`,
+    );
+    expect(parts).toEqual({ aht_talk_s: 162.5, aht_hold_s: 15, aht_acw_s: 15 });
+  });
+
+  it('averages hold time over held contacts only', async () => {
+    expect(await metric('avg_hold_s')).toEqual([{ value: 60, n: 1, ci_low: null, ci_high: null, unit: 'seconds' }]);
+  });
+
+  it('computes the transfer rate over handled contacts', async () => {
+    const [row] = await metric('transfer_rate');
+    expect(row?.value).toBe(12.5);
+    expect(row?.n).toBe(8);
+    expect((await metric('transfer_rate', 'team', 'north'))[0]?.value).toBe(50);
+  });
+
+  it('emits no row for a metric whose denominator is zero', async () => {
+    const rows = await engine.query(
+      `SELECT metric FROM metrics_contact_centre WHERE dimension = 'channel' AND dimension_value = 'email' AND grain = 'month' ORDER BY metric`,
+    );
+    expect(rows).toEqual([{ metric: 'transfer_rate' }]);
+  });
+
+  it('has no rows for a period with no data', async () => {
+    expect(await engine.query(`SELECT * FROM metrics_contact_centre WHERE period_start = DATE '2025-05-01'`)).toEqual(
+      [],
+    );
+  });
+
+  it('dates contacts into calendar months and ISO weeks (Monday start, UTC)', async () => {
+    const rows = await engine.query(
+      `SELECT grain, CAST(period_start AS VARCHAR) AS period, n FROM metrics_contact_centre
+       WHERE metric = 'transfer_rate' AND dimension = 'channel' AND dimension_value = 'chat' ORDER BY grain, period`,
+    );
+    expect(rows).toEqual([
+      { grain: 'month', period: '2025-06-01', n: 2 },
+      { grain: 'month', period: '2025-07-01', n: 1 },
+      { grain: 'week', period: '2025-06-23', n: 1 },
+      { grain: 'week', period: '2025-06-30', n: 2 },
+    ]);
+  });
+});
