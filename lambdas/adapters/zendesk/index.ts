@@ -1,0 +1,22 @@
+/**
+ * Zendesk Support export pages. A page holds at most 1000 tickets (or 100 ratings/responses) and
+ * side-loads its metric sets in a separate array, so one page is read as a whole document with
+ * readJsonDocument (bounded by its size limit) and its records are then mapped one by one.
+ */
+import type { Readable } from 'node:stream';
+import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise/adapter.ts';
+import { readJsonDocument } from '../../core/read/index.ts';
+import { mapZendeskPage } from './map.ts';
+import { type ZendeskOptions, zendeskOptionsSchema } from './options.ts';
+
+export { ZENDESK_DEFAULTS, type ZendeskOptions, zendeskOptionsSchema } from './options.ts';
+
+export const zendeskAdapter: Adapter<ZendeskOptions> = {
+  name: 'zendesk',
+  description:
+    'Zendesk incremental ticket export (with metric_sets), satisfaction ratings and CSAT survey responses to interactions and survey_responses',
+  optionsSchema: zendeskOptionsSchema,
+  async *read(input: Readable, options: ZendeskOptions, context: AdapterContext): AsyncIterable<SourceRecord> {
+    yield* mapZendeskPage(await readJsonDocument(input), options, context);
+  },
+};
