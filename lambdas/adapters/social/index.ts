@@ -1,0 +1,40 @@
+/**
+ * Social mentions from a listening tool or network export, as JSON Lines or CSV. Field names are
+ * configured; brand posts are recognised by handle or inbound flag; customer posts get their
+ * first brand reply time (a bounded join, see reply-window.ts) and a sentiment score.
+ */
+import type { Readable } from 'node:stream';
+import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise/adapter.ts';
+import { readCsv, readJson } from '../../core/read/index.ts';
+import type { ReadItem } from '../shared/records.ts';
+import { SOCIAL_DEFAULTS, type SocialOptions, socialOptionsSchema } from './map.ts';
+import { mergeSplitRows } from './split-rows.ts';
+import { mapMentions } from './stream.ts';
+
+export { SOCIAL_DEFAULTS, type SocialOptions, socialOptionsSchema } from './map.ts';
+
+export const socialAdapter: Adapter<SocialOptions> = {
+  name: 'social',
+  description: 'Social mentions (JSONL or CSV) to social_mentions, with brand reply times and sentiment',
+  optionsSchema: socialOptionsSchema,
+  read: (input: Readable, options: SocialOptions, context: AdapterContext): AsyncIterable<SourceRecord> =>
+    mapMentions(readItems(input, options), options, context),
+};
+
+async function* readItems(input: Readable, options: SocialOptions): AsyncIterable<ReadItem> {
+  if ((options.format ?? SOCIAL_DEFAULTS.format) === 'jsonl') {
+    yield* readJson(input, { format: 'jsonl', encoding: options.encoding });
+    return;
+  }
+  let columns: readonly string[] = [];
+  const rows = readCsv(input, {
+    delimiter: options.delimiter ?? 'auto',
+    encoding: options.encoding,
+    onHeader: (header) => {
+      columns = header.columns;
+    },
+  });
+  for await (const item of mergeSplitRows(rows, () => columns)) {
+    yield item.kind === 'record' ? { kind: 'record', rowNumber: item.rowNumber, value: item.values } : item;
+  }
+}
