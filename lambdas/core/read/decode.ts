@@ -1,0 +1,214 @@
+/**
+ * Byte-level decoding shared by the readers: gzip detection by magic bytes, then streaming text
+ * decoding. Nothing here holds more than one chunk of the file.
+ */
+import { pipeline, Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
+import { createGunzip } from 'node:zlib';
+import iconv from 'iconv-lite';
+import { FileRejectedError } from '../normalise/adapter.ts';
+
+export type TextEncoding = 'utf-8' | 'latin1' | 'cp1252' | 'utf-16le';
+
+export const TEXT_ENCODINGS: readonly TextEncoding[] = ['utf-8', 'latin1', 'cp1252', 'utf-16le'];
+
+/** Encoding assumed when a source declares none and the file carries no byte-order mark. */
+export const DEFAULT_TEXT_ENCODING: TextEncoding = 'utf-8';
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+const UTF8_BOM = [0xef, 0xbb, 0xbf] as const;
+const UTF16LE_BOM = [0xff, 0xfe] as const;
+
+/**
+ * Returns the object's bytes, gunzipped when they start with the gzip magic bytes (whatever the key's
+ * extension says). A corrupt or truncated gzip stream fails the returned stream with a
+ * FileRejectedError when it is consumed.
+ */
+export async function openDecoded(input: Readable): Promise<Readable> {
+  const chunks: AsyncIterator<unknown> = input[Symbol.asyncIterator]();
+  const head: Buffer[] = [];
+  let headSize = 0;
+  let ended = false;
+  while (headSize < GZIP_MAGIC.length) {
+    const next = await chunks.next();
+    if (next.done === true) {
+      ended = true;
+      break;
+    }
+    const chunk = toBuffer(next.value);
+    head.push(chunk);
+    headSize += chunk.length;
+  }
+  const bytes = Readable.from(replay(head, ended ? undefined : chunks), { objectMode: false });
+  const start = head.length === 1 ? head[0] : Buffer.concat(head);
+  return start !== undefined && startsWith(start, GZIP_MAGIC) ? gunzip(bytes) : bytes;
+}
+
+async function* replay(head: readonly Buffer[], rest: AsyncIterator<unknown> | undefined): AsyncGenerator<Buffer> {
+  yield* head;
+  if (rest === undefined) return;
+  // Delegating keeps return() wired through, so an early stop still destroys the source stream.
+  yield* mapChunks({ [Symbol.asyncIterator]: () => rest });
+}
+
+async function* mapChunks(source: AsyncIterable<unknown>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) yield toBuffer(chunk);
+}
+
+function gunzip(compressed: Readable): Readable {
+  const inflater = createGunzip();
+  // Failures of either stage reach the consumer through the inflater's iterator below.
+  pipeline(compressed, inflater, () => {});
+  return Readable.from(inflate(inflater), { objectMode: false });
+}
+
+async function* inflate(inflater: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  try {
+    for await (const chunk of inflater) yield chunk;
+  } catch (error) {
+    if (isZlibError(error)) throw new FileRejectedError(`not a valid gzip stream: ${error.message}`);
+    throw error;
+  }
+}
+
+function isZlibError(error: unknown): error is Error {
+  const code = (error as { code?: unknown } | null)?.code;
+  return error instanceof Error && typeof code === 'string' && code.startsWith('Z_');
+}
+
+function toBuffer(chunk: unknown): Buffer {
+  if (Buffer.isBuffer(chunk)) return chunk;
+  if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+  if (chunk instanceof Uint8Array) return Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  throw new TypeError(`expected a byte stream, got a chunk of type ${typeof chunk}`);
+}
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((byte, index) => bytes[index] === byte);
+}
+
+/**
+ * Decodes a byte stream to text chunks. A byte-order mark wins over the given encoding (it is
+ * unambiguous) and is never part of the text. Invalid UTF-8 rejects the file rather than turning
+ * characters into U+FFFD, which would silently corrupt names and verbatims. String chunks (a stream
+ * that is already text) pass through unchanged.
+ */
+export async function* decodeText(
+  input: AsyncIterable<unknown> | Iterable<unknown>,
+  encoding: TextEncoding = DEFAULT_TEXT_ENCODING,
+): AsyncGenerator<string> {
+  let decoder: ChunkDecoder | undefined;
+  let head: Buffer | undefined;
+  for await (const chunk of input) {
+    if (typeof chunk === 'string') {
+      if (chunk.length > 0) yield chunk;
+      continue;
+    }
+    let bytes = toBuffer(chunk);
+    if (decoder === undefined) {
+      // A byte-order mark is at most 3 bytes: wait for them before choosing the decoder.
+      bytes = head === undefined ? bytes : Buffer.concat([head, bytes]);
+      if (bytes.length < UTF8_BOM.length) {
+        head = bytes;
+        continue;
+      }
+      head = undefined;
+      decoder = createDecoder(bytes, encoding);
+    }
+    const text = decoder.write(bytes);
+    if (text.length > 0) yield text;
+  }
+  if (decoder === undefined) {
+    if (head === undefined) return;
+    decoder = createDecoder(head, encoding);
+    const text = decoder.write(head);
+    if (text.length > 0) yield text;
+  }
+  const rest = decoder.end();
+  if (rest.length > 0) yield rest;
+}
+
+interface ChunkDecoder {
+  write(bytes: Buffer): string;
+  end(): string;
+}
+
+function createDecoder(start: Buffer, encoding: TextEncoding): ChunkDecoder {
+  if (startsWith(start, UTF8_BOM)) return new Utf8Decoder();
+  if (startsWith(start, UTF16LE_BOM)) return new WhatwgDecoder('utf-16le', 'UTF-16LE');
+  switch (encoding) {
+    case 'utf-8':
+      return new Utf8Decoder();
+    case 'utf-16le':
+      return new WhatwgDecoder('utf-16le', 'UTF-16LE');
+    case 'latin1':
+      // Every byte is one character, so chunk boundaries never split a character.
+      return { write: (bytes) => bytes.toString('latin1'), end: () => '' };
+    case 'cp1252': {
+      const cp1252 = iconv.getDecoder('cp1252');
+      return { write: (bytes) => cp1252.write(bytes), end: () => cp1252.end() ?? '' };
+    }
+  }
+}
+
+/** Streaming WHATWG decoder; it strips the byte-order mark itself. */
+class WhatwgDecoder implements ChunkDecoder {
+  protected readonly decoder: TextDecoder;
+  protected offset = 0;
+
+  constructor(
+    label: string,
+    protected readonly name: string,
+  ) {
+    this.decoder = new TextDecoder(label, { fatal: true });
+  }
+
+  write(bytes: Buffer): string {
+    try {
+      const text = this.decoder.decode(bytes, { stream: true });
+      this.offset += bytes.length;
+      return text;
+    } catch {
+      throw this.rejection(bytes);
+    }
+  }
+
+  end(): string {
+    try {
+      return this.decoder.decode();
+    } catch {
+      throw new FileRejectedError(`not valid ${this.name} text: the file ends in the middle of a character`);
+    }
+  }
+
+  protected rejection(_bytes: Buffer): FileRejectedError {
+    return new FileRejectedError(`not valid ${this.name} text near byte offset ${this.offset}`);
+  }
+}
+
+class Utf8Decoder extends WhatwgDecoder {
+  constructor() {
+    super('utf-8', 'UTF-8');
+  }
+
+  protected override rejection(bytes: Buffer): FileRejectedError {
+    const position = this.offset + firstInvalidUtf8(bytes);
+    return new FileRejectedError(
+      `not valid UTF-8 text near byte offset ${position}; if the file is Latin-1, Windows-1252 or UTF-16, ` +
+        `set the source's encoding to 'latin1', 'cp1252' or 'utf-16le'`,
+    );
+  }
+}
+
+/**
+ * Offset of the first invalid sequence in a chunk: the text before the first replacement character
+ * that was not in the file decodes byte for byte, so its UTF-8 length is the offset.
+ */
+function firstInvalidUtf8(bytes: Buffer): number {
+  const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+  for (let index = text.indexOf('\uFFFD'); index !== -1; index = text.indexOf('\uFFFD', index + 1)) {
+    const offset = Buffer.byteLength(text.slice(0, index), 'utf8');
+    if (!(bytes[offset] === 0xef && bytes[offset + 1] === 0xbf && bytes[offset + 2] === 0xbd)) return offset;
+  }
+  return bytes.length;
+}
