@@ -55,6 +55,18 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: ['contact_centre_stats'],
   },
   {
+    name: 'ticket_stats',
+    file: 'ticket_stats.sql',
+    description: 'Counts, percentiles, per-kind SLA compliance and FCR method behind the ticket metrics.',
+    dependsOn: ['interaction_slices'],
+  },
+  {
+    name: 'metrics_tickets',
+    file: 'metrics_tickets.sql',
+    description: 'FCR, escalation, reopen, SLA compliance, first-response and resolution percentiles as long metric rows.',
+    dependsOn: ['ticket_stats'],
+  },
+  {
     name: 'metrics_surveys',
     file: 'metrics_surveys.sql',
     description: 'CSAT, NPS, CES and survey response rate as long metric rows.',

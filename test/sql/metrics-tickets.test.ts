@@ -1,0 +1,237 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { Interaction, SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
+import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
+import { wilson } from '../support/stats.ts';
+
+const ticket = (id: string, created: string, o: Partial<Interaction> = {}): Interaction =>
+  interaction({ interaction_id: id, source: 'zendesk', channel: 'email', created_at: utc(created), ...o });
+
+const tickets: Interaction[] = [
+  ticket('t1', '2025-06-02 10:00:00', {
+    agent_id: 'A1',
+    agent_replies: 2,
+    first_response_at: utc('2025-06-02 10:10:00'),
+    status: 'resolved',
+    resolved_at: utc('2025-06-02 11:00:00'),
+    reopen_count: 0,
+    sla_first_response_target_s: 3600,
+    sla_resolution_target_s: 7200,
+  }),
+  ticket('t2', '2025-06-03 10:00:00', {
+    agent_id: 'A1',
+    is_escalated: true,
+    agent_replies: 1,
+    first_response_s: 1200,
+    status: 'closed',
+    closed_at: utc('2025-06-04 11:00:00'),
+    resolution_s: 90000,
+    reopen_count: 2,
+    sla_first_response_target_s: 600, // missed by the measured time
+    sla_resolution_target_s: 86400,
+    sla_resolution_met: true, // the source verdict wins over the measured time
+  }),
+  // no agent reply: no first response (the source's 0 is not a reply); its first-response SLA is
+  // already breached at the horizon, its resolution SLA is still active
+  ticket('t3', '2025-06-04 10:00:00', {
+    agent_replies: 0,
+    first_response_s: 0,
+    status: 'open',
+    sla_first_response_target_s: 3600,
+    sla_resolution_target_s: 1e9,
+  }),
+  ticket('t4', '2025-07-20 10:00:00', { status: 'open', sla_first_response_target_s: 3600 }), // the horizon; active
+  ticket('t5', '2025-06-05 10:00:00', {
+    agent_id: 'A2',
+    agent_replies: 1,
+    first_response_at: utc('2025-06-05 10:05:00'),
+    status: 'resolved',
+    resolved_at: utc('2025-07-02 10:00:00'), // resolved in July
+  }),
+  ticket('t6', '2025-06-06 10:00:00', {
+    agent_id: 'A2',
+    agent_replies: 1,
+    first_response_at: utc('2025-06-06 10:50:00'),
+    status: 'resolved',
+    resolved_at: utc('2025-06-06 12:00:00'),
+    reopen_count: 0,
+  }),
+  // resolved without any reply: no first-response SLA outcome
+  ticket('t7', '2025-06-07 10:00:00', { agent_replies: 0, status: 'resolved', sla_first_response_target_s: 60 }),
+];
+
+const call = (id: string, created: string, o: Partial<Interaction> = {}): Interaction =>
+  interaction({ interaction_id: id, created_at: utc(created), answered_at: utc(created), agent_id: 'A9', ...o });
+
+const calls: Interaction[] = [
+  call('f1', '2025-06-09 09:00:00', { resolved_first_contact: true }), // the survey says otherwise
+  call('f2', '2025-06-09 10:00:00', { resolved_first_contact: true }),
+  call('f3', '2025-06-10 09:00:00', { customer_key: 'c3', category: 'billing' }),
+  interaction({
+    interaction_id: 'f3-other',
+    created_at: utc('2025-06-12 09:00:00'),
+    customer_key: 'c3',
+    category: 'delivery',
+  }),
+  interaction({
+    interaction_id: 'f3-late',
+    created_at: utc('2025-06-20 09:00:00'),
+    customer_key: 'c3',
+    category: 'billing',
+  }),
+  call('f4', '2025-06-11 09:00:00', { customer_key: 'c4' }),
+  interaction({ interaction_id: 'f4-repeat', created_at: utc('2025-06-13 09:00:00'), customer_key: 'c4' }),
+  call('f5', '2025-07-18 09:00:00', { customer_key: 'c5' }), // window still open at the horizon
+  call('f6', '2025-06-12 09:00:00'), // no evidence at all
+  call('f7', '2025-06-09 10:05:00', { initial_interaction_id: 'f2', resolved_first_contact: true }), // transfer leg
+];
+
+const answer = (id: string, interactionId: string, resolved: boolean): SurveyResponse => ({
+  source: 'qualtrics',
+  response_id: id,
+  survey_kind: 'csat',
+  question: null,
+  score: 4,
+  scale_min: 1,
+  scale_max: 5,
+  higher_is_better: true,
+  interaction_id: interactionId,
+  customer_key: null,
+  agent_id: null,
+  team: null,
+  channel: null,
+  touchpoint: null,
+  sent_at: null,
+  responded_at: utc('2025-06-09 12:00:00'),
+  comment: null,
+  resolved,
+  updated_at: utc('2025-06-09 12:00:00'),
+  ingested_at: utc('2025-07-01 00:00:00'),
+});
+
+describe('metrics_tickets', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  const metric = async (name: string, period = '2025-06-01', dimension = 'source', value = 'zendesk') =>
+    (
+      await engine.query(
+        `SELECT value, n, ci_low, ci_high FROM metrics_tickets WHERE metric = :name AND grain = 'month'
+         AND period_start = CAST(:period AS DATE) AND dimension = :dimension AND dimension_value = :value`,
+        { name, period, dimension, value },
+      )
+    )[0];
+
+  beforeAll(async () => {
+    lake = createTestLake();
+    lake.write('interactions', tickets);
+    lake.write('interactions', [tickets[0] as Interaction, ...calls]); // t1 resent by an overlapping export
+    lake.write('survey_responses', [answer('s1', 'f1', true), answer('s2', 'f1', false)]);
+    engine = await lake.engine();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('takes exact interpolated percentiles of first response, ignoring items with no agent reply', async () => {
+    expect(await metric('first_response_median_s')).toEqual({ value: 900, n: 4, ci_low: null, ci_high: null });
+    expect((await metric('first_response_p90_s'))?.value).toBeCloseTo(2460, 9);
+  });
+
+  it('dates resolution time by the resolution, and reports its median and p90', async () => {
+    expect(await metric('resolution_median_s')).toEqual({ value: 7200, n: 3, ci_low: null, ci_high: null });
+    expect((await metric('resolution_p90_s'))?.value).toBeCloseTo(73440, 9);
+    const july = 27 * 86400;
+    expect(await metric('resolution_median_s', '2025-07-01')).toEqual({
+      value: july,
+      n: 1,
+      ci_low: null,
+      ci_high: null,
+    });
+  });
+
+  it('computes the reopen rate over resolved items with a known reopen count', async () => {
+    const row = await metric('reopen_rate');
+    expect(row?.n).toBe(3);
+    expect(row?.value).toBeCloseTo(100 / 3, 12);
+  });
+
+  it('excludes active SLAs and pools both SLA kinds, with each kind in ticket_stats', async () => {
+    const row = await metric('sla_compliance_pct');
+    const ci = wilson(3, 5);
+    expect(row?.n).toBe(5);
+    expect(row?.value).toBeCloseTo(60, 12);
+    expect(row?.ci_low).toBeCloseTo(ci.low, 12);
+    const [kinds] = await engine.query(
+      `SELECT sla_first_response_decided, sla_first_response_kept, sla_resolution_decided, sla_resolution_kept
+       FROM ticket_stats WHERE grain = 'month' AND period_start = DATE '2025-06-01' AND dimension = 'source' AND dimension_value = 'zendesk'`,
+    );
+    expect(kinds).toEqual({
+      sla_first_response_decided: 3,
+      sla_first_response_kept: 1,
+      sla_resolution_decided: 2,
+      sla_resolution_kept: 2,
+    });
+    expect(await metric('sla_compliance_pct', '2025-07-01')).toBeUndefined();
+  });
+
+  it('computes the escalation rate over handled items', async () => {
+    expect((await metric('escalation_rate'))?.value).toBe(25);
+  });
+
+  it('prefers the survey answer, then the source flag, then the derived repeat-contact window', async () => {
+    const row = await metric('fcr_rate', '2025-06-01', 'overall', 'all');
+    expect(row?.value).toBe(50);
+    expect(row?.n).toBe(4);
+    const [method] = await engine.query(
+      `SELECT fcr_method, fcr_by_survey, fcr_by_source_flag, fcr_by_derived FROM ticket_stats
+       WHERE grain = 'month' AND period_start = DATE '2025-06-01' AND dimension = 'overall'`,
+    );
+    expect(method).toEqual({ fcr_method: 'mixed', fcr_by_survey: 1, fcr_by_source_flag: 1, fcr_by_derived: 2 });
+    const facts = await engine.query(
+      `SELECT interaction_id, fcr_method, fcr_resolved FROM interaction_facts
+       WHERE interaction_id IN ('f1', 'f2', 'f3', 'f4', 'f5', 'f6', 'f7') ORDER BY interaction_id`,
+    );
+    expect(facts).toEqual([
+      { interaction_id: 'f1', fcr_method: 'survey', fcr_resolved: false },
+      { interaction_id: 'f2', fcr_method: 'source_flag', fcr_resolved: true },
+      { interaction_id: 'f3', fcr_method: 'derived', fcr_resolved: true },
+      { interaction_id: 'f4', fcr_method: 'derived', fcr_resolved: false },
+      { interaction_id: 'f5', fcr_method: null, fcr_resolved: null },
+      { interaction_id: 'f6', fcr_method: null, fcr_resolved: null },
+      { interaction_id: 'f7', fcr_method: null, fcr_resolved: null },
+    ]);
+  });
+});
+
+describe('FCR window', () => {
+  it('decides a derived FCR only once the window has closed, with the configured window', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [
+        call('g1', '2025-06-01 09:00:00', { customer_key: 'k1' }),
+        interaction({ interaction_id: 'g1-repeat', created_at: utc('2025-06-04 09:00:00'), customer_key: 'k1' }),
+        interaction({ interaction_id: 'horizon', created_at: plus(utc('2025-06-01 09:00:00'), 5 * 86400) }),
+      ]);
+      const byWindow = async (fcrWindowDays: number) => {
+        const engine = await lake.engine({ metrics: { fcrWindowDays } });
+        try {
+          const [fact] = await engine.query(
+            `SELECT fcr_method, fcr_resolved FROM interaction_facts WHERE interaction_id = 'g1'`,
+          );
+          const [stats] = await engine.query(
+            `SELECT fcr_method AS group_method FROM ticket_stats WHERE grain = 'month' AND dimension = 'overall'`,
+          );
+          return { ...fact, ...stats };
+        } finally {
+          await engine.close();
+        }
+      };
+      expect(await byWindow(7)).toEqual({ fcr_method: null, fcr_resolved: null, group_method: null });
+      expect(await byWindow(2)).toEqual({ fcr_method: 'derived', fcr_resolved: true, group_method: 'derived' });
+      expect(await byWindow(4)).toEqual({ fcr_method: 'derived', fcr_resolved: false, group_method: 'derived' });
+    } finally {
+      lake.remove();
+    }
+  });
+});
