@@ -16,7 +16,7 @@ describe('pseudonymisation', () => {
 
   it('separates identifier kinds and normalises phone numbers to digits', () => {
     const p = createPseudonymiser(KEY);
-    expect(p('customer', '42')).not.toBe(p('employee', '42').replace('e_', 'c_'));
+    expect(p('customer', '42')?.slice(2)).not.toBe(p('employee', '42')?.slice(2));
     expect(p('customer', '+1 (555) 010-2030')).toBe(p('customer', '+15550102030'));
     expect(canonicalIdentifier(' +44 20 7946 0000 ')).toBe('442079460000');
   });

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { gzipSync } from 'node:zlib';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { type Adapter, FileRejectedError, type SourceRecord } from '../../../lambdas/core/normalise/adapter.ts';
+import { normaliseObject, resolveSource } from '../../../lambdas/core/normalise/pipeline.ts';
+import { type Lake, openLake } from '../../../lambdas/local/lake.ts';
+import { validInteraction } from '../../support/rows.ts';
+
+/** A deliberately tiny adapter: one JSON object per line → one interaction. */
+const linesAdapter: Adapter<{ channel: string }> = {
+  name: 'test-lines',
+  description: 'one JSON object per line',
+  optionsSchema: z.object({ channel: z.string().default('voice') }),
+  async *read(input, options, context): AsyncIterable<SourceRecord> {
+    let rowNumber = 0;
+    for await (const line of createInterface({ input, crlfDelay: Number.POSITIVE_INFINITY })) {
+      if (line.trim() === '') continue;
+      rowNumber++;
+      if (line === 'NOT A RECORD') throw new FileRejectedError('line is not a record: wrong format');
+      let raw: Record<string, unknown>;
+      try {
+        raw = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        yield { kind: 'rejected', rowNumber, raw: line, field: null, reason: 'not valid JSON' };
+        continue;
+      }
+      yield {
+        kind: 'mapped',
+        rowNumber,
+        raw,
+        rows: [
+          {
+            table: 'interactions',
+            row: validInteraction({
+              source: context.source,
+              interaction_id: raw.id,
+              channel: options.channel,
+              created_at: new Date(String(raw.at)),
+              talk_s: raw.talk ?? null,
+              customer_key: context.pseudonymise('customer', raw.email as string | undefined),
+              updated_at: new Date(String(raw.at)),
+              ingested_at: context.ingestedAt,
+            }),
+          },
+        ],
+      };
+    }
+  },
+};
+
+const KEY = Buffer.alloc(32, 1);
+const config = parseConfig({ sources: [{ name: 'calls', adapter: 'test-lines', options: { channel: 'chat' } }] });
+const source = resolveSource(config, 'calls/x.jsonl');
+
+let lake: Lake;
+beforeEach(() => {
+  lake = openLake(mkdtempSync(join(tmpdir(), 'sb-lake-')));
+});
+
+async function land(key: string, body: string | Buffer) {
+  await lake.stores.landing.write(key, typeof body === 'string' ? Buffer.from(body) : body);
+}
+
+function normalise(key: string) {
+  return normaliseObject({ stores: lake.stores, key, source, adapter: linesAdapter as Adapter, pseudonymKey: KEY });
+}
+
+async function listAll(zone: 'curated' | 'quarantine'): Promise<string[]> {
+  const keys: string[] = [];
+  for await (const o of lake.stores[zone].list('')) keys.push(o.key);
+  return keys;
+}
+
+const GOOD = [
+  '{"id":"a","at":"2025-06-01T10:00:00Z","talk":120,"email":"Ann@example.com"}',
+  '{"id":"b","at":"2025-06-02T11:00:00Z","talk":-5}',
+  'not json',
+  '{"id":"c","at":"2025-06-02T12:00:00Z","talk":30}',
+].join('\n');
+
+describe('normaliseObject', () => {
+  it('curates valid rows by date, quarantines the rest with reasons, and reconciles the counts', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const result = await normalise('calls/day.jsonl');
+    expect(result.audit).toMatchObject({ rows_read: 4, rows_accepted: 2, rows_rejected: 2, file_error: null });
+    expect(result.outputs.sort()).toEqual([
+      expect.stringMatching(/^interactions\/dt=2025-06-01\/calls-[0-9a-f]{16}\.parquet$/),
+      expect.stringMatching(/^interactions\/dt=2025-06-02\/calls-[0-9a-f]{16}\.parquet$/),
+    ]);
+    const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/day.jsonl.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects).toEqual([
+      {
+        object_key: 'calls/day.jsonl',
+        row_number: 2,
+        field: 'talk_s',
+        reason: 'interactions.talk_s must not be negative (got -5)',
+        raw: { id: 'b', at: '2025-06-02T11:00:00Z', talk: -5 },
+      },
+      { object_key: 'calls/day.jsonl', row_number: 3, field: null, reason: 'not valid JSON', raw: 'not json' },
+    ]);
+    expect(result.audit.object_sha256).toBe(createHash('sha256').update(GOOD).digest('hex'));
+    expect(await listAll('curated')).toContainEqual(expect.stringMatching(/^ingestion_audit\/dt=\d{4}-\d\d-\d\d\//));
+  });
+
+  it('never writes the raw identifier, only its pseudonym', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const result = await normalise('calls/day.jsonl');
+    const bytes = readFileSync(join(lake.zoneDir('curated'), result.outputs.sort()[0] as string));
+    expect(bytes.includes('Ann@example.com')).toBe(false);
+    expect(bytes.includes('c_')).toBe(true);
+  });
+
+  it('re-ingesting the same object leaves the curated data byte-identical and the landing object untouched', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const first = await normalise('calls/day.jsonl');
+    const snapshot = first.outputs.map((k) => readFileSync(join(lake.zoneDir('curated'), k)));
+    const second = await normalise('calls/day.jsonl');
+    expect(second.outputs).toEqual(first.outputs);
+    expect(second.outputs.map((k) => readFileSync(join(lake.zoneDir('curated'), k)))).toEqual(snapshot);
+    expect((await listAll('curated')).filter((k) => k.startsWith('ingestion_audit/'))).toHaveLength(1);
+    expect(readFileSync(join(lake.zoneDir('landing'), 'calls/day.jsonl'), 'utf8')).toBe(GOOD);
+  });
+
+  it('removes the partitions an object no longer produces when it is re-ingested with new content', async () => {
+    await land('calls/day.jsonl', GOOD);
+    await normalise('calls/day.jsonl');
+    await land('calls/day.jsonl', '{"id":"a","at":"2025-06-01T10:00:00Z","talk":1}\n');
+    const result = await normalise('calls/day.jsonl');
+    expect(result.rejectKey).toBeNull();
+    const data = (await listAll('curated')).filter((k) => k.startsWith('interactions/'));
+    expect(data).toEqual([expect.stringMatching(/^interactions\/dt=2025-06-01\//)]);
+    expect(await listAll('quarantine')).toEqual([]);
+  });
+
+  it('reads gzip exports transparently', async () => {
+    await land('calls/day.jsonl.gz', gzipSync(GOOD));
+    const result = await normalise('calls/day.jsonl.gz');
+    expect(result.audit).toMatchObject({ rows_read: 4, rows_accepted: 2, rows_rejected: 2 });
+  });
+
+  it('fails the whole file when the gzip is corrupt, curating nothing and saying why', async () => {
+    const gz = gzipSync(GOOD);
+    gz.fill(0, 20, 40);
+    await land('calls/bad.jsonl.gz', gz);
+    const result = await normalise('calls/bad.jsonl.gz');
+    expect(result.fileError).toMatch(/gzip|header|invalid|incorrect/i);
+    expect(result.outputs).toEqual([]);
+    expect(result.audit.rows_accepted).toBe(0);
+    expect(result.audit.rows_read).toBe(result.audit.rows_rejected);
+    const reject = JSON.parse(
+      readFileSync(join(lake.zoneDir('quarantine'), 'calls/bad.jsonl.gz.rejects.jsonl'), 'utf8'),
+    );
+    expect(reject.reason).toMatch(/^file rejected: /);
+  });
+
+  it('fails the whole file when the adapter says the format is wrong, and counts what it had read', async () => {
+    await land('calls/wrong.jsonl', `${GOOD}\nNOT A RECORD\n`);
+    const result = await normalise('calls/wrong.jsonl');
+    expect(result.fileError).toBe('line is not a record: wrong format');
+    expect(result.audit).toMatchObject({ rows_read: 4, rows_accepted: 0, rows_rejected: 4 });
+    expect(
+      (await listAll('curated')).filter((k) => !k.startsWith('ingestion_audit/') && !k.startsWith('_manifests/')),
+    ).toEqual([]);
+  });
+
+  it('fails with a clear message when the source options are invalid', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const bad = { ...source, options: { channel: 7 } };
+    await expect(
+      normaliseObject({
+        stores: lake.stores,
+        key: 'calls/day.jsonl',
+        source: bad,
+        adapter: linesAdapter as Adapter,
+        pseudonymKey: KEY,
+      }),
+    ).rejects.toThrow(/source "calls" \(adapter test-lines\) has invalid options: options\.channel/);
+  });
+
+  it('fails when the landing key names no configured source', () => {
+    expect(() => resolveSource(config, 'zendesk/x.json')).toThrow(
+      /not under a configured source prefix \(sources: calls\)/,
+    );
+  });
+
+  it('fails when the landing object does not exist', async () => {
+    await expect(normalise('calls/missing.jsonl')).rejects.toThrow(/object not found: calls\/missing\.jsonl/);
+  });
+
+  it('spools partitions to disk as row groups when rows arrive in random date order', async () => {
+    const lines = Array.from({ length: 6_000 }, (_, i) =>
+      JSON.stringify({
+        id: `r${i}`,
+        at: `2025-0${1 + (i % 6)}-${String(1 + (i % 28)).padStart(2, '0')}T10:00:00Z`,
+        talk: i % 600,
+      }),
+    );
+    const file = join(lake.dir, 'big.jsonl');
+    writeFileSync(file, lines.join('\n'));
+    await land('calls/big.jsonl', readFileSync(file));
+    const result = await normaliseObject({
+      stores: lake.stores,
+      key: 'calls/big.jsonl',
+      source,
+      adapter: linesAdapter as Adapter,
+      pseudonymKey: KEY,
+      maxBufferedRows: 1000,
+    });
+    expect(result.audit.rows_accepted).toBe(6_000);
+    expect(result.outputs).toHaveLength(84); // lcm(6 months, 28 days) distinct dates;
+  });
+});
