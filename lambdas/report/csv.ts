@@ -1,0 +1,61 @@
+/**
+ * The scorecard as a spreadsheet-safe CSV: UTF-8 with a byte-order mark (so Excel reads accents),
+ * RFC 4180 quoting, CRLF line ends, and no cell that a spreadsheet would run as a formula.
+ */
+import type { ScorecardRow } from '../core/metrics/scorecard.ts';
+
+/** Column order of the CSV: the ScorecardRow fields, as the views name them. */
+export const CSV_COLUMNS = [
+  'period_start',
+  'grain',
+  'dimension',
+  'dimension_value',
+  'metric',
+  'value',
+  'unit',
+  'n',
+  'ci_low',
+  'ci_high',
+  'low_sample',
+  'higher_is_better',
+  'target',
+  'rag',
+  'gap_to_target',
+  'bench_p25',
+  'bench_median',
+  'bench_p75',
+  'bench_p90',
+  'bench_position',
+  'bench_source',
+  'peer_percentile',
+  'prev_value',
+  'delta',
+  'change_significant',
+] as const satisfies readonly (keyof ScorecardRow)[];
+
+const BOM = '\uFEFF';
+const CRLF = '\r\n';
+/** Characters that make Excel, LibreOffice or Google Sheets evaluate a cell (OWASP CSV injection). */
+const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
+/** A plain decimal number: a spreadsheet reads it as a value, never as a formula. */
+const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
+
+export function renderCsv(rows: readonly ScorecardRow[]): string {
+  const lines = [CSV_COLUMNS.join(',')];
+  for (const row of rows) lines.push(CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+  return BOM + lines.join(CRLF) + CRLF;
+}
+
+/**
+ * One cell. Numbers are told from formulas by their type, not their text: a value typed as a
+ * number is written as a plain number (so −12.5 stays numeric and sorts as a number), and a
+ * string is neutralised with a leading single quote when it starts with = + - @ tab or CR, unless
+ * it is itself nothing but a plain decimal number such as "-5" (harmless, and kept numeric).
+ */
+export function csvCell(value: string | number | boolean | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : '';
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  const safe = FORMULA_TRIGGER.test(value) && !PLAIN_NUMBER.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
+}

@@ -1,0 +1,565 @@
+/**
+ * Everything the executive report shows, read through the QueryEngine from the scorecard view,
+ * the dedup views and the ingestion audit. Every value reaches SQL as a bound parameter; the only
+ * text spliced into SQL is constant column names picked from fixed maps.
+ */
+import { type MetricOptions, metricOptions, type ServiceBenchConfig } from '../core/config/config.ts';
+import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
+import type { Dimension, Grain, ScorecardRow } from '../core/metrics/scorecard.ts';
+import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
+import { type ChartSvg, renderCharts } from './charts.ts';
+import { CSV_COLUMNS } from './csv.ts';
+import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
+import {
+  analyseComments,
+  type CommentedResponse,
+  DEFAULT_TAXONOMY,
+  type ThemeTaxonomy,
+  type VoiceAnalysis,
+} from './themes.ts';
+
+/** The KPI tiles, in reading order: customer outcome, resolution, access, speed, quality, wider signals. */
+export const HEADLINE_METRICS = [
+  'csat_pct',
+  'nps',
+  'ces_easy_pct',
+  'fcr_rate',
+  'service_level_pct',
+  'abandonment_rate',
+  'asa_s',
+  'aht_s',
+  'first_response_median_s',
+  'resolution_median_s',
+  'sla_compliance_pct',
+  'qa_score',
+  'net_sentiment',
+  'retention_rate',
+  'enps',
+] as const satisfies readonly MetricId[];
+
+/** Columns of the channel and team breakdown tables (those with data are shown). */
+export const BREAKDOWN_METRICS = [
+  'csat_pct',
+  'fcr_rate',
+  'service_level_pct',
+  'aht_s',
+  'first_response_median_s',
+  'qa_score',
+] as const satisfies readonly MetricId[];
+
+/** Metrics agents are ranked on among their peers. */
+export const PEER_METRICS = ['qa_score', 'csat_pct', 'fcr_rate', 'aht_s'] as const satisfies readonly MetricId[];
+/** People listed as top performers and as coaching candidates. */
+export const PEERS_LISTED = 5;
+/** An agent in the bottom quartile of their peers on a metric is a coaching candidate. */
+export const COACHING_PERCENTILE = 25;
+/** QA criteria listed as coaching needs (lowest scores first). */
+export const QA_CRITERIA_LISTED = 5;
+/** A QA criterion needs coaching when it scores below this share of its points or a critical one was missed. */
+export const QA_COACHING_BELOW_PCT = 80;
+/** Agents are recognised from this mean peer percentile up, and only with no weak metric. */
+export const RECOGNITION_PERCENTILE = 50;
+/** Commented answers read for the voice of the customer (a deterministic sample beyond this). */
+export const MAX_COMMENTS = 5000;
+/** Ingested files named in the data-quality footer (most recent first). */
+export const FILES_LISTED = 12;
+
+export type ScopeDimension = Exclude<Dimension, 'overall'>;
+export interface ReportScope {
+  readonly dimension: ScopeDimension;
+  readonly value: string;
+}
+
+export interface ReportOptions {
+  /** `YYYY-MM` for a month, `YYYY-Www` (or its Monday's date) for a week. */
+  readonly period: string;
+  readonly grain: Grain;
+  /** Report on one team, channel, agent, queue or source instead of the whole service. */
+  readonly scope?: ReportScope;
+  readonly config: ServiceBenchConfig;
+  /** Comment themes; the shipped default taxonomy when absent. */
+  readonly taxonomy?: ThemeTaxonomy;
+  /** Stamped on the report; now when absent. */
+  readonly generatedAt?: Date;
+}
+
+export interface Kpi {
+  readonly metric: MetricId;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly higherIsBetter: boolean;
+  /** Null when the metric has no data for the period. */
+  readonly row: ScorecardRow | null;
+}
+
+export interface TrendPoint {
+  readonly period_start: string;
+  readonly value: number | null;
+  readonly n: number;
+  readonly low_sample: boolean;
+}
+
+export interface Trend {
+  readonly metric: MetricId;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly higherIsBetter: boolean;
+  /** One point per period of the window, oldest first; value null where there was no data. */
+  readonly points: readonly TrendPoint[];
+  readonly target: number | null;
+  readonly bench: { readonly p25: number; readonly median: number; readonly p75: number } | null;
+}
+
+export interface Breakdown {
+  readonly dimension: 'channel' | 'team';
+  /** Metrics with data for at least one value of the dimension. */
+  readonly metrics: readonly MetricId[];
+  readonly rows: readonly { readonly value: string; readonly cells: Partial<Record<MetricId, ScorecardRow>> }[];
+  /** The metric charted as bars (the first of `metrics`). */
+  readonly chartMetric: MetricId | null;
+}
+
+export interface PeerRanking {
+  readonly agents: number;
+  readonly top: readonly PeerEntry[];
+  readonly coaching: readonly PeerEntry[];
+  readonly qaCriteria: readonly QaCriterionNeed[];
+}
+
+export interface PeerEntry {
+  readonly agent: string;
+  /** Mean peer percentile over the ranked metrics (100 = best of the peers). */
+  readonly percentile: number;
+  readonly rows: readonly ScorecardRow[];
+  /** Metrics on which the agent is off target or in the bottom quartile of peers. */
+  readonly weakMetrics: readonly MetricId[];
+}
+
+export interface QaCriterionNeed {
+  readonly criterion: string;
+  readonly section: string | null;
+  readonly evaluations: number;
+  readonly score_pct: number;
+  readonly critical_misses: number;
+}
+
+export interface SourceAudit {
+  readonly source: string;
+  readonly files: number;
+  readonly rows_read: number;
+  readonly rows_accepted: number;
+  readonly rows_rejected: number;
+  readonly files_rejected: number;
+  readonly last_ingested: string | null;
+}
+
+export interface IngestedFile {
+  readonly source: string;
+  readonly object_key: string;
+  readonly rows_accepted: number;
+  readonly rows_rejected: number;
+  readonly file_error: string | null;
+}
+
+export interface DataQuality {
+  readonly sources: readonly SourceAudit[];
+  readonly recentFiles: readonly IngestedFile[];
+  readonly totalFiles: number;
+  /** Sources in the config that have no ingested file yet. */
+  readonly sourcesWithoutData: readonly string[];
+  readonly metricOptions: MetricOptions;
+  readonly benchmarkIndustry: string;
+  readonly compositeWeights: Readonly<Record<string, number>> | null;
+}
+
+export interface ReportData {
+  readonly organisation: string;
+  readonly period: ReportPeriod;
+  readonly scope: ReportScope | null;
+  readonly generatedAt: string;
+  /** The composite service index of the scope, when there was enough data to compute it. */
+  readonly index: ScorecardRow | null;
+  readonly verdict: string;
+  readonly kpis: readonly Kpi[];
+  readonly trends: readonly Trend[];
+  readonly breakdowns: readonly Breakdown[];
+  readonly peers: PeerRanking;
+  readonly voice: VoiceAnalysis & { readonly answered: number | null };
+  readonly quality: DataQuality;
+  /** Every scorecard row of the period (all dimensions), as the CSV carries them. */
+  readonly rows: readonly ScorecardRow[];
+  /** SVG charts keyed by id: `trend-<metric>`, `breakdown-<dimension>`, `themes`. */
+  readonly charts: Readonly<Record<string, ChartSvg>>;
+}
+
+/** Columns of the canonical tables that a scope filters on (queues and sources are not on surveys). */
+const SURVEY_SCOPE_COLUMN: Partial<Record<ScopeDimension, string>> = {
+  team: 'team',
+  channel: 'channel',
+  agent: 'agent_id',
+  source: 'source',
+};
+const QA_SCOPE_COLUMN: Partial<Record<ScopeDimension, string>> = { team: 'team', agent: 'agent_id', source: 'source' };
+
+export async function buildReportData(engine: QueryEngine, options: ReportOptions): Promise<ReportData> {
+  const period = parsePeriod(options.period, options.grain);
+  const scope = options.scope ?? null;
+  if (scope !== null && scope.value.trim() === '') throw new Error('scope value must not be empty');
+  const focus = { dimension: scope?.dimension ?? 'overall', value: scope?.value ?? 'all' };
+
+  const [rows, trendRows, qaCriteria, comments, sources, files] = await Promise.all([
+    queryPeriodRows(engine, period),
+    queryTrendRows(engine, period, focus),
+    queryQaCriteria(engine, period, scope),
+    queryComments(engine, period, scope),
+    querySources(engine),
+    queryFiles(engine),
+  ]);
+
+  const focusRows = rows.filter((r) => r.dimension === focus.dimension && r.dimension_value === focus.value);
+  const byMetric = new Map(focusRows.map((r) => [r.metric, r]));
+  const kpis: Kpi[] = HEADLINE_METRICS.map((metric) => {
+    const def = definition(metric);
+    const row = byMetric.get(metric);
+    return {
+      metric,
+      label: def.label,
+      unit: def.unit,
+      higherIsBetter: def.higherIsBetter,
+      row: hasValue(row) ? row : null,
+    };
+  });
+  const index = byMetric.get('service_index');
+  const indexRow = hasValue(index) ? index : null;
+  const voice = analyseComments(comments, options.taxonomy ?? DEFAULT_TAXONOMY);
+  const answered = sumN(focusRows, ['csat_pct', 'nps', 'ces_mean']);
+  const totalFiles = sources.reduce((sum, s) => sum + s.files, 0);
+
+  const facts = {
+    organisation: options.config.organisation,
+    period,
+    scope,
+    generatedAt: (options.generatedAt ?? new Date()).toISOString(),
+    index: indexRow,
+    verdict: verdictOf(indexRow, kpis),
+    kpis,
+    trends: buildTrends(trendRows, period),
+    breakdowns: scope === null ? [breakdown(rows, 'channel'), breakdown(rows, 'team')] : [],
+    peers: { ...peerRanking(rows), qaCriteria },
+    voice: { ...voice, answered },
+    quality: {
+      sources,
+      recentFiles: files,
+      totalFiles,
+      sourcesWithoutData: options.config.sources
+        .map((s) => s.name)
+        .filter((name) => !sources.some((a) => a.source === name)),
+      metricOptions: metricOptions(options.config),
+      benchmarkIndustry: options.config.benchmarks.industry,
+      compositeWeights: options.config.compositeWeights ?? null,
+    },
+    rows,
+  };
+  return { ...facts, charts: await renderCharts(facts) };
+}
+
+export type ReportFacts = Omit<ReportData, 'charts'>;
+
+function definition(metric: string) {
+  const def = METRIC_BY_ID.get(metric);
+  if (!def) throw new Error(`unknown metric id "${metric}" in the report layout`);
+  return def;
+}
+
+function hasValue(row: ScorecardRow | undefined): row is ScorecardRow {
+  return row !== undefined && row.value !== null;
+}
+
+function sumN(rows: readonly ScorecardRow[], metrics: readonly MetricId[]): number | null {
+  const counted = rows.filter((r) => (metrics as readonly string[]).includes(r.metric) && r.value !== null);
+  return counted.length === 0 ? null : Math.max(...counted.map((r) => r.n));
+}
+
+/**
+ * The one-line verdict: the direction of the service index (only called a change when it is
+ * statistically significant) and how many headline metrics meet their target, naming the misses.
+ */
+export function verdictOf(index: ScorecardRow | null, kpis: readonly Kpi[]): string {
+  const withTarget = kpis.filter((k) => k.row?.rag != null);
+  const met = withTarget.filter((k) => k.row?.rag === 'green').length;
+  const missed = withTarget.filter((k) => k.row?.rag === 'red').map((k) => k.label);
+  let headline: string;
+  if (index === null) headline = 'Not enough data for a service index this period';
+  else if (index.change_significant === true && index.delta !== null && index.delta > 0) headline = 'Service improved';
+  else if (index.change_significant === true && index.delta !== null && index.delta < 0) headline = 'Service declined';
+  else if (index.prev_value === null) headline = 'First period with a service index';
+  else headline = 'Service held steady';
+  const parts = [headline];
+  if (withTarget.length > 0) parts.push(`${met} of ${withTarget.length} targets met`);
+  if (missed.length > 0) parts.push(`off target: ${missed.join(', ')}`);
+  if (kpis.every((k) => k.row === null)) parts.push('no metric has data for this period');
+  return `${parts.join('; ')}.`;
+}
+
+function buildTrends(rows: readonly ScorecardRow[], period: ReportPeriod): Trend[] {
+  const starts = trendStarts(period);
+  const trends: Trend[] = [];
+  for (const metric of ['service_index', ...HEADLINE_METRICS] as MetricId[]) {
+    const own = rows.filter((r) => r.metric === metric);
+    if (!own.some((r) => r.value !== null)) continue;
+    const def = definition(metric);
+    const at = new Map(own.map((r) => [r.period_start, r]));
+    const latest = [...own].reverse().find((r) => r.target !== null || r.bench_median !== null);
+    const bench =
+      latest?.bench_p25 != null && latest.bench_median != null && latest.bench_p75 != null
+        ? { p25: latest.bench_p25, median: latest.bench_median, p75: latest.bench_p75 }
+        : null;
+    trends.push({
+      metric,
+      label: def.label,
+      unit: def.unit,
+      higherIsBetter: def.higherIsBetter,
+      points: starts.map((start) => {
+        const r = at.get(start);
+        return { period_start: start, value: r?.value ?? null, n: r?.n ?? 0, low_sample: r?.low_sample ?? false };
+      }),
+      target: latest?.target ?? null,
+      bench,
+    });
+  }
+  return trends;
+}
+
+function breakdown(rows: readonly ScorecardRow[], dimension: 'channel' | 'team'): Breakdown {
+  const own = rows.filter((r) => r.dimension === dimension && r.value !== null);
+  const metrics = BREAKDOWN_METRICS.filter((m) => own.some((r) => r.metric === m));
+  const values = [...new Set(own.map((r) => r.dimension_value))].sort((a, b) => a.localeCompare(b));
+  return {
+    dimension,
+    metrics,
+    rows: values.map((value) => ({
+      value,
+      cells: Object.fromEntries(own.filter((r) => r.dimension_value === value).map((r) => [r.metric, r])),
+    })),
+    chartMetric: metrics[0] ?? null,
+  };
+}
+
+/**
+ * Ranks agents by their mean peer percentile over PEER_METRICS, ignoring low-sample values.
+ * Coaching candidates are off target or in the bottom quartile of peers on at least one metric.
+ */
+function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriteria'> {
+  const ranked = rows.filter(
+    (r) =>
+      r.dimension === 'agent' &&
+      (PEER_METRICS as readonly string[]).includes(r.metric) &&
+      r.value !== null &&
+      !r.low_sample &&
+      r.peer_percentile !== null,
+  );
+  const agents = new Map<string, ScorecardRow[]>();
+  for (const r of ranked) agents.set(r.dimension_value, [...(agents.get(r.dimension_value) ?? []), r]);
+  const entries: PeerEntry[] = [...agents.entries()].map(([agent, own]) => ({
+    agent,
+    percentile: own.reduce((sum, r) => sum + (r.peer_percentile ?? 0), 0) / own.length,
+    rows: PEER_METRICS.flatMap((m) => own.filter((r) => r.metric === m)),
+    weakMetrics: own
+      .filter((r) => r.rag === 'red' || (r.peer_percentile ?? 100) <= COACHING_PERCENTILE)
+      .map((r) => r.metric),
+  }));
+  const best = [...entries].sort((a, b) => b.percentile - a.percentile || a.agent.localeCompare(b.agent));
+  const top = best
+    .filter((e) => e.weakMetrics.length === 0 && e.percentile >= RECOGNITION_PERCENTILE)
+    .slice(0, PEERS_LISTED);
+  const coaching = entries
+    .filter((e) => e.weakMetrics.length > 0)
+    .sort((a, b) => a.percentile - b.percentile || a.agent.localeCompare(b.agent))
+    .slice(0, PEERS_LISTED);
+  return { agents: agents.size, top, coaching };
+}
+
+async function queryPeriodRows(engine: QueryEngine, period: ReportPeriod): Promise<ScorecardRow[]> {
+  const raw = await engine.query(
+    `SELECT ${CSV_COLUMNS.join(', ')}
+     FROM scorecard
+     WHERE grain = :grain AND period_start = CAST(:period_start AS DATE)
+     ORDER BY dimension, dimension_value, metric`,
+    { grain: period.grain, period_start: period.start },
+  );
+  return raw.map(toScorecardRow).sort(byDimensionThenCatalogue);
+}
+
+const CATALOGUE_ORDER: ReadonlyMap<string, number> = new Map([...METRIC_BY_ID.keys()].map((id, i) => [id, i]));
+
+/** Rows read in the order of the metric catalogue within each dimension value. */
+function byDimensionThenCatalogue(a: ScorecardRow, b: ScorecardRow): number {
+  return (
+    a.dimension.localeCompare(b.dimension) ||
+    a.dimension_value.localeCompare(b.dimension_value) ||
+    (CATALOGUE_ORDER.get(a.metric) ?? 0) - (CATALOGUE_ORDER.get(b.metric) ?? 0)
+  );
+}
+
+async function queryTrendRows(
+  engine: QueryEngine,
+  period: ReportPeriod,
+  focus: { dimension: string; value: string },
+): Promise<ScorecardRow[]> {
+  const raw = await engine.query(
+    `SELECT ${CSV_COLUMNS.join(', ')}
+     FROM scorecard
+     WHERE grain = :grain AND dimension = :dimension AND dimension_value = :dimension_value
+       AND period_start BETWEEN CAST(:trend_start AS DATE) AND CAST(:period_start AS DATE)
+     ORDER BY metric, period_start`,
+    {
+      grain: period.grain,
+      dimension: focus.dimension,
+      dimension_value: focus.value,
+      trend_start: period.trendStart,
+      period_start: period.start,
+    },
+  );
+  return raw.map(toScorecardRow);
+}
+
+function scopeFilter(
+  scope: ReportScope | null,
+  columns: Partial<Record<ScopeDimension, string>>,
+): { sql: string; params: Record<string, SqlValue> } {
+  const column = scope ? columns[scope.dimension] : undefined;
+  if (!scope || !column) return { sql: '', params: {} };
+  return { sql: ` AND ${column} = :scope_value`, params: { scope_value: scope.value } };
+}
+
+async function queryQaCriteria(
+  engine: QueryEngine,
+  period: ReportPeriod,
+  scope: ReportScope | null,
+): Promise<QaCriterionNeed[]> {
+  const filter = scopeFilter(scope, QA_SCOPE_COLUMN);
+  const raw = await engine.query(
+    `SELECT criterion, max(section) AS section, count(DISTINCT evaluation_id) AS evaluations,
+            avg(points / max_points) * 100 AS score_pct,
+            count_if(is_critical AND points < max_points) AS critical_misses
+     FROM qa_evaluations_latest
+     WHERE NOT is_na AND points IS NOT NULL AND max_points > 0
+       AND evaluated_at >= CAST(:period_start AS TIMESTAMP) AND evaluated_at < CAST(:period_end AS TIMESTAMP)${filter.sql}
+     GROUP BY criterion
+     HAVING avg(points / max_points) * 100 < :coaching_below OR count_if(is_critical AND points < max_points) > 0
+     ORDER BY score_pct ASC, criterion
+     LIMIT ${QA_CRITERIA_LISTED}`,
+    { period_start: period.start, period_end: period.end, coaching_below: QA_COACHING_BELOW_PCT, ...filter.params },
+  );
+  return raw.map((r) => ({
+    criterion: String(r.criterion),
+    section: r.section === null ? null : String(r.section),
+    evaluations: Number(r.evaluations),
+    score_pct: Number(r.score_pct),
+    critical_misses: Number(r.critical_misses),
+  }));
+}
+
+async function queryComments(
+  engine: QueryEngine,
+  period: ReportPeriod,
+  scope: ReportScope | null,
+): Promise<CommentedResponse[]> {
+  const filter = scopeFilter(scope, SURVEY_SCOPE_COLUMN);
+  const raw = await engine.query(
+    `SELECT survey_kind, score, scale_min, scale_max, higher_is_better, comment
+     FROM survey_responses_latest
+     WHERE comment IS NOT NULL AND score IS NOT NULL
+       AND coalesce(responded_at, updated_at) >= CAST(:period_start AS TIMESTAMP)
+       AND coalesce(responded_at, updated_at) < CAST(:period_end AS TIMESTAMP)${filter.sql}
+     ORDER BY source, response_id
+     LIMIT ${MAX_COMMENTS}`,
+    { period_start: period.start, period_end: period.end, ...filter.params },
+  );
+  return raw.map((r) => ({
+    survey_kind: String(r.survey_kind),
+    score: Number(r.score),
+    scale_min: Number(r.scale_min),
+    scale_max: Number(r.scale_max),
+    higher_is_better: r.higher_is_better === true || r.higher_is_better === 'true',
+    comment: String(r.comment),
+  }));
+}
+
+async function querySources(engine: QueryEngine): Promise<SourceAudit[]> {
+  const raw = await engine.query(
+    `SELECT source, count(*) AS files, sum(rows_read) AS rows_read, sum(rows_accepted) AS rows_accepted,
+            sum(rows_rejected) AS rows_rejected, count_if(file_error IS NOT NULL) AS files_rejected,
+            max(started_at) AS last_ingested
+     FROM ingestion_audit_latest
+     GROUP BY source
+     ORDER BY source`,
+  );
+  return raw.map((r) => ({
+    source: String(r.source),
+    files: Number(r.files),
+    rows_read: Number(r.rows_read ?? 0),
+    rows_accepted: Number(r.rows_accepted ?? 0),
+    rows_rejected: Number(r.rows_rejected ?? 0),
+    files_rejected: Number(r.files_rejected),
+    last_ingested: r.last_ingested === null ? null : String(r.last_ingested),
+  }));
+}
+
+async function queryFiles(engine: QueryEngine): Promise<IngestedFile[]> {
+  const raw = await engine.query(
+    `SELECT source, object_key, rows_accepted, rows_rejected, file_error
+     FROM ingestion_audit_latest
+     ORDER BY started_at DESC, object_key
+     LIMIT ${FILES_LISTED}`,
+  );
+  return raw.map((r) => ({
+    source: String(r.source),
+    object_key: String(r.object_key),
+    rows_accepted: Number(r.rows_accepted),
+    rows_rejected: Number(r.rows_rejected),
+    file_error: r.file_error === null ? null : String(r.file_error),
+  }));
+}
+
+function num(value: SqlValue | undefined): number | null {
+  if (value === null || value === undefined || value === '') return null;
+  const n = Number(value);
+  return Number.isFinite(n) ? n : null;
+}
+
+function bool(value: SqlValue | undefined): boolean | null {
+  if (value === null || value === undefined) return null;
+  return value === true || value === 'true';
+}
+
+/** Engines return JSON-friendly values; Athena may hand numbers and booleans back as text. */
+export function toScorecardRow(raw: Record<string, SqlValue>): ScorecardRow {
+  return {
+    period_start: String(raw.period_start).slice(0, 10),
+    grain: raw.grain as Grain,
+    dimension: raw.dimension as Dimension,
+    dimension_value: String(raw.dimension_value),
+    metric: raw.metric as MetricId,
+    value: num(raw.value),
+    unit: raw.unit as MetricUnit,
+    n: num(raw.n) ?? 0,
+    ci_low: num(raw.ci_low),
+    ci_high: num(raw.ci_high),
+    low_sample: bool(raw.low_sample) ?? false,
+    higher_is_better: bool(raw.higher_is_better) ?? true,
+    target: num(raw.target),
+    rag: (raw.rag ?? null) as ScorecardRow['rag'],
+    gap_to_target: num(raw.gap_to_target),
+    bench_p25: num(raw.bench_p25),
+    bench_median: num(raw.bench_median),
+    bench_p75: num(raw.bench_p75),
+    bench_p90: num(raw.bench_p90),
+    bench_position: (raw.bench_position ?? null) as ScorecardRow['bench_position'],
+    bench_source: raw.bench_source === null || raw.bench_source === undefined ? null : String(raw.bench_source),
+    peer_percentile: num(raw.peer_percentile),
+    prev_value: num(raw.prev_value),
+    delta: num(raw.delta),
+    change_significant: bool(raw.change_significant),
+  };
+}

@@ -1,0 +1,523 @@
+/**
+ * The executive report as one self-contained HTML page: inline CSS and SVG only, and a Content
+ * Security Policy that forbids every network request, so it reads the same offline, in a mail
+ * client, and when printed to PDF.
+ */
+import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
+import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
+import { CHART_COLOURS, type ChartSvg } from './charts.ts';
+import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
+import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
+import { TREND_PERIODS } from './period.ts';
+import type { Quote } from './themes.ts';
+
+/** Section headings, in order; the PDF test checks the printed text carries each of them. */
+export const SECTION_HEADINGS = {
+  index: 'Service index',
+  kpis: 'Key metrics',
+  trends: 'Trends',
+  breakdowns: 'By channel and team',
+  peers: 'Recognition and coaching',
+  voice: 'Voice of the customer',
+  scorecard: 'Full scorecard',
+  quality: 'Data quality and method',
+} as const;
+
+export function renderHtml(data: ReportData): string {
+  const title = `${data.organisation}: customer service report, ${data.period.label}`;
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
+<title>${esc(title)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header class="masthead">
+  <p class="org">${esc(data.organisation)}</p>
+  <h1>Customer service benchmark report</h1>
+  <p class="meta"><strong>${esc(data.period.label)}</strong>${data.scope ? ` · ${esc(capitalise(data.scope.dimension))}: <strong>${esc(data.scope.value)}</strong>` : ' · All channels and teams'} · generated ${esc(formatStamp(data.generatedAt))}</p>
+</header>
+<main>
+${indexSection(data)}
+${kpiSection(data)}
+${trendSection(data)}
+${breakdownSection(data)}
+${peerSection(data)}
+${voiceSection(data)}
+${scorecardSection(data)}
+${qualitySection(data)}
+</main>
+</body>
+</html>
+`;
+}
+
+function indexSection(data: ReportData): string {
+  const index = data.index;
+  const rags = countRags(data.kpis);
+  const body =
+    index === null
+      ? `<div class="hero-score nodata"><p class="hero-value">No data</p><p class="hint">The service index needs enough data in the weighted metrics.</p></div>`
+      : `<div class="hero-score rag-${index.rag ?? 'none'}">
+      <p class="hero-label">Composite service index <span class="hint">(0–100)</span></p>
+      <p class="hero-value">${esc(formatValue(index.value, 'index'))}</p>
+      ${ragBadge(index.rag, index.target, index)}
+      ${deltaLine(index, previousName(data))}
+    </div>`;
+  return `<section id="service-index" class="hero" aria-labelledby="h-index">
+  <h2 id="h-index">${SECTION_HEADINGS.index}</h2>
+  <div class="hero-body">
+    ${body}
+    <div class="hero-verdict">
+      <p class="verdict">${esc(data.verdict)}</p>
+      <ul class="rag-summary" aria-label="Targets">
+        <li class="rag-green">${RAG_ICONS.green}<span><strong>${rags.green}</strong> on target</span></li>
+        <li class="rag-amber">${RAG_ICONS.amber}<span><strong>${rags.amber}</strong> near target</span></li>
+        <li class="rag-red">${RAG_ICONS.red}<span><strong>${rags.red}</strong> off target</span></li>
+        <li class="rag-none"><span><strong>${rags.none}</strong> without target or data</span></li>
+      </ul>
+    </div>
+  </div>
+</section>`;
+}
+
+function countRags(kpis: readonly Kpi[]): Record<Rag | 'none', number> {
+  const counts = { green: 0, amber: 0, red: 0, none: 0 };
+  for (const k of kpis) counts[k.row?.rag ?? 'none']++;
+  return counts;
+}
+
+function kpiSection(data: ReportData): string {
+  const withData = data.kpis.filter((k) => k.row !== null);
+  const without = data.kpis.filter((k) => k.row === null);
+  return `<section id="key-metrics" aria-labelledby="h-kpis">
+  <h2 id="h-kpis">${SECTION_HEADINGS.kpis}</h2>
+  <p class="section-lede">Each tile shows the ${data.period.grain}'s value against its target (icon and words, not colour alone), the change since the previous ${data.period.grain} and whether it is statistically significant, and where the value sits among industry peers.</p>
+  <div class="kpis">
+${[...withData, ...without].map((k) => kpiTile(k, previousName(data))).join('\n')}
+  </div>
+</section>`;
+}
+
+function kpiTile(kpi: Kpi, previous: string): string {
+  const id = `kpi-${kpi.metric}`;
+  const row = kpi.row;
+  if (row === null) {
+    return `<article class="kpi nodata" data-kpi="${kpi.metric}" aria-labelledby="${id}">
+  <h3 id="${id}">${esc(kpi.label)}</h3>
+  <p class="kpi-value">No data</p>
+  <p class="kpi-line">No data for this period.</p>
+</article>`;
+  }
+  const bench =
+    row.bench_position !== null
+      ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>`
+      : `<p class="kpi-line bench muted">No industry benchmark</p>`;
+  return `<article class="kpi rag-${row.rag ?? 'none'}" data-kpi="${kpi.metric}" aria-labelledby="${id}">
+  <h3 id="${id}">${esc(kpi.label)}</h3>
+  <p class="kpi-value">${esc(formatValue(row.value, kpi.unit, kpi.metric))}</p>
+  ${ragBadge(row.rag, row.target, row)}
+  ${deltaLine(row, previous)}
+  ${bench}
+  <p class="kpi-line muted">n = ${row.n.toLocaleString('en-GB')}${row.low_sample ? ' · <strong class="flag">low sample</strong>' : ''}</p>
+</article>`;
+}
+
+function ragBadge(rag: Rag | null, target: number | null, row: ScorecardRow): string {
+  if (rag === null || target === null) return `<p class="badge rag-none">No target set</p>`;
+  return `<p class="badge rag-${rag}">${RAG_ICONS[rag]}<span>${RAG_TEXT[rag]} · goal ${esc(formatValue(target, row.unit, row.metric))}</span></p>`;
+}
+
+/** Change since the previous period: arrow for the direction, words for better/worse and significance. */
+function deltaLine(row: ScorecardRow, previous: string): string {
+  if (row.delta === null || row.prev_value === null)
+    return `<p class="kpi-line delta muted">No value for ${esc(previous)} to compare</p>`;
+  const better = row.delta === 0 ? null : row.delta > 0 === row.higher_is_better;
+  const arrow = row.delta > 0 ? '▲' : row.delta < 0 ? '▼' : '▶';
+  const verdict = better === null ? 'unchanged' : better ? 'better' : 'worse';
+  const significance =
+    row.change_significant === true
+      ? '<strong>significant</strong>'
+      : row.change_significant === false
+        ? 'not significant'
+        : 'significance not tested';
+  const tone = row.change_significant === true && better !== null ? (better ? 'up' : 'down') : 'flat';
+  return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${esc(formatDelta(row.delta, row.unit, row.metric))} vs ${esc(previous)} · ${verdict} · ${significance}</span></p>`;
+}
+
+/** The previous period as people say it: "May", or "the previous week". */
+function previousName(data: ReportData): string {
+  if (data.period.grain === 'week') return 'previous week';
+  return new Date(`${data.period.previousStart}T00:00:00Z`).toLocaleDateString('en-GB', {
+    month: 'long',
+    timeZone: 'UTC',
+  });
+}
+
+function trendSection(data: ReportData): string {
+  const unitWord = data.period.grain === 'month' ? 'months' : 'weeks';
+  const figures = data.trends
+    .map((t) => {
+      const chart = data.charts[`trend-${t.metric}`];
+      const latest = [...t.points].reverse().find((p) => p.value !== null);
+      return chart ? figure(chart, `${formatValue(latest?.value ?? null, t.unit, t.metric)} latest`) : '';
+    })
+    .join('\n');
+  return `<section id="trends" aria-labelledby="h-trends">
+  <h2 id="h-trends">${SECTION_HEADINGS.trends} <span class="hint">last ${TREND_PERIODS} ${unitWord}</span></h2>
+  ${data.trends.length === 0 ? noData('No metric has data in the last twelve periods.') : `${TREND_LEGEND}\n<div class="charts">\n${figures}\n</div>`}
+</section>`;
+}
+
+function figure(chart: ChartSvg, subtitle: string): string {
+  return `<figure class="chart" id="chart-${chart.id}" aria-labelledby="cap-${chart.id}">
+  <figcaption id="cap-${chart.id}"><strong>${esc(chart.title)}</strong> <span class="hint">${esc(subtitle)}</span></figcaption>
+  ${chart.svg}
+</figure>`;
+}
+
+function breakdownSection(data: ReportData): string {
+  if (data.breakdowns.length === 0) {
+    return `<section id="breakdowns" aria-labelledby="h-breakdowns">
+  <h2 id="h-breakdowns">${SECTION_HEADINGS.breakdowns}</h2>
+  ${noData('Breakdowns are shown in the organisation-wide report; this report covers one scope.')}
+</section>`;
+  }
+  return `<section id="breakdowns" aria-labelledby="h-breakdowns">
+  <h2 id="h-breakdowns">${SECTION_HEADINGS.breakdowns}</h2>
+  ${data.breakdowns.map((b) => breakdownBlock(b, data.charts[`breakdown-${b.dimension}`])).join('\n')}
+</section>`;
+}
+
+function breakdownBlock(b: Breakdown, chart: ChartSvg | undefined): string {
+  const heading = `By ${b.dimension}`;
+  if (b.rows.length === 0) return `<h3>${heading}</h3>${noData(`No ${b.dimension} breakdown for this period.`)}`;
+  const head = b.metrics.map((m) => `<th scope="col">${esc(label(m))}</th>`).join('');
+  const body = b.rows
+    .map(
+      (r) =>
+        `<tr><th scope="row">${esc(r.value)}</th>${b.metrics.map((m) => `<td>${cell(r.cells[m])}</td>`).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<div class="breakdown">
+  <h3>${heading}</h3>
+  <div class="breakdown-body">
+    ${chart ? figure(chart, 'best first; dashed line = target') : ''}
+    <table class="grid"><thead><tr><th scope="col">${esc(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
+${body}
+    </tbody></table>
+  </div>
+</div>`;
+}
+
+function cell(row: ScorecardRow | undefined): string {
+  if (!row || row.value === null) return '<span class="muted">no data</span>';
+  const rag = row.rag
+    ? `<span class="cell-rag rag-${row.rag}" title="${RAG_TEXT[row.rag]}">${RAG_ICONS[row.rag]}<span class="sr">${RAG_TEXT[row.rag]}</span></span>`
+    : '';
+  return `${rag}${esc(formatValue(row.value, row.unit, row.metric))}${row.low_sample ? ' <span class="flag" title="fewer observations than the minimum sample">low n</span>' : ''}`;
+}
+
+function peerSection(data: ReportData): string {
+  const { peers } = data;
+  const top =
+    peers.top.length === 0 ? noData('No agent has enough data for a peer ranking.') : peerTable(peers.top, 'Recognise');
+  const coach =
+    peers.coaching.length === 0
+      ? noData('No agent is off target or in the bottom quartile of peers.')
+      : peerTable(peers.coaching, 'Coach');
+  const criteria =
+    peers.qaCriteria.length === 0
+      ? noData('No QA evaluations in this period.')
+      : `<table class="grid"><thead><tr><th scope="col">Criterion</th><th scope="col">Section</th><th scope="col">Score</th><th scope="col">Evaluations</th><th scope="col">Critical misses</th></tr></thead><tbody>
+${peers.qaCriteria.map((c) => `<tr><th scope="row">${esc(c.criterion)}</th><td>${esc(c.section ?? '—')}</td><td>${esc(formatValue(c.score_pct, 'pct'))}</td><td>${c.evaluations}</td><td>${c.critical_misses}</td></tr>`).join('\n')}
+</tbody></table>`;
+  return `<section id="peers" aria-labelledby="h-peers">
+  <h2 id="h-peers">${SECTION_HEADINGS.peers}</h2>
+  <p class="section-lede">Agents are ranked among ${peers.agents} peers with enough data on ${PEER_LABELS}; percentile 100 is the best of the group.</p>
+  <div class="two-col">
+    <div><h3>Top performers to recognise</h3>${top}</div>
+    <div><h3>Agents who need coaching</h3>${coach}</div>
+  </div>
+  <h3>QA criteria that need coaching <span class="hint">lowest scores first</span></h3>
+  ${criteria}
+</section>`;
+}
+
+const PEER_LABELS = 'QA score, CSAT, first-contact resolution and handle time';
+
+function peerTable(entries: readonly PeerEntry[], kind: 'Recognise' | 'Coach'): string {
+  const rows = entries
+    .map((e) => {
+      const metrics = e.rows
+        .map((r) => {
+          const weak = e.weakMetrics.includes(r.metric);
+          return `<li${weak ? ' class="weak"' : ''}>${esc(label(r.metric))}: ${esc(formatValue(r.value, r.unit, r.metric))}${r.peer_percentile !== null ? ` <span class="muted">(p${Math.round(r.peer_percentile)})</span>` : ''}${weak ? ' <strong>needs work</strong>' : ''}</li>`;
+        })
+        .join('');
+      return `<tr><th scope="row">${esc(e.agent)}</th><td>${Math.round(e.percentile)}</td><td><ul class="plain">${metrics}</ul></td></tr>`;
+    })
+    .join('\n');
+  return `<table class="grid peers ${kind === 'Coach' ? 'coach' : 'recognise'}"><thead><tr><th scope="col">Agent</th><th scope="col">Peer percentile</th><th scope="col">Metrics</th></tr></thead><tbody>
+${rows}
+</tbody></table>`;
+}
+
+function voiceSection(data: ReportData): string {
+  const { voice } = data;
+  if (voice.commented === 0) {
+    return `<section id="voice" aria-labelledby="h-voice">
+  <h2 id="h-voice">${SECTION_HEADINGS.voice}</h2>
+  ${noData('No survey comments in this period.')}
+</section>`;
+  }
+  const share = (n: number) => `${Math.round((100 * n) / voice.commented)}%`;
+  const chart = data.charts.themes;
+  const themeLabels = new Map(voice.themes.map((t) => [t.id, t.label]));
+  return `<section id="voice" aria-labelledby="h-voice">
+  <h2 id="h-voice">${SECTION_HEADINGS.voice}</h2>
+  <p class="section-lede"><strong>${voice.commented.toLocaleString('en-GB')}</strong> commented answers${voice.answered !== null ? ` (survey answers: ${voice.answered.toLocaleString('en-GB')})` : ''}: ${share(voice.sentiment.positive)} from satisfied customers, ${share(voice.sentiment.negative)} from dissatisfied ones. Sentiment comes from the score given (promoters and top-two box are positive; detractors and bottom-two box negative); themes from a published keyword list.</p>
+  <div class="voice-body">
+    ${chart ? figure(chart, 'comments per theme, by score given') : ''}
+    <div class="quotes">
+      <h3>What satisfied customers say</h3>
+      ${quoteList(voice.quotes.positive, 'positive', themeLabels)}
+      <h3>What dissatisfied customers say</h3>
+      ${quoteList(voice.quotes.negative, 'negative', themeLabels)}
+    </div>
+  </div>
+</section>`;
+}
+
+function quoteList(
+  quotes: readonly Quote[],
+  side: 'positive' | 'negative',
+  themeLabels: ReadonlyMap<string, string>,
+): string {
+  if (quotes.length === 0) return noData(`No quotable ${side} comment this period.`);
+  return quotes
+    .map(
+      (q) =>
+        `<blockquote class="quote ${side}"><p>“${esc(q.text)}”</p><footer>${esc(q.survey_kind.toUpperCase())} score ${q.score}${q.themes.length > 0 ? ` · ${esc(q.themes.map((t) => themeLabels.get(t) ?? t).join('; '))}` : ''}</footer></blockquote>`,
+    )
+    .join('\n');
+}
+
+function scorecardSection(data: ReportData): string {
+  const focus = data.scope ?? { dimension: 'overall', value: 'all' };
+  const rows = data.rows.filter((r) => r.dimension === focus.dimension && r.dimension_value === focus.value);
+  const present = new Set(rows.map((r) => r.metric));
+  const missing = [...METRIC_BY_ID.values()].filter((d) => !present.has(d.id as MetricId)).map((d) => d.label);
+  const table =
+    rows.length === 0
+      ? noData('The scorecard has no rows for this period.')
+      : `<table class="grid scorecard"><thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">95% interval</th><th scope="col">Target</th><th scope="col">Status</th><th scope="col">Change</th><th scope="col">Industry</th><th scope="col">n</th></tr></thead><tbody>
+${rows
+  .map(
+    (r) =>
+      `<tr><th scope="row">${esc(label(r.metric))}</th><td>${esc(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${esc(formatValue(r.ci_low, r.unit, r.metric))} – ${esc(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${esc(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${esc(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : ''}</td><td>${r.bench_position ? esc(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
+  )
+  .join('\n')}
+</tbody></table>`;
+  return `<section id="scorecard" aria-labelledby="h-scorecard">
+  <h2 id="h-scorecard">${SECTION_HEADINGS.scorecard}</h2>
+  ${table}
+  ${missing.length > 0 ? `<p class="muted small">No data this period: ${esc(missing.join(', '))}.</p>` : ''}
+</section>`;
+}
+
+function qualitySection(data: ReportData): string {
+  const q = data.quality;
+  const opts = q.metricOptions;
+  const lowSample = data.kpis.filter((k) => k.row?.low_sample).map((k) => k.label);
+  const responseRate = data.rows.find(
+    (r) =>
+      r.metric === 'survey_response_rate' &&
+      r.dimension === (data.scope?.dimension ?? 'overall') &&
+      r.dimension_value === (data.scope?.value ?? 'all'),
+  );
+  const rejected = q.sources.reduce((s, x) => s + x.rows_rejected, 0);
+  const read = q.sources.reduce((s, x) => s + x.rows_read, 0);
+  const sources =
+    q.sources.length === 0
+      ? noData('No file has been ingested yet.')
+      : `<table class="grid small"><thead><tr><th scope="col">Source</th><th scope="col">Files</th><th scope="col">Rows read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Files rejected whole</th><th scope="col">Last ingested</th></tr></thead><tbody>
+${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}</td><td>${s.rows_read.toLocaleString('en-GB')}</td><td>${s.rows_accepted.toLocaleString('en-GB')}</td><td>${s.rows_rejected.toLocaleString('en-GB')}</td><td>${s.files_rejected}</td><td>${esc(s.last_ingested ? formatStamp(s.last_ingested) : '—')}</td></tr>`).join('\n')}
+</tbody></table>`;
+  const files =
+    q.recentFiles.length === 0
+      ? ''
+      : `<details open><summary>Most recent files (${q.recentFiles.length} of ${q.totalFiles})</summary><ul class="files">${q.recentFiles
+          .map(
+            (f) =>
+              `<li><code>${esc(f.object_key)}</code> — ${f.file_error ? `<strong>rejected:</strong> ${esc(f.file_error)}` : `${f.rows_accepted.toLocaleString('en-GB')} rows${f.rows_rejected > 0 ? `, ${f.rows_rejected.toLocaleString('en-GB')} rejected` : ''}`}</li>`,
+          )
+          .join('')}</ul></details>`;
+  const weights = q.compositeWeights
+    ? Object.entries(q.compositeWeights)
+        .map(([m, w]) => `${label(m)} ×${w}`)
+        .join(', ')
+    : 'default weights';
+  return `<section id="data-quality" class="quality" aria-labelledby="h-quality">
+  <h2 id="h-quality">${SECTION_HEADINGS.quality}</h2>
+  <div class="two-col">
+    <div>
+      <h3>Sources and files</h3>
+      <p class="small">${q.totalFiles.toLocaleString('en-GB')} files ingested; ${read.toLocaleString('en-GB')} rows read, <strong>${rejected.toLocaleString('en-GB')} rejected</strong> (kept in quarantine with a reason).</p>
+      ${sources}
+      ${q.sourcesWithoutData.length > 0 ? noData(`Configured sources with no ingested file: ${q.sourcesWithoutData.join(', ')}.`) : ''}
+      ${files}
+    </div>
+    <div>
+      <h3>Method</h3>
+      <dl class="options small">
+        <dt>Survey response rate</dt><dd>${responseRate && responseRate.value !== null ? `${esc(formatValue(responseRate.value, 'pct'))} (n = ${responseRate.n.toLocaleString('en-GB')})` : 'no data'}</dd>
+        <dt>Minimum sample</dt><dd>${opts.minSample} observations; smaller samples are flagged “low sample”${lowSample.length > 0 ? ` (this ${data.period.grain}: ${esc(lowSample.join(', '))})` : ''}</dd>
+        <dt>Service level</dt><dd>answered within ${opts.serviceLevelS} s ÷ (answered + abandoned after ${opts.serviceLevelS} s)</dd>
+        <dt>Abandonment</dt><dd>abandons shorter than ${opts.shortAbandonS} s excluded from numerator and denominator</dd>
+        <dt>First-contact resolution</dt><dd>survey answer, then source flag, then no repeat contact within ${opts.fcrWindowDays} days</dd>
+        <dt>Significance</dt><dd>changes are called significant at the 95% level (rates: two-proportion z-test)</dd>
+        <dt>Benchmarks</dt><dd>industry “${esc(q.benchmarkIndustry)}”, quartiles from the cited benchmark table</dd>
+        <dt>Service index</dt><dd>${esc(weights)}; only metrics with enough data count</dd>
+      </dl>
+    </div>
+  </div>
+</section>`;
+}
+
+function noData(message: string): string {
+  return `<p class="nodata-note" role="note"><span class="nodata-tag">No data</span> ${esc(message)}</p>`;
+}
+
+function label(metric: string): string {
+  return METRIC_BY_ID.get(metric)?.label ?? metric;
+}
+
+function capitalise(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
+function formatStamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) return iso;
+  return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+export function esc(text: string): string {
+  return text
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;')
+    .replaceAll("'", '&#39;');
+}
+
+/** Distinct shapes per status (circle + tick, triangle + !, octagon + cross) so colour is never the only cue. */
+const RAG_ICONS: Readonly<Record<Rag, string>> = {
+  green:
+    '<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><circle cx="8" cy="8" r="7" fill="currentColor"/><path d="M4.5 8.2l2.3 2.3 4.7-4.9" stroke="#fff" stroke-width="2" fill="none"/></svg>',
+  amber:
+    '<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M8 1l7 13H1z" fill="currentColor"/><path d="M8 5.5v4.2" stroke="#fff" stroke-width="1.8"/><circle cx="8" cy="11.8" r="1" fill="#fff"/></svg>',
+  red: '<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><path d="M5 1h6l4 4v6l-4 4H5l-4-4V5z" fill="currentColor"/><path d="M5.5 5.5l5 5m0-5l-5 5" stroke="#fff" stroke-width="1.8"/></svg>',
+};
+
+const BENCH_ICON =
+  '<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><rect x="1" y="9" width="3" height="6" fill="currentColor"/><rect x="6.5" y="5" width="3" height="10" fill="currentColor"/><rect x="12" y="1" width="3" height="14" fill="currentColor"/></svg>';
+
+const TREND_LEGEND = `<p class="legend" aria-label="Chart legend">
+  <span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.actual}" stroke-width="2.5"/><circle cx="14" cy="5" r="3" fill="${CHART_COLOURS.actual}"/></svg> actual</span>
+  <span><svg width="28" height="10" aria-hidden="true"><circle cx="14" cy="5" r="3" fill="#fff" stroke="${CHART_COLOURS.actual}" stroke-width="1.5"/></svg> low sample</span>
+  <span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.target}" stroke-width="1.5" stroke-dasharray="6 3"/></svg> target</span>
+  <span><svg width="28" height="10" aria-hidden="true"><rect x="0" y="0" width="28" height="10" fill="${CHART_COLOURS.benchmark}" fill-opacity="0.16"/><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.benchmark}" stroke-dasharray="2 2"/></svg> industry 25th–75th percentile and median</span>
+</p>`;
+
+const CSS = `
+:root { --ink:#1d2433; --muted:#5b6473; --line:#d9dee7; --paper:#fff; --wash:#f4f6fa; --navy:#0b2545;
+  --green:#1b7a3a; --amber:#9a5b00; --red:#b3261e; --blue:#0b4f8a; }
+* { box-sizing: border-box; }
+html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+body { margin:0; background:var(--wash); color:var(--ink); font: 14px/1.45 "Liberation Sans","DejaVu Sans",Arial,Helvetica,sans-serif; }
+.masthead { background:var(--navy); color:#fff; padding:22px 32px 18px; }
+.masthead h1 { margin:2px 0 6px; font-size:24px; font-weight:700; letter-spacing:-.01em; }
+.masthead .org { margin:0; text-transform:uppercase; letter-spacing:.12em; font-size:11px; color:#b8c4d6; }
+.masthead .meta { margin:0; color:#dbe3ef; }
+main { max-width:1100px; margin:0 auto; padding:8px 24px 32px; }
+section { background:var(--paper); border:1px solid var(--line); border-radius:8px; padding:16px 20px 18px; margin:16px 0; }
+h2 { font-size:17px; margin:0 0 10px; color:var(--navy); break-after:avoid; }
+h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
+.hint { font-weight:400; color:var(--muted); font-size:12px; }
+.muted { color:var(--muted); }
+.small { font-size:12px; }
+.section-lede { margin:-4px 0 12px; color:var(--muted); font-size:12.5px; max-width:80ch; }
+.icon { vertical-align:-2px; flex:none; }
+.rag-green { --rag:var(--green); } .rag-amber { --rag:var(--amber); } .rag-red { --rag:var(--red); } .rag-none { --rag:#8a93a3; }
+.hero-body { display:flex; gap:28px; align-items:stretch; flex-wrap:wrap; }
+.hero-score { flex:0 0 260px; border-left:6px solid var(--rag,#8a93a3); padding:4px 0 4px 16px; }
+.hero-label { margin:0; color:var(--muted); font-size:12.5px; }
+.hero-value { margin:0; font-size:54px; font-weight:700; line-height:1.05; color:var(--navy); }
+.hero-verdict { flex:1 1 360px; display:flex; flex-direction:column; justify-content:center; }
+.verdict { font-size:19px; line-height:1.35; margin:0 0 12px; font-weight:600; }
+.rag-summary { list-style:none; margin:0; padding:0; display:flex; gap:18px; flex-wrap:wrap; font-size:13px; }
+.rag-summary li { display:flex; gap:6px; align-items:center; color:var(--ink); }
+.rag-summary li .icon { color:var(--rag); }
+.kpis { display:grid; grid-template-columns:repeat(auto-fill,minmax(240px,1fr)); gap:12px; }
+.kpi { border:1px solid var(--line); border-top:5px solid var(--rag,#8a93a3); border-radius:6px; padding:10px 12px; break-inside:avoid; background:#fff; }
+.kpi h3 { margin:0 0 2px; font-size:12.5px; font-weight:600; color:var(--muted); }
+.kpi-value { margin:0 0 4px; font-size:28px; font-weight:700; color:var(--navy); line-height:1.15; }
+.kpi-line { margin:3px 0 0; font-size:12px; display:flex; gap:5px; align-items:baseline; }
+.kpi.nodata { background:var(--wash); border-top-color:#c3c9d4; border-style:dashed; }
+.kpi.nodata .kpi-value { color:#8a93a3; font-size:18px; }
+.badge { display:inline-flex; gap:6px; align-items:center; margin:2px 0; padding:2px 8px 2px 6px; border-radius:12px; font-size:12px; font-weight:600; color:var(--rag); background:color-mix(in srgb, var(--rag) 10%, white); border:1px solid color-mix(in srgb, var(--rag) 45%, white); }
+.badge.rag-none { font-weight:400; color:var(--muted); }
+.delta .arrow { font-size:10px; }
+.delta.up { color:var(--green); } .delta.down { color:var(--red); } .delta.flat { color:var(--ink); }
+.bench { color:var(--ink); } .bench .icon { color:#6b7687; }
+.flag { color:var(--amber); font-weight:700; font-size:11px; }
+.legend { display:flex; flex-wrap:wrap; gap:18px; font-size:12px; color:var(--muted); margin:0 0 8px; }
+.legend span { display:inline-flex; gap:6px; align-items:center; }
+.charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(310px,1fr)); gap:14px; }
+figure.chart { margin:0; padding:8px 8px 4px; border:1px solid var(--line); border-radius:6px; break-inside:avoid; page-break-inside:avoid; background:#fff; }
+figure.chart figcaption { font-size:12.5px; margin:0 0 4px; }
+figure.chart svg { display:block; max-width:100%; height:auto; }
+.breakdown-body, .voice-body { display:flex; flex-wrap:wrap; gap:16px; align-items:flex-start; }
+.breakdown-body figure.chart, .voice-body figure.chart { flex:0 1 auto; }
+.breakdown-body table { flex:1 1 380px; }
+.quotes { flex:1 1 320px; }
+table.grid { border-collapse:collapse; width:100%; font-size:12.5px; }
+table.grid th, table.grid td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
+table.grid thead th { font-size:11.5px; color:var(--muted); font-weight:600; border-bottom:2px solid var(--line); }
+table.grid tbody th { font-weight:600; }
+table.grid tr { break-inside:avoid; }
+.cell-rag { color:var(--rag); margin-right:4px; }
+.sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
+.two-col { display:grid; grid-template-columns:repeat(auto-fit,minmax(320px,1fr)); gap:20px; }
+ul.plain { list-style:none; margin:0; padding:0; }
+li.weak { color:var(--red); }
+blockquote.quote { margin:0 0 8px; padding:6px 12px; border-left:4px solid; background:var(--wash); border-radius:0 6px 6px 0; break-inside:avoid; }
+blockquote.quote.positive { border-color:${CHART_COLOURS.positive}; }
+blockquote.quote.negative { border-color:${CHART_COLOURS.negative}; border-left-style:double; border-left-width:6px; }
+blockquote.quote p { margin:0; font-style:italic; }
+blockquote.quote footer { font-size:11px; color:var(--muted); margin-top:2px; }
+.nodata-note { margin:4px 0; padding:8px 12px; border:1px dashed #c3c9d4; border-radius:6px; background:var(--wash); color:var(--muted); font-size:12.5px; }
+.nodata-tag { font-weight:700; color:var(--ink); margin-right:4px; }
+.quality { font-size:12.5px; }
+dl.options { display:grid; grid-template-columns:max-content 1fr; gap:4px 12px; margin:0; }
+dl.options dt { font-weight:600; } dl.options dd { margin:0; }
+ul.files { margin:4px 0 0; padding-left:18px; font-size:11.5px; }
+code { font-size:11px; word-break:break-all; }
+@media print {
+  @page { size:A4; margin:12mm 11mm; }
+  body { background:#fff; font-size:11px; }
+  .masthead { padding:12px 16px; }
+  main { padding:0; max-width:none; }
+  section { border:none; padding:0; margin:0 0 12px; border-radius:0; }
+  #trends, #breakdowns, #voice, #scorecard, #data-quality { break-before:page; }
+  .kpis { grid-template-columns:repeat(3,1fr); gap:8px; }
+  .charts { grid-template-columns:repeat(2,1fr); gap:8px; }
+  figure.chart, .kpi, blockquote.quote, table.grid tr, .hero-body { break-inside:avoid; page-break-inside:avoid; }
+  details > summary { list-style:none; }
+}
+`;

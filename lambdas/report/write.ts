@@ -1,0 +1,87 @@
+/** Builds the report once and writes its formats to an ObjectStore (the local lake or S3). */
+import type { QueryEngine } from '../core/query/engine.ts';
+import type { ObjectStore } from '../core/store/object-store.ts';
+import { renderCsv } from './csv.ts';
+import { buildReportData, type ReportOptions } from './data.ts';
+import { renderHtml } from './html.ts';
+import { ChromiumNotFoundError, renderPdf } from './pdf.ts';
+
+export type ReportFormat = 'html' | 'csv' | 'pdf';
+
+/** Everything a report is written in when no format list is given. */
+export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['html', 'csv', 'pdf'];
+/** Report name in keys and file names when none is given. */
+export const DEFAULT_REPORT_NAME = 'executive';
+/** Where exports live in both the lake and the exports bucket. */
+export const EXPORTS_PREFIX = 'exports/';
+
+export interface WriteReportOptions extends ReportOptions {
+  /** Lower-case letters, digits and dashes (the config's report name). */
+  readonly name?: string;
+  readonly formats?: readonly ReportFormat[];
+  readonly chromiumPath?: string;
+}
+
+export interface WriteReportResult {
+  /** Keys written, in the order html, csv, pdf. */
+  readonly files: string[];
+  /** One line per format not written, with the reason. */
+  readonly skipped: string[];
+}
+
+const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  pdf: 'application/pdf',
+};
+
+/**
+ * Writes `exports/<name>/<period>[-<scope>]/<name>-<period>[-<scope>].<ext>`. The PDF is skipped
+ * (and reported in `skipped`) when there is no Chromium; any other failure rejects.
+ */
+export async function writeReport(
+  engine: QueryEngine,
+  store: ObjectStore,
+  options: WriteReportOptions,
+): Promise<WriteReportResult> {
+  const name = options.name ?? DEFAULT_REPORT_NAME;
+  if (!/^[a-z][a-z0-9-]*$/.test(name)) {
+    throw new Error(`report name "${name}" must be lower-case letters, digits and dashes, starting with a letter`);
+  }
+  const formats = options.formats ?? DEFAULT_REPORT_FORMATS;
+  const data = await buildReportData(engine, options);
+  const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
+  const folder = `${EXPORTS_PREFIX}${name}/${stem.slice(name.length + 1)}/`;
+  const files: string[] = [];
+  const skipped: string[] = [];
+  const html = renderHtml(data);
+  for (const format of DEFAULT_REPORT_FORMATS.filter((f) => formats.includes(f))) {
+    const key = `${folder}${stem}.${format}`;
+    let body: string | Buffer;
+    if (format === 'html') body = html;
+    else if (format === 'csv') body = renderCsv(data.rows);
+    else {
+      try {
+        body = await renderPdf(html, { chromiumPath: options.chromiumPath });
+      } catch (error) {
+        if (!(error instanceof ChromiumNotFoundError)) throw error;
+        skipped.push(`${key}: ${error.message}`);
+        continue;
+      }
+    }
+    await store.write(key, body, CONTENT_TYPES[format]);
+    files.push(key);
+  }
+  return { files, skipped };
+}
+
+/** Scope values become safe key segments ("Billing & Payments" → "billing-payments"). */
+export function slug(value: string): string {
+  const text = value
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
+  return text === '' ? 'scope' : text;
+}
