@@ -348,18 +348,19 @@ export function parseTimestamp(
 
 /**
  * A date column and a time-of-day column read together as one wall time in `timeZone`; null
- * when either is blank.
+ * when either is blank. `dayOffset` moves the date by whole calendar days (a log with one date
+ * column whose later times crossed midnight).
  */
 export function compileDateTimeParser(
   date: { readonly format: string },
   time: { readonly format: string },
   timeZone: string,
   options: NullOptions = {},
-): (dateValue: string | null | undefined, timeValue: string | null | undefined) => Date | null {
+): (dateValue: string | null | undefined, timeValue: string | null | undefined, dayOffset?: number) => Date | null {
   const parseDate = compileWallTimeParser(date.format);
   const parseTime = compileWallTimeParser(time.format, { requireDate: false });
   const nullTokens = options.nullTokens;
-  return (rawDate, rawTime) => {
+  return (rawDate, rawTime, dayOffset = 0) => {
     const dateValue = present(rawDate, nullTokens);
     const timeValue = present(rawTime, nullTokens);
     if (dateValue === null || timeValue === null) return null;
@@ -370,6 +371,7 @@ export function compileDateTimeParser(
     return wallToDate(
       {
         ...day,
+        day: day.day + dayOffset,
         hour: clock.hour,
         minute: clock.minute,
         second: clock.second,
