@@ -1,7 +1,26 @@
 /** Every adapter the normaliser knows, by the name a source's `adapter` field uses. */
 import type { Adapter } from '../core/normalise/adapter.ts';
+import { amazonConnectAdapter } from './amazon-connect/index.ts';
+import { delightedAdapter } from './delighted/index.ts';
+import { freshdeskAdapter } from './freshdesk/index.ts';
+import { intercomAdapter } from './intercom/index.ts';
+import { mappingAdapter } from './mapping/index.ts';
+import { qualtricsAdapter } from './qualtrics/index.ts';
+import { socialAdapter } from './social/index.ts';
+import { surveyMonkeyAdapter } from './surveymonkey/index.ts';
+import { zendeskAdapter } from './zendesk/index.ts';
 
-const ADAPTERS: readonly Adapter<never>[] = [];
+const ADAPTERS: readonly Adapter<never>[] = [
+  mappingAdapter,
+  amazonConnectAdapter,
+  zendeskAdapter,
+  freshdeskAdapter,
+  intercomAdapter,
+  qualtricsAdapter,
+  surveyMonkeyAdapter,
+  delightedAdapter,
+  socialAdapter,
+];
 
 const BY_NAME = new Map<string, Adapter>(ADAPTERS.map((a) => [a.name, a as Adapter]));
 
