@@ -1,0 +1,23 @@
+/** Environment of the normaliser Lambda (set by lib/ingestion.ts, read by lambdas/handlers/normalise.ts). */
+import { z } from 'zod';
+import type { ServiceBenchConfig } from '../config/config.ts';
+import { configJson, configSlice, nonEmpty } from './environment.ts';
+
+export const normaliserEnvSchema = z.object({
+  /** Config slice with the sources (name, adapter, options, time zone). */
+  SERVICEBENCH_CONFIG: configJson,
+  LANDING_BUCKET: nonEmpty('the landing bucket name'),
+  CURATED_BUCKET: nonEmpty('the curated bucket name'),
+  QUARANTINE_BUCKET: nonEmpty('the quarantine bucket name'),
+  /** Secrets Manager secret holding the pseudonymisation key (read at cold start, never in the environment). */
+  PSEUDONYM_SECRET_ARN: nonEmpty('the ARN of the pseudonymisation key secret'),
+  /** Where large objects are spooled (the function's ephemeral storage). */
+  SPOOL_DIR: nonEmpty('a writable directory').default('/tmp'),
+});
+
+export type NormaliserEnvironment = z.input<typeof normaliserEnvSchema>;
+export type NormaliserSettings = z.output<typeof normaliserEnvSchema>;
+
+export const NORMALISER_CONFIG_KEYS = ['sources'] as const satisfies readonly (keyof ServiceBenchConfig)[];
+
+export const normaliserConfigJson = (config: ServiceBenchConfig): string => configSlice(config, NORMALISER_CONFIG_KEYS);

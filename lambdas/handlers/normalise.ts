@@ -1,0 +1,156 @@
+/**
+ * Normaliser Lambda: SQS batch of S3 object-created notifications → normaliseObject for each
+ * landing object, the same core the `servicebench ingest` command runs. Each message succeeds or
+ * fails on its own (partial batch response), so one bad message never holds back the others; a
+ * message that keeps failing ends in the dead-letter queue, where an alarm picks it up.
+ */
+import { ComprehendClient } from '@aws-sdk/client-comprehend';
+import { S3Client } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { z } from 'zod';
+import { getAdapter } from '../adapters/registry.ts';
+import type { ServiceBenchConfig } from '../core/config/config.ts';
+import { parseEnvironment } from '../core/env/environment.ts';
+import { normaliserEnvSchema } from '../core/env/normaliser.ts';
+import type { Adapter, SentimentAnalyser } from '../core/normalise/adapter.ts';
+import { type NormaliseStores, normaliseObject, resolveSource } from '../core/normalise/pipeline.ts';
+import { ComprehendSentimentAnalyser } from '../core/sentiment/index.ts';
+import { S3ObjectStore } from '../core/store/s3.ts';
+import { describeError, log } from './log.ts';
+
+export interface NormaliserDeps {
+  readonly config: ServiceBenchConfig;
+  readonly landingBucket: string;
+  readonly stores: NormaliseStores;
+  readonly pseudonymKey: Uint8Array;
+  readonly sentiment?: SentimentAnalyser;
+  readonly tmpDir: string;
+  /** @default the adapter registry the CLI uses */
+  readonly adapterFor?: (name: string) => Adapter;
+}
+
+const s3EventSchema = z.object({
+  Records: z
+    .array(
+      z.object({
+        eventName: z.string().startsWith('ObjectCreated:'),
+        s3: z.object({
+          bucket: z.object({ name: z.string().min(1) }),
+          object: z.object({ key: z.string().min(1), size: z.number().optional() }),
+        }),
+      }),
+    )
+    .min(1),
+});
+
+/** S3 sends this once when the notification is configured; it names no object. */
+const s3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
+
+/** Keys in S3 event notifications are URL-encoded with `+` for spaces. */
+export function decodeS3Key(key: string): string {
+  return decodeURIComponent(key.replaceAll('+', ' '));
+}
+
+export async function handleNormaliseBatch(event: SQSEvent, deps: NormaliserDeps): Promise<SQSBatchResponse> {
+  const batchItemFailures: SQSBatchResponse['batchItemFailures'] = [];
+  for (const record of event.Records) {
+    try {
+      await normaliseMessage(record, deps);
+    } catch (error) {
+      log.error('message failed; it will be retried, then dead-lettered', {
+        messageId: record.messageId,
+        receiveCount: record.attributes.ApproximateReceiveCount,
+        ...describeError(error),
+      });
+      batchItemFailures.push({ itemIdentifier: record.messageId });
+    }
+  }
+  return { batchItemFailures };
+}
+
+async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promise<void> {
+  let body: unknown;
+  try {
+    body = JSON.parse(record.body);
+  } catch {
+    throw new Error(`message body is not JSON: ${record.body.slice(0, 200)}`);
+  }
+  if (s3TestEventSchema.safeParse(body).success) return;
+  const parsed = s3EventSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`message is not an S3 object-created notification: ${parsed.error.issues[0]?.message}`);
+  }
+  for (const s3Record of parsed.data.Records) {
+    const bucket = s3Record.s3.bucket.name;
+    if (bucket !== deps.landingBucket)
+      throw new Error(`notification for bucket ${bucket}, expected ${deps.landingBucket}`);
+    const key = decodeS3Key(s3Record.s3.object.key);
+    // Consoles create zero-byte "folder" objects when someone makes a prefix by hand.
+    if (key.endsWith('/')) continue;
+    const source = resolveSource(deps.config, key);
+    const adapter = (deps.adapterFor ?? getAdapter)(source.adapter);
+    const result = await normaliseObject({
+      stores: deps.stores,
+      key,
+      source,
+      adapter,
+      pseudonymKey: deps.pseudonymKey,
+      tmpDir: deps.tmpDir,
+      ...(deps.sentiment ? { sentiment: deps.sentiment } : {}),
+    });
+    const fields = {
+      source: source.name,
+      key,
+      rows_read: result.audit.rows_read,
+      rows_accepted: result.audit.rows_accepted,
+      rows_rejected: result.audit.rows_rejected,
+      duration_ms: result.audit.duration_ms,
+      outputs: result.outputs.length,
+      rejectKey: result.rejectKey,
+    };
+    if (result.fileError !== null) log.warn('file rejected whole', { ...fields, fileError: result.fileError });
+    else log.info('object normalised', fields);
+  }
+}
+
+export interface NormaliserClients {
+  readonly s3?: S3Client;
+  readonly secrets?: SecretsManagerClient;
+  readonly comprehend?: ComprehendClient;
+}
+
+/** Reads the environment and the pseudonymisation key once per execution environment. */
+export async function coldStart(
+  env: Readonly<Record<string, string | undefined>>,
+  clients: NormaliserClients = {},
+): Promise<NormaliserDeps> {
+  const settings = parseEnvironment('normaliser', normaliserEnvSchema, env);
+  const s3 = clients.s3 ?? new S3Client({});
+  const secrets = clients.secrets ?? new SecretsManagerClient({});
+  const secret = await secrets.send(new GetSecretValueCommand({ SecretId: settings.PSEUDONYM_SECRET_ARN }));
+  if (!secret.SecretString) throw new Error(`secret ${settings.PSEUDONYM_SECRET_ARN} has no string value`);
+  return {
+    config: settings.SERVICEBENCH_CONFIG,
+    landingBucket: settings.LANDING_BUCKET,
+    stores: {
+      landing: new S3ObjectStore({ client: s3, bucket: settings.LANDING_BUCKET }),
+      curated: new S3ObjectStore({ client: s3, bucket: settings.CURATED_BUCKET }),
+      quarantine: new S3ObjectStore({ client: s3, bucket: settings.QUARANTINE_BUCKET }),
+    },
+    pseudonymKey: new Uint8Array(Buffer.from(secret.SecretString, 'utf8')),
+    sentiment: new ComprehendSentimentAnalyser({ client: clients.comprehend ?? new ComprehendClient({}) }),
+    tmpDir: settings.SPOOL_DIR,
+  };
+}
+
+let ready: Promise<NormaliserDeps> | undefined;
+
+export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
+  // A failed cold start is not cached, so the next invocation tries again.
+  ready ??= coldStart(process.env).catch((error: unknown) => {
+    ready = undefined;
+    throw error;
+  });
+  return handleNormaliseBatch(event, await ready);
+}

@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+
+/** Context keys the app reads (`cdk deploy -c servicebench:allowDestroy=true`). */
+export const CONTEXT_KEYS = {
+  config: 'servicebench:config',
+  allowDestroy: 'servicebench:allowDestroy',
+  chromiumLayerArn: 'servicebench:chromiumLayerArn',
+  projectionStart: 'servicebench:projectionStart',
+  stackName: 'servicebench:stackName',
+} as const;
+
+export const APP_DEFAULTS = {
+  stackName: 'ServiceBench',
+  /** The config the CLI falls back to as well, so a first `cdk synth` works in a fresh clone. */
+  exampleConfig: fileURLToPath(new URL('../examples/servicebench.config.jsonc', import.meta.url)),
+} as const;
+
+export interface AppSettings {
+  readonly configFile: string;
+  readonly usingExample: boolean;
+  readonly allowDestroy: boolean;
+  readonly chromiumLayerArn?: string;
+  readonly projectionStart?: string;
+  readonly stackName: string;
+}
+
+/**
+ * Resolves the app's settings from CDK context, the same way the CLI resolves its config: an
+ * explicit path, else ./servicebench.config.json, else the shipped example. Every bad value is
+ * reported together.
+ */
+export function appSettings(context: (key: string) => unknown, cwd = process.cwd()): AppSettings {
+  const problems: string[] = [];
+  const text = (key: string): string | undefined => {
+    const value = context(key);
+    if (value === undefined) return undefined;
+    if (typeof value !== 'string' || value === '') {
+      problems.push(`context ${key}: must be a non-empty string (got ${JSON.stringify(value)})`);
+      return undefined;
+    }
+    return value;
+  };
+  const explicit = text(CONTEXT_KEYS.config);
+  const local = resolve(cwd, DEFAULTS.configFile);
+  let configFile: string;
+  let usingExample = false;
+  if (explicit !== undefined) {
+    configFile = resolve(cwd, explicit);
+    if (!existsSync(configFile)) problems.push(`context ${CONTEXT_KEYS.config}: file ${configFile} does not exist`);
+  } else if (existsSync(local)) configFile = local;
+  else {
+    configFile = APP_DEFAULTS.exampleConfig;
+    usingExample = true;
+  }
+
+  const destroyValue = context(CONTEXT_KEYS.allowDestroy);
+  let allowDestroy = false;
+  if (destroyValue !== undefined) {
+    if (destroyValue === true || destroyValue === 'true') allowDestroy = true;
+    else if (destroyValue === false || destroyValue === 'false') allowDestroy = false;
+    else
+      problems.push(
+        `context ${CONTEXT_KEYS.allowDestroy}: must be true or false (got ${JSON.stringify(destroyValue)})`,
+      );
+  }
+  const chromiumLayerArn = text(CONTEXT_KEYS.chromiumLayerArn);
+  if (
+    chromiumLayerArn !== undefined &&
+    !/^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[\w-]+:\d+$/.test(chromiumLayerArn)
+  ) {
+    problems.push(
+      `context ${CONTEXT_KEYS.chromiumLayerArn}: must be a versioned Lambda layer ARN (got ${chromiumLayerArn})`,
+    );
+  }
+  const projectionStart = text(CONTEXT_KEYS.projectionStart);
+  if (projectionStart !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(projectionStart)) {
+    problems.push(`context ${CONTEXT_KEYS.projectionStart}: must be a yyyy-MM-dd date (got ${projectionStart})`);
+  }
+  const stackName = text(CONTEXT_KEYS.stackName) ?? APP_DEFAULTS.stackName;
+  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackName)) {
+    problems.push(`context ${CONTEXT_KEYS.stackName}: must be a CloudFormation stack name (got ${stackName})`);
+  }
+  if (problems.length > 0) throw new Error(`invalid CDK context:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  return {
+    configFile,
+    usingExample,
+    allowDestroy,
+    stackName,
+    ...(chromiumLayerArn ? { chromiumLayerArn } : {}),
+    ...(projectionStart ? { projectionStart } : {}),
+  };
+}

@@ -1,0 +1,210 @@
+import type { RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
+import { pascal } from './catalog.ts';
+import { ServiceFunction } from './function.ts';
+import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
+import { acknowledge, wildcardResourceFinding } from './nag.ts';
+import { handlerEntry } from './paths.ts';
+
+export const EXPORTS_DEFAULTS = {
+  /** Scheduler may start a report up to this much after its time, spreading load. */
+  flexibleWindow: Duration.minutes(15),
+  /** Scheduler retries of an invocation it could not deliver before dead-lettering it. */
+  schedulerRetryAttempts: 3,
+  schedulerMaxEventAge: Duration.hours(6),
+  /** Lambda retries of a report run that failed (queries are idempotent; files are overwritten). */
+  asyncRetryAttempts: 1,
+  timeout: Duration.minutes(15),
+  /** Charts and the PDF renderer need memory; a report run is short, so it costs little. */
+  memorySize: 2048,
+  /** Where the Chromium of a layer is installed when the layer does not say otherwise. */
+  chromiumPath: '/opt/chromium',
+  /** Folder of the exports bucket writeReport writes under (EXPORTS_PREFIX of lambdas/report/write.ts). */
+  exportsPrefix: 'exports/',
+  deadLetterRetention: Duration.days(14),
+} as const;
+
+export interface ScheduledExportsProps {
+  readonly config: ServiceBenchConfig;
+  readonly exportsBucket: s3.IBucket;
+  readonly curated: s3.IBucket;
+  readonly results: s3.IBucket;
+  readonly key: kms.IKey;
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  readonly databaseName: string;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * A Lambda layer providing Chromium, used to print the PDF.
+   * @default none: reports are written as HTML and CSV and say that the PDF was not produced
+   */
+  readonly chromiumLayerArn?: string;
+  /** Chromium executable inside the layer. @default EXPORTS_DEFAULTS.chromiumPath */
+  readonly chromiumPath?: string;
+}
+
+/**
+ * One EventBridge Scheduler schedule per configured report (cron and time zone from the config)
+ * → exporter Lambda → HTML/CSV (and PDF) in the exports bucket, announced by SES e-mail with a
+ * time-limited link when a sender is configured, else on an SNS topic recipients subscribe to.
+ */
+export class ScheduledExports extends Construct {
+  readonly exporter: ServiceFunction;
+  readonly reportTopic: sns.Topic;
+  readonly schedulerDeadLetterQueue: sqs.Queue;
+  /** Report runs that failed after Lambda's retries. */
+  readonly failedExports: sqs.Queue;
+  readonly schedules: scheduler.Schedule[] = [];
+
+  constructor(scope: Construct, id: string, props: ScheduledExportsProps) {
+    super(scope, id);
+    const { config } = props;
+    const sesSender = config.deployment.sesSender;
+    const queue = (queueId: string) =>
+      new sqs.Queue(this, queueId, {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: props.key,
+        enforceSSL: true,
+        retentionPeriod: EXPORTS_DEFAULTS.deadLetterRetention,
+      });
+    this.schedulerDeadLetterQueue = queue('SchedulerDeadLetterQueue');
+    this.failedExports = queue('FailedExports');
+    for (const deadLetters of [this.schedulerDeadLetterQueue, this.failedExports]) {
+      acknowledge(
+        deadLetters,
+        'AwsSolutions-SQS3',
+        'This queue is itself a dead-letter destination (of the schedules, or of failed report runs) with an alarm on its depth.',
+      );
+    }
+
+    this.reportTopic = new sns.Topic(this, 'ReportTopic', {
+      displayName: 'ServiceBench reports',
+      masterKey: props.key,
+      enforceSSL: true,
+    });
+    if (!sesSender) {
+      // Each recipient receives only the reports that list them.
+      const reportsByRecipient = new Map<string, string[]>();
+      for (const report of config.reports) {
+        for (const recipient of report.recipients) {
+          reportsByRecipient.set(recipient, [...(reportsByRecipient.get(recipient) ?? []), report.name]);
+        }
+      }
+      for (const [recipient, reports] of reportsByRecipient) {
+        this.reportTopic.addSubscription(
+          new subscriptions.EmailSubscription(recipient, {
+            filterPolicy: { report: sns.SubscriptionFilter.stringFilter({ allowlist: reports }) },
+          }),
+        );
+      }
+    }
+
+    const chromium = props.chromiumLayerArn
+      ? lambda.LayerVersion.fromLayerVersionArn(this, 'ChromiumLayer', props.chromiumLayerArn)
+      : undefined;
+    const environment: ExporterEnvironment = {
+      SERVICEBENCH_CONFIG: exporterConfigJson(config),
+      ATHENA_WORKGROUP: props.workgroupName,
+      GLUE_DATABASE: props.databaseName,
+      EXPORTS_BUCKET: props.exportsBucket.bucketName,
+      LINK_TTL_SECONDS: String(EXPORTER_DEFAULTS.linkTtlSeconds),
+      ...(sesSender ? { SES_SENDER: sesSender } : { REPORT_TOPIC_ARN: this.reportTopic.topicArn }),
+      ...(chromium ? { CHROMIUM_PATH: props.chromiumPath ?? EXPORTS_DEFAULTS.chromiumPath } : {}),
+    };
+    this.exporter = new ServiceFunction(this, 'Exporter', {
+      entry: handlerEntry('export'),
+      description: 'ServiceBench: runs a scheduled report on Athena and delivers it',
+      environment: environment as Record<string, string>,
+      timeout: EXPORTS_DEFAULTS.timeout,
+      memorySize: EXPORTS_DEFAULTS.memorySize,
+      logRemovalPolicy: props.removalPolicy,
+      ...(chromium ? { layers: [chromium] } : {}),
+    });
+    const fn = this.exporter.function;
+    fn.configureAsyncInvoke({
+      retryAttempts: EXPORTS_DEFAULTS.asyncRetryAttempts,
+      onFailure: new destinations.SqsDestination(this.failedExports),
+    });
+    // The destination binding grants through queue.grantSendMessages, which adds these KMS actions.
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(
+        this.exporter.role,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        'Granted by the Lambda on-failure destination on the lake key only, so a failed report run can be written to the encrypted failed-exports queue.',
+      );
+    }
+    grantAthenaQueries(fn, {
+      workgroupArn: props.workgroupArn,
+      databaseName: props.databaseName,
+      curated: props.curated,
+      results: props.results,
+      key: props.key,
+    });
+    // GetObject lets the presigned link (signed with this role) download the report.
+    grantObjects(
+      fn,
+      props.exportsBucket,
+      ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
+      [EXPORTS_DEFAULTS.exportsPrefix],
+    );
+    grantKeyUse(fn, props.key);
+    if (sesSender) {
+      const stack = Stack.of(this);
+      const domain = sesSender.split('@')[1] as string;
+      fn.addToRolePolicy(
+        new iam.PolicyStatement({
+          actions: ['ses:SendEmail'],
+          resources: [
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: sesSender }),
+            stack.formatArn({ service: 'ses', resource: 'identity', resourceName: domain }),
+          ],
+        }),
+      );
+    } else {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['sns:Publish'], resources: [this.reportTopic.topicArn] }));
+    }
+
+    if (config.reports.length === 0) return;
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+      description: 'Lets EventBridge Scheduler start ServiceBench report runs',
+    });
+    grantKeyUse(schedulerRole, props.key);
+    acknowledge(
+      schedulerRole,
+      wildcardResourceFinding(fn, ':*'),
+      'The Scheduler target grants lambda:InvokeFunction on the exporter and its versions; the role can invoke nothing else.',
+    );
+    for (const report of config.reports) {
+      this.schedules.push(
+        new scheduler.Schedule(this, `Schedule${pascal(report.name.replaceAll('-', '_'))}`, {
+          description: `ServiceBench report ${report.name}`,
+          schedule: scheduler.ScheduleExpression.expression(report.schedule, TimeZone.of(report.timeZone)),
+          timeWindow: scheduler.TimeWindow.flexible(EXPORTS_DEFAULTS.flexibleWindow),
+          target: new targets.LambdaInvoke(fn, {
+            role: schedulerRole,
+            input: scheduler.ScheduleTargetInput.fromObject({ report: report.name }),
+            deadLetterQueue: this.schedulerDeadLetterQueue,
+            retryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts,
+            maxEventAge: EXPORTS_DEFAULTS.schedulerMaxEventAge,
+          }),
+        }),
+      );
+    }
+  }
+}

@@ -1,0 +1,106 @@
+import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { assertEnvironmentSize } from '../lambdas/core/env/environment.ts';
+import { acknowledge } from './nag.ts';
+
+/** The one Lambda runtime of the stack; every function uses it. */
+export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
+/** esbuild target matching LAMBDA_RUNTIME. */
+export const ESBUILD_TARGET = 'node22';
+/** Lambda architecture: Graviton is cheaper per GB-second and runs the same JavaScript. */
+export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
+export const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
+
+export interface ServiceFunctionProps {
+  /** Handler module under lambdas/handlers/, exporting `handler`. */
+  readonly entry: string;
+  /** Typed environment from lambdas/core/env/ (checked against Lambda's 4 KB limit at synth). */
+  readonly environment: Readonly<Record<string, string>>;
+  readonly description: string;
+  /** @default Duration.minutes(1) */
+  readonly timeout?: Duration;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** Scratch space under /tmp. @default Size.mebibytes(512) (Lambda's free tier of /tmp) */
+  readonly ephemeralStorageSize?: Size;
+  /** Caps concurrent executions. @default no reservation (the account pool) */
+  readonly reservedConcurrentExecutions?: number;
+  /** Lambda layers, e.g. a Chromium build for PDF reports. @default none */
+  readonly layers?: lambda.ILayerVersion[];
+  /** Log group removal when the stack is deleted. @default RemovalPolicy.RETAIN */
+  readonly logRemovalPolicy?: RemovalPolicy;
+}
+
+/**
+ * A Node.js Lambda bundled locally by esbuild (never Docker) as an ESM module with source maps,
+ * logging JSON lines to its own log group with a fixed retention.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly logGroup: logs.LogGroup;
+  readonly role: iam.Role;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    assertEnvironmentSize(id, props.environment);
+    this.logGroup = new logs.LogGroup(this, 'Logs', {
+      retention: LOG_RETENTION,
+      removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    // An own role instead of AWSLambdaBasicExecutionRole, whose log permissions span every log group.
+    this.role = new iam.Role(this, 'Role', {
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      description: props.description,
+    });
+    this.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: [this.logGroup.logGroupArn],
+      }),
+    );
+    this.function = new NodejsFunction(this, 'Function', {
+      role: this.role,
+      entry: props.entry,
+      handler: 'handler',
+      description: props.description,
+      runtime: LAMBDA_RUNTIME,
+      architecture: LAMBDA_ARCHITECTURE,
+      timeout: props.timeout ?? Duration.minutes(1),
+      memorySize: props.memorySize ?? 512,
+      ephemeralStorageSize: props.ephemeralStorageSize ?? Size.mebibytes(512),
+      ...(props.reservedConcurrentExecutions === undefined
+        ? {}
+        : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
+      ...(props.layers ? { layers: props.layers } : {}),
+      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: lambda.SystemLogLevel.WARN,
+      logGroup: this.logGroup,
+      bundling: {
+        format: OutputFormat.ESM,
+        target: ESBUILD_TARGET,
+        forceDockerBundling: false,
+        sourceMap: true,
+        sourceMapMode: SourceMapMode.EXTERNAL,
+        sourcesContent: false,
+        minify: true,
+        // Pin the SDK the tests ran against instead of whatever the runtime ships.
+        bundleAwsSDK: true,
+        mainFields: ['module', 'main'],
+        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+        banner:
+          "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);",
+      },
+    });
+    acknowledge(
+      this.function,
+      'AwsSolutions-L1',
+      'Pinned to nodejs22.x (LAMBDA_RUNTIME), the runtime the bundles are built (esbuild target node22) and tested for; moving on is a one-constant change.',
+    );
+  }
+}

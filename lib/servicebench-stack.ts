@@ -1,0 +1,138 @@
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import type { Construct } from 'constructs';
+import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { referenceTables } from '../lambdas/core/reference/tables.ts';
+import { createViewSql, VIEWS } from '../sql/registry.ts';
+import { Catalog, pascal } from './catalog.ts';
+import { ScheduledExports } from './exports.ts';
+import { Ingestion } from './ingestion.ts';
+import { Operations } from './operations.ts';
+import { Storage } from './storage.ts';
+import { MetricViews } from './views.ts';
+import { QueryWorkgroup } from './workgroup.ts';
+
+export interface ServiceBenchStackProps extends StackProps {
+  /** The validated config file shared with the CLI. */
+  readonly config: ServiceBenchConfig;
+  /**
+   * Delete buckets (with their objects), the key, the secret and log groups with the stack.
+   * @default false: data resources are retained
+   */
+  readonly allowDestroy?: boolean;
+  /** Chromium layer for PDF reports. @default none (HTML and CSV only) */
+  readonly chromiumLayerArn?: string;
+  /** First projected `dt` partition. @default CATALOG_DEFAULTS.projectionStart */
+  readonly projectionStart?: string;
+}
+
+/** The whole deployed product: landing → normalise → curated → views → exports, plus alarms. */
+export class ServiceBenchStack extends Stack {
+  readonly storage: Storage;
+  readonly ingestion: Ingestion;
+  readonly catalog: Catalog;
+  readonly workgroup: QueryWorkgroup;
+  readonly views: MetricViews;
+  readonly exports: ScheduledExports;
+  readonly operations: Operations;
+
+  constructor(scope: Construct, id: string, props: ServiceBenchStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    const allowDestroy = props.allowDestroy ?? false;
+    const reference = referenceTables(config);
+
+    this.storage = new Storage(this, 'Storage', { allowDestroy });
+    const { key, landing, curated, quarantine, athenaResults } = this.storage;
+    const removalPolicy = this.storage.removalPolicy;
+
+    this.ingestion = new Ingestion(this, 'Ingestion', { config, landing, curated, quarantine, key, removalPolicy });
+
+    this.catalog = new Catalog(this, 'Catalog', {
+      curated,
+      referenceTables: reference,
+      ...(props.projectionStart ? { projectionStart: props.projectionStart } : {}),
+    });
+
+    this.workgroup = new QueryWorkgroup(this, 'Workgroup', {
+      results: athenaResults,
+      key,
+      allowDestroy,
+      ...(config.deployment.athenaBytesScannedCutoff
+        ? { bytesScannedCutoffPerQuery: config.deployment.athenaBytesScannedCutoff }
+        : {}),
+    });
+
+    this.views = new MetricViews(this, 'Views', {
+      views: VIEWS.map((view) => ({ name: view.name, ddl: createViewSql(view.name) })),
+      referenceTables: reference,
+      workgroupName: this.workgroup.name,
+      workgroupArn: this.workgroup.arn,
+      databaseName: this.catalog.databaseName,
+      referencePrefix: this.catalog.referencePrefix,
+      curated,
+      results: athenaResults,
+      key,
+      removalPolicy,
+    });
+    this.views.resource.node.addDependency(this.workgroup.workgroup, ...this.catalog.tables);
+
+    this.exports = new ScheduledExports(this, 'Exports', {
+      config,
+      exportsBucket: this.storage.exports,
+      curated,
+      results: athenaResults,
+      key,
+      workgroupName: this.workgroup.name,
+      workgroupArn: this.workgroup.arn,
+      databaseName: this.catalog.databaseName,
+      removalPolicy,
+      ...(props.chromiumLayerArn ? { chromiumLayerArn: props.chromiumLayerArn } : {}),
+    });
+
+    this.operations = new Operations(this, 'Operations', {
+      key,
+      functions: {
+        Normaliser: this.ingestion.normaliser.function,
+        Exporter: this.exports.exporter.function,
+        ViewsDeployer: this.views.deployer.function,
+      },
+      failureQueues: {
+        NormaliserDeadLetters: this.ingestion.deadLetterQueue,
+        SchedulerDeadLetters: this.exports.schedulerDeadLetterQueue,
+        FailedExports: this.exports.failedExports,
+      },
+      ...(config.deployment.alarmEmail ? { alarmEmail: config.deployment.alarmEmail } : {}),
+    });
+
+    new CfnOutput(this, 'LandingBucket', {
+      value: landing.bucketName,
+      description: 'Upload raw exports here, under <source name>/ (one prefix per configured source)',
+    });
+    for (const source of config.sources) {
+      new CfnOutput(this, `Landing${pascal(source.name.replaceAll('-', '_'))}`, {
+        value: `s3://${landing.bucketName}/${source.name}/`,
+        description: `Landing prefix of source ${source.name} (adapter ${source.adapter})`,
+      });
+    }
+    new CfnOutput(this, 'AthenaWorkGroup', {
+      value: this.workgroup.name,
+      description: 'Query the views in this Athena workgroup',
+    });
+    new CfnOutput(this, 'GlueDatabase', {
+      value: this.catalog.databaseName,
+      description: 'Database of the curated tables, reference tables and views',
+    });
+    new CfnOutput(this, 'ExportsBucket', {
+      value: this.storage.exports.bucketName,
+      description: 'Scheduled reports are written here',
+    });
+    new CfnOutput(this, 'QuarantineBucket', {
+      value: quarantine.bucketName,
+      description: 'Rejected rows, with file, row number, field and reason',
+    });
+    new CfnOutput(this, 'AlarmTopic', {
+      value: this.operations.alarmTopic.topicArn,
+      description: 'Subscribe to receive alarms',
+    });
+  }
+}

@@ -1,0 +1,166 @@
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { configJson } from '../../lambdas/core/env/environment.ts';
+import { INGESTION_DEFAULTS } from '../../lib/ingestion.ts';
+import { fixtureConfig, synth } from './support.ts';
+
+const { template } = synth();
+const normaliserProps = { Description: Match.stringLikeRegexp('normalises landed exports') };
+const functionId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: normaliserProps }))[0];
+const policies = () =>
+  Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes('IngestionNormaliserRole'),
+  );
+const statements = () => policies().flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+
+describe('Ingestion', () => {
+  it('sends every landing object-created event to the queue', () => {
+    template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: Match.stringLikeRegexp('^StorageLanding') },
+      NotificationConfiguration: {
+        QueueConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            QueueArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueue'), 'Arn'] },
+          },
+        ],
+      },
+    });
+  });
+
+  it('encrypts the queue with its own rotating key, dead-letters after a few deliveries, hides messages for 6× the timeout', () => {
+    template.hasResourceProperties('AWS::KMS::Key', {
+      Description: 'ServiceBench ingestion queues',
+      EnableKeyRotation: true,
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueueKey'), 'Arn'] },
+      VisibilityTimeout: INGESTION_DEFAULTS.timeout.toSeconds() * 6,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: INGESTION_DEFAULTS.maxReceiveCount,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueueKey'), 'Arn'] },
+      MessageRetentionPeriod: 14 * 24 * 3600,
+      RedrivePolicy: Match.absent(),
+    });
+  });
+
+  it('accepts only TLS connections on both queues', () => {
+    const tlsOnly = template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+        Queues: [{ Ref: Match.stringLikeRegexp('^Ingestion(Queue|DeadLetterQueue)') }],
+      },
+    });
+    expect(Object.keys(tlsOnly)).toHaveLength(2);
+  });
+
+  it('runs the normaliser on Node 22 ESM bundles sized for large files, with bounded concurrency from the config', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...normaliserProps,
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 900,
+      MemorySize: INGESTION_DEFAULTS.memorySize,
+      EphemeralStorage: { Size: 10240 },
+      ReservedConcurrentExecutions: 4,
+      LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^IngestionNormaliserLogs') } },
+      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
+    });
+  });
+
+  it('falls back to the default concurrency when the config sets none', () => {
+    const config = fixtureConfig({ deployment: {} });
+    synth({ config }).template.hasResourceProperties('AWS::Lambda::Function', {
+      ...normaliserProps,
+      ReservedConcurrentExecutions: INGESTION_DEFAULTS.maxConcurrency,
+    });
+  });
+
+  it('reads the queue in small batches and reports partial batch failures', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionId },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueue'), 'Arn'] },
+      BatchSize: INGESTION_DEFAULTS.batchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 4 },
+    });
+  });
+
+  it('passes the sources as a typed config value the handler validates', () => {
+    const config = new Capture();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...normaliserProps,
+      Environment: { Variables: Match.objectLike({ SERVICEBENCH_CONFIG: config }) },
+    });
+    const parsed = configJson.parse(config.asString());
+    expect(parsed.sources.map((s) => s.name)).toEqual(['zendesk', 'connect']);
+    expect(parsed.sources[1]?.timeZone).toBe('Europe/Paris');
+  });
+
+  it('keeps the pseudonymisation key in a generated, KMS-encrypted secret, never in the environment', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: { PasswordLength: INGESTION_DEFAULTS.pseudonymKeyLength, ExcludePunctuation: true },
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StorageKey'), 'Arn'] },
+    });
+    template.hasResource('AWS::SecretsManager::Secret', { DeletionPolicy: 'Retain' });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...normaliserProps,
+      Environment: {
+        Variables: Match.objectLike({
+          PSEUDONYM_SECRET_ARN: { Ref: Match.stringLikeRegexp('^IngestionPseudonymKey') },
+        }),
+      },
+    });
+    expect(statements()).toContainEqual(
+      expect.objectContaining({
+        Action: ['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret'],
+        Resource: { Ref: expect.stringMatching(/^IngestionPseudonymKey/) },
+      }),
+    );
+  });
+
+  it('lets the normaliser read only the configured source prefixes of the landing bucket', () => {
+    const landingRead = statements().find(
+      (s) => s.Action === 's3:GetObject' && JSON.stringify(s.Resource).includes('StorageLanding'),
+    );
+    const resources = JSON.stringify(landingRead?.Resource);
+    expect(resources).toContain('/zendesk/*');
+    expect(resources).toContain('/connect/*');
+    expect(
+      statements().some(
+        (s) => String(s.Action).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('StorageLanding'),
+      ),
+    ).toBe(false);
+  });
+
+  it('grants exact object actions and no wildcard actions', () => {
+    const actions = statements().flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[]);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(actions).toEqual(
+      expect.arrayContaining(['s3:PutObject', 's3:DeleteObject', 'kms:Decrypt', 'kms:GenerateDataKey']),
+    );
+  });
+
+  it('fails when the config is too large for the Lambda environment', () => {
+    const huge = fixtureConfig({
+      sources: Array.from({ length: 40 }, (_, i) => ({
+        name: `source-${i}`,
+        adapter: 'generic',
+        options: {
+          mapping: Object.fromEntries(
+            Array.from({ length: 30 }, (_, j) => [`c${i}-${j}-${Math.random()}`, `${Math.random()}`]),
+          ),
+        },
+      })),
+    });
+    expect(() => synth({ config: huge })).toThrow(/over Lambda's 4096-byte limit/);
+  });
+});
