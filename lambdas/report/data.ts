@@ -360,14 +360,17 @@ function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriter
   );
   const agents = new Map<string, ScorecardRow[]>();
   for (const r of ranked) agents.set(r.dimension_value, [...(agents.get(r.dimension_value) ?? []), r]);
-  const entries: PeerEntry[] = [...agents.entries()].map(([agent, own]) => ({
-    agent,
-    percentile: own.reduce((sum, r) => sum + (r.peer_percentile ?? 0), 0) / own.length,
-    rows: PEER_METRICS.flatMap((m) => own.filter((r) => r.metric === m)),
-    weakMetrics: own
-      .filter((r) => r.rag === 'red' || (r.peer_percentile ?? 100) <= COACHING_PERCENTILE)
-      .map((r) => r.metric),
-  }));
+  const entries: PeerEntry[] = [...agents.entries()].map(([agent, own]) => {
+    const ordered = PEER_METRICS.flatMap((m) => own.filter((r) => r.metric === m));
+    return {
+      agent,
+      percentile: ordered.reduce((sum, r) => sum + (r.peer_percentile ?? 0), 0) / ordered.length,
+      rows: ordered,
+      weakMetrics: ordered
+        .filter((r) => r.rag === 'red' || (r.peer_percentile ?? 100) <= COACHING_PERCENTILE)
+        .map((r) => r.metric),
+    };
+  });
   const best = [...entries].sort((a, b) => b.percentile - a.percentile || a.agent.localeCompare(b.agent));
   const top = best
     .filter((e) => e.weakMetrics.length === 0 && e.percentile >= RECOGNITION_PERCENTILE)

@@ -163,7 +163,17 @@ function trendSection(data: ReportData): string {
     .map((t) => {
       const chart = data.charts[`trend-${t.metric}`];
       const latest = [...t.points].reverse().find((p) => p.value !== null);
-      return chart ? figure(chart, `${formatValue(latest?.value ?? null, t.unit, t.metric)} latest`) : '';
+      const n = latest
+        ? `latest n = ${latest.n.toLocaleString('en-GB')}${latest.low_sample ? ' (low sample)' : ''}`
+        : 'no data';
+      return chart
+        ? figure(
+            data,
+            chart,
+            `${formatValue(latest?.value ?? null, t.unit, t.metric)} latest`,
+            `${t.points.length} ${unitWord}; ${n}`,
+          )
+        : '';
     })
     .join('\n');
   return `<section id="trends" aria-labelledby="h-trends">
@@ -172,11 +182,27 @@ function trendSection(data: ReportData): string {
 </section>`;
 }
 
-function figure(chart: ChartSvg, subtitle: string): string {
+/**
+ * Charts are numbered in reading order; the caption opens with "Figure N." and the last line
+ * ends "Fig. N", so a printed chart can be checked to sit on one page.
+ */
+function figure(data: ReportData, chart: ChartSvg, subtitle: string, note: string): string {
+  const number = figureOrder(data).indexOf(chart.id) + 1;
   return `<figure class="chart" id="chart-${chart.id}" aria-labelledby="cap-${chart.id}">
-  <figcaption id="cap-${chart.id}"><strong>${esc(chart.title)}</strong> <span class="hint">${esc(subtitle)}</span></figcaption>
+  <figcaption id="cap-${chart.id}"><span class="fig">Figure ${number}.</span> <strong>${esc(chart.title)}</strong> <span class="hint">${esc(subtitle)}</span></figcaption>
   ${chart.svg}
+  <p class="chart-note">${esc(note)} · Fig. ${number}</p>
 </figure>`;
+}
+
+/** Chart ids in the order the report shows them. */
+export function figureOrder(data: ReportData): string[] {
+  const ids = [
+    ...data.trends.map((t) => `trend-${t.metric}`),
+    ...data.breakdowns.map((b) => `breakdown-${b.dimension}`),
+    'themes',
+  ];
+  return ids.filter((id) => data.charts[id] !== undefined);
 }
 
 function breakdownSection(data: ReportData): string {
@@ -188,11 +214,12 @@ function breakdownSection(data: ReportData): string {
   }
   return `<section id="breakdowns" aria-labelledby="h-breakdowns">
   <h2 id="h-breakdowns">${SECTION_HEADINGS.breakdowns}</h2>
-  ${data.breakdowns.map((b) => breakdownBlock(b, data.charts[`breakdown-${b.dimension}`])).join('\n')}
+  ${data.breakdowns.map((b) => breakdownBlock(data, b)).join('\n')}
 </section>`;
 }
 
-function breakdownBlock(b: Breakdown, chart: ChartSvg | undefined): string {
+function breakdownBlock(data: ReportData, b: Breakdown): string {
+  const chart = data.charts[`breakdown-${b.dimension}`];
   const heading = `By ${b.dimension}`;
   if (b.rows.length === 0) return `<h3>${heading}</h3>${noData(`No ${b.dimension} breakdown for this period.`)}`;
   const head = b.metrics.map((m) => `<th scope="col">${esc(label(m))}</th>`).join('');
@@ -205,7 +232,7 @@ function breakdownBlock(b: Breakdown, chart: ChartSvg | undefined): string {
   return `<div class="breakdown">
   <h3>${heading}</h3>
   <div class="breakdown-body">
-    ${chart ? figure(chart, 'best first; dashed line = target') : ''}
+    ${chart ? figure(data, chart, 'best first; dashed line = target', 'n per value in the table') : ''}
     <table class="grid"><thead><tr><th scope="col">${esc(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
 ${body}
     </tbody></table>
@@ -281,7 +308,7 @@ function voiceSection(data: ReportData): string {
   <h2 id="h-voice">${SECTION_HEADINGS.voice}</h2>
   <p class="section-lede"><strong>${voice.commented.toLocaleString('en-GB')}</strong> commented answers${voice.answered !== null ? ` (survey answers: ${voice.answered.toLocaleString('en-GB')})` : ''}: ${share(voice.sentiment.positive)} from satisfied customers, ${share(voice.sentiment.negative)} from dissatisfied ones. Sentiment comes from the score given (promoters and top-two box are positive; detractors and bottom-two box negative); themes from a published keyword list.</p>
   <div class="voice-body">
-    ${chart ? figure(chart, 'comments per theme, by score given') : ''}
+    ${chart ? figure(data, chart, 'comments per theme, by score given', `${voice.commented.toLocaleString('en-GB')} commented answers; a comment can touch several themes`) : ''}
     <div class="quotes">
       <h3>What satisfied customers say</h3>
       ${quoteList(voice.quotes.positive, 'positive', themeLabels)}
@@ -481,6 +508,8 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(310px,1fr)); gap:14px; }
 figure.chart { margin:0; padding:8px 8px 4px; border:1px solid var(--line); border-radius:6px; break-inside:avoid; page-break-inside:avoid; background:#fff; }
 figure.chart figcaption { font-size:12.5px; margin:0 0 4px; }
+figure.chart .fig { color:var(--muted); font-size:11px; }
+.chart-note { margin:2px 0 0; font-size:10.5px; color:var(--muted); text-align:right; }
 figure.chart svg { display:block; max-width:100%; height:auto; }
 .breakdown-body, .voice-body { display:flex; flex-wrap:wrap; gap:16px; align-items:flex-start; }
 .breakdown-body figure.chart, .voice-body figure.chart { flex:0 1 auto; }

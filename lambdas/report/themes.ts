@@ -102,7 +102,7 @@ export function pseudonymiseText(text: string): string {
 }
 
 /** Titles followed by a capitalised word name a person ("Mr Dupont", "Mme Martin"). */
-const NAMED_PERSON = /\b(?:mr|mrs|ms|miss|dr|mme|mlle|monsieur|madame)\.?\s+\p{Lu}/u;
+const NAMED_PERSON = /(?<!\p{L})(?:[Mm](?:rs?|s|iss|me|lle|onsieur|adame)|[Dd]r)\.?\s+\p{Lu}/u;
 
 interface CompiledTheme {
   readonly id: string;

@@ -1,0 +1,230 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { buildReportData, HEADLINE_METRICS, type ReportData, verdictOf } from '../../lambdas/report/data.ts';
+import { PeriodError } from '../../lambdas/report/period.ts';
+import { emptyReportEngine, fullReportEngine, insertScorecard, scorecardRow } from './support/fixture.ts';
+
+const config = parseConfig({
+  organisation: 'Acme Retail',
+  sources: [
+    { name: 'connect', adapter: 'amazon-connect' },
+    { name: 'social', adapter: 'social' },
+  ],
+});
+
+describe('buildReportData over the scorecard and the dedup views', () => {
+  let engine: DuckDbEngine;
+  let data: ReportData;
+  beforeAll(async () => {
+    engine = await fullReportEngine();
+    data = await buildReportData(engine, {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      generatedAt: new Date('2025-07-01T06:00:00Z'),
+    });
+  });
+  afterAll(async () => engine.close());
+
+  it('opens with the service index of the period and a verdict naming the misses', () => {
+    expect(data.index?.value).toBe(71.4);
+    expect(data.verdict).toBe(
+      'Service improved; 4 of 10 targets met; off target: Abandonment rate, Average speed of answer.',
+    );
+  });
+
+  it('has one tile per headline metric, null where the period has no data', () => {
+    expect(data.kpis.map((k) => k.metric)).toEqual([...HEADLINE_METRICS]);
+    const empty = data.kpis.filter((k) => k.row === null).map((k) => k.metric);
+    expect(empty).toEqual(['ces_easy_pct', 'net_sentiment', 'retention_rate', 'enps']);
+    expect(data.kpis.find((k) => k.metric === 'csat_pct')?.row).toMatchObject({ value: 84.2, rag: 'amber', n: 435 });
+  });
+
+  it('builds twelve-month trends with target and benchmark band, oldest first', () => {
+    const csat = data.trends.find((t) => t.metric === 'csat_pct');
+    expect(csat?.points.map((p) => p.period_start)).toEqual([
+      '2024-07-01',
+      '2024-08-01',
+      '2024-09-01',
+      '2024-10-01',
+      '2024-11-01',
+      '2024-12-01',
+      '2025-01-01',
+      '2025-02-01',
+      '2025-03-01',
+      '2025-04-01',
+      '2025-05-01',
+      '2025-06-01',
+    ]);
+    expect(csat?.points.at(-1)?.value).toBe(84.2);
+    expect(csat).toMatchObject({ target: 85, bench: { p25: 74, median: 79, p75: 84 } });
+    expect(data.trends.map((t) => t.metric)).not.toContain('enps');
+  });
+
+  it('breaks down by channel and team with only the metrics that have data', () => {
+    const channel = data.breakdowns.find((b) => b.dimension === 'channel');
+    expect(channel?.rows.map((r) => r.value)).toEqual(['chat', 'email', 'voice']);
+    expect(channel?.metrics).toEqual(['csat_pct', 'fcr_rate', 'service_level_pct', 'aht_s', 'first_response_median_s']);
+    expect(channel?.rows.find((r) => r.value === 'email')?.cells.fcr_rate?.low_sample).toBe(true);
+  });
+
+  it('recognises agents in the upper half with no weak metric and lists coaching needs worst first', () => {
+    expect(data.peers.agents).toBe(8);
+    expect(data.peers.top.map((e) => e.agent)).toEqual(['agent-amelie', 'agent-bruno', 'agent-chloe', 'agent-david']);
+    expect(data.peers.coaching.map((e) => e.agent)).toEqual(['agent-hugo', 'agent-gaelle', 'agent-farid']);
+    expect(data.peers.coaching[0]?.weakMetrics).toEqual(['qa_score', 'csat_pct', 'fcr_rate']);
+  });
+
+  it('leaves low-sample agents out of the ranking', () => {
+    expect([...data.peers.top, ...data.peers.coaching].map((e) => e.agent)).not.toContain('agent-new');
+  });
+
+  it('lists QA criteria below the coaching threshold or with a missed critical item, excluding N/A and other months', () => {
+    expect(data.peers.qaCriteria).toEqual([
+      {
+        criterion: 'Explained next steps',
+        section: 'Resolution',
+        evaluations: 4,
+        score_pct: 31.25,
+        critical_misses: 0,
+      },
+      { criterion: 'Empathy', section: 'Soft skills', evaluations: 4, score_pct: 60, critical_misses: 0 },
+      {
+        criterion: 'Verified the customer identity',
+        section: 'Compliance',
+        evaluations: 4,
+        score_pct: 75,
+        critical_misses: 1,
+      },
+    ]);
+  });
+
+  it('reads the comments of the period only', () => {
+    expect(data.voice.commented).toBe(13);
+    expect(data.voice.answered).toBe(435);
+    const quoted = [...data.voice.quotes.positive, ...data.voice.quotes.negative].map((q) => q.text).join('\n');
+    expect(quoted).not.toContain('Nothing to say');
+    expect(quoted).not.toContain('Smith');
+    expect(quoted).not.toMatch(/@example|12345678|7946/);
+  });
+
+  it('summarises ingestion per source and names configured sources without files', () => {
+    expect(data.quality.sources.map((s) => [s.source, s.files, s.rows_rejected, s.files_rejected])).toEqual([
+      ['connect', 2, 12, 0],
+      ['surveys', 1, 0, 1],
+      ['zendesk', 1, 5, 0],
+    ]);
+    expect(data.quality.recentFiles[0]?.object_key).toBe('connect/2025/06/ctr-01.jsonl.gz');
+    expect(data.quality.sourcesWithoutData).toEqual(['social']);
+    expect(data.quality.metricOptions).toEqual({
+      minSample: 30,
+      shortAbandonS: 5,
+      serviceLevelS: 20,
+      fcrWindowDays: 7,
+    });
+  });
+
+  it('keeps every scorecard row of the period for the CSV, in catalogue order', () => {
+    expect(data.rows.every((r) => r.period_start === '2025-06-01')).toBe(true);
+    expect(
+      data.rows
+        .filter((r) => r.dimension === 'overall')
+        .slice(0, 3)
+        .map((r) => r.metric),
+    ).toEqual(['csat_pct', 'nps', 'survey_response_rate']);
+  });
+
+  it('renders a chart for each trend, each breakdown and the themes', () => {
+    expect(Object.keys(data.charts)).toHaveLength(data.trends.length + 3);
+    for (const chart of Object.values(data.charts)) {
+      expect(chart.svg).toMatch(/^<svg role="img" aria-label="[^"]+"/);
+      expect(chart.svg).not.toMatch(/https?:\/\/(?!www\.w3\.org)/);
+    }
+  });
+
+  it('scopes tiles, trends, comments and QA to one team and drops organisation breakdowns', async () => {
+    const team = await buildReportData(engine, {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      scope: { dimension: 'team', value: 'Technical' },
+    });
+    expect(team.kpis.find((k) => k.metric === 'csat_pct')?.row?.value).toBe(86.1);
+    expect(team.index).toBeNull();
+    expect(team.breakdowns).toEqual([]);
+    expect(team.voice.commented).toBe(1);
+    expect(team.peers.qaCriteria).toEqual([]);
+  });
+
+  it('binds scope values as parameters, so quotes in them are data, not SQL', async () => {
+    const odd = await buildReportData(engine, {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      scope: { dimension: 'team', value: "x' OR '1'='1" },
+    });
+    expect(odd.kpis.every((k) => k.row === null)).toBe(true);
+    expect(odd.voice.commented).toBe(0);
+  });
+
+  it('fails when the period is not valid for the grain, before any query', async () => {
+    await expect(buildReportData(engine, { period: '2025-6', grain: 'month', config })).rejects.toThrow(PeriodError);
+    await expect(buildReportData(engine, { period: '2025-06', grain: 'week', config })).rejects.toThrow(PeriodError);
+  });
+
+  it('fails when the scope value is empty', async () => {
+    await expect(
+      buildReportData(engine, { period: '2025-06', grain: 'month', config, scope: { dimension: 'team', value: ' ' } }),
+    ).rejects.toThrow(/scope value/);
+  });
+});
+
+describe('buildReportData with no data', () => {
+  it('returns no index, empty tiles, no trends, no comments and no sources', async () => {
+    const engine = await emptyReportEngine();
+    try {
+      const data = await buildReportData(engine, { period: '2025-W23', grain: 'week', config });
+      expect(data.index).toBeNull();
+      expect(data.kpis.every((k) => k.row === null)).toBe(true);
+      expect(data.trends).toEqual([]);
+      expect(data.voice.commented).toBe(0);
+      expect(data.quality.sources).toEqual([]);
+      expect(data.charts).toEqual({});
+      expect(data.verdict).toBe('Not enough data for a service index this period; no metric has data for this period.');
+    } finally {
+      await engine.close();
+    }
+  });
+
+  it('reads weekly rows by the Monday of the ISO week', async () => {
+    const engine = await emptyReportEngine();
+    try {
+      await insertScorecard(engine, [
+        scorecardRow({ metric: 'csat_pct', value: 90, grain: 'week', period_start: '2025-06-02' }),
+      ]);
+      const data = await buildReportData(engine, { period: '2025-W23', grain: 'week', config });
+      expect(data.kpis[0]?.row?.value).toBe(90);
+    } finally {
+      await engine.close();
+    }
+  });
+});
+
+describe('verdictOf', () => {
+  const kpi = (rag: 'green' | 'red' | null, label: string) => ({
+    metric: 'csat_pct' as const,
+    label,
+    unit: 'pct' as const,
+    higherIsBetter: true,
+    row: scorecardRow({ metric: 'csat_pct', value: 80, target: rag === null ? null : 85, rag }),
+  });
+
+  it('calls a decline only when it is significant', () => {
+    const index = scorecardRow({ metric: 'service_index', value: 60, prev_value: 65, change_significant: true });
+    expect(verdictOf(index, [kpi('red', 'CSAT')])).toBe('Service declined; 0 of 1 targets met; off target: CSAT.');
+    expect(verdictOf({ ...index, change_significant: false }, [kpi('green', 'CSAT')])).toBe(
+      'Service held steady; 1 of 1 targets met.',
+    );
+  });
+});
