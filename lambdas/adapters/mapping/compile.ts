@@ -32,6 +32,7 @@ import {
   parseTemplate,
   ROW_NUMBER_COLUMN,
   specKind,
+  TEMPLATE_FIELD_PREFIX,
 } from './schema.ts';
 
 /** Hex characters kept from the SHA-256 of a `hash` spec (128 bits). */
@@ -190,13 +191,18 @@ export function compileMapping(mapping: Mapping, context: AdapterContext): Compi
           literals: string[];
           columns: string[];
         };
-        columns.forEach(use);
+        const parts = columns.map((name) =>
+          name.startsWith(TEMPLATE_FIELD_PREFIX)
+            ? { field: name.slice(TEMPLATE_FIELD_PREFIX.length) }
+            : { column: use(name) },
+        );
         return (s) => {
           let out = literals[0] ?? '';
-          for (let i = 0; i < columns.length; i++) {
-            const v = read(s, columns[i] as string, baseNulls);
-            if (v === null) return null;
-            out += v + (literals[i + 1] ?? '');
+          for (let i = 0; i < parts.length; i++) {
+            const part = parts[i] as { field?: string; column?: string };
+            const v = part.field !== undefined ? s.row[part.field] : read(s, part.column as string, baseNulls);
+            if (v === null || v === undefined) return null;
+            out += String(v) + (literals[i + 1] ?? '');
           }
           return out;
         };
@@ -460,6 +466,15 @@ function fieldRefs(spec: FieldSpec, into = new Set<string>()): Set<string> {
     case 'field':
       into.add((spec as { field: string }).field);
       break;
+    case 'template': {
+      const parsed = parseTemplate((spec as { template: string }).template);
+      if ('columns' in parsed) {
+        for (const name of parsed.columns) {
+          if (name.startsWith(TEMPLATE_FIELD_PREFIX)) into.add(name.slice(TEMPLATE_FIELD_PREFIX.length));
+        }
+      }
+      break;
+    }
     case 'date': {
       const follows = (spec as DateTimeSpec).nextDayIfEarlierThan;
       if (follows) into.add(follows);

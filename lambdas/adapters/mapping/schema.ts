@@ -457,7 +457,7 @@ function checkSpec(raw: unknown, target: Target, path: Path, v: SpecVisitor): vo
       return;
     case 'template':
       needs(['string'], 'a template');
-      checkTemplate((raw as { template: string }).template, [...path, 'template'], v.report);
+      checkTemplate((raw as { template: string }).template, [...path, 'template'], v);
       return;
     case 'hash':
     case 'pseudonymise':
@@ -556,9 +556,20 @@ export function parseTemplate(template: string): { literals: string[]; columns: 
   return { literals, columns };
 }
 
-function checkTemplate(template: string, path: Path, report: Report): void {
+/** Prefix of a template placeholder that inserts a canonical field instead of a column: `{=customer_key}`. */
+export const TEMPLATE_FIELD_PREFIX = '=';
+
+function checkTemplate(template: string, path: Path, v: SpecVisitor): void {
   const result = parseTemplate(template);
-  if ('error' in result) report(path, result.error);
+  if ('error' in result) {
+    v.report(path, result.error);
+    return;
+  }
+  for (const name of result.columns) {
+    if (name.startsWith(TEMPLATE_FIELD_PREFIX)) {
+      checkFieldRef(name.slice(TEMPLATE_FIELD_PREFIX.length), ['string', 'bigint', 'double'], path, v);
+    }
+  }
 }
 
 /** Fields in an order where every field comes after the fields it reads; null when they form a cycle. */
