@@ -33,7 +33,8 @@ export const VIEWS: readonly ViewDefinition[] = [
   {
     name: 'interaction_facts',
     file: 'interaction_facts.sql',
-    description: 'Per-contact facts behind the contact-centre and ticket metrics (wait, handle time, SLA, FCR evidence).',
+    description:
+      'Per-contact facts behind the contact-centre and ticket metrics (wait, handle time, SLA, FCR evidence).',
     dependsOn: ['interactions_latest', 'survey_responses_latest'],
   },
   {
@@ -63,7 +64,8 @@ export const VIEWS: readonly ViewDefinition[] = [
   {
     name: 'metrics_tickets',
     file: 'metrics_tickets.sql',
-    description: 'FCR, escalation, reopen, SLA compliance, first-response and resolution percentiles as long metric rows.',
+    description:
+      'FCR, escalation, reopen, SLA compliance, first-response and resolution percentiles as long metric rows.',
     dependsOn: ['ticket_stats'],
   },
   {
@@ -113,6 +115,27 @@ export const VIEWS: readonly ViewDefinition[] = [
     file: 'drivers.sql',
     description: 'Correlations of CSAT with engagement, response and resolution times and FCR.',
     dependsOn: ['survey_responses_latest', 'interactions_latest', 'employee_pulse_latest'],
+  },
+  {
+    name: 'metric_long',
+    file: 'metric_long.sql',
+    description: 'Every metric of every domain as long rows (period, grain, dimension, value, n, interval).',
+    dependsOn: [
+      'metrics_contact_centre',
+      'metrics_tickets',
+      'metrics_surveys',
+      'metrics_quality',
+      'metrics_social',
+      'metrics_retention',
+      'metrics_employee',
+    ],
+  },
+  {
+    name: 'scorecard',
+    file: 'scorecard.sql',
+    description:
+      'Metric rows with target and RAG, benchmark position, peer rank, previous period and the service index.',
+    dependsOn: ['metric_long'],
   },
 ];
 

@@ -27,7 +27,9 @@ describe('view registry', () => {
   it('declares every view a view reads in its dependsOn', () => {
     for (const view of VIEWS) {
       const body = viewSql(view.name).replace(/--.*$/gm, '');
-      const read = VIEWS.filter((other) => other.name !== view.name && new RegExp(`\\b${other.name}\\b`).test(body));
+      const read = VIEWS.filter(
+        (other) => other.name !== view.name && new RegExp(`\\b(FROM|JOIN)\\s+${other.name}\\b`, 'i').test(body),
+      );
       expect(read.map((v) => v.name).sort(), view.name).toEqual([...view.dependsOn].sort());
     }
   });

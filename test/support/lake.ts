@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import { type CanonicalRow, type Interaction, TABLES, type TableName } from '../../lambdas/core/schema/canonical.ts';
 
 export interface TestLake {
@@ -18,8 +19,8 @@ export interface TestLake {
    * the same records simulates overlapping exports.
    */
   write<T extends TableName>(table: T, rows: readonly CanonicalRow<T>[]): void;
-  /** Opens the local engine over the lake (config defaults unless given). */
-  engine(config?: unknown): Promise<DuckDbEngine>;
+  /** Opens the local engine over the lake (config defaults unless given; benchmarks from the CSV unless given). */
+  engine(config?: unknown, benchmarks?: readonly BenchmarkRow[]): Promise<DuckDbEngine>;
   remove(): void;
 }
 
@@ -42,9 +43,9 @@ export function createTestLake(): TestLake {
         writer.dispose();
       }
     },
-    engine(config = {}) {
+    engine(config = {}, benchmarks) {
       const parsed: ServiceBenchConfig = parseConfig(config, 'test config');
-      return openLakeEngine({ lakeDir: dir, config: parsed });
+      return openLakeEngine({ lakeDir: dir, config: parsed, benchmarks });
     },
     remove() {
       rmSync(dir, { recursive: true, force: true });

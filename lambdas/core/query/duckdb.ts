@@ -14,6 +14,7 @@ import {
 } from '@duckdb/node-api';
 import { createViewSql, VIEWS } from '../../../sql/registry.ts';
 import type { ServiceBenchConfig } from '../config/config.ts';
+import type { BenchmarkRow } from '../reference/benchmarks.ts';
 import { type ReferenceTable, referenceTables } from '../reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../schema/canonical.ts';
 import { duckdbColumns } from '../schema/derive.ts';
@@ -44,6 +45,8 @@ export interface LakeEngineOptions {
   /** Lake folder; its `curated/<table>/dt=YYYY-MM-DD/*.parquet` files are the tables. */
   readonly lakeDir: string;
   readonly config: ServiceBenchConfig;
+  /** Benchmark rows to choose from instead of the shipped benchmarks/industry.csv. */
+  readonly benchmarks?: readonly BenchmarkRow[];
 }
 
 /** Opens DuckDB over a lake folder, with every reference table and view ready to query. */
@@ -53,7 +56,7 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     for (const table of TABLE_NAMES) {
       await engine.exec(await canonicalTableSql(table, resolve(options.lakeDir), engine));
     }
-    await engine.installReferenceAndViews(options.config);
+    await engine.installReferenceAndViews(referenceTables(options.config, { benchmarks: options.benchmarks }));
   } catch (error) {
     await engine.close();
     throw error;
@@ -84,8 +87,8 @@ export class DuckDbEngine implements QueryEngine {
     return reader.getRowObjectsJS().map((row) => String(row.column_name));
   }
 
-  async installReferenceAndViews(config: ServiceBenchConfig): Promise<void> {
-    for (const table of referenceTables(config)) await this.loadReferenceTable(table);
+  async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
+    for (const table of tables) await this.loadReferenceTable(table);
     await this.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
     for (const view of VIEWS) await this.exec(createViewSql(view.name));
   }

@@ -61,10 +61,20 @@ const OPTION_NAMES: Readonly<Record<keyof MetricOptions, string>> = {
 
 export interface ReferenceOptions {
   /** Benchmark rows to choose from; defaults to the shipped benchmarks/industry.csv. */
-  readonly benchmarks?: readonly BenchmarkRow[];
+  readonly benchmarks?: readonly BenchmarkRow[] | undefined;
 }
 
 export function referenceTables(config: ServiceBenchConfig, options: ReferenceOptions = {}): ReferenceTable[] {
+  const seen = new Set<string>();
+  for (const target of config.targets) {
+    const key = `${target.metric} ${target.scope}`;
+    if (seen.has(key)) {
+      throw new Error(
+        `targets: metric "${target.metric}" has two targets for scope "${target.scope}"; keep one per metric and scope`,
+      );
+    }
+    seen.add(key);
+  }
   const opts = metricOptions(config);
   const weights = config.compositeWeights ?? DEFAULT_COMPOSITE_WEIGHTS;
   const benchmarks = selectBenchmarks(

@@ -1,0 +1,260 @@
+-- scorecard: one row per (period_start, grain, dimension, dimension_value, metric) of metric_long,
+-- plus one service_index row per group, each with everything a reader needs to judge it: sample
+-- size flag, target and RAG, industry benchmark and position, peer rank, previous period and
+-- whether the change is significant. Its columns are ScorecardRow (lambdas/core/metrics/scorecard.ts).
+--
+-- Decisions:
+-- * Metrics not in metric_catalogue are dropped; unit and direction come from the catalogue.
+-- * low_sample: n below metric_options.min_sample. The row is kept and flagged, not hidden.
+-- * Target: the target whose scope is '<dimension>:<value>' (e.g. 'team:billing'), else the
+--   'overall' target. RAG is direction-aware: green when the goal is met, amber when within
+--   amber_band x |goal| on the wrong side, red beyond. gap_to_target = value - goal.
+-- * Benchmarks hold one row per metric (chosen from the config by lambdas/core/reference), with
+--   p25..p90 as performance percentiles in the good direction (p90 is the best). The position needs
+--   all four figures; it is taken in the good direction (for lower-is-better metrics, a value at or
+--   below p90 is 'above_p90').
+-- * peer_percentile: percent_rank x 100 of the value among the rows of the same period, grain,
+--   dimension and metric (agent among agents, team among teams), 100 = best in the good
+--   direction; NULL for the overall row and when there are fewer than two peers.
+-- * Previous period: the immediately preceding month or ISO week of the same group (no row when
+--   that period has no value). delta = value - prev_value.
+-- * change_significant, at 95% (|z| > 1.96): proportions use the pooled two-proportion z-test
+--   from value and n; other metrics whose rows both carry a 95% interval use a z-test on the
+--   difference with standard errors recovered from the intervals (the wider half-width / 1.96,
+--   robust to an interval clipped at a bound): this covers means and NPS-style margins of error.
+--   Percentiles, counts without an interval and the service index get NULL (no test).
+-- * service_index: the weighted mean of the 0-100 scores of the metrics in composite_weights
+--   that are not low_sample in the group. Score of a metric with a natural scale
+--   (metric_catalogue.scale_min..scale_max, e.g. 0-100 for percentages, -100..100 for NPS):
+--   its position on that scale, reversed when lower is better. Score of a metric without one
+--   (durations): 100 x min(1, value / reference) when higher is better, 100 x min(1, reference /
+--   value) when lower is better, where the reference is the target, else the benchmark median;
+--   without a reference it is not scored. n = number of metrics in the index; the index is
+--   low_sample when they carry less than half of the configured weight.
+WITH
+options AS (
+  SELECT max(CASE WHEN name = 'min_sample' THEN value END) AS min_sample
+  FROM metric_options
+),
+
+metric_rows AS (
+  SELECT
+    l.period_start,
+    l.grain,
+    l.dimension,
+    l.dimension_value,
+    l.metric,
+    l.value,
+    c.unit,
+    l.n,
+    l.ci_low,
+    l.ci_high,
+    l.n < o.min_sample AS low_sample,
+    c.higher_is_better,
+    c.is_proportion,
+    c.scale_min,
+    c.scale_max
+  FROM metric_long AS l
+  INNER JOIN metric_catalogue AS c ON c.metric = l.metric
+  CROSS JOIN options AS o
+  WHERE l.metric <> 'service_index'
+),
+
+targeted AS (
+  SELECT
+    r.*,
+    COALESCE(scoped.goal, overall.goal) AS target,
+    COALESCE(scoped.amber_band, overall.amber_band) AS amber_band,
+    b.p25 AS bench_p25,
+    b.median AS bench_median,
+    b.p75 AS bench_p75,
+    b.p90 AS bench_p90,
+    b.source_name AS bench_source
+  FROM metric_rows AS r
+  LEFT JOIN targets AS scoped ON scoped.metric = r.metric AND scoped.scope = concat(r.dimension, ':', r.dimension_value)
+  LEFT JOIN targets AS overall ON overall.metric = r.metric AND overall.scope = 'overall'
+  LEFT JOIN benchmarks AS b ON b.metric = r.metric
+),
+
+scored AS (
+  SELECT
+    t.*,
+    CASE
+      WHEN t.value IS NULL THEN NULL
+      WHEN t.scale_min IS NOT NULL AND t.scale_max > t.scale_min THEN least(100e0, greatest(0e0,
+        100 * (CASE WHEN t.higher_is_better THEN t.value - t.scale_min ELSE t.scale_max - t.value END)
+          / (t.scale_max - t.scale_min)))
+      WHEN COALESCE(t.target, t.bench_median) > 0 AND t.higher_is_better
+        THEN least(100e0, 100 * t.value / COALESCE(t.target, t.bench_median))
+      WHEN COALESCE(t.target, t.bench_median) > 0 AND t.value <= 0 THEN 100e0
+      WHEN COALESCE(t.target, t.bench_median) > 0 THEN least(100e0, 100 * COALESCE(t.target, t.bench_median) / t.value)
+    END AS index_score
+  FROM targeted AS t
+),
+
+total_weight AS (
+  SELECT sum(weight) AS total FROM composite_weights WHERE weight > 0
+),
+
+index_groups AS (
+  SELECT
+    s.period_start,
+    s.grain,
+    s.dimension,
+    s.dimension_value,
+    sum(w.weight * s.index_score) / sum(w.weight) AS value,
+    count(*) AS n,
+    sum(w.weight) < 0.5e0 * max(tw.total) AS low_sample
+  FROM scored AS s
+  INNER JOIN composite_weights AS w ON w.metric = s.metric AND w.weight > 0
+  CROSS JOIN total_weight AS tw
+  WHERE NOT s.low_sample AND s.index_score IS NOT NULL
+  GROUP BY s.period_start, s.grain, s.dimension, s.dimension_value
+),
+
+index_rows AS (
+  SELECT
+    g.period_start,
+    g.grain,
+    g.dimension,
+    g.dimension_value,
+    'service_index' AS metric,
+    g.value,
+    c.unit,
+    g.n,
+    CAST(NULL AS DOUBLE) AS ci_low,
+    CAST(NULL AS DOUBLE) AS ci_high,
+    g.low_sample,
+    c.higher_is_better,
+    c.is_proportion,
+    COALESCE(scoped.goal, overall.goal) AS target,
+    COALESCE(scoped.amber_band, overall.amber_band) AS amber_band,
+    b.p25 AS bench_p25,
+    b.median AS bench_median,
+    b.p75 AS bench_p75,
+    b.p90 AS bench_p90,
+    b.source_name AS bench_source
+  FROM index_groups AS g
+  INNER JOIN metric_catalogue AS c ON c.metric = 'service_index'
+  LEFT JOIN targets AS scoped
+    ON scoped.metric = 'service_index' AND scoped.scope = concat(g.dimension, ':', g.dimension_value)
+  LEFT JOIN targets AS overall ON overall.metric = 'service_index' AND overall.scope = 'overall'
+  LEFT JOIN benchmarks AS b ON b.metric = 'service_index'
+),
+
+all_rows AS (
+  SELECT
+    period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
+    higher_is_better, is_proportion, target, amber_band, bench_p25, bench_median, bench_p75, bench_p90, bench_source
+  FROM scored
+  UNION ALL
+  SELECT
+    period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
+    higher_is_better, is_proportion, target, amber_band, bench_p25, bench_median, bench_p75, bench_p90, bench_source
+  FROM index_rows
+),
+
+oriented AS (
+  SELECT
+    a.*,
+    CASE WHEN a.higher_is_better THEN 1e0 ELSE -1e0 END AS good_sign,
+    a.value IS NOT NULL AS has_value,
+    CASE a.grain
+      WHEN 'month' THEN CAST(a.period_start - INTERVAL '1' MONTH AS DATE)
+      ELSE CAST(a.period_start - INTERVAL '7' DAY AS DATE)
+    END AS expected_prev_start
+  FROM all_rows AS a
+),
+
+compared AS (
+  SELECT
+    o.*,
+    count(*) OVER (PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value) AS peers,
+    percent_rank() OVER (
+      PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value ORDER BY o.good_sign * o.value
+    ) AS peer_rank,
+    lag(o.period_start) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS prev_start,
+    lag(o.value) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_value,
+    lag(o.n) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_n,
+    lag(o.ci_low) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_ci_low,
+    lag(o.ci_high) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_ci_high
+  FROM oriented AS o
+),
+
+previous AS (
+  SELECT
+    c.*,
+    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_value END AS prev_value,
+    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_n END AS prev_n,
+    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_ci_low END AS prev_ci_low,
+    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_ci_high END AS prev_ci_high
+  FROM compared AS c
+),
+
+tested AS (
+  SELECT
+    p.*,
+    CASE
+      WHEN p.is_proportion AND p.value IS NOT NULL AND p.prev_value IS NOT NULL AND p.n > 0 AND p.prev_n > 0
+        THEN (p.value / 100 * p.n + p.prev_value / 100 * p.prev_n) / (p.n + p.prev_n)
+    END AS pooled_p,
+    CASE
+      WHEN NOT p.is_proportion AND p.value IS NOT NULL AND p.prev_value IS NOT NULL
+        AND p.ci_low IS NOT NULL AND p.ci_high IS NOT NULL AND p.prev_ci_low IS NOT NULL AND p.prev_ci_high IS NOT NULL
+        THEN sqrt(
+          power(greatest(p.value - p.ci_low, p.ci_high - p.value) / 1.959963984540054e0, 2)
+          + power(greatest(p.prev_value - p.prev_ci_low, p.prev_ci_high - p.prev_value) / 1.959963984540054e0, 2)
+        )
+    END AS se_difference
+  FROM previous AS p
+)
+
+SELECT
+  period_start,
+  grain,
+  dimension,
+  dimension_value,
+  metric,
+  value,
+  unit,
+  n,
+  ci_low,
+  ci_high,
+  low_sample,
+  higher_is_better,
+  target,
+  CASE
+    WHEN value IS NULL OR target IS NULL THEN NULL
+    WHEN good_sign * (value - target) >= 0 THEN 'green'
+    WHEN good_sign * (value - target) >= -abs(target) * amber_band THEN 'amber'
+    ELSE 'red'
+  END AS rag,
+  value - target AS gap_to_target,
+  bench_p25,
+  bench_median,
+  bench_p75,
+  bench_p90,
+  CASE
+    WHEN value IS NULL OR bench_p25 IS NULL OR bench_median IS NULL OR bench_p75 IS NULL OR bench_p90 IS NULL
+      THEN NULL
+    WHEN good_sign * value >= good_sign * bench_p90 THEN 'above_p90'
+    WHEN good_sign * value >= good_sign * bench_p75 THEN 'p75_to_p90'
+    WHEN good_sign * value >= good_sign * bench_median THEN 'median_to_p75'
+    WHEN good_sign * value >= good_sign * bench_p25 THEN 'p25_to_median'
+    ELSE 'below_p25'
+  END AS bench_position,
+  bench_source,
+  CASE
+    WHEN dimension = 'overall' OR value IS NULL OR peers < 2 THEN NULL
+    ELSE 100 * peer_rank
+  END AS peer_percentile,
+  prev_value,
+  value - prev_value AS delta,
+  CASE
+    WHEN pooled_p IS NOT NULL AND pooled_p > 0 AND pooled_p < 1
+      THEN abs(value - prev_value) / 100
+        / sqrt(pooled_p * (1 - pooled_p) * (1e0 / n + 1e0 / prev_n)) > 1.959963984540054e0
+    WHEN pooled_p IS NOT NULL THEN false
+    WHEN se_difference > 0 THEN abs(value - prev_value) / se_difference > 1.959963984540054e0
+  END AS change_significant
+FROM tested
