@@ -96,23 +96,42 @@ export function mapContactRecord(value: unknown, options: AmazonConnectOptions, 
     updated_at: updatedAt,
   });
 
-  const surveys = surveyAnswers(ctr, options).map(({ question, attribute, score }) => {
-    const scale = options.surveyQuestions[question] ?? options.survey;
-    return surveyRow(context, {
+  const answers = surveyAnswers(ctr, options);
+  const resolvedAnswer = answers.find((a) => a.question === options.resolvedQuestion);
+  const resolved =
+    resolvedAnswer === undefined ? null : resolvedOf(resolvedAnswer.value, resolvedAnswer.attribute, options);
+  const surveys = answers.map(({ question, attribute, value }) => {
+    const common = {
       response_id: `${contactId}:${question}`,
-      survey_kind: scale.kind,
       question,
-      score: score === null ? null : checkOnScale(score, scale, attribute),
-      scale_min: scale.min,
-      scale_max: scale.max,
-      higher_is_better: scale.higherIsBetter,
       interaction_id: contactId,
       customer_key: customerKey,
       agent_id: agentId,
       team,
       channel,
       touchpoint: 'post-contact survey',
+      resolved,
       updated_at: updatedAt,
+    };
+    if (question === options.resolvedQuestion) {
+      return surveyRow(context, {
+        ...common,
+        survey_kind: 'custom',
+        score: resolved === null ? null : Number(resolved),
+        scale_min: 0,
+        scale_max: 1,
+        higher_is_better: true,
+      });
+    }
+    const scale = options.surveyQuestions[question] ?? options.survey;
+    const score = numberOf(value, attribute);
+    return surveyRow(context, {
+      ...common,
+      survey_kind: scale.kind,
+      score: score === null ? null : checkOnScale(score, scale, attribute),
+      scale_min: scale.min,
+      scale_max: scale.max,
+      higher_is_better: scale.higherIsBetter,
     });
   });
   return [contact, ...surveys];
@@ -162,6 +181,19 @@ function surveyAnswers(ctr: JsonObject, options: AmazonConnectOptions) {
     .map((attribute) => ({
       attribute: `Attributes.${attribute}`,
       question: attribute.slice(options.surveyAttributePrefix.length),
-      score: numberOf(attributes[attribute], `Attributes.${attribute}`),
+      value: attributes[attribute],
     }));
+}
+
+/** The yes/no answer to the resolution question; an empty answer means it was not answered. */
+function resolvedOf(value: unknown, field: string, options: AmazonConnectOptions): boolean | null {
+  const answer = textOf(value, field)?.toLowerCase();
+  if (answer === undefined) return null;
+  const matches = (list: readonly string[]) => list.some((v) => v.toLowerCase() === answer);
+  if (matches(options.resolvedAnswers.yes)) return true;
+  if (matches(options.resolvedAnswers.no)) return false;
+  return reject(
+    field,
+    `"${value}" is not a yes/no answer (yes: ${options.resolvedAnswers.yes.join(', ')}; no: ${options.resolvedAnswers.no.join(', ')})`,
+  );
 }

@@ -12,6 +12,8 @@ export const AMAZON_CONNECT_DEFAULTS = {
   surveyAttributePrefix: 'survey_result_',
   /** Instrument of a survey attribute that has no entry in `surveyQuestions`. */
   survey: { kind: 'csat', min: 1, max: 5, higherIsBetter: true } satisfies SurveyScale,
+  /** Answers to the "was your issue resolved?" question, compared case-insensitively (IVR: 1 yes, 2 no). */
+  resolvedAnswers: { yes: ['1', 'yes', 'y', 'true'], no: ['2', '0', 'no', 'n', 'false'] },
 } as const;
 
 export const amazonConnectOptionsSchema = z.object({
@@ -22,6 +24,27 @@ export const amazonConnectOptionsSchema = z.object({
   survey: surveyScaleSchema(AMAZON_CONNECT_DEFAULTS.survey).default(AMAZON_CONNECT_DEFAULTS.survey),
   /** Instruments by question (the attribute key without the prefix), e.g. `{ "nps": { "kind": "nps", "min": 0, "max": 10 } }`. */
   surveyQuestions: z.record(z.string(), surveyScaleSchema(AMAZON_CONNECT_DEFAULTS.survey)).default({}),
+  /**
+   * Survey question (attribute key without the prefix) asking whether the issue was resolved. Its
+   * yes/no answer is recorded as a 0-1 custom response and sets `resolved` on the contact's other
+   * survey responses, the preferred evidence of first-contact resolution.
+   */
+  resolvedQuestion: z.string().min(1).optional(),
+  resolvedAnswers: z
+    .object({
+      yes: z
+        .array(z.string().min(1))
+        .min(1)
+        .default([...AMAZON_CONNECT_DEFAULTS.resolvedAnswers.yes]),
+      no: z
+        .array(z.string().min(1))
+        .min(1)
+        .default([...AMAZON_CONNECT_DEFAULTS.resolvedAnswers.no]),
+    })
+    .default({
+      yes: [...AMAZON_CONNECT_DEFAULTS.resolvedAnswers.yes],
+      no: [...AMAZON_CONNECT_DEFAULTS.resolvedAnswers.no],
+    }),
   /** Contact attribute holding the contact's category (reason, topic), when the flows set one. */
   categoryAttribute: z.string().min(1).optional(),
 });

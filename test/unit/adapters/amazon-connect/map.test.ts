@@ -149,6 +149,37 @@ describe('amazon-connect contact record mapping', () => {
     expect(rowsOf(map(byId('0006')), 'survey_responses')).toMatchObject([{ question: 'csat', score: null }]);
   });
 
+  it('records the "was your issue resolved?" answer as a 0-1 response and on the contact\'s other responses', () => {
+    const options = amazonConnectOptionsSchema.parse({ ...configured, resolvedQuestion: 'resolved' });
+    const record = { ...byId('0001'), Attributes: { survey_result_csat: '5', survey_result_resolved: 'No' } };
+    const surveys = rowsOf(map(record, options), 'survey_responses');
+    expect(surveys).toEqual([
+      expect.objectContaining({ question: 'csat', survey_kind: 'csat', score: 5, resolved: false }),
+      expect.objectContaining({
+        question: 'resolved',
+        survey_kind: 'custom',
+        score: 0,
+        scale_min: 0,
+        scale_max: 1,
+        resolved: false,
+      }),
+    ]);
+    expectCanonical(map(record, options));
+    const yes = { ...byId('0001'), Attributes: { survey_result_resolved: '1' } };
+    expect(rowsOf(map(yes, options), 'survey_responses')).toMatchObject([{ score: 1, resolved: true }]);
+    expect(rowsOf(map(byId('0001', 1), options), 'survey_responses').every((r) => r.resolved === null)).toBe(true);
+  });
+
+  it('fails when the resolution answer is neither a yes nor a no', () => {
+    const options = amazonConnectOptionsSchema.parse({ resolvedQuestion: 'resolved' });
+    const record = { ...byId('0001'), Attributes: { survey_result_resolved: 'maybe' } };
+    expect(mapRecord(1, record, (v) => map(v, options))).toMatchObject({
+      kind: 'rejected',
+      field: 'Attributes.survey_result_resolved',
+      reason: expect.stringContaining('"maybe" is not a yes/no answer'),
+    });
+  });
+
   it('reads the category from the configured contact attribute', () => {
     const options = amazonConnectOptionsSchema.parse({ categoryAttribute: 'reason' });
     expect(contactOf(byId('0001'), options)?.category).toBe('refund');
@@ -207,6 +238,7 @@ describe('amazon-connect contact record mapping', () => {
       surveyAttributePrefix: 'survey_result_',
       survey: { kind: 'csat', min: 1, max: 5, higherIsBetter: true },
       surveyQuestions: {},
+      resolvedAnswers: { yes: ['1', 'yes', 'y', 'true'], no: ['2', '0', 'no', 'n', 'false'] },
     });
   });
 });
