@@ -73,10 +73,9 @@ export async function* readCsv(input: Readable, options: CsvOptions = {}): Async
     if (!state.sawNul && chunk.includes('\0')) state.sawNul = true;
     if (parser === undefined) {
       sniffed += chunk;
-      const delimiter = chooseDelimiter(sniffed, options, sniffed.length > maxRecordChars);
-      if (delimiter === undefined) continue;
-      parser = createParser(delimiter, maxRecordChars);
-      state.delimiter = delimiter;
+      const layout = sniffLayout(sniffed, options, sniffed.length > maxRecordChars);
+      if (layout === undefined) continue;
+      parser = state.start(layout, maxRecordChars);
       yield* state.feed(parser, sniffed);
       sniffed = '';
     } else {
@@ -84,22 +83,33 @@ export async function* readCsv(input: Readable, options: CsvOptions = {}): Async
     }
   }
   if (parser === undefined) {
-    const delimiter = chooseDelimiter(sniffed, options, true) ?? DEFAULT_DELIMITER;
-    parser = createParser(delimiter, maxRecordChars);
-    state.delimiter = delimiter;
+    parser = state.start(
+      sniffLayout(sniffed, options, true) ?? { delimiter: DEFAULT_DELIMITER, bareCr: false },
+      maxRecordChars,
+    );
     if (sniffed.length > 0) yield* state.feed(parser, sniffed);
   }
   yield* state.finish(parser);
 }
 
-function createParser(delimiter: string, maxRecordChars: number): Parser {
+/** How the file splits fields and records, read from its first record. */
+interface Layout {
+  readonly delimiter: string;
+  /**
+   * Whether a bare CR ends a record (old Mac files, whose header ends in a bare CR). Elsewhere a
+   * bare CR is text: exported tweets and comments carry them unquoted.
+   */
+  readonly bareCr: boolean;
+}
+
+function createParser({ delimiter, bareCr }: Layout, maxRecordChars: number): Parser {
   const parser = new Parser({
     delimiter,
     // Ragged rows are reported per record here, not by failing the whole stream.
     relax_column_count: true,
     // A quote inside an unquoted field (`5" screen`) is kept as text, as spreadsheets do.
     relax_quotes: true,
-    record_delimiter: ['\r\n', '\n', '\r'],
+    record_delimiter: bareCr ? ['\r\n', '\n', '\r'] : ['\r\n', '\n'],
     max_record_size: maxRecordChars,
   });
   // Errors are read synchronously from `errored` after each write; this only keeps them from being
@@ -110,7 +120,7 @@ function createParser(delimiter: string, maxRecordChars: number): Parser {
 
 class CsvState {
   sawNul = false;
-  delimiter = DEFAULT_DELIMITER;
+  private layout: Layout = { delimiter: DEFAULT_DELIMITER, bareCr: false };
   private names: readonly string[] | undefined;
   private hasProtoName = false;
   private readonly headerRows: number;
@@ -124,6 +134,11 @@ class CsvState {
     this.headerRows = options.headerRows ?? (options.columns === undefined ? DEFAULT_HEADER_ROWS : 0);
     this.headerRecordsLeft = this.headerRows;
     if (options.columns !== undefined && this.headerRecordsLeft === 0) this.resolveHeader([...options.columns]);
+  }
+
+  start(layout: Layout, maxRecordChars: number): Parser {
+    this.layout = layout;
+    return createParser(layout, maxRecordChars);
   }
 
   *feed(parser: Parser, text: string): Generator<CsvRecord | RecordError> {
@@ -145,7 +160,7 @@ class CsvState {
   private *drain(parser: Parser): Generator<CsvRecord | RecordError> {
     for (let fields = parser.read() as string[] | null; fields !== null; fields = parser.read() as string[] | null) {
       const line = this.nextLine;
-      this.nextLine = line + 1 + lineBreaksIn(fields);
+      this.nextLine = line + 1 + lineBreaksIn(fields, this.layout.bareCr);
       if (this.sawNul) rejectBinary(fields, line);
       if (isBlankLine(fields)) continue;
       if (this.headerRecordsLeft > 0) {
@@ -162,7 +177,7 @@ class CsvState {
     const { columns, renamed } = uniqueNames(fields);
     this.names = columns;
     this.hasProtoName = columns.includes('__proto__');
-    this.options.onHeader?.({ columns, renamed, delimiter: this.delimiter });
+    this.options.onHeader?.({ columns, renamed, delimiter: this.layout.delimiter });
   }
 
   private toRecord(fields: readonly string[], line: number): CsvRecord | RecordError {
@@ -251,29 +266,35 @@ function rejectBinary(fields: readonly string[], line: number): void {
   }
 }
 
-/** Line breaks inside quoted fields: CRLF, LF and a bare CR each count once. */
-function lineBreaksIn(fields: readonly string[]): number {
+/** Line breaks inside quoted fields: CRLF and LF count once; a bare CR only where it ends records. */
+function lineBreaksIn(fields: readonly string[], bareCr: boolean): number {
   let count = 0;
   for (const field of fields) {
-    if (field.indexOf('\n') === -1 && field.indexOf('\r') === -1) continue;
+    if (field.indexOf('\n') === -1 && (!bareCr || field.indexOf('\r') === -1)) continue;
     for (let index = 0; index < field.length; index++) {
       const code = field.charCodeAt(index);
-      if (code === LF || (code === CR && field.charCodeAt(index + 1) !== LF)) count++;
+      if (code === LF || (bareCr && code === CR && field.charCodeAt(index + 1) !== LF)) count++;
     }
   }
   return count;
 }
 
 /**
- * Picks the delimiter from the first record of the text (quote-aware). Returns undefined while the
+ * Reads the layout from the first record of the text (quote-aware). Returns undefined while the
  * first record is incomplete and more text may come.
  */
-function chooseDelimiter(text: string, options: CsvOptions, final: boolean): string | undefined {
+function sniffLayout(text: string, options: CsvOptions, final: boolean): Layout | undefined {
+  const end = firstRecordEnd(text);
+  // A CR at the very end may be the first half of a CRLF still to come.
+  if ((end === undefined || end === text.length - 1) && !final) return undefined;
+  const bareCr = end !== undefined && text.charCodeAt(end) === CR && text.charCodeAt(end + 1) !== LF;
+  return { delimiter: chooseDelimiter(text.slice(0, end ?? text.length), options), bareCr };
+}
+
+function chooseDelimiter(header: string, options: CsvOptions): string {
   const requested = options.delimiter ?? 'auto';
   if (requested !== 'auto') return requested;
-  const end = firstRecordEnd(text);
-  if (end === undefined && !final) return undefined;
-  const counts = countCandidates(text.slice(0, end ?? text.length));
+  const counts = countCandidates(header);
   const expected = options.columns === undefined ? undefined : options.columns.length - 1;
   const exact = expected === undefined ? undefined : CSV_DELIMITER_CANDIDATES.find((c) => counts.get(c) === expected);
   if (exact !== undefined) return exact;

@@ -29,12 +29,23 @@ describe('readCsv', () => {
     }
   });
 
-  it('keeps a bare carriage return inside a quoted field and counts it as a line break', async () => {
+  it('keeps a bare carriage return inside a field as text, quoted or not (exported tweets)', async () => {
     for (const chunkSize of CHUNK_SIZES) {
-      const records = await read('id,text\n1,"tweet\rwith CR"\n2,next\n', {}, chunkSize);
+      const records = await read('id,text\n1,"tweet\rwith CR"\n2,@brand \r\rhello\n3,next\n', {}, chunkSize);
       expect(records.map((r) => r.kind === 'record' && [r.line, r.values.text])).toEqual([
         [2, 'tweet\rwith CR'],
+        [3, '@brand \r\rhello'],
         [4, 'next'],
+      ]);
+    }
+  });
+
+  it('ends records at a bare carriage return when the header line ends with one (old Mac files)', async () => {
+    for (const chunkSize of CHUNK_SIZES) {
+      const records = await read('id,text\r1,"two\rlines"\r2,x\r', {}, chunkSize);
+      expect(records.map((r) => r.kind === 'record' && [r.line, r.values.text])).toEqual([
+        [2, 'two\rlines'],
+        [4, 'x'],
       ]);
     }
   });

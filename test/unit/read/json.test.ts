@@ -153,6 +153,15 @@ describe('readJson', () => {
     );
   });
 
+  it('stops reading the source when the consumer stops early', async () => {
+    const source = bytesOf('{"a":1}\n'.repeat(100_000), 1024);
+    for await (const record of readJson(source, {})) {
+      expect(record.rowNumber).toBe(1);
+      break;
+    }
+    expect(source.destroyed).toBe(true);
+  });
+
   it('refuses recordsPath combined with an explicit format', async () => {
     await expect(read('{}', { recordsPath: 'tickets', format: 'array' })).rejects.toThrow(TypeError);
   });
