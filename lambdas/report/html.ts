@@ -538,14 +538,28 @@ dl.options dt { font-weight:600; } dl.options dd { margin:0; }
 ul.files { margin:4px 0 0; padding-left:18px; font-size:11.5px; }
 code { font-size:11px; word-break:break-all; }
 @media print {
-  @page { size:A4; margin:12mm 11mm; }
-  body { background:#fff; font-size:11px; }
-  .masthead { padding:12px 16px; }
+  @page { size:A4; margin:11mm 10mm; }
+  body { background:#fff; font-size:10.5px; }
+  .masthead { padding:10px 14px; }
+  .masthead h1 { font-size:19px; }
   main { padding:0; max-width:none; }
-  section { border:none; padding:0; margin:0 0 12px; border-radius:0; }
-  #trends, #breakdowns, #voice, #scorecard, #data-quality { break-before:page; }
-  .kpis { grid-template-columns:repeat(3,1fr); gap:8px; }
-  .charts { grid-template-columns:repeat(2,1fr); gap:8px; }
+  section { border:none; padding:0; margin:0 0 10px; border-radius:0; }
+  h2 { font-size:15px; margin-bottom:6px; }
+  .section-lede { font-size:10px; margin-bottom:6px; }
+  .hero-value { font-size:42px; }
+  .verdict { font-size:15px; }
+  #trends, #scorecard { break-before:page; }
+  .kpis { grid-template-columns:repeat(4,1fr); gap:6px; }
+  .kpi { padding:6px 8px; }
+  .kpi h3 { font-size:10px; }
+  .kpi-value { font-size:20px; }
+  .kpi-line, .badge { font-size:9px; }
+  .charts { grid-template-columns:repeat(3,1fr); gap:6px; }
+  figure.chart { padding:4px; }
+  figure.chart figcaption { font-size:10px; }
+  table.grid { font-size:10px; }
+  table.grid th, table.grid td { padding:3px 6px; }
+  .quality .two-col { grid-template-columns:1fr; }
   figure.chart, .kpi, blockquote.quote, table.grid tr, .hero-body { break-inside:avoid; page-break-inside:avoid; }
   details > summary { list-style:none; }
 }

@@ -1,0 +1,127 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
+import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
+import { emptyReportEngine, fullReportEngine, insertRows, surveyRow } from './support/fixture.ts';
+
+const config = parseConfig({
+  organisation: 'Acme <Retail> & Co',
+  metrics: { shortAbandonS: 8, serviceLevelS: 30 },
+  sources: [{ name: 'social', adapter: 'social' }],
+});
+
+async function reportFrom(
+  open: () => Promise<DuckDbEngine>,
+  seed?: (e: DuckDbEngine) => Promise<void>,
+): Promise<ReportData> {
+  const engine = await open();
+  try {
+    await seed?.(engine);
+    return await buildReportData(engine, {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      generatedAt: new Date('2025-07-01T06:00:00Z'),
+    });
+  } finally {
+    await engine.close();
+  }
+}
+
+describe('renderHtml with data', () => {
+  let data: ReportData;
+  let html: string;
+  beforeAll(async () => {
+    data = await reportFrom(fullReportEngine, (e) =>
+      insertRows(e, 'survey_responses_latest', [
+        surveyRow('csat', 1, '<script>alert(1)</script> the refund never came back to me'),
+      ]),
+    );
+    html = renderHtml(data);
+  });
+
+  it('is one self-contained page: no script, no external URL, a CSP that forbids network requests', () => {
+    expect(html).toMatch(/^<!doctype html>/);
+    expect(html).toContain(`content="default-src 'none'; style-src 'unsafe-inline'; img-src data:"`);
+    expect(html).not.toMatch(/<script|<link|@import|url\(/i);
+    expect(html.match(/(?:src|href)=/g) ?? []).toEqual([]);
+    expect(html.replaceAll('http://www.w3.org/', '')).not.toMatch(/https?:\/\//);
+  });
+
+  it('shows every section heading in order', () => {
+    const positions = Object.values(SECTION_HEADINGS).map((h) => html.indexOf(`>${h}`));
+    expect(positions.every((p) => p > 0)).toBe(true);
+    expect(positions).toEqual([...positions].sort((a, b) => a - b));
+  });
+
+  it('opens with the service index and the verdict before the tiles', () => {
+    const index = html.indexOf('id="service-index"');
+    expect(index).toBeGreaterThan(0);
+    expect(html.indexOf(data.verdict)).toBeGreaterThan(index);
+    expect(html.indexOf(data.verdict)).toBeLessThan(html.indexOf('id="key-metrics"'));
+  });
+
+  it('renders one tile per headline metric; RAG in words next to an icon, not colour alone', () => {
+    for (const metric of HEADLINE_METRICS) expect(html).toContain(`data-kpi="${metric}"`);
+    const abandonment = tile(html, 'abandonment_rate');
+    expect(abandonment).toContain('Off target · goal 5.0%');
+    expect(abandonment).toMatch(/<svg class="icon"/);
+    expect(abandonment).toContain('+0.2 pts vs May · worse · <strong>significant</strong>');
+    expect(abandonment).toContain('Second quartile, worse than median');
+    expect(tile(html, 'enps')).toContain('No data for this period.');
+  });
+
+  it('numbers every chart and gives it a caption and an accessible description', () => {
+    const ids = figureOrder(data);
+    expect(ids.length).toBeGreaterThan(10);
+    ids.forEach((id, i) => {
+      expect(html).toContain(`<figure class="chart" id="chart-${id}" aria-labelledby="cap-${id}">`);
+      expect(html).toContain(`Figure ${i + 1}.</span>`);
+      expect(html).toContain(`· Fig. ${i + 1}</p>`);
+    });
+  });
+
+  it('escapes organisation names and comments', () => {
+    expect(html).toContain('Acme &lt;Retail&gt; &amp; Co');
+    expect(html).not.toContain('<script>alert(1)</script>');
+  });
+
+  it('prints the metric options in force and the rejected rows', () => {
+    expect(html).toContain('answered within 30 s');
+    expect(html).toContain('abandons shorter than 8 s');
+    expect(html).toContain('<strong>17 rejected</strong>');
+    expect(html).toContain('missing required column &quot;Q1_NPS&quot;');
+    expect(html).toContain('Configured sources with no ingested file: social.');
+  });
+
+  it('keeps charts and tiles whole when printed', () => {
+    expect(html).toMatch(
+      /@media print[\s\S]*figure\.chart, \.kpi[^{]*\{ break-inside:avoid; page-break-inside:avoid; \}/,
+    );
+  });
+});
+
+describe('renderHtml with no data', () => {
+  it('shows clear "no data" states for the index, tiles, trends, people, comments and sources', async () => {
+    const html = renderHtml(await reportFrom(emptyReportEngine));
+    expect(html).toContain('<p class="hero-value">No data</p>');
+    for (const metric of HEADLINE_METRICS) expect(tile(html, metric)).toContain('No data for this period.');
+    for (const message of [
+      'No metric has data in the last twelve periods.',
+      'No agent has enough data for a peer ranking.',
+      'No QA evaluations in this period.',
+      'No survey comments in this period.',
+      'No file has been ingested yet.',
+      'The scorecard has no rows for this period.',
+    ]) {
+      expect(html).toContain(message);
+    }
+    expect(html).not.toContain('<figure');
+  });
+});
+
+function tile(html: string, metric: string): string {
+  const start = html.indexOf(`data-kpi="${metric}"`);
+  return html.slice(start, html.indexOf('</article>', start));
+}
