@@ -147,7 +147,7 @@ export function mapTicket(
   const via = objectOf(ticket.via, 'via');
   const viaChannel = textOf(via?.channel, 'via.channel');
   const priority = textOf(ticket.priority, 'priority');
-  const tags = arrayOf(ticket.tags, 'tags').map((t, i) => textOf(t, `tags.${i}`) ?? '');
+  const tags = arrayOf(ticket.tags, 'tags').flatMap((t, i) => textOf(t, `tags.${i}`) ?? []);
   const groupId = textOf(ticket.group_id, 'group_id');
   const group = groupId === null ? null : (options.groupNames[groupId] ?? groupId);
   const customerKey = context.pseudonymise('customer', textOf(ticket.requester_id, 'requester_id'));
@@ -158,7 +158,9 @@ export function mapTicket(
   const rows: MappedRow[] = [
     interactionRow(context, {
       interaction_id: id,
-      initial_interaction_id: followUpSource(via) ?? id,
+      // A follow-up ticket is a new contact about the same issue, not a leg of this one: left
+      // unchained, it counts as the repeat contact that disproves first-contact resolution.
+      initial_interaction_id: id,
       channel,
       direction: viaChannel === 'phone_call_outbound' ? 'outbound' : 'inbound',
       customer_key: customerKey,
@@ -336,13 +338,6 @@ function subjectTicketId(response: JsonObject): string | null {
 function channelOf(viaChannel: string | null, options: ZendeskOptions): Channel {
   if (viaChannel === null) return 'other';
   return options.channelMap[viaChannel] ?? VIA_CHANNELS[viaChannel] ?? 'other';
-}
-
-/** A follow-up ticket names the closed ticket it continues in `via.source.from.ticket_id`. */
-function followUpSource(via: JsonObject | null): string | null {
-  const source = objectOf(via?.source, 'via.source');
-  if (source?.rel !== 'follow_up') return null;
-  return textOf(objectOf(source.from, 'via.source.from')?.ticket_id, 'via.source.from.ticket_id');
 }
 
 function calendarMinutes(metrics: JsonObject | null, metric: string): number | null {

@@ -101,9 +101,9 @@ describe('zendesk incremental ticket export', () => {
     expect(ticketRow('1001')).toMatchObject({ sla_first_response_target_s: null });
   });
 
-  it('chains a follow-up ticket to the ticket it continues', () => {
-    expect(ticketRow('1005')).toMatchObject({ initial_interaction_id: '1003', status: 'open' });
-    expect(ticketRow('1001')?.initial_interaction_id).toBe('1001');
+  it('keeps a follow-up ticket as its own contact, so it counts as a repeat contact of the customer', () => {
+    expect(ticketRow('1005')).toMatchObject({ initial_interaction_id: '1005', status: 'open' });
+    expect(ticketRow('1005')?.customer_key).toBe(ticketRow('1003')?.customer_key);
   });
 
   it('yields no row for a deleted ticket', () => {
