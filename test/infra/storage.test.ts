@@ -11,6 +11,8 @@ const idOf = (prefix: string) => {
   if (!id) throw new Error(`no bucket ${prefix}`);
   return id;
 };
+// biome-ignore lint/suspicious/noExplicitAny: template JSON
+const props = (id: string): any => (buckets[id] as { Properties: unknown }).Properties;
 const KMS_BUCKETS = ['StorageLanding', 'StorageCurated', 'StorageQuarantine', 'StorageExports', 'StorageAthenaResults'];
 
 describe('Storage', () => {
@@ -25,7 +27,7 @@ describe('Storage', () => {
       Description: Match.stringLikeRegexp('data lake'),
     });
     for (const prefix of KMS_BUCKETS) {
-      expect(buckets[idOf(prefix)].Properties.BucketEncryption).toEqual({
+      expect(props(idOf(prefix)).BucketEncryption).toEqual({
         ServerSideEncryptionConfiguration: [
           {
             BucketKeyEnabled: true,
@@ -40,14 +42,14 @@ describe('Storage', () => {
   });
 
   it('keeps the access-logs bucket on S3-managed keys, as server access logging requires', () => {
-    expect(buckets[idOf('StorageAccessLogs')].Properties.BucketEncryption).toEqual({
+    expect(props(idOf('StorageAccessLogs')).BucketEncryption).toEqual({
       ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
     });
   });
 
   it('blocks every form of public access on every bucket', () => {
     for (const id of bucketIds) {
-      expect(buckets[id].Properties.PublicAccessBlockConfiguration).toEqual({
+      expect(props(id).PublicAccessBlockConfiguration).toEqual({
         BlockPublicAcls: true,
         BlockPublicPolicy: true,
         IgnorePublicAcls: true,
@@ -76,7 +78,7 @@ describe('Storage', () => {
 
   it('logs requests of every data bucket to the access-logs bucket', () => {
     for (const prefix of KMS_BUCKETS) {
-      expect(buckets[idOf(prefix)].Properties.LoggingConfiguration).toEqual({
+      expect(props(idOf(prefix)).LoggingConfiguration).toEqual({
         DestinationBucketName: { Ref: idOf('StorageAccessLogs') },
         LogFilePrefix: expect.stringMatching(/\/$/),
       });
@@ -84,7 +86,7 @@ describe('Storage', () => {
   });
 
   it('versions the landing bucket, tiers raw objects and expires old versions', () => {
-    const landing = buckets[idOf('StorageLanding')].Properties;
+    const landing = props(idOf('StorageLanding'));
     expect(landing.VersioningConfiguration).toEqual({ Status: 'Enabled' });
     expect(landing.LifecycleConfiguration.Rules).toEqual(
       expect.arrayContaining([
@@ -100,12 +102,12 @@ describe('Storage', () => {
       ]),
     );
     for (const prefix of ['StorageCurated', 'StorageLanding']) {
-      expect(JSON.stringify(buckets[idOf(prefix)].Properties.LifecycleConfiguration)).not.toContain('ExpirationInDays');
+      expect(JSON.stringify(props(idOf(prefix)).LifecycleConfiguration)).not.toContain('ExpirationInDays');
     }
   });
 
   it('expires rejects and query results', () => {
-    const rules = (prefix: string) => buckets[idOf(prefix)].Properties.LifecycleConfiguration.Rules;
+    const rules = (prefix: string) => props(idOf(prefix)).LifecycleConfiguration.Rules;
     expect(rules('StorageQuarantine')).toContainEqual(
       expect.objectContaining({ ExpirationInDays: STORAGE_DEFAULTS.quarantineExpirationDays, Status: 'Enabled' }),
     );
@@ -115,7 +117,7 @@ describe('Storage', () => {
   });
 
   it('retains buckets and the key when the stack is deleted, by default', () => {
-    for (const id of bucketIds) expect(buckets[id].DeletionPolicy).toBe('Retain');
+    for (const id of bucketIds) expect(buckets[id]?.DeletionPolicy).toBe('Retain');
     template.hasResource('AWS::KMS::Key', { DeletionPolicy: 'Retain' });
     template.resourceCountIs('Custom::S3AutoDeleteObjects', 0);
   });

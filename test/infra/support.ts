@@ -35,6 +35,8 @@ export interface SynthOptions extends Partial<Omit<ServiceBenchStackProps, 'conf
   readonly nag?: boolean;
   /** Really bundle the Lambdas with esbuild (slow); otherwise asset bundling is skipped. */
   readonly bundle?: boolean;
+  /** Changes the stack before synthesis (to prove a check fails). */
+  readonly extend?: (stack: ServiceBenchStack) => void;
 }
 
 /** The app's own context (feature flags) from cdk.json, so tests synthesise what `cdk synth` does. */
@@ -52,8 +54,9 @@ export function synth(options: SynthOptions = {}) {
       '@aws-cdk/core:failSynthOnValidationErrors': false,
     },
   });
-  const { config, nag, bundle, ...props } = options;
+  const { config, nag, bundle, extend, ...props } = options;
   const stack = new ServiceBenchStack(app, 'ServiceBench', { config: config ?? fixtureConfig(), ...props });
+  extend?.(stack);
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   // The built-in CloudFormation schema validation costs seconds per synth; the cdk-nag test keeps it.
   const previous = process.env.CDK_VALIDATION;

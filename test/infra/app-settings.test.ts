@@ -1,0 +1,68 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { APP_DEFAULTS, appSettings, CONTEXT_KEYS } from '../../lib/app-settings.ts';
+
+const context = (values: Record<string, unknown>) => (key: string) => values[key];
+
+describe('appSettings', () => {
+  it('uses ./servicebench.config.json when present, retains data and names the stack ServiceBench', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    writeFileSync(join(dir, 'servicebench.config.json'), '{}');
+    expect(appSettings(context({}), dir)).toEqual({
+      configFile: join(dir, 'servicebench.config.json'),
+      usingExample: false,
+      allowDestroy: false,
+      stackName: APP_DEFAULTS.stackName,
+    });
+  });
+
+  it('falls back to the shipped example config, like the CLI', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    expect(appSettings(context({}), dir)).toMatchObject({ configFile: APP_DEFAULTS.exampleConfig, usingExample: true });
+  });
+
+  it('reads every setting from context, accepting -c strings', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    writeFileSync(join(dir, 'prod.json'), '{}');
+    const settings = appSettings(
+      context({
+        [CONTEXT_KEYS.config]: 'prod.json',
+        [CONTEXT_KEYS.allowDestroy]: 'true',
+        [CONTEXT_KEYS.chromiumLayerArn]: 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3',
+        [CONTEXT_KEYS.projectionStart]: '2020-01-01',
+        [CONTEXT_KEYS.stackName]: 'ServiceBench-Prod',
+      }),
+      dir,
+    );
+    expect(settings).toEqual({
+      configFile: join(dir, 'prod.json'),
+      usingExample: false,
+      allowDestroy: true,
+      chromiumLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3',
+      projectionStart: '2020-01-01',
+      stackName: 'ServiceBench-Prod',
+    });
+  });
+
+  it('fails with every bad context value at once, each named', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    const read = () =>
+      appSettings(
+        context({
+          [CONTEXT_KEYS.config]: 'missing.json',
+          [CONTEXT_KEYS.allowDestroy]: 'yes',
+          [CONTEXT_KEYS.chromiumLayerArn]: 'chromium',
+          [CONTEXT_KEYS.projectionStart]: '01/01/2020',
+          [CONTEXT_KEYS.stackName]: '1 stack',
+        }),
+        dir,
+      );
+    expect(read).toThrow(/servicebench:config: file .*missing\.json does not exist/);
+    expect(read).toThrow(/servicebench:allowDestroy: must be true or false \(got "yes"\)/);
+    expect(read).toThrow(/servicebench:chromiumLayerArn: must be a versioned Lambda layer ARN/);
+    expect(read).toThrow(/servicebench:projectionStart: must be a yyyy-MM-dd date/);
+    expect(read).toThrow(/servicebench:stackName: must be a CloudFormation stack name/);
+  });
+});

@@ -1,0 +1,113 @@
+import { Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { referenceTables } from '../../lambdas/core/reference/tables.ts';
+import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
+import { glueColumns } from '../../lambdas/core/schema/derive.ts';
+import { CATALOG_DEFAULTS } from '../../lib/catalog.ts';
+import { fixtureConfig, synth } from './support.ts';
+
+const { template } = synth();
+const curatedLocation = (suffix: string) => ({
+  'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^StorageCurated') }, suffix]],
+});
+
+describe('Catalog', () => {
+  it('creates one Glue database and no crawler', () => {
+    template.resourceCountIs('AWS::Glue::Database', 1);
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: CATALOG_DEFAULTS.databaseName } });
+    template.resourceCountIs('AWS::Glue::Crawler', 0);
+  });
+
+  it.each(TABLE_NAMES)('declares %s as Parquet with the columns derived from the canonical schema', (table) => {
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: CATALOG_DEFAULTS.databaseName,
+      TableInput: {
+        Name: table,
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: [Match.objectLike({ Name: 'dt', Type: 'string' })],
+        StorageDescriptor: {
+          Columns: glueColumns(table).map((c) => ({ Name: c.name, Type: c.type, Comment: c.comment })),
+          Location: curatedLocation(`/${table}/`),
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          SerdeInfo: { SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' },
+        },
+      },
+    });
+  });
+
+  it('projects the dt partitions as dates, so no partition is ever registered', () => {
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: {
+        Name: 'interactions',
+        Parameters: Match.objectLike({
+          'projection.enabled': 'true',
+          'projection.dt.type': 'date',
+          'projection.dt.format': 'yyyy-MM-dd',
+          'projection.dt.range': `${CATALOG_DEFAULTS.projectionStart},NOW`,
+          'projection.dt.interval.unit': 'DAYS',
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own placeholder, kept literally
+          'storage.location.template': curatedLocation('/interactions/dt=${dt}/'),
+        }),
+      },
+    });
+  });
+
+  it('starts the projection where the app says', () => {
+    synth({ projectionStart: '2021-01-01' }).template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: { Name: 'interactions', Parameters: Match.objectLike({ 'projection.dt.range': '2021-01-01,NOW' }) },
+    });
+  });
+
+  it('fails when the projection start is not a date', () => {
+    expect(() => synth({ projectionStart: '2021/01/01' })).toThrow(/projectionStart must be a yyyy-MM-dd date/);
+  });
+
+  it('declares every reference table the views read, as JSON lines under reference/', () => {
+    const reference = referenceTables(fixtureConfig());
+    expect(reference.map((t) => t.name)).toEqual(
+      expect.arrayContaining(['benchmarks', 'targets', 'metric_options', 'metric_catalogue', 'composite_weights']),
+    );
+    for (const table of reference) {
+      template.hasResourceProperties('AWS::Glue::Table', {
+        TableInput: {
+          Name: table.name,
+          StorageDescriptor: {
+            Columns: table.columns.map((c) => ({ Name: c.name, Type: c.type })),
+            Location: curatedLocation(`/reference/${table.name}/`),
+            SerdeInfo: { SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe' },
+          },
+        },
+      });
+    }
+  });
+});
+
+describe('QueryWorkgroup', () => {
+  it('enforces engine v3, KMS-encrypted results in the results bucket, a scan limit and CloudWatch metrics', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'servicebench',
+      WorkGroupConfiguration: {
+        EnforceWorkGroupConfiguration: true,
+        PublishCloudWatchMetricsEnabled: true,
+        BytesScannedCutoffPerQuery: 10_000_000_000,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: {
+          OutputLocation: {
+            'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^StorageAthenaResults') }, '/results/']],
+          },
+          EncryptionConfiguration: {
+            EncryptionOption: 'SSE_KMS',
+            KmsKey: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StorageKey'), 'Arn'] },
+          },
+        },
+      },
+    });
+  });
+
+  it('takes the scan limit from the config', () => {
+    const config = fixtureConfig({ deployment: { athenaBytesScannedCutoff: 50_000_000 } });
+    synth({ config }).template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      WorkGroupConfiguration: Match.objectLike({ BytesScannedCutoffPerQuery: 50_000_000 }),
+    });
+  });
+});

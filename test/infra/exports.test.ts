@@ -1,0 +1,131 @@
+import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { describe, expect, it } from 'vitest';
+import { configJson } from '../../lambdas/core/env/environment.ts';
+import { EXPORTS_PREFIX } from '../../lambdas/report/write.ts';
+import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
+import { fixtureConfig, synth } from './support.ts';
+
+const { template } = synth();
+const exporter = { Description: Match.stringLikeRegexp('runs a scheduled report') };
+const exporterStatements = (t = template) =>
+  Object.values(t.findResources('AWS::IAM::Policy'))
+    .filter((p) => JSON.stringify(p.Properties.Roles).includes('ExportsExporterRole'))
+    .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
+
+describe('ScheduledExports', () => {
+  it('schedules each configured report with its cron, time zone, a flexible window, retries and a dead-letter queue', () => {
+    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 7 1 * ? *)',
+      ScheduleExpressionTimezone: 'Europe/Paris',
+      FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: EXPORTS_DEFAULTS.flexibleWindow.toMinutes() },
+      Target: {
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsExporterFunction'), 'Arn'] },
+        Input: JSON.stringify({ report: 'monthly-exec' }),
+        RetryPolicy: { MaximumRetryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts, MaximumEventAgeInSeconds: 21600 },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsSchedulerDeadLetterQueue'), 'Arn'] },
+        },
+        RoleArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsSchedulerRole'), 'Arn'] },
+      },
+    });
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 6 ? * MON *)',
+      ScheduleExpressionTimezone: 'UTC',
+      Target: Match.objectLike({ Input: JSON.stringify({ report: 'weekly-ops' }) }),
+    });
+  });
+
+  it('lets the scheduler role use the key of the encrypted dead-letter queue', () => {
+    const statements = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('ExportsSchedulerRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown }[]);
+    expect(statements.map((s) => s.Action)).toEqual(
+      expect.arrayContaining(['lambda:InvokeFunction', 'sqs:SendMessage', ['kms:Decrypt', 'kms:GenerateDataKey']]),
+    );
+  });
+
+  it('sends failed report runs to an encrypted queue after one retry', () => {
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^ExportsExporterFunction') },
+      MaximumRetryAttempts: EXPORTS_DEFAULTS.asyncRetryAttempts,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsFailedExports'), 'Arn'] } },
+      },
+    });
+  });
+
+  it('without an SES sender, announces reports on an encrypted topic each recipient subscribes to for their reports only', () => {
+    template.hasResourceProperties('AWS::SNS::Topic', {
+      DisplayName: 'ServiceBench reports',
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StorageKey'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ceo@example.com',
+      FilterPolicy: { report: ['monthly-exec'] },
+    });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      FilterPolicy: { report: ['monthly-exec', 'weekly-ops'] },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Environment: {
+        Variables: Match.objectLike({
+          REPORT_TOPIC_ARN: { Ref: Match.stringLikeRegexp('^ExportsReportTopic') },
+          SES_SENDER: Match.absent(),
+        }),
+      },
+    });
+    expect(exporterStatements().some((s) => s.Action === 'sns:Publish')).toBe(true);
+  });
+
+  it('with an SES sender, e-mails through SES from that identity and creates no e-mail subscriptions', () => {
+    const config = fixtureConfig({ deployment: { sesSender: 'reports@acme.example' } });
+    const withSes = synth({ config }).template;
+    withSes.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Environment: {
+        Variables: Match.objectLike({ SES_SENDER: 'reports@acme.example', REPORT_TOPIC_ARN: Match.absent() }),
+      },
+    });
+    withSes.resourceCountIs('AWS::SNS::Subscription', 0);
+    const ses = exporterStatements(withSes).find((s) => s.Action === 'ses:SendEmail');
+    expect(JSON.stringify(ses?.Resource)).toContain('identity/reports@acme.example');
+    expect(JSON.stringify(ses?.Resource)).toContain('identity/acme.example');
+  });
+
+  it('writes only under the folder the report writer uses, and passes the report config to the handler', () => {
+    expect(EXPORTS_DEFAULTS.exportsPrefix).toBe(EXPORTS_PREFIX);
+    const writes = exporterStatements().find(
+      (s) => JSON.stringify(s.Action).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('StorageExports'),
+    );
+    expect(JSON.stringify(writes?.Resource)).toContain(`/${EXPORTS_PREFIX}*`);
+    const config = new Capture();
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Environment: { Variables: Match.objectLike({ SERVICEBENCH_CONFIG: config, LINK_TTL_SECONDS: '43200' }) },
+    });
+    expect(configJson.parse(config.asString()).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
+  });
+
+  it('adds a Chromium layer and its path only when one is configured', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Layers: Match.absent(),
+      Environment: { Variables: Match.objectLike({ CHROMIUM_PATH: Match.absent() }) },
+    });
+    const layer = 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3';
+    synth({ chromiumLayerArn: layer }).template.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Layers: [layer],
+      Environment: { Variables: Match.objectLike({ CHROMIUM_PATH: EXPORTS_DEFAULTS.chromiumPath }) },
+    });
+  });
+
+  it('creates no schedule when the config has no report', () => {
+    synth({ config: fixtureConfig({ reports: [] }) }).template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  });
+});
