@@ -233,9 +233,9 @@ function breakdownBlock(data: ReportData, b: Breakdown): string {
   <h3>${heading}</h3>
   <div class="breakdown-body">
     ${chart ? figure(data, chart, 'best first; dashed line = target', 'n per value in the table') : ''}
-    <table class="grid"><thead><tr><th scope="col">${esc(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
+    <div class="table-wrap"><table class="grid"><thead><tr><th scope="col">${esc(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
 ${body}
-    </tbody></table>
+    </tbody></table></div>
   </div>
 </div>`;
 }
@@ -259,9 +259,9 @@ function peerSection(data: ReportData): string {
   const criteria =
     peers.qaCriteria.length === 0
       ? noData('No QA evaluations in this period.')
-      : `<table class="grid"><thead><tr><th scope="col">Criterion</th><th scope="col">Section</th><th scope="col">Score</th><th scope="col">Evaluations</th><th scope="col">Critical misses</th></tr></thead><tbody>
+      : `<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Criterion</th><th scope="col">Section</th><th scope="col">Score</th><th scope="col">Evaluations</th><th scope="col">Critical misses</th></tr></thead><tbody>
 ${peers.qaCriteria.map((c) => `<tr><th scope="row">${esc(c.criterion)}</th><td>${esc(c.section ?? '—')}</td><td>${esc(formatValue(c.score_pct, 'pct'))}</td><td>${c.evaluations}</td><td>${c.critical_misses}</td></tr>`).join('\n')}
-</tbody></table>`;
+</tbody></table></div>`;
   return `<section id="peers" aria-labelledby="h-peers">
   <h2 id="h-peers">${SECTION_HEADINGS.peers}</h2>
   <p class="section-lede">Agents are ranked among ${peers.agents} peers with enough data on ${PEER_LABELS}; percentile 100 is the best of the group.</p>
@@ -288,9 +288,9 @@ function peerTable(entries: readonly PeerEntry[], kind: 'Recognise' | 'Coach'): 
       return `<tr><th scope="row">${esc(e.agent)}</th><td>${Math.round(e.percentile)}</td><td><ul class="plain">${metrics}</ul></td></tr>`;
     })
     .join('\n');
-  return `<table class="grid peers ${kind === 'Coach' ? 'coach' : 'recognise'}"><thead><tr><th scope="col">Agent</th><th scope="col">Peer percentile</th><th scope="col">Metrics</th></tr></thead><tbody>
+  return `<div class="table-wrap"><table class="grid peers ${kind === 'Coach' ? 'coach' : 'recognise'}"><thead><tr><th scope="col">Agent</th><th scope="col">Peer percentile</th><th scope="col">Metrics</th></tr></thead><tbody>
 ${rows}
-</tbody></table>`;
+</tbody></table></div>`;
 }
 
 function voiceSection(data: ReportData): string {
@@ -341,14 +341,14 @@ function scorecardSection(data: ReportData): string {
   const table =
     rows.length === 0
       ? noData('The scorecard has no rows for this period.')
-      : `<table class="grid scorecard"><thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">95% interval</th><th scope="col">Target</th><th scope="col">Status</th><th scope="col">Change</th><th scope="col">Industry</th><th scope="col">n</th></tr></thead><tbody>
+      : `<div class="table-wrap"><table class="grid scorecard"><thead><tr><th scope="col">Metric</th><th scope="col">Value</th><th scope="col">95% interval</th><th scope="col">Target</th><th scope="col">Status</th><th scope="col">Change</th><th scope="col">Industry</th><th scope="col">n</th></tr></thead><tbody>
 ${rows
   .map(
     (r) =>
       `<tr><th scope="row">${esc(label(r.metric))}</th><td>${esc(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${esc(formatValue(r.ci_low, r.unit, r.metric))} – ${esc(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${esc(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${esc(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : ''}</td><td>${r.bench_position ? esc(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
   )
   .join('\n')}
-</tbody></table>`;
+</tbody></table></div>`;
   return `<section id="scorecard" aria-labelledby="h-scorecard">
   <h2 id="h-scorecard">${SECTION_HEADINGS.scorecard}</h2>
   ${table}
@@ -371,9 +371,9 @@ function qualitySection(data: ReportData): string {
   const sources =
     q.sources.length === 0
       ? noData('No file has been ingested yet.')
-      : `<table class="grid small"><thead><tr><th scope="col">Source</th><th scope="col">Files</th><th scope="col">Rows read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Files rejected whole</th><th scope="col">Last ingested</th></tr></thead><tbody>
+      : `<div class="table-wrap"><table class="grid small"><thead><tr><th scope="col">Source</th><th scope="col">Files</th><th scope="col">Rows read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Files rejected whole</th><th scope="col">Last ingested</th></tr></thead><tbody>
 ${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}</td><td>${s.rows_read.toLocaleString('en-GB')}</td><td>${s.rows_accepted.toLocaleString('en-GB')}</td><td>${s.rows_rejected.toLocaleString('en-GB')}</td><td>${s.files_rejected}</td><td>${esc(s.last_ingested ? formatStamp(s.last_ingested) : '—')}</td></tr>`).join('\n')}
-</tbody></table>`;
+</tbody></table></div>`;
   const files =
     q.recentFiles.length === 0
       ? ''
@@ -482,7 +482,7 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .icon { vertical-align:-2px; flex:none; }
 .rag-green { --rag:var(--green); } .rag-amber { --rag:var(--amber); } .rag-red { --rag:var(--red); } .rag-none { --rag:#8a93a3; }
 .hero-body { display:flex; gap:28px; align-items:stretch; flex-wrap:wrap; }
-.hero-score { flex:0 0 260px; border-left:6px solid var(--rag,#8a93a3); padding:4px 0 4px 16px; }
+.hero-score { flex:0 1 260px; border-left:6px solid var(--rag,#8a93a3); padding:4px 0 4px 16px; }
 .hero-label { margin:0; color:var(--muted); font-size:12.5px; }
 .hero-value { margin:0; font-size:54px; font-weight:700; line-height:1.05; color:var(--navy); }
 .hero-verdict { flex:1 1 360px; display:flex; flex-direction:column; justify-content:center; }
@@ -490,7 +490,7 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .rag-summary { list-style:none; margin:0; padding:0; display:flex; gap:18px; flex-wrap:wrap; font-size:13px; }
 .rag-summary li { display:flex; gap:6px; align-items:center; color:var(--ink); }
 .rag-summary li .icon { color:var(--rag); }
-.kpis { display:grid; grid-template-columns:repeat(auto-fill,minmax(240px,1fr)); gap:12px; }
+.kpis { display:grid; grid-template-columns:repeat(auto-fill,minmax(min(240px,100%),1fr)); gap:12px; }
 .kpi { border:1px solid var(--line); border-top:5px solid var(--rag,#8a93a3); border-radius:6px; padding:10px 12px; break-inside:avoid; background:#fff; }
 .kpi h3 { margin:0 0 2px; font-size:12.5px; font-weight:600; color:var(--muted); }
 .kpi-value { margin:0 0 4px; font-size:28px; font-weight:700; color:var(--navy); line-height:1.15; }
@@ -505,7 +505,7 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .flag { color:var(--amber); font-weight:700; font-size:11px; }
 .legend { display:flex; flex-wrap:wrap; gap:18px; font-size:12px; color:var(--muted); margin:0 0 8px; }
 .legend span { display:inline-flex; gap:6px; align-items:center; }
-.charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(310px,1fr)); gap:14px; }
+.charts { display:grid; grid-template-columns:repeat(auto-fill,minmax(min(310px,100%),1fr)); gap:14px; }
 figure.chart { margin:0; padding:8px 8px 4px; border:1px solid var(--line); border-radius:6px; break-inside:avoid; page-break-inside:avoid; background:#fff; }
 figure.chart figcaption { font-size:12.5px; margin:0 0 4px; }
 figure.chart .fig { color:var(--muted); font-size:11px; }
@@ -513,7 +513,9 @@ figure.chart .fig { color:var(--muted); font-size:11px; }
 figure.chart svg { display:block; max-width:100%; height:auto; }
 .breakdown-body, .voice-body { display:flex; flex-wrap:wrap; gap:16px; align-items:flex-start; }
 .breakdown-body figure.chart, .voice-body figure.chart { flex:0 1 auto; }
-.breakdown-body table { flex:1 1 380px; }
+.breakdown-body .table-wrap { flex:1 1 380px; }
+.table-wrap { max-width:100%; overflow-x:auto; }
+@media (max-width: 600px) { main { padding:4px 8px 16px; } section { padding:12px; } .masthead { padding:16px; } }
 .quotes { flex:1 1 320px; }
 table.grid { border-collapse:collapse; width:100%; font-size:12.5px; }
 table.grid th, table.grid td { text-align:left; padding:5px 8px; border-bottom:1px solid var(--line); vertical-align:top; }
@@ -522,7 +524,7 @@ table.grid tbody th { font-weight:600; }
 table.grid tr { break-inside:avoid; }
 .cell-rag { color:var(--rag); margin-right:4px; }
 .sr { position:absolute; width:1px; height:1px; overflow:hidden; clip:rect(0 0 0 0); white-space:nowrap; }
-.two-col { display:grid; grid-template-columns:repeat(auto-fit,minmax(320px,1fr)); gap:20px; }
+.two-col { display:grid; grid-template-columns:repeat(auto-fit,minmax(min(320px,100%),1fr)); gap:20px; }
 ul.plain { list-style:none; margin:0; padding:0; }
 li.weak { color:var(--red); }
 blockquote.quote { margin:0 0 8px; padding:6px 12px; border-left:4px solid; background:var(--wash); border-radius:0 6px 6px 0; break-inside:avoid; }

@@ -1,0 +1,115 @@
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
+import { figureOrder, renderHtml } from '../../lambdas/report/html.ts';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
+import { fullReportEngine } from '../report/support/fixture.ts';
+
+const ARTIFACTS = resolve('test-artifacts');
+const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
+if (!hasChromium)
+  console.warn(`browser tests skipped: no Chromium at ${DEFAULT_CHROMIUM_PATH} (run scripts/install-chromium.sh)`);
+
+describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
+  let browser: Browser;
+  let data: ReportData;
+  let url: string;
+  beforeAll(async () => {
+    const engine = await fullReportEngine();
+    try {
+      data = await buildReportData(engine, {
+        period: '2025-06',
+        grain: 'month',
+        config: parseConfig({ organisation: 'Acme Retail' }),
+        generatedAt: new Date('2025-07-01T06:00:00Z'),
+      });
+    } finally {
+      await engine.close();
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = join(ARTIFACTS, 'report.html');
+    writeFileSync(file, renderHtml(data));
+    url = pathToFileURL(file).href;
+    browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+  });
+  afterAll(async () => browser?.close());
+
+  /** Opens the report, recording console errors, page errors and every request but the page itself. */
+  async function open(width: number): Promise<{ page: Page; problems: string[] }> {
+    const page = await browser.newPage({ viewport: { width, height: 900 } });
+    const problems: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
+    });
+    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
+    page.on('request', (r) => {
+      if (r.url() !== url) problems.push(`unexpected request: ${r.url()}`);
+    });
+    await page.goto(url, { waitUntil: 'load' });
+    return { page, problems };
+  }
+
+  it('loads with no console error, no failed request and no request beyond the page', async () => {
+    const { page, problems } = await open(1200);
+    await page.screenshot({ path: join(ARTIFACTS, 'report.png'), fullPage: true });
+    await page.close();
+    expect(problems).toEqual([]);
+  });
+
+  it('shows every KPI tile with an accessible name and a value or a "No data" state', async () => {
+    const { page } = await open(1200);
+    const tiles = await page.locator('article.kpi').evaluateAll((nodes) =>
+      nodes.map((n) => ({
+        metric: n.getAttribute('data-kpi'),
+        name: document.getElementById(n.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '',
+        value: n.querySelector('.kpi-value')?.textContent?.trim() ?? '',
+        visible: (n as HTMLElement).offsetHeight > 0,
+      })),
+    );
+    await page.close();
+    expect(tiles.map((t) => t.metric).sort()).toEqual([...HEADLINE_METRICS].sort());
+    for (const t of tiles) {
+      expect(t.name, String(t.metric)).not.toBe('');
+      expect(t.value, String(t.metric)).not.toBe('');
+      expect(t.visible, String(t.metric)).toBe(true);
+    }
+  });
+
+  it('shows every chart as a named image inside a captioned figure', async () => {
+    const { page } = await open(1200);
+    const snapshot = await page.locator('main').ariaSnapshot();
+    const figures = await page.locator('figure.chart').evaluateAll((nodes) =>
+      nodes.map((n) => {
+        const svg = n.querySelector('svg[role="img"]');
+        const box = svg?.getBoundingClientRect();
+        return {
+          id: n.id,
+          caption: document.getElementById(n.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '',
+          label: svg?.getAttribute('aria-label') ?? '',
+          drawn: (box?.width ?? 0) > 100 && (box?.height ?? 0) > 50,
+        };
+      }),
+    );
+    await page.close();
+    expect(figures.map((f) => f.id)).toEqual(figureOrder(data).map((id) => `chart-${id}`));
+    for (const f of figures) {
+      expect(f.caption, f.id).toMatch(/^Figure \d+\. \S/);
+      expect(f.label.length, f.id).toBeGreaterThan(20);
+      expect(f.drawn, f.id).toBe(true);
+      expect(snapshot, f.id).toContain(`img "${f.label.slice(0, 30)}`);
+    }
+  });
+
+  it('fits a phone screen without sideways scrolling of the page', async () => {
+    const { page } = await open(390);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await page.screenshot({ path: join(ARTIFACTS, 'report-phone.png'), fullPage: false });
+    await page.close();
+    expect(overflow).toBeLessThanOrEqual(0);
+  });
+});
