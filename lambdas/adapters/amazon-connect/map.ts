@@ -79,7 +79,9 @@ export function mapContactRecord(value: unknown, options: AmazonConnectOptions, 
     agent_id: agentId,
     team,
     queue: textOf(queue?.Name, 'Queue.Name'),
-    status: disconnectedAt === null ? 'open' : 'closed',
+    // Ending a call is not resolving the issue: contacts carry no lifecycle status, so they never
+    // count as resolutions (first-contact resolution of calls is derived from repeat contacts).
+    status: null,
     created_at: createdAt,
     queued_at: queuedAt,
     answered_at: answeredAt,

@@ -38,7 +38,7 @@ describe('amazon-connect contact record mapping', () => {
       agent_id: 'jsmith',
       team: 'Billing Team',
       queue: 'Billing',
-      status: 'closed',
+      status: null,
       created_at: new Date('2024-03-04T09:00:00Z'),
       queued_at: new Date('2024-03-04T09:00:25Z'),
       answered_at: new Date('2024-03-04T09:01:10Z'),
