@@ -1,0 +1,120 @@
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GetObjectCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { LocalObjectStore } from '../../lambdas/core/store/local.ts';
+import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
+import { DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
+import { slug, writeReport } from '../../lambdas/report/write.ts';
+import { startS3rver } from '../support/s3rver.ts';
+import { fullReportEngine } from './support/fixture.ts';
+
+const config = parseConfig({ organisation: 'Acme Retail' });
+const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
+
+describe('writeReport', () => {
+  let engine: DuckDbEngine;
+  let lake: string;
+  beforeAll(async () => {
+    engine = await fullReportEngine();
+    lake = mkdtempSync(join(tmpdir(), 'sb-report-'));
+  });
+  afterAll(async () => {
+    await engine.close();
+    rmSync(lake, { recursive: true, force: true });
+  });
+
+  it('writes HTML and CSV under exports/ and skips the PDF with a reason when there is no Chromium', async () => {
+    const store = new LocalObjectStore(lake);
+    const result = await writeReport(engine, store, {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      chromiumPath: '/nonexistent/chromium',
+    });
+    expect(result.files).toEqual([
+      'exports/executive/2025-06/executive-2025-06.html',
+      'exports/executive/2025-06/executive-2025-06.csv',
+    ]);
+    expect(result.skipped).toEqual([
+      'exports/executive/2025-06/executive-2025-06.pdf: PDF skipped: no Chromium at /nonexistent/chromium (run scripts/install-chromium.sh)',
+    ]);
+    expect(readFileSync(join(lake, result.files[0] as string), 'utf8')).toContain('Customer service benchmark report');
+    expect(readFileSync(join(lake, result.files[1] as string)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('names scoped reports after the scope and writes only the formats asked for', async () => {
+    const result = await writeReport(engine, new LocalObjectStore(lake), {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      name: 'team-review',
+      scope: { dimension: 'team', value: 'Billing & Payments' },
+      formats: ['csv'],
+    });
+    expect(result).toEqual({
+      files: ['exports/team-review/2025-06-team-billing-payments/team-review-2025-06-team-billing-payments.csv'],
+      skipped: [],
+    });
+  });
+
+  it.skipIf(!hasChromium)('writes a PDF with the system Chromium', async () => {
+    const result = await writeReport(engine, new LocalObjectStore(lake), {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      formats: ['pdf'],
+    });
+    expect(result.skipped).toEqual([]);
+    expect(
+      readFileSync(join(lake, result.files[0] as string))
+        .subarray(0, 5)
+        .toString('latin1'),
+    ).toBe('%PDF-');
+  });
+
+  it('writes to S3 through the same interface, with content types', async () => {
+    const s3 = await startS3rver();
+    try {
+      await s3.createBucket('exports');
+      const store = new S3ObjectStore({ client: s3.client, bucket: 'exports' });
+      const result = await writeReport(engine, store, {
+        period: '2025-06',
+        grain: 'month',
+        config,
+        formats: ['html', 'csv'],
+      });
+      const head = await s3.client.send(new HeadObjectCommand({ Bucket: 'exports', Key: result.files[0] }));
+      expect(head.ContentType).toBe('text/html; charset=utf-8');
+      const csv = await s3.client.send(new GetObjectCommand({ Bucket: 'exports', Key: result.files[1] }));
+      expect(csv.ContentType).toBe('text/csv; charset=utf-8');
+      expect(await csv.Body?.transformToString()).toContain('csat_pct');
+    } finally {
+      await s3.stop();
+    }
+  });
+
+  it('fails when the report name would not make a safe key', async () => {
+    await expect(
+      writeReport(engine, new LocalObjectStore(lake), { period: '2025-06', grain: 'month', config, name: '../etc' }),
+    ).rejects.toThrow(/report name "..\/etc"/);
+  });
+
+  it('fails on a bad period without writing anything', async () => {
+    const store = new LocalObjectStore(lake);
+    await expect(writeReport(engine, store, { period: '2025-6', grain: 'month', config, name: 'bad' })).rejects.toThrow(
+      /YYYY-MM/,
+    );
+    expect(existsSync(join(lake, 'exports', 'bad'))).toBe(false);
+  });
+});
+
+describe('slug', () => {
+  it('makes scope values safe key segments', () => {
+    expect(slug('Équipe Île-de-France / N°2')).toBe('equipe-ile-de-france-n-2');
+    expect(slug('***')).toBe('scope');
+  });
+});
