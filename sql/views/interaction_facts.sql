@@ -48,6 +48,8 @@ contacts AS (
       WHEN i.status IS NOT NULL THEN i.status IN ('resolved', 'closed')
       ELSE i.resolved_at IS NOT NULL OR i.resolution_s IS NOT NULL
     END AS is_resolved,
+    i.customer_key IS NOT NULL AND i.direction = 'inbound'
+      AND COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_repeat_candidate,
     max(i.created_at) OVER () AS horizon
   FROM interactions_latest AS i
 ),
@@ -73,7 +75,13 @@ measured AS (
       WHEN c.resolution_s IS NOT NULL THEN c.resolution_s
       WHEN c.resolved_at >= c.created_at THEN to_unixtime(c.resolved_at) - to_unixtime(c.created_at)
     END AS resolution_time_s,
-    to_unixtime(c.horizon) - to_unixtime(c.created_at) AS elapsed_at_horizon_s
+    to_unixtime(c.horizon) - to_unixtime(c.created_at) AS elapsed_at_horizon_s,
+    lead(c.created_at) OVER (
+      PARTITION BY c.is_repeat_candidate, c.customer_key ORDER BY c.created_at, c.source, c.interaction_id
+    ) AS next_contact_at,
+    lead(c.created_at) OVER (
+      PARTITION BY c.is_repeat_candidate, c.customer_key, c.category ORDER BY c.created_at, c.source, c.interaction_id
+    ) AS next_same_category_at
   FROM contacts AS c
 ),
 
@@ -82,20 +90,6 @@ survey_evidence AS (
   FROM survey_responses_latest
   WHERE resolved IS NOT NULL AND interaction_id IS NOT NULL
   GROUP BY interaction_id
-),
-
-repeat_candidates AS (
-  SELECT
-    source,
-    interaction_id,
-    lead(created_at) OVER (
-      PARTITION BY customer_key ORDER BY created_at, source, interaction_id
-    ) AS next_contact_at,
-    lead(created_at) OVER (
-      PARTITION BY customer_key, category ORDER BY created_at, source, interaction_id
-    ) AS next_same_category_at
-  FROM contacts
-  WHERE customer_key IS NOT NULL AND direction = 'inbound' AND is_chain_head
 )
 
 SELECT
@@ -154,15 +148,15 @@ SELECT
     WHEN NOT (m.is_handled AND m.is_chain_head AND m.direction = 'inbound') THEN NULL
     WHEN s.resolved IS NOT NULL THEN 'survey'
     WHEN m.resolved_first_contact IS NOT NULL THEN 'source_flag'
-    WHEN r.interaction_id IS NOT NULL AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0 THEN 'derived'
+    WHEN m.is_repeat_candidate AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0 THEN 'derived'
   END AS fcr_method,
   CASE
     WHEN NOT (m.is_handled AND m.is_chain_head AND m.direction = 'inbound') THEN NULL
     WHEN s.resolved IS NOT NULL THEN s.resolved
     WHEN m.resolved_first_contact IS NOT NULL THEN m.resolved_first_contact
-    WHEN r.interaction_id IS NOT NULL AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0
+    WHEN m.is_repeat_candidate AND m.elapsed_at_horizon_s >= o.fcr_window_days * 86400e0
       THEN COALESCE(
-        to_unixtime(CASE WHEN m.category IS NULL THEN r.next_contact_at ELSE r.next_same_category_at END)
+        to_unixtime(CASE WHEN m.category IS NULL THEN m.next_contact_at ELSE m.next_same_category_at END)
           - to_unixtime(m.created_at) > o.fcr_window_days * 86400e0,
         true
       )
@@ -170,4 +164,3 @@ SELECT
 FROM measured AS m
 CROSS JOIN options AS o
 LEFT JOIN survey_evidence AS s ON s.interaction_id = m.interaction_id
-LEFT JOIN repeat_candidates AS r ON r.source = m.source AND r.interaction_id = m.interaction_id

@@ -11,30 +11,41 @@
 --   below 0 seconds).
 WITH
 measures AS (
-  SELECT period_start, grain, dimension, dimension_value, 'abandonment_rate' AS metric, 'pct' AS unit,
-    'proportion' AS estimator, abandonment_base AS n, abandoned_counted AS successes,
-    CAST(NULL AS DOUBLE) AS mean_value, CAST(NULL AS DOUBLE) AS sd_value
-  FROM contact_centre_stats WHERE abandonment_base > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'service_level_pct', 'pct', 'proportion',
-    service_level_base, answered_within_threshold, NULL, NULL
-  FROM contact_centre_stats WHERE service_level_base > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'transfer_rate', 'pct', 'proportion',
-    handled, transferred, NULL, NULL
-  FROM contact_centre_stats WHERE handled > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'asa_s', 'seconds', 'mean',
-    answered_with_wait, NULL, asa_s, sd_wait_s
-  FROM contact_centre_stats WHERE answered_with_wait > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'aht_s', 'seconds', 'mean',
-    handled_timed, NULL, aht_s, sd_handle_s
-  FROM contact_centre_stats WHERE handled_timed > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'avg_hold_s', 'seconds', 'mean',
-    held, NULL, avg_hold_s, sd_hold_s
-  FROM contact_centre_stats WHERE held > 0
+  SELECT
+    s.period_start,
+    s.grain,
+    s.dimension,
+    s.dimension_value,
+    m.metric,
+    m.unit,
+    m.estimator,
+    CASE m.metric
+      WHEN 'abandonment_rate' THEN s.abandonment_base
+      WHEN 'service_level_pct' THEN s.service_level_base
+      WHEN 'transfer_rate' THEN s.handled
+      WHEN 'asa_s' THEN s.answered_with_wait
+      WHEN 'aht_s' THEN s.handled_timed
+      ELSE s.held
+    END AS n,
+    CASE m.metric
+      WHEN 'abandonment_rate' THEN s.abandoned_counted
+      WHEN 'service_level_pct' THEN s.answered_within_threshold
+      WHEN 'transfer_rate' THEN s.transferred
+    END AS successes,
+    CASE m.metric WHEN 'asa_s' THEN s.asa_s WHEN 'aht_s' THEN s.aht_s WHEN 'avg_hold_s' THEN s.avg_hold_s END
+      AS mean_value,
+    CASE m.metric WHEN 'asa_s' THEN s.sd_wait_s WHEN 'aht_s' THEN s.sd_handle_s WHEN 'avg_hold_s' THEN s.sd_hold_s END
+      AS sd_value
+  FROM contact_centre_stats AS s
+  CROSS JOIN (
+    VALUES
+      ('abandonment_rate', 'pct', 'proportion'),
+      ('service_level_pct', 'pct', 'proportion'),
+      ('transfer_rate', 'pct', 'proportion'),
+      ('asa_s', 'seconds', 'mean'),
+      ('aht_s', 'seconds', 'mean'),
+      ('avg_hold_s', 'seconds', 'mean')
+  ) AS m (metric, unit, estimator)
 ),
 
 shares AS (
@@ -43,6 +54,7 @@ shares AS (
     CAST(successes AS DOUBLE) / n AS p,
     1.959963984540054e0 AS z
   FROM measures
+  WHERE n > 0
 )
 
 SELECT

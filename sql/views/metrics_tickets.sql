@@ -10,37 +10,47 @@
 --   distribution-free interval is cheap to compute in SQL), so ci_low and ci_high are NULL.
 WITH
 measures AS (
-  SELECT period_start, grain, dimension, dimension_value, 'fcr_rate' AS metric, 'pct' AS unit,
-    'proportion' AS estimator, fcr_evidenced AS n, fcr_resolved AS successes, CAST(NULL AS DOUBLE) AS point_value
-  FROM ticket_stats WHERE fcr_evidenced > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'escalation_rate', 'pct', 'proportion',
-    handled, escalated, NULL
-  FROM ticket_stats WHERE handled > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'reopen_rate', 'pct', 'proportion',
-    reopen_known, reopened, NULL
-  FROM ticket_stats WHERE reopen_known > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'sla_compliance_pct', 'pct', 'proportion',
-    sla_decided, sla_kept, NULL
-  FROM ticket_stats WHERE sla_decided > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'first_response_median_s', 'seconds', 'percentile',
-    first_responses, NULL, first_response_median_s
-  FROM ticket_stats WHERE first_responses > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'first_response_p90_s', 'seconds', 'percentile',
-    first_responses, NULL, first_response_p90_s
-  FROM ticket_stats WHERE first_responses > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'resolution_median_s', 'seconds', 'percentile',
-    resolutions_timed, NULL, resolution_median_s
-  FROM ticket_stats WHERE resolutions_timed > 0
-  UNION ALL
-  SELECT period_start, grain, dimension, dimension_value, 'resolution_p90_s', 'seconds', 'percentile',
-    resolutions_timed, NULL, resolution_p90_s
-  FROM ticket_stats WHERE resolutions_timed > 0
+  SELECT
+    s.period_start,
+    s.grain,
+    s.dimension,
+    s.dimension_value,
+    m.metric,
+    m.unit,
+    m.estimator,
+    CASE m.metric
+      WHEN 'fcr_rate' THEN s.fcr_evidenced
+      WHEN 'escalation_rate' THEN s.handled
+      WHEN 'reopen_rate' THEN s.reopen_known
+      WHEN 'sla_compliance_pct' THEN s.sla_decided
+      WHEN 'first_response_median_s' THEN s.first_responses
+      WHEN 'first_response_p90_s' THEN s.first_responses
+      ELSE s.resolutions_timed
+    END AS n,
+    CASE m.metric
+      WHEN 'fcr_rate' THEN s.fcr_resolved
+      WHEN 'escalation_rate' THEN s.escalated
+      WHEN 'reopen_rate' THEN s.reopened
+      WHEN 'sla_compliance_pct' THEN s.sla_kept
+    END AS successes,
+    CASE m.metric
+      WHEN 'first_response_median_s' THEN s.first_response_median_s
+      WHEN 'first_response_p90_s' THEN s.first_response_p90_s
+      WHEN 'resolution_median_s' THEN s.resolution_median_s
+      WHEN 'resolution_p90_s' THEN s.resolution_p90_s
+    END AS point_value
+  FROM ticket_stats AS s
+  CROSS JOIN (
+    VALUES
+      ('fcr_rate', 'pct', 'proportion'),
+      ('escalation_rate', 'pct', 'proportion'),
+      ('reopen_rate', 'pct', 'proportion'),
+      ('sla_compliance_pct', 'pct', 'proportion'),
+      ('first_response_median_s', 'seconds', 'percentile'),
+      ('first_response_p90_s', 'seconds', 'percentile'),
+      ('resolution_median_s', 'seconds', 'percentile'),
+      ('resolution_p90_s', 'seconds', 'percentile')
+  ) AS m (metric, unit, estimator)
 ),
 
 shares AS (
@@ -49,6 +59,7 @@ shares AS (
     CAST(successes AS DOUBLE) / n AS p,
     1.959963984540054e0 AS z
   FROM measures
+  WHERE n > 0
 )
 
 SELECT

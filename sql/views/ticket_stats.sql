@@ -16,165 +16,146 @@
 --   known. escalation_rate = escalated / handled.
 -- * fcr_rate = resolved on first contact / handled contacts with evidence; fcr_method is the single
 --   method behind every evidenced contact of the group, or 'mixed' (the per-method counts follow).
+-- * Each contact enters the grouping twice, once on its created period and once on its resolved
+--   period (basis), so every figure is computed in a single pass over interaction_slices.
 -- * Ratios are DOUBLE percentages and NULL when their denominator is 0.
 WITH
-created AS (
+events AS (
   SELECT
+    'created' AS basis,
     created_period AS period_start,
     grain,
     dimension,
     dimension_value,
-    count_if(is_handled) AS handled,
-    count_if(is_handled AND is_escalated) AS escalated,
-    count_if(sla_first_response_met IS NOT NULL) AS sla_first_response_decided,
-    count_if(sla_first_response_met) AS sla_first_response_kept,
-    count_if(sla_resolution_met IS NOT NULL) AS sla_resolution_decided,
-    count_if(sla_resolution_met) AS sla_resolution_kept,
-    count(fcr_method) AS fcr_evidenced,
-    count_if(fcr_resolved) AS fcr_resolved,
-    count_if(fcr_method = 'survey') AS fcr_by_survey,
-    count_if(fcr_method = 'source_flag') AS fcr_by_source_flag,
-    count_if(fcr_method = 'derived') AS fcr_by_derived
+    first_response_s AS duration_s,
+    is_handled,
+    is_escalated,
+    is_reopened,
+    sla_first_response_met,
+    sla_resolution_met,
+    fcr_method,
+    fcr_resolved
   FROM interaction_slices
-  GROUP BY created_period, grain, dimension, dimension_value
-),
-
-resolved AS (
+  UNION ALL
   SELECT
-    resolved_period AS period_start,
+    'resolved',
+    resolved_period,
     grain,
     dimension,
     dimension_value,
-    count(*) AS resolved,
-    count(is_reopened) AS reopen_known,
-    count_if(is_reopened) AS reopened
+    resolution_s,
+    is_handled,
+    is_escalated,
+    is_reopened,
+    sla_first_response_met,
+    sla_resolution_met,
+    fcr_method,
+    fcr_resolved
   FROM interaction_slices
   WHERE resolved_period IS NOT NULL
-  GROUP BY resolved_period, grain, dimension, dimension_value
-),
-
-durations AS (
-  SELECT 'first_response' AS measure, created_period AS period_start, grain, dimension, dimension_value,
-    first_response_s AS x
-  FROM interaction_slices
-  WHERE first_response_s IS NOT NULL
-  UNION ALL
-  SELECT 'resolution', resolved_period, grain, dimension, dimension_value, resolution_s
-  FROM interaction_slices
-  WHERE resolution_s IS NOT NULL AND resolved_period IS NOT NULL
 ),
 
 ranked AS (
   SELECT
-    measure,
-    period_start,
-    grain,
-    dimension,
-    dimension_value,
-    x,
+    *,
     row_number() OVER (
-      PARTITION BY measure, period_start, grain, dimension, dimension_value ORDER BY x
+      PARTITION BY basis, period_start, grain, dimension, dimension_value ORDER BY duration_s ASC NULLS LAST
     ) - 1 AS idx,
-    0.5e0 * (count(*) OVER (PARTITION BY measure, period_start, grain, dimension, dimension_value) - 1) AS pos50,
-    0.9e0 * (count(*) OVER (PARTITION BY measure, period_start, grain, dimension, dimension_value) - 1) AS pos90
-  FROM durations
+    count(duration_s) OVER (PARTITION BY basis, period_start, grain, dimension, dimension_value) AS timed
+  FROM events
 ),
 
-bounds AS (
+positioned AS (
   SELECT
-    measure,
-    period_start,
-    grain,
-    dimension,
-    dimension_value,
-    count(*) AS n,
-    max(CASE WHEN idx = floor(pos50) THEN x END) AS lo50,
-    max(CASE WHEN idx = ceil(pos50) THEN x END) AS hi50,
-    max(pos50 - floor(pos50)) AS frac50,
-    max(CASE WHEN idx = floor(pos90) THEN x END) AS lo90,
-    max(CASE WHEN idx = ceil(pos90) THEN x END) AS hi90,
-    max(pos90 - floor(pos90)) AS frac90
+    *,
+    CASE WHEN duration_s IS NOT NULL THEN 0.5e0 * (timed - 1) END AS pos50,
+    CASE WHEN duration_s IS NOT NULL THEN 0.9e0 * (timed - 1) END AS pos90
   FROM ranked
-  GROUP BY measure, period_start, grain, dimension, dimension_value
 ),
 
-percentiles AS (
+grouped AS (
   SELECT
-    measure,
     period_start,
     grain,
     dimension,
     dimension_value,
-    n,
-    lo50 + (hi50 - lo50) * frac50 AS p50,
-    lo90 + (hi90 - lo90) * frac90 AS p90
-  FROM bounds
-),
-
-keys AS (
-  SELECT period_start, grain, dimension, dimension_value FROM created
-  UNION
-  SELECT period_start, grain, dimension, dimension_value FROM resolved
+    count_if(basis = 'created' AND is_handled) AS handled,
+    count_if(basis = 'created' AND is_handled AND is_escalated) AS escalated,
+    count_if(basis = 'created' AND sla_first_response_met IS NOT NULL) AS sla_first_response_decided,
+    count_if(basis = 'created' AND sla_first_response_met) AS sla_first_response_kept,
+    count_if(basis = 'created' AND sla_resolution_met IS NOT NULL) AS sla_resolution_decided,
+    count_if(basis = 'created' AND sla_resolution_met) AS sla_resolution_kept,
+    count_if(basis = 'created' AND fcr_method IS NOT NULL) AS fcr_evidenced,
+    count_if(basis = 'created' AND fcr_resolved) AS fcr_resolved,
+    count_if(basis = 'created' AND fcr_method = 'survey') AS fcr_by_survey,
+    count_if(basis = 'created' AND fcr_method = 'source_flag') AS fcr_by_source_flag,
+    count_if(basis = 'created' AND fcr_method = 'derived') AS fcr_by_derived,
+    count_if(basis = 'resolved') AS resolved,
+    count_if(basis = 'resolved' AND is_reopened IS NOT NULL) AS reopen_known,
+    count_if(basis = 'resolved' AND is_reopened) AS reopened,
+    count_if(basis = 'created' AND duration_s IS NOT NULL) AS first_responses,
+    max(CASE WHEN basis = 'created' AND idx = floor(pos50) THEN duration_s END) AS fr_lo50,
+    max(CASE WHEN basis = 'created' AND idx = ceil(pos50) THEN duration_s END) AS fr_hi50,
+    max(CASE WHEN basis = 'created' THEN pos50 - floor(pos50) END) AS fr_frac50,
+    max(CASE WHEN basis = 'created' AND idx = floor(pos90) THEN duration_s END) AS fr_lo90,
+    max(CASE WHEN basis = 'created' AND idx = ceil(pos90) THEN duration_s END) AS fr_hi90,
+    max(CASE WHEN basis = 'created' THEN pos90 - floor(pos90) END) AS fr_frac90,
+    count_if(basis = 'resolved' AND duration_s IS NOT NULL) AS resolutions_timed,
+    max(CASE WHEN basis = 'resolved' AND idx = floor(pos50) THEN duration_s END) AS rs_lo50,
+    max(CASE WHEN basis = 'resolved' AND idx = ceil(pos50) THEN duration_s END) AS rs_hi50,
+    max(CASE WHEN basis = 'resolved' THEN pos50 - floor(pos50) END) AS rs_frac50,
+    max(CASE WHEN basis = 'resolved' AND idx = floor(pos90) THEN duration_s END) AS rs_lo90,
+    max(CASE WHEN basis = 'resolved' AND idx = ceil(pos90) THEN duration_s END) AS rs_hi90,
+    max(CASE WHEN basis = 'resolved' THEN pos90 - floor(pos90) END) AS rs_frac90
+  FROM positioned
+  GROUP BY period_start, grain, dimension, dimension_value
 )
 
 SELECT
-  k.period_start,
-  k.grain,
-  k.dimension,
-  k.dimension_value,
-  COALESCE(c.handled, 0) AS handled,
-  COALESCE(c.escalated, 0) AS escalated,
-  CASE WHEN c.handled > 0 THEN 100e0 * c.escalated / c.handled END AS escalation_rate,
-  COALESCE(fr.n, 0) AS first_responses,
-  fr.p50 AS first_response_median_s,
-  fr.p90 AS first_response_p90_s,
-  COALESCE(r.resolved, 0) AS resolved,
-  COALESCE(rs.n, 0) AS resolutions_timed,
-  rs.p50 AS resolution_median_s,
-  rs.p90 AS resolution_p90_s,
-  COALESCE(r.reopen_known, 0) AS reopen_known,
-  COALESCE(r.reopened, 0) AS reopened,
-  CASE WHEN r.reopen_known > 0 THEN 100e0 * r.reopened / r.reopen_known END AS reopen_rate,
-  COALESCE(c.sla_first_response_decided, 0) AS sla_first_response_decided,
-  COALESCE(c.sla_first_response_kept, 0) AS sla_first_response_kept,
+  period_start,
+  grain,
+  dimension,
+  dimension_value,
+  handled,
+  escalated,
+  CASE WHEN handled > 0 THEN 100e0 * escalated / handled END AS escalation_rate,
+  first_responses,
+  fr_lo50 + (fr_hi50 - fr_lo50) * fr_frac50 AS first_response_median_s,
+  fr_lo90 + (fr_hi90 - fr_lo90) * fr_frac90 AS first_response_p90_s,
+  resolved,
+  resolutions_timed,
+  rs_lo50 + (rs_hi50 - rs_lo50) * rs_frac50 AS resolution_median_s,
+  rs_lo90 + (rs_hi90 - rs_lo90) * rs_frac90 AS resolution_p90_s,
+  reopen_known,
+  reopened,
+  CASE WHEN reopen_known > 0 THEN 100e0 * reopened / reopen_known END AS reopen_rate,
+  sla_first_response_decided,
+  sla_first_response_kept,
   CASE
-    WHEN c.sla_first_response_decided > 0 THEN 100e0 * c.sla_first_response_kept / c.sla_first_response_decided
+    WHEN sla_first_response_decided > 0 THEN 100e0 * sla_first_response_kept / sla_first_response_decided
   END AS sla_first_response_pct,
-  COALESCE(c.sla_resolution_decided, 0) AS sla_resolution_decided,
-  COALESCE(c.sla_resolution_kept, 0) AS sla_resolution_kept,
+  sla_resolution_decided,
+  sla_resolution_kept,
+  CASE WHEN sla_resolution_decided > 0 THEN 100e0 * sla_resolution_kept / sla_resolution_decided END
+    AS sla_resolution_pct,
+  sla_first_response_decided + sla_resolution_decided AS sla_decided,
+  sla_first_response_kept + sla_resolution_kept AS sla_kept,
   CASE
-    WHEN c.sla_resolution_decided > 0 THEN 100e0 * c.sla_resolution_kept / c.sla_resolution_decided
-  END AS sla_resolution_pct,
-  COALESCE(c.sla_first_response_decided + c.sla_resolution_decided, 0) AS sla_decided,
-  COALESCE(c.sla_first_response_kept + c.sla_resolution_kept, 0) AS sla_kept,
-  CASE
-    WHEN c.sla_first_response_decided + c.sla_resolution_decided > 0
-      THEN 100e0 * (c.sla_first_response_kept + c.sla_resolution_kept)
-        / (c.sla_first_response_decided + c.sla_resolution_decided)
+    WHEN sla_first_response_decided + sla_resolution_decided > 0
+      THEN 100e0 * (sla_first_response_kept + sla_resolution_kept)
+        / (sla_first_response_decided + sla_resolution_decided)
   END AS sla_compliance_pct,
-  COALESCE(c.fcr_evidenced, 0) AS fcr_evidenced,
-  COALESCE(c.fcr_resolved, 0) AS fcr_resolved,
-  CASE WHEN c.fcr_evidenced > 0 THEN 100e0 * c.fcr_resolved / c.fcr_evidenced END AS fcr_rate,
+  fcr_evidenced,
+  fcr_resolved,
+  CASE WHEN fcr_evidenced > 0 THEN 100e0 * fcr_resolved / fcr_evidenced END AS fcr_rate,
   CASE
-    WHEN c.fcr_evidenced IS NULL OR c.fcr_evidenced = 0 THEN NULL
-    WHEN c.fcr_by_survey = c.fcr_evidenced THEN 'survey'
-    WHEN c.fcr_by_source_flag = c.fcr_evidenced THEN 'source_flag'
-    WHEN c.fcr_by_derived = c.fcr_evidenced THEN 'derived'
+    WHEN fcr_evidenced = 0 THEN NULL
+    WHEN fcr_by_survey = fcr_evidenced THEN 'survey'
+    WHEN fcr_by_source_flag = fcr_evidenced THEN 'source_flag'
+    WHEN fcr_by_derived = fcr_evidenced THEN 'derived'
     ELSE 'mixed'
   END AS fcr_method,
-  COALESCE(c.fcr_by_survey, 0) AS fcr_by_survey,
-  COALESCE(c.fcr_by_source_flag, 0) AS fcr_by_source_flag,
-  COALESCE(c.fcr_by_derived, 0) AS fcr_by_derived
-FROM keys AS k
-LEFT JOIN created AS c
-  ON c.period_start = k.period_start AND c.grain = k.grain AND c.dimension = k.dimension
-  AND c.dimension_value = k.dimension_value
-LEFT JOIN resolved AS r
-  ON r.period_start = k.period_start AND r.grain = k.grain AND r.dimension = k.dimension
-  AND r.dimension_value = k.dimension_value
-LEFT JOIN percentiles AS fr
-  ON fr.measure = 'first_response' AND fr.period_start = k.period_start AND fr.grain = k.grain
-  AND fr.dimension = k.dimension AND fr.dimension_value = k.dimension_value
-LEFT JOIN percentiles AS rs
-  ON rs.measure = 'resolution' AND rs.period_start = k.period_start AND rs.grain = k.grain
-  AND rs.dimension = k.dimension AND rs.dimension_value = k.dimension_value
+  fcr_by_survey,
+  fcr_by_source_flag,
+  fcr_by_derived
+FROM grouped
