@@ -3,16 +3,21 @@
  * The `servicebench` CLI: the local, embedded mode of the product. It runs the same normaliser as
  * the Lambda and the same view SQL as Athena, on a lake folder and an embedded DuckDB.
  */
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
+import { basename, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { listAdapters } from '../lambdas/adapters/registry.ts';
 import { ConfigError, loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+import { METRIC_BY_ID } from '../lambdas/core/metrics/catalogue.ts';
+import { scorecardRows } from '../lambdas/core/metrics/compute.ts';
+import type { Dimension, Grain, ScorecardRow } from '../lambdas/core/metrics/scorecard.ts';
 import { openLakeEngine } from '../lambdas/core/query/duckdb.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../lambdas/local/format.ts';
 import { ingestFile } from '../lambdas/local/ingest.ts';
 import { openLake, pseudonymKey } from '../lambdas/local/lake.ts';
+import { renderCsv } from '../lambdas/report/csv.ts';
+import { type ReportFormat, writeReport } from '../lambdas/report/write.ts';
 
 /** Exit codes scripts can rely on (documented in README.md). */
 export const EXIT = {
@@ -52,6 +57,55 @@ function parseFormat(value: string): OutputFormat {
     throw new InvalidArgumentError(`expected one of ${OUTPUT_FORMATS.join(', ')}`);
   }
   return value as OutputFormat;
+}
+
+const GRAINS: readonly Grain[] = ['month', 'week'];
+const DIMENSIONS: readonly Dimension[] = ['overall', 'channel', 'team', 'agent', 'queue', 'source'];
+const REPORT_FORMATS: readonly ReportFormat[] = ['html', 'csv', 'pdf'];
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+function listOf<T extends string>(allowed: readonly T[]) {
+  const parse = oneOf(allowed);
+  return (value: string): T[] => value.split(',').map((v) => parse(v.trim()));
+}
+
+/** Scope of a report, written `team:Billing`, `channel:voice`, ... */
+function parseScope(value: string): { dimension: Exclude<Dimension, 'overall'>; value: string } {
+  const [dimension, ...rest] = value.split(':');
+  const scopeValue = rest.join(':');
+  if (!dimension || dimension === 'overall' || !DIMENSIONS.includes(dimension as Dimension) || !scopeValue) {
+    throw new InvalidArgumentError('expected DIMENSION:VALUE, e.g. team:Billing or channel:voice');
+  }
+  return { dimension: dimension as Exclude<Dimension, 'overall'>, value: scopeValue };
+}
+
+/** The people-facing columns of `metrics --format table`; csv and json carry every column. */
+function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[] {
+  const round = (v: number | null, digits = 1) => (v === null ? null : Number(v.toFixed(digits)));
+  return rows.map((r) => ({
+    metric: r.metric,
+    [r.dimension]: r.dimension_value,
+    value: round(r.value),
+    unit: r.unit,
+    n: r.n,
+    '95% ci': r.ci_low === null || r.ci_high === null ? '' : `${round(r.ci_low)}–${round(r.ci_high)}`,
+    sample: r.low_sample ? 'LOW' : '',
+    target: r.target,
+    rag: r.rag ?? '',
+    bench: r.bench_position ?? '',
+    peer_pct: round(r.peer_percentile, 0),
+    prev: round(r.prev_value),
+    delta: round(r.delta),
+    significant: r.change_significant === null ? '' : r.change_significant ? 'yes' : 'no',
+  }));
 }
 
 const progress = (label: string) => (rows: number) => {
@@ -133,6 +187,90 @@ export function buildProgram(): Command {
         await engine.close();
       }
     });
+
+  program
+    .command('metrics')
+    .description('Print the scorecard: every metric with its target, benchmark, peer rank and change.')
+    .requiredOption('--period <period>', 'YYYY-MM (month), YYYY-Www (ISO week) or YYYY-MM-DD')
+    .addOption(new Option('--grain <grain>', 'month or week (default: what the period names)').argParser(oneOf(GRAINS)))
+    .addOption(new Option('--by <dimension>', DIMENSIONS.join(', ')).argParser(oneOf(DIMENSIONS)).default('overall'))
+    .addOption(new Option('--format <format>', 'table, csv or json').argParser(parseFormat).default('table'))
+    .action(async (cmd: { period: string; grain?: Grain; by: Dimension; format: OutputFormat }) => {
+      const globals = program.opts<GlobalOptions>();
+      const config = readConfig(globals);
+      const engine = await openLakeEngine({ lakeDir: openLake(globals.lake).dir, config });
+      try {
+        const rows = await scorecardRows(engine, {
+          period: cmd.period,
+          by: cmd.by,
+          ...(cmd.grain ? { grain: cmd.grain } : {}),
+        });
+        if (rows.length === 0) process.stderr.write(`no metric has data for ${cmd.period} (by ${cmd.by})\n`);
+        if (cmd.format === 'json')
+          process.stdout.write(formatRows(rows as unknown as Record<string, unknown>[], 'json'));
+        else if (cmd.format === 'csv') process.stdout.write(renderCsv(rows));
+        else {
+          process.stdout.write(formatRows(scorecardTable(rows), 'table'));
+          const labels = [...new Set(rows.map((r) => r.metric))].map(
+            (m) => `${m} = ${METRIC_BY_ID.get(m)?.label ?? m}`,
+          );
+          if (labels.length > 0 && cmd.by === 'overall') process.stdout.write(`\n${labels.join('; ')}\n`);
+        }
+      } finally {
+        await engine.close();
+      }
+    });
+
+  program
+    .command('report')
+    .description('Write the executive benchmark report (HTML, CSV, and PDF when Chromium is installed).')
+    .requiredOption('--period <period>', 'YYYY-MM (month) or YYYY-Www (ISO week)')
+    .addOption(new Option('--grain <grain>', 'month or week (default: what the period names)').argParser(oneOf(GRAINS)))
+    .option('--scope <dimension:value>', 'report on one team, channel, agent, queue or source', parseScope)
+    .option('--name <name>', 'report name used in file names', 'executive')
+    .addOption(
+      new Option('--format <formats>', 'comma-separated: html,csv,pdf')
+        .argParser(listOf(REPORT_FORMATS))
+        .default(REPORT_FORMATS),
+    )
+    .option('--out <dir>', 'also copy the files to this folder')
+    .action(
+      async (cmd: {
+        period: string;
+        grain?: Grain;
+        scope?: ReturnType<typeof parseScope>;
+        name: string;
+        format: ReportFormat[];
+        out?: string;
+      }) => {
+        const globals = program.opts<GlobalOptions>();
+        const config = readConfig(globals);
+        const lake = openLake(globals.lake);
+        const grain = cmd.grain ?? (/^\d{4}-W\d{2}$/.test(cmd.period) ? 'week' : 'month');
+        const engine = await openLakeEngine({ lakeDir: lake.dir, config });
+        try {
+          const result = await writeReport(engine, lake.stores.exports, {
+            period: cmd.period,
+            grain,
+            config,
+            name: cmd.name,
+            formats: cmd.format,
+            ...(cmd.scope ? { scope: cmd.scope } : {}),
+          });
+          for (const key of result.files) {
+            const path = `${lake.zoneDir('exports')}/${key}`;
+            if (cmd.out) {
+              mkdirSync(cmd.out, { recursive: true });
+              copyFileSync(path, join(cmd.out, basename(key)));
+              process.stdout.write(`wrote ${join(cmd.out, basename(key))}\n`);
+            } else process.stdout.write(`wrote ${path}\n`);
+          }
+          for (const line of result.skipped) process.stderr.write(`skipped ${line}\n`);
+        } finally {
+          await engine.close();
+        }
+      },
+    );
 
   program
     .command('validate-config')

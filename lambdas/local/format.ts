@@ -1,4 +1,5 @@
 /** Output formats of the CLI: aligned table for people, CSV and JSON for scripts. */
+import { csvCell } from '../report/csv.ts';
 export type OutputFormat = 'table' | 'csv' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 
@@ -13,21 +14,21 @@ function cell(value: unknown): string {
   return String(value);
 }
 
-/**
- * A CSV cell that a spreadsheet will not execute: text starting with = + - @ or a tab/CR gets a
- * leading apostrophe; numbers stay numbers.
- */
-export function csvCell(value: unknown): string {
-  let text = cell(value);
-  if (typeof value !== 'number' && /^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+/** CSV cells hold scalars; anything else is written as its JSON text. */
+function scalar(value: unknown): string | number | boolean | null {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
+  return value instanceof Date ? value.toISOString() : JSON.stringify(value);
 }
 
 export function formatRows(rows: readonly Row[], format: OutputFormat, columns?: readonly string[]): string {
   const names = columns ?? [...new Set(rows.flatMap((r) => Object.keys(r)))];
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'csv') {
-    const lines = [names.map(csvCell).join(','), ...rows.map((r) => names.map((n) => csvCell(r[n])).join(','))];
+    const lines = [
+      names.map((n) => csvCell(n)).join(','),
+      ...rows.map((r) => names.map((n) => csvCell(scalar(r[n]))).join(',')),
+    ];
     return `${lines.join('\r\n')}\r\n`;
   }
   if (rows.length === 0) return '(no rows)\n';
