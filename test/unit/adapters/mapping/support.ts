@@ -67,3 +67,36 @@ export function rowOf(record: SourceRecord | undefined): Record<string, unknown>
 }
 
 export const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
+
+export const REALDATA = join(REPO_ROOT, '..', 'shared', 'realdata');
+
+export interface RealRun {
+  readonly read: number;
+  readonly rows: Record<string, unknown>[];
+  /** Rejected records by reason, with every timestamp and quoted value in the reason elided. */
+  readonly rejectedBy: Record<string, number>;
+  readonly invalid: number;
+}
+
+/** Runs a shipped mapping over a real export; every accepted row is checked against its canonical schema. */
+export async function runOnRealFile(mappingName: string, file: string): Promise<RealRun> {
+  const records = await runMapping(loadExample(mappingName), { file: join(REALDATA, file) });
+  const rows: Record<string, unknown>[] = [];
+  const rejectedBy: Record<string, number> = {};
+  let invalid = 0;
+  for (const record of records) {
+    if (record.kind === 'mapped') {
+      for (const { table, row } of record.rows) {
+        if (!TABLES[table].schema.safeParse(row).success) invalid++;
+        rows.push(row);
+      }
+    } else {
+      const reason = `${record.field}: ${record.reason.replace(/\d{4}-\d\d-\d\dT[\d:.]+Z/g, '…').replace(/"[^"]*"/g, '"…"')}`;
+      rejectedBy[reason] = (rejectedBy[reason] ?? 0) + 1;
+    }
+  }
+  return { read: records.length, rows, rejectedBy, invalid };
+}
+
+export const count = (rows: readonly Record<string, unknown>[], test: (row: Record<string, unknown>) => boolean) =>
+  rows.filter(test).length;
