@@ -145,14 +145,14 @@ SELECT
   unit,
   n,
   CASE estimator
-    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
-      / (1 + z * z / n)
+    WHEN 'proportion' THEN greatest(0e0,
+      100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n))
     WHEN 'net' THEN greatest(-100e0, 100 * (p_positive - p_negative)
       - 100 * z * sqrt((p_positive + p_negative - power(p_positive - p_negative, 2)) / n))
   END AS ci_low,
   CASE estimator
-    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
-      / (1 + z * z / n)
+    WHEN 'proportion' THEN least(100e0,
+      100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n))
     WHEN 'net' THEN least(100e0, 100 * (p_positive - p_negative)
       + 100 * z * sqrt((p_positive + p_negative - power(p_positive - p_negative, 2)) / n))
   END AS ci_high

@@ -192,15 +192,15 @@ SELECT
   unit,
   n,
   CASE estimator
-    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
-      / (1 + z * z / n)
+    WHEN 'proportion' THEN greatest(0e0,
+      100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n))
     WHEN 'mean' THEN CASE WHEN n >= 2 THEN greatest(0e0, mean_value - z * sd_value / sqrt(n)) END
     ELSE greatest(-100e0, 100 * (p_promoters - p_detractors)
       - 100 * z * sqrt((p_promoters + p_detractors - power(p_promoters - p_detractors, 2)) / n))
   END AS ci_low,
   CASE estimator
-    WHEN 'proportion' THEN 100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
-      / (1 + z * z / n)
+    WHEN 'proportion' THEN least(100e0,
+      100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n))
     WHEN 'mean' THEN CASE WHEN n >= 2 THEN least(100e0, mean_value + z * sd_value / sqrt(n)) END
     ELSE least(100e0, 100 * (p_promoters - p_detractors)
       + 100 * z * sqrt((p_promoters + p_detractors - power(p_promoters - p_detractors, 2)) / n))

@@ -96,7 +96,9 @@ SELECT
   passed_n,
   critical_failures,
   100 * p AS pass_rate_pct,
-  100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n) AS pass_rate_ci_low,
-  100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n) AS pass_rate_ci_high,
+  CASE WHEN n > 0 THEN greatest(0e0, 100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+    / (1 + z * z / n)) END AS pass_rate_ci_low,
+  CASE WHEN n > 0 THEN least(100e0, 100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+    / (1 + z * z / n)) END AS pass_rate_ci_high,
   100 * mean_attainment AS attainment_pct
 FROM shares

@@ -61,6 +61,8 @@ SELECT
   100 * p AS value,
   'pct' AS unit,
   n,
-  100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n) AS ci_low,
-  100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n))) / (1 + z * z / n) AS ci_high
+  greatest(0e0, 100 * ((p + z * z / (2 * n)) - z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+    / (1 + z * z / n)) AS ci_low,
+  least(100e0, 100 * ((p + z * z / (2 * n)) + z * sqrt(p * (1 - p) / n + z * z / (4e0 * n * n)))
+    / (1 + z * z / n)) AS ci_high
 FROM shares
