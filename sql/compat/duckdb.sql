@@ -5,3 +5,8 @@
 
 -- Trino: seconds since the epoch as DOUBLE, with fractions. DuckDB calls it epoch().
 CREATE OR REPLACE MACRO to_unixtime(ts) AS epoch(ts);
+
+-- Trino: greatest/least return NULL when any argument is NULL; DuckDB skips NULLs. (Two arguments,
+-- the only form the views use.)
+CREATE OR REPLACE MACRO greatest(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a >= b THEN a ELSE b END;
+CREATE OR REPLACE MACRO least(a, b) AS CASE WHEN a IS NULL OR b IS NULL THEN NULL WHEN a <= b THEN a ELSE b END;

@@ -8,7 +8,8 @@
 --   abandoned but stay in offered.
 -- * service_level_pct = answered with wait <= metric_options.service_level_s / (answered with a
 --   known wait + abandoned with a wait above the threshold or unknown) x 100. Answered contacts
---   whose wait is unknown cannot be judged and are left out of both sides.
+--   whose wait is unknown cannot be judged and are left out of both sides; short abandons are left
+--   out as in the abandonment rate, even when short_abandon_s exceeds the threshold.
 -- * asa_s = mean wait of answered queued contacts with a known wait.
 -- * aht_s = sum of (talk + hold + after-contact work) / handled contacts with a known talk time;
 --   its components are reported as means over the same contacts, so they add up to aht_s.
@@ -39,7 +40,9 @@ grouped AS (
     avg(CASE WHEN s.is_queued AND s.is_answered THEN s.wait_s END) AS asa_s,
     stddev_samp(CASE WHEN s.is_queued AND s.is_answered THEN s.wait_s END) AS sd_wait_s,
     count_if(s.is_queued AND s.is_answered AND s.wait_s <= o.service_level_s) AS answered_within_threshold,
-    count_if(s.is_abandon AND (s.wait_s IS NULL OR s.wait_s > o.service_level_s)) AS abandoned_after_threshold,
+    count_if(
+      s.is_abandon AND NOT s.is_short_abandon AND (s.wait_s IS NULL OR s.wait_s > o.service_level_s)
+    ) AS abandoned_after_threshold,
     max(o.service_level_s) AS service_level_threshold_s,
     count(s.handle_s) AS handled_timed,
     avg(s.handle_s) AS aht_s,

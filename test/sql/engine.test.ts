@@ -97,3 +97,28 @@ describe('parameter rewriting', () => {
     });
   });
 });
+
+describe('Trino compatibility macros', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    lake = createTestLake();
+    engine = await lake.engine();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('to_unixtime returns fractional epoch seconds', async () => {
+    expect(await engine.query("SELECT to_unixtime(TIMESTAMP '1970-01-01 00:00:01.5') AS s")).toEqual([{ s: 1.5 }]);
+  });
+
+  it('greatest and least return NULL when an argument is NULL, as in Trino', async () => {
+    expect(
+      await engine.query(
+        'SELECT greatest(1e0, NULL) AS g, least(NULL, 2e0) AS l, greatest(1e0, 3e0) AS g2, least(1e0, 3e0) AS l2',
+      ),
+    ).toEqual([{ g: null, l: null, g2: 3, l2: 1 }]);
+  });
+});

@@ -147,3 +147,29 @@ describe('metrics_contact_centre', () => {
     ]);
   });
 });
+
+describe('contact-centre thresholds from the config', () => {
+  it('applies short_abandon_s and service_level_s from metric options', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', contacts);
+      const engine = await lake.engine({ metrics: { shortAbandonS: 15, serviceLevelS: 10 } });
+      try {
+        const rows = await engine.query(
+          `SELECT metric, value, n FROM metrics_contact_centre WHERE dimension = 'overall' AND grain = 'month'
+           AND metric IN ('abandonment_rate', 'service_level_pct') ORDER BY metric`,
+        );
+        // b1 (3 s) and b2 (12 s) are now short; a1 (10 s) is the only answer within 10 s, and
+        // b3 (unknown) and b4 (45 s) abandoned after it
+        expect(rows).toEqual([
+          { metric: 'abandonment_rate', value: 25, n: 8 },
+          { metric: 'service_level_pct', value: 20, n: 5 },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+});
