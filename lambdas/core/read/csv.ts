@@ -133,11 +133,11 @@ class CsvState {
   ) {
     this.headerRows = options.headerRows ?? (options.columns === undefined ? DEFAULT_HEADER_ROWS : 0);
     this.headerRecordsLeft = this.headerRows;
-    if (options.columns !== undefined && this.headerRecordsLeft === 0) this.resolveHeader([...options.columns]);
   }
 
   start(layout: Layout, maxRecordChars: number): Parser {
     this.layout = layout;
+    if (this.options.columns !== undefined && this.headerRows === 0) this.resolveHeader(this.options.columns);
     return createParser(layout, maxRecordChars);
   }
 
@@ -165,7 +165,7 @@ class CsvState {
       if (isBlankLine(fields)) continue;
       if (this.headerRecordsLeft > 0) {
         this.headerRecordsLeft--;
-        if (this.names === undefined) this.resolveHeader(this.options.columns ? [...this.options.columns] : fields);
+        if (this.names === undefined) this.resolveHeader(this.options.columns ?? fields);
         continue;
       }
       yield this.toRecord(fields, line);

@@ -121,7 +121,9 @@ describe('readCsv', () => {
   });
 
   it('names the fields of a headerless file from options.columns', async () => {
-    const records = await read('1;open\n2;closed\n', { columns: ['id', 'status'] });
+    let header: CsvHeader | undefined;
+    const records = await read('1;open\n2;closed\n', { columns: ['id', 'status'], onHeader: (h) => (header = h) });
+    expect(header).toEqual({ columns: ['id', 'status'], renamed: [], delimiter: ';' });
     expect(records).toEqual([
       { kind: 'record', rowNumber: 1, line: 1, values: { id: '1', status: 'open' } },
       { kind: 'record', rowNumber: 2, line: 2, values: { id: '2', status: 'closed' } },
