@@ -15,7 +15,8 @@
 --   below p90 is 'above_p90').
 -- * peer_percentile: percent_rank x 100 of the value among the rows of the same period, grain,
 --   dimension and metric (agent among agents, team among teams), 100 = best in the good
---   direction; NULL for the overall row and when there are fewer than two peers.
+--   direction; NULL for the overall row and when there are fewer than two peers. Low-sample peers
+--   are ranked too (their flag travels with them).
 -- * Previous period: the immediately preceding month or ISO week of the same group (no row when
 --   that period has no value). delta = value - prev_value.
 -- * change_significant, at 95% (|z| > 1.96): proportions use the pooled two-proportion z-test

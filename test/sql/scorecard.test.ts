@@ -204,3 +204,35 @@ describe('scorecard', () => {
     expect(await engine.query(`SELECT * FROM scorecard WHERE period_start = DATE '2025-04-01'`)).toEqual([]);
   });
 });
+
+describe('scorecard across ISO weeks', () => {
+  it('compares a week with the week just before it, and only that week', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [
+        handled('2025-06-01 23:00:00', null, { is_transfer: true }), // Sunday: week of 2025-05-26
+        handled('2025-06-02 09:00:00', null, { is_transfer: true }), // Monday: week of 2025-06-02
+        handled('2025-06-03 09:00:00', null),
+        handled('2025-06-10 09:00:00', null),
+        handled('2025-06-24 09:00:00', null), // two weeks later: no previous week
+      ]);
+      const engine = await lake.engine();
+      try {
+        const rows = await engine.query(
+          `SELECT CAST(period_start AS VARCHAR) AS week, value, prev_value, delta FROM scorecard
+           WHERE metric = 'transfer_rate' AND grain = 'week' AND dimension = 'overall' ORDER BY period_start`,
+        );
+        expect(rows).toEqual([
+          { week: '2025-05-26', value: 100, prev_value: null, delta: null },
+          { week: '2025-06-02', value: 50, prev_value: 100, delta: -50 },
+          { week: '2025-06-09', value: 0, prev_value: 50, delta: -50 },
+          { week: '2025-06-23', value: 0, prev_value: null, delta: null },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+});
