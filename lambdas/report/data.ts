@@ -281,8 +281,9 @@ function sumN(rows: readonly ScorecardRow[], metrics: readonly MetricId[]): numb
 }
 
 /**
- * The one-line verdict: the direction of the service index (only called a change when it is
- * statistically significant) and how many headline metrics meet their target, naming the misses.
+ * The one-line verdict: the direction of the service index (called an improvement or a decline only
+ * when it is statistically significant) and how many headline metrics meet their target, naming
+ * the misses.
  */
 export function verdictOf(index: ScorecardRow | null, kpis: readonly Kpi[]): string {
   const withTarget = kpis.filter((k) => k.row?.rag != null);
@@ -290,10 +291,13 @@ export function verdictOf(index: ScorecardRow | null, kpis: readonly Kpi[]): str
   const missed = withTarget.filter((k) => k.row?.rag === 'red').map((k) => k.label);
   let headline: string;
   if (index === null) headline = 'Not enough data for a service index this period';
-  else if (index.change_significant === true && index.delta !== null && index.delta > 0) headline = 'Service improved';
-  else if (index.change_significant === true && index.delta !== null && index.delta < 0) headline = 'Service declined';
-  else if (index.prev_value === null) headline = 'First period with a service index';
-  else headline = 'Service held steady';
+  else if (index.prev_value === null || index.delta === null) headline = 'First period with a service index';
+  else if (index.change_significant === true) headline = index.delta > 0 ? 'Service improved' : 'Service declined';
+  else if (index.change_significant === false || index.delta === 0) headline = 'Service held steady';
+  else {
+    // The index carries no significance test: state the movement without calling it a change.
+    headline = `Service index ${index.delta > 0 ? 'up' : 'down'} ${Math.abs(index.delta).toFixed(1)} points`;
+  }
   const parts = [headline];
   if (withTarget.length > 0) parts.push(`${met} of ${withTarget.length} targets met`);
   if (missed.length > 0) parts.push(`off target: ${missed.join(', ')}`);

@@ -406,7 +406,7 @@ ${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}<
         <dt>Service level</dt><dd>answered within ${opts.serviceLevelS} s ÷ (answered + abandoned after ${opts.serviceLevelS} s)</dd>
         <dt>Abandonment</dt><dd>abandons shorter than ${opts.shortAbandonS} s excluded from numerator and denominator</dd>
         <dt>First-contact resolution</dt><dd>survey answer, then source flag, then no repeat contact within ${opts.fcrWindowDays} days</dd>
-        <dt>Significance</dt><dd>changes are called significant at the 95% level (rates: two-proportion z-test)</dd>
+        <dt>Significance</dt><dd>changes are called significant at the 95% level: rates by a two-proportion z-test, means and NPS by a z-test from their intervals; medians and the service index are not tested</dd>
         <dt>Benchmarks</dt><dd>industry “${esc(q.benchmarkIndustry)}”, quartiles from the cited benchmark table</dd>
         <dt>Service index</dt><dd>${esc(weights)}; only metrics with enough data count</dd>
       </dl>

@@ -227,4 +227,12 @@ describe('verdictOf', () => {
       'Service held steady; 1 of 1 targets met.',
     );
   });
+
+  it('states an untested movement of the index without calling it an improvement', () => {
+    const index = scorecardRow({ metric: 'service_index', value: 68, prev_value: 65, change_significant: null });
+    expect(verdictOf(index, [kpi(null, 'CSAT')])).toBe('Service index up 3.0 points.');
+    expect(verdictOf({ ...index, prev_value: null, delta: null }, [kpi(null, 'CSAT')])).toBe(
+      'First period with a service index.',
+    );
+  });
 });
