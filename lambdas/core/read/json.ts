@@ -49,10 +49,11 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
   const emit = function* (pieces: Piece[]): Generator<JsonRecord | RecordError> {
     for (const piece of pieces) {
       rowNumber++;
+      let item: JsonRecord | RecordError;
       try {
-        yield { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
+        item = { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
       } catch (error) {
-        yield {
+        item = {
           kind: 'error',
           rowNumber,
           line: piece.line,
@@ -60,6 +61,7 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
           raw: piece.text,
         };
       }
+      yield item;
     }
   };
   for await (const chunk of decodeText(input, options.encoding)) {
