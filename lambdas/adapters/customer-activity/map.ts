@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import { ACTIVITY_KINDS, type CustomerActivity } from '../../core/schema/canonical.ts';
-import { parseLocalDateTime } from '../qualtrics/wall-clock.ts';
+import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
 import { reject } from '../shared/values.ts';
 
 type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -19,6 +19,9 @@ export const ACTIVITY_COLUMNS = {
   amount: 'amount',
 } as const;
 
+/** Format of event_at when the options give none. */
+export const DEFAULT_TIMESTAMP_FORMAT = 'iso';
+
 /** Hex characters kept from the SHA-256 event hash (128 bits). */
 export const EVENT_ID_HEX_CHARS = 32;
 
@@ -28,6 +31,8 @@ export const customerActivityOptionsSchema = z.object({
     .optional(),
   /** Source labels → kind, e.g. { "purchase": "order", "churned": "cancellation" }; unmapped labels must already be canonical. */
   kindValues: z.record(z.string(), z.enum(ACTIVITY_KINDS)).optional(),
+  /** Format of event_at; wall times are in the source time zone. @default "iso" */
+  timestampFormat: timestampFormatSchema.optional(),
   encoding: z.enum(['utf-8', 'latin1', 'cp1252', 'utf-16le']).optional(),
   delimiter: z.string().min(1).optional(),
 });
@@ -62,8 +67,8 @@ export function mapActivityRow(
   const eventAtColumn = activityColumn(options, 'eventAt');
   const at = get('eventAt') ?? reject(eventAtColumn, 'is missing');
   const eventAt =
-    parseLocalDateTime(at, context.timeZone) ??
-    reject(eventAtColumn, `"${at}" is not a date-time such as 2024-05-02T10:14:33Z`);
+    parseTime(at, options.timestampFormat ?? DEFAULT_TIMESTAMP_FORMAT, context.timeZone) ??
+    reject(eventAtColumn, `"${at}" is not a ${options.timestampFormat ?? DEFAULT_TIMESTAMP_FORMAT} date-time`);
   const kindColumn = activityColumn(options, 'kind');
   const label = get('kind') ?? reject(kindColumn, 'is missing');
   const kind: ActivityKind =

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import { EVALUATION_KINDS, type QaEvaluation } from '../../core/schema/canonical.ts';
-import { parseLocalDateTime } from '../qualtrics/wall-clock.ts';
+import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
 import { reject } from '../shared/values.ts';
 
 export const QA_SCORECARD_COLUMNS = {
@@ -30,6 +30,7 @@ export const QA_SCORECARD_COLUMNS = {
 export const QA_SCORECARD_DEFAULTS = {
   /** Weight of a criterion whose weight cell is blank: all criteria count alike. */
   weight: 1,
+  timestampFormat: 'iso',
   trueValues: ['true', 'yes', 'y', '1'],
   falseValues: ['false', 'no', 'n', '0'],
 } as const;
@@ -50,6 +51,8 @@ export const qaScorecardOptionsSchema = z.object({
   trueValues: z.array(z.string()).optional(),
   /** @default false, no, n, 0 */
   falseValues: z.array(z.string()).optional(),
+  /** Format of evaluated_at/updated_at; wall times are in the source time zone. @default "iso" */
+  timestampFormat: timestampFormatSchema.optional(),
   encoding: z.enum(['utf-8', 'latin1', 'cp1252', 'utf-16le']).optional(),
   delimiter: z.string().min(1).optional(),
 });
@@ -95,8 +98,8 @@ export function mapScorecardRow(
     const v = get(key);
     if (v === null) return null;
     return (
-      parseLocalDateTime(v, context.timeZone) ??
-      reject(col(key), `"${v}" is not a date-time such as 2024-05-02T10:14:33Z`)
+      parseTime(v, options.timestampFormat ?? QA_SCORECARD_DEFAULTS.timestampFormat, context.timeZone) ??
+      reject(col(key), `"${v}" is not a ${options.timestampFormat ?? QA_SCORECARD_DEFAULTS.timestampFormat} date-time`)
     );
   };
 

@@ -9,7 +9,7 @@ import { CHANNELS } from '../../core/schema/canonical.ts';
 import { surveyRow } from '../shared/rows.ts';
 import { reject } from '../shared/values.ts';
 import { checkScaleOptions, npsGroupOf, resolveScale, scaleOptionsShape, scoreAnswer } from './scale.ts';
-import { parseLocalDateTime } from './wall-clock.ts';
+import { parseTime } from './time.ts';
 
 /**
  * Status codes of real responses: 0 "IP Address" (an anonymous link), 4 "Imported", 16 "Offline"
@@ -255,7 +255,8 @@ function timestampCell(
 ): Date | null {
   const value = cell(values, column);
   if (value === null) return null;
-  const date = parseLocalDateTime(value, header.timeZones[column] ?? context.timeZone);
+  // Qualtrics writes "2024-05-02 10:14:33" in the time zone named by the column's ImportId.
+  const date = parseTime(value, 'iso', header.timeZones[column] ?? context.timeZone);
   return date ?? reject(column, `"${value}" is not a date-time such as 2024-05-02 10:14:33`);
 }
 

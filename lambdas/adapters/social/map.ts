@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AdapterContext } from '../../core/normalise/adapter.ts';
 import type { SocialMention } from '../../core/schema/canonical.ts';
-import { parseLocalDateTime } from '../qualtrics/wall-clock.ts';
+import { parseTime } from '../qualtrics/time.ts';
 import { reject } from '../shared/values.ts';
 
 export const SOCIAL_DEFAULTS = {
@@ -172,12 +172,9 @@ export function parsePostTime(
   const v = value.trim();
   switch (format) {
     case 'iso':
-      return parseLocalDateTime(v, timeZone);
     case 'unix_s':
-    case 'unix_ms': {
-      if (!/^\d+(\.\d+)?$/.test(v)) return null;
-      return new Date(Number(v) * (format === 'unix_s' ? 1000 : 1));
-    }
+    case 'unix_ms':
+      return parseTime(v, format, timeZone);
     case 'twitter': {
       const m = TWITTER_TIME.exec(v);
       if (!m) return null;

@@ -8,13 +8,15 @@ import { z } from 'zod';
 import { type AdapterContext, FileRejectedError, type MappedRow } from '../../core/normalise/adapter.ts';
 import { CHANNELS } from '../../core/schema/canonical.ts';
 import { checkScaleOptions, resolveScale, scaleOptionsShape, scoreAnswer } from '../qualtrics/scale.ts';
-import { parseLocalDateTime } from '../qualtrics/wall-clock.ts';
+import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
 import { surveyRow } from '../shared/rows.ts';
 import { reject } from '../shared/values.ts';
 
 export const SURVEYMONKEY_DEFAULTS = {
   respondentIdColumn: 'Respondent ID',
   respondedAtColumn: 'End Date',
+  /** How SurveyMonkey's CSV export writes dates (US month first, 12-hour clock). */
+  timestampFormat: 'M/d/yyyy h:mm:ss a',
   /** The option label SurveyMonkey writes under a single-answer question. */
   answerOption: 'Response',
 } as const;
@@ -46,6 +48,8 @@ export const surveyMonkeyOptionsSchema = z.object({
   teamColumn: z.string().min(1).optional(),
   channelColumn: z.string().min(1).optional(),
   touchpoint: z.string().min(1).optional(),
+  /** Date format of Start/End Date (exports from other locales differ). @default "M/d/yyyy h:mm:ss a" */
+  timestampFormat: timestampFormatSchema.optional(),
   encoding: z.enum(['utf-8', 'latin1', 'cp1252', 'utf-16le']).optional(),
 });
 
@@ -117,10 +121,10 @@ export function mapSurveyMonkeyResponse(
   const respondentId = cell(values, idColumn) ?? reject(idColumn, 'is missing');
   const atColumn = options.respondedAtColumn ?? SURVEYMONKEY_DEFAULTS.respondedAtColumn;
   const at = cell(values, atColumn) ?? reject(atColumn, 'is missing');
+  const format = options.timestampFormat ?? SURVEYMONKEY_DEFAULTS.timestampFormat;
   // Exports write the account's local time without a zone: the source's time zone applies.
   const respondedAt =
-    parseLocalDateTime(at, context.timeZone) ??
-    reject(atColumn, `"${at}" is not a date such as 05/02/2024 10:14:33 AM`);
+    parseTime(at, format, context.timeZone) ?? reject(atColumn, `"${at}" does not match the date format ${format}`);
 
   const channelValue = optional(values, options.channelColumn);
   const channel =

@@ -120,4 +120,14 @@ describe('qa-scorecard adapter', () => {
     await expect(collect(Readable.from([csv]))).rejects.toThrow(FileRejectedError);
     await expect(collect(Readable.from([csv]))).rejects.toThrow(/missing column\(s\) max_points/);
   });
+
+  it('reads day-first dates with a timestamp pattern, and fails on a pattern that cannot compile', async () => {
+    const csv =
+      'evaluation_id,criterion,points,max_points,kind,evaluated_at\nE1,Empathy,4,5,internal_qa,02/05/2024 14:30\n';
+    const records = await collect(Readable.from([csv]), { timestampFormat: 'dd/MM/yyyy HH:mm' });
+    expect(records[0]?.kind === 'mapped' && records[0].rows[0]?.row.evaluated_at).toEqual(
+      new Date('2024-05-02T13:30:00Z'),
+    );
+    expect(qaScorecardAdapter.optionsSchema.safeParse({ timestampFormat: 'dd/QQ/yyyy' }).success).toBe(false);
+  });
 });
