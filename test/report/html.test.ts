@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
