@@ -163,7 +163,8 @@ export function compileMapping(mapping: Mapping, context: AdapterContext): Compi
         return fail(new ParseError(v, expected));
       };
     }
-    const parse = valueParser(type, spec, timeZone, nulls);
+    const typed = valueParser(type, spec, timeZone, nulls);
+    const parse = target.logicalType === 'string' && type !== 'string' ? (v: string) => String(typed(v)) : typed;
     return (s) => {
       const v = read(s, column, nulls);
       if (v === null) return fallback;

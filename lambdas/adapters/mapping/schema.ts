@@ -310,7 +310,8 @@ function forward(result: z.ZodSafeParseResult<unknown>, path: Path, report: Repo
 type Target = Pick<ColumnDefinition, 'logicalType' | 'values' | 'nullable'>;
 
 const COLUMN_TYPES_FOR: Record<ColumnDefinition['logicalType'], readonly ColumnType[]> = {
-  string: ['string'],
+  // `integer` on a text field normalises ids that spreadsheets and pandas wrote as floats ("3.0").
+  string: ['string', 'integer'],
   timestamp: ['timestamp'],
   double: ['number', 'integer', 'duration'],
   bigint: ['integer'],

@@ -16,7 +16,9 @@ export const TWO_DIGIT_YEAR_PIVOT = 69;
 /** Pattern tokens, longest first so "MMM" wins over "MM" and "yyyy" over "yy". */
 export const TIMESTAMP_TOKENS = [
   'yyyy',
+  'EEEE',
   'MMMM',
+  'EEE',
   'MMM',
   'SSS',
   'XXX',
@@ -66,6 +68,10 @@ const FULL_MONTHS = [
   'december',
 ];
 
+/** Day names are checked for spelling only; the date fields decide the day. */
+const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+const FULL_DAYS = ['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday'];
+
 const TOKEN_REGEX: Record<Token, string> = {
   yyyy: '(\\d{4})',
   yy: '(\\d{2})',
@@ -84,6 +90,8 @@ const TOKEN_REGEX: Record<Token, string> = {
   ss: '(\\d{2})',
   SSS: '(\\d{1,9})',
   XXX: '(Z|[+-]\\d{2}(?::?\\d{2})?)',
+  EEE: '([A-Za-z]{3})',
+  EEEE: '([A-Za-z]+)',
 };
 
 /** A pattern that cannot be compiled (unknown letter, unclosed quote, missing date part). */
@@ -256,6 +264,10 @@ export function compileWallTimeParser(
           break;
         case 'SSS':
           wall.millisecond = fractionToMs(text);
+          break;
+        case 'EEE':
+        case 'EEEE':
+          if (!(tokens[t] === 'EEE' ? DAYS : FULL_DAYS).includes(text.toLowerCase())) return null;
           break;
         case 'XXX': {
           const offset = offsetMinutesOf(text);

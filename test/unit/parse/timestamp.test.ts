@@ -75,6 +75,17 @@ describe('parseTimestamp: patterns', () => {
     expect(iso(parseTimestamp(value, format, zone))).toBe(expected);
   });
 
+  it('checks day names for spelling and lets the date fields decide the day', () => {
+    const format = 'EEE MMM dd HH:mm:ss XXX yyyy';
+    expect(iso(parseTimestamp('Tue Oct 31 22:10:47 +0000 2017', format, 'Europe/Paris'))).toBe(
+      '2017-10-31T22:10:47.000Z',
+    );
+    expect(iso(parseTimestamp('Tuesday, 31 October 2017', 'EEEE, d MMMM yyyy', 'UTC'))).toBe(
+      '2017-10-31T00:00:00.000Z',
+    );
+    expect(() => parseTimestamp('Tus Oct 31 22:10:47 +0000 2017', format, 'UTC')).toThrow(ParseError);
+  });
+
   it(`maps two-digit years below ${TWO_DIGIT_YEAR_PIVOT} to 20yy and the rest to 19yy`, () => {
     expect(iso(parseTimestamp('680101', 'yyMMdd', 'UTC'))).toBe('2068-01-01T00:00:00.000Z');
     expect(iso(parseTimestamp('690101', 'yyMMdd', 'UTC'))).toBe('1969-01-01T00:00:00.000Z');

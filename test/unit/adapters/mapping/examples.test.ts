@@ -253,3 +253,24 @@ describe('telco-signups.json and telco-cancellations.json on the churn snapshot'
     expect(rejected(records).map((r) => r.field)).toEqual(['Churn', 'Churn']);
   });
 });
+
+describe('twcs-tweets.json on the support tweet export', () => {
+  it('keeps brand handles, pseudonymises customers, normalises float ids and keeps a bare CR inside a tweet', async () => {
+    const records = await runMapping(loadExample('twcs-tweets'), fixture('twcs.csv'));
+    expect(records).toHaveLength(3);
+    const [reply, complaint] = records;
+    expect(rowOf(reply)).toMatchObject({
+      mention_id: '11',
+      author_key: 'acmecare',
+      is_brand_reply: true,
+      in_reply_to: '12',
+    });
+    expect(iso(rowOf(reply).posted_at)).toBe('2017-10-31T22:10:47.000Z');
+    expect(rowOf(complaint)).toMatchObject({
+      author_key: 'author#900001',
+      is_brand_reply: false,
+      in_reply_to: null,
+      text: '@acmecare my router keeps\rdropping',
+    });
+  });
+});
