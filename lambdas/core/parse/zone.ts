@@ -113,6 +113,8 @@ export function utcFromFields(
   second: number,
   millisecond: number,
 ): number {
+  // Date.UTC maps years 0-99 to 1900-1999; only those need the slower setter path.
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, millisecond);
   const date = new Date(0);
   date.setUTCFullYear(year, month - 1, day);
   date.setUTCHours(hour, minute, second, millisecond);
@@ -129,6 +131,8 @@ export function wallTimeToUtc(wallMs: number, timeZone: string): number {
   if (UTC_ZONES.has(timeZone)) return wallMs;
   const before = offsetAt(timeZone, wallMs - DAY_MS);
   const after = offsetAt(timeZone, wallMs + DAY_MS);
+  // No transition within a day either side (all but a few hours a year): one offset applies.
+  if (before === after && offsetAt(timeZone, wallMs - before) === before) return wallMs - before;
   const candidates: number[] = [];
   for (const offset of before === after ? [before] : [before, after]) {
     const instant = wallMs - offset;
