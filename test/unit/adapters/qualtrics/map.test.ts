@@ -167,6 +167,26 @@ describe('qualtrics mapping', () => {
     });
   });
 
+  it('reads choice-text exports: status and group labels instead of codes', () => {
+    const [, importRow, first] = fixtureRecords();
+    const header = parseImportIdRow(importRow ?? {}, options);
+    const values = { ...first, Status: 'IP Address', Finished: 'True', Q1_NPS_GROUP: 'Promoter' } as Record<
+      string,
+      string
+    >;
+    expect(mapQualtricsResponse(values, options, context, header).map((r) => r.row.score)).toEqual([9, 5, 6]);
+    const passive = { ...values, Q1_NPS_GROUP: 'Passive' };
+    expect(mapRecord(1, passive, () => mapQualtricsResponse(passive, options, context, header))).toMatchObject({
+      kind: 'rejected',
+      field: 'Q1_NPS_GROUP',
+    });
+    const preview = { ...values, Status: 'Survey Preview' };
+    expect(mapRecord(1, preview, () => mapQualtricsResponse(preview, options, context, header))).toMatchObject({
+      kind: 'rejected',
+      field: 'Status',
+    });
+  });
+
   it('fails the whole file when the ImportId header row is missing (a two-row export)', () => {
     const [, , firstResponse] = fixtureRecords();
     expect(() => parseImportIdRow(firstResponse ?? {}, options)).toThrow(FileRejectedError);

@@ -97,6 +97,13 @@ describe('social mentions', () => {
     expect(rows.get('9004')?.brand_replied_at).toEqual(new Date('2024-05-01T12:30:00Z'));
   });
 
+  it('forgets early replies beyond pendingReplyLimit', async () => {
+    const rows = mentionRows(await collect({ ...options, pendingReplyLimit: 0 }));
+    // 9005 answers 9004 before 9004 is read; with no room to remember it, 9004 stays unanswered.
+    expect(rows.get('9004')?.brand_replied_at).toBeNull();
+    expect(rows.get('9001')?.brand_replied_at).toEqual(new Date('2024-05-01T10:05:00Z'));
+  });
+
   it('scores customer posts only, in batched analyser calls', async () => {
     const calls: number[] = [];
     const lexicon = new LexiconSentimentAnalyser();
