@@ -12,6 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
 import { pascal } from './catalog.ts';
 import { ServiceFunction } from './function.ts';
@@ -116,7 +117,7 @@ export class ScheduledExports extends Construct {
       ? lambda.LayerVersion.fromLayerVersionArn(this, 'ChromiumLayer', props.chromiumLayerArn)
       : undefined;
     const environment: ExporterEnvironment = {
-      SERVICEBENCH_CONFIG: exporterConfigJson(config),
+      SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
       ATHENA_WORKGROUP: props.workgroupName,
       GLUE_DATABASE: props.databaseName,
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
@@ -131,6 +132,9 @@ export class ScheduledExports extends Construct {
       timeout: EXPORTS_DEFAULTS.timeout,
       memorySize: EXPORTS_DEFAULTS.memorySize,
       logRemovalPolicy: props.removalPolicy,
+      bundledFiles: { [CONFIG_FILE_NAME]: exporterConfigJson(config) },
+      // playwright-core reads its own package files when loaded; it drives the layer's Chromium.
+      copiedModules: ['playwright-core'],
       ...(chromium ? { layers: [chromium] } : {}),
     });
     const fn = this.exporter.function;

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -33,6 +37,18 @@ export interface ServiceFunctionProps {
   readonly layers?: lambda.ILayerVersion[];
   /** Log group removal when the stack is deleted. @default RemovalPolicy.RETAIN */
   readonly logRemovalPolicy?: RemovalPolicy;
+  /**
+   * Files written next to the handler in the code asset, by name (e.g. the function's config
+   * slice). They are part of the bundle, so changing one changes the asset and updates the function.
+   * @default none
+   */
+  readonly bundledFiles?: Readonly<Record<string, string>>;
+  /**
+   * Packages that cannot be bundled (they read their own files at run time), copied as they are
+   * from the project's node_modules into the asset's node_modules, so synth stays offline.
+   * @default none
+   */
+  readonly copiedModules?: readonly string[];
 }
 
 /**
@@ -43,10 +59,15 @@ export class ServiceFunction extends Construct {
   readonly function: NodejsFunction;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
+  /** What `bundledFiles` put next to the handler, by file name. */
+  readonly bundledFiles: Readonly<Record<string, string>>;
 
   constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
     super(scope, id);
     assertEnvironmentSize(id, props.environment);
+    this.bundledFiles = props.bundledFiles ?? {};
+    const staged = stageFiles(this.bundledFiles);
+    const copied = props.copiedModules ?? [];
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: LOG_RETENTION,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -91,10 +112,22 @@ export class ServiceFunction extends Construct {
         minify: true,
         // Pin the SDK the tests ran against instead of whatever the runtime ships.
         bundleAwsSDK: true,
+        externalModules: [...copied],
         mainFields: ['module', 'main'],
         // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
         banner:
           "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);",
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir: string, outputDir: string) => [
+            ...staged.map(({ name, path }) => `cp ${shellQuote(path)} ${shellQuote(join(outputDir, name))}`),
+            ...copied.flatMap((name) => [
+              `mkdir -p ${shellQuote(join(outputDir, 'node_modules', dirname(name)))}`,
+              `cp -R ${shellQuote(moduleDir(name))} ${shellQuote(join(outputDir, 'node_modules', name))}`,
+            ]),
+          ],
+        },
       },
     });
     acknowledge(
@@ -103,4 +136,26 @@ export class ServiceFunction extends Construct {
       'Pinned to nodejs22.x (LAMBDA_RUNTIME), the runtime the bundles are built (esbuild target node22) and tested for; moving on is a one-constant change.',
     );
   }
+}
+
+/** Writes the files to a fresh folder at synth time, for the bundling hook to copy into the asset. */
+function stageFiles(files: Readonly<Record<string, string>>): { name: string; path: string }[] {
+  const entries = Object.entries(files);
+  if (entries.length === 0) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'sb-bundled-'));
+  return entries.map(([name, content]) => {
+    if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${JSON.stringify(name)} must be a plain file name`);
+    const path = join(dir, name);
+    writeFileSync(path, content);
+    return { name, path };
+  });
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replaceAll("'", "'\\''")}'`;
+}
+
+/** The installed package folder of a dependency of this project. */
+function moduleDir(name: string): string {
+  return dirname(fileURLToPath(import.meta.resolve(`${name}/package.json`)));
 }

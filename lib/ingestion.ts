@@ -7,8 +7,11 @@ import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { getAdapter } from '../lambdas/adapters/registry.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { type NormaliserEnvironment, normaliserConfigJson } from '../lambdas/core/env/normaliser.ts';
+import type { Adapter } from '../lambdas/core/normalise/adapter.ts';
 import { ServiceFunction } from './function.ts';
 import { grantKeyUse, grantObjects } from './grants.ts';
 import { acknowledge } from './nag.ts';
@@ -46,6 +49,30 @@ export interface IngestionProps {
   readonly removalPolicy: RemovalPolicy;
   /** @default config.deployment.maxNormaliserConcurrency, else INGESTION_DEFAULTS.maxConcurrency */
   readonly maxConcurrency?: number;
+  /** Looks up a source's adapter to check it at synth. @default the registry the normaliser uses */
+  readonly adapterFor?: (name: string) => Adapter;
+}
+
+/**
+ * Checks every source against its adapter before anything is deployed: an unknown adapter or
+ * invalid options would otherwise only surface as dead letters once files land.
+ */
+export function sourceProblems(
+  config: ServiceBenchConfig,
+  adapterFor: (name: string) => Adapter = getAdapter,
+): string[] {
+  return config.sources.flatMap((source, i) => {
+    const at = `sources.${i} (${source.name})`;
+    let adapter: Adapter;
+    try {
+      adapter = adapterFor(source.adapter);
+    } catch (error) {
+      return [`${at}.adapter: ${(error as Error).message}`];
+    }
+    const options = adapter.optionsSchema.safeParse(source.options);
+    if (options.success) return [];
+    return options.error.issues.map((issue) => `${at}.options.${issue.path.join('.')}: ${issue.message}`);
+  });
 }
 
 /**
@@ -63,6 +90,10 @@ export class Ingestion extends Construct {
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
+    const problems = sourceProblems(props.config, props.adapterFor);
+    if (problems.length > 0) {
+      throw new Error(`the config's sources cannot be deployed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
     const maxConcurrency =
       props.maxConcurrency ?? props.config.deployment.maxNormaliserConcurrency ?? INGESTION_DEFAULTS.maxConcurrency;
 
@@ -104,7 +135,7 @@ export class Ingestion extends Construct {
     });
 
     const environment: NormaliserEnvironment = {
-      SERVICEBENCH_CONFIG: normaliserConfigJson(props.config),
+      SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
       LANDING_BUCKET: props.landing.bucketName,
       CURATED_BUCKET: props.curated.bucketName,
       QUARANTINE_BUCKET: props.quarantine.bucketName,
@@ -120,6 +151,7 @@ export class Ingestion extends Construct {
       ephemeralStorageSize: INGESTION_DEFAULTS.ephemeralStorage,
       reservedConcurrentExecutions: maxConcurrency,
       logRemovalPolicy: props.removalPolicy,
+      bundledFiles: { [CONFIG_FILE_NAME]: normaliserConfigJson(props.config) },
     });
     const fn = this.normaliser.function;
     fn.addEventSource(

@@ -12,7 +12,7 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
-import { parseEnvironment } from '../core/env/environment.ts';
+import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
 import { exporterEnvSchema } from '../core/env/exporter.ts';
 import type { Dimension, Grain } from '../core/metrics/scorecard.ts';
 import { AthenaEngine } from '../core/query/athena.ts';
@@ -207,7 +207,7 @@ export async function handler(event: unknown): Promise<ExportResult> {
     const settings = parseEnvironment('exporter', exporterEnvSchema);
     const s3 = new S3Client({});
     deps = {
-      config: settings.SERVICEBENCH_CONFIG,
+      config: loadFunctionConfig(settings.SERVICEBENCH_CONFIG_FILE),
       engine: new AthenaEngine({ workGroup: settings.ATHENA_WORKGROUP, database: settings.GLUE_DATABASE }),
       store: new S3ObjectStore({ client: s3, bucket: settings.EXPORTS_BUCKET }),
       presign: (key) =>

@@ -11,7 +11,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { getAdapter } from '../adapters/registry.ts';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
-import { parseEnvironment } from '../core/env/environment.ts';
+import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
 import { normaliserEnvSchema } from '../core/env/normaliser.ts';
 import type { Adapter, SentimentAnalyser } from '../core/normalise/adapter.ts';
 import { type NormaliseStores, normaliseObject, resolveSource } from '../core/normalise/pipeline.ts';
@@ -131,7 +131,7 @@ export async function coldStart(
   const secret = await secrets.send(new GetSecretValueCommand({ SecretId: settings.PSEUDONYM_SECRET_ARN }));
   if (!secret.SecretString) throw new Error(`secret ${settings.PSEUDONYM_SECRET_ARN} has no string value`);
   return {
-    config: settings.SERVICEBENCH_CONFIG,
+    config: loadFunctionConfig(settings.SERVICEBENCH_CONFIG_FILE, env),
     landingBucket: settings.LANDING_BUCKET,
     stores: {
       landing: new S3ObjectStore({ client: s3, bucket: settings.LANDING_BUCKET }),

@@ -1,6 +1,7 @@
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { configJson } from '../../lambdas/core/env/environment.ts';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
 import { EXPORTS_PREFIX } from '../../lambdas/report/write.ts';
 import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
 import { fixtureConfig, synth } from './support.ts';
@@ -103,12 +104,15 @@ describe('ScheduledExports', () => {
       (s) => JSON.stringify(s.Action).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('StorageExports'),
     );
     expect(JSON.stringify(writes?.Resource)).toContain(`/${EXPORTS_PREFIX}*`);
-    const config = new Capture();
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...exporter,
-      Environment: { Variables: Match.objectLike({ SERVICEBENCH_CONFIG: config, LINK_TTL_SECONDS: '43200' }) },
+      Environment: {
+        Variables: Match.objectLike({ SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME, LINK_TTL_SECONDS: '43200' }),
+      },
     });
-    expect(configJson.parse(config.asString()).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
+    const bundled = JSON.parse(synth().stack.exports.exporter.bundledFiles[CONFIG_FILE_NAME] as string);
+    expect(Object.keys(bundled)).toEqual(['organisation', 'metrics', 'targets', 'benchmarks', 'reports']);
+    expect(parseConfig(bundled).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
   });
 
   it('adds a Chromium layer and its path only when one is configured', () => {

@@ -1,6 +1,7 @@
-import { Capture, Match } from 'aws-cdk-lib/assertions';
+import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { configJson } from '../../lambdas/core/env/environment.ts';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
 import { INGESTION_DEFAULTS } from '../../lib/ingestion.ts';
 import { fixtureConfig, synth } from './support.ts';
 
@@ -94,13 +95,15 @@ describe('Ingestion', () => {
     });
   });
 
-  it('passes the sources as a typed config value the handler validates', () => {
-    const config = new Capture();
+  it('bundles the sources next to the handler and names the file in the typed environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...normaliserProps,
-      Environment: { Variables: Match.objectLike({ SERVICEBENCH_CONFIG: config }) },
+      Environment: { Variables: Match.objectLike({ SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME }) },
     });
-    const parsed = configJson.parse(config.asString());
+    const { stack } = synth();
+    const bundled = stack.ingestion.normaliser.bundledFiles[CONFIG_FILE_NAME] as string;
+    const parsed = parseConfig(JSON.parse(bundled));
+    expect(Object.keys(JSON.parse(bundled))).toEqual(['sources']);
     expect(parsed.sources.map((s) => s.name)).toEqual(['zendesk', 'connect']);
     expect(parsed.sources[1]?.timeZone).toBe('Europe/Paris');
   });
@@ -149,18 +152,28 @@ describe('Ingestion', () => {
     );
   });
 
-  it('fails when the config is too large for the Lambda environment', () => {
-    const huge = fixtureConfig({
+  it('fails with every unknown adapter and invalid option named at synth', () => {
+    const config = fixtureConfig({
+      sources: [
+        { name: 'tickets', adapter: 'zendesk-tickets' },
+        { name: 'survey', adapter: 'qualtrics' },
+        { name: 'calls', adapter: 'amazon-connect-ctr' },
+      ],
+    });
+    const build = () => synth({ config });
+    expect(build).toThrow(/sources\.0 \(tickets\)\.adapter: unknown adapter "zendesk-tickets"/);
+    expect(build).toThrow(/sources\.1 \(survey\)\.options\.questions/);
+  });
+
+  it('deploys a config far larger than the 4 KB a Lambda environment holds', () => {
+    const large = fixtureConfig({
       sources: Array.from({ length: 40 }, (_, i) => ({
         name: `source-${i}`,
-        adapter: 'generic',
-        options: {
-          mapping: Object.fromEntries(
-            Array.from({ length: 30 }, (_, j) => [`c${i}-${j}-${Math.random()}`, `${Math.random()}`]),
-          ),
-        },
+        adapter: 'zendesk',
+        description: `Helpdesk ${i}: ${'tickets of one brand, exported nightly. '.repeat(10)}`,
       })),
     });
-    expect(() => synth({ config: huge })).toThrow(/over Lambda's 4096-byte limit/);
+    const { stack } = synth({ config: large });
+    expect(stack.ingestion.normaliser.bundledFiles[CONFIG_FILE_NAME]?.length).toBeGreaterThan(16_000);
   });
 });

@@ -79,7 +79,7 @@ describe('outputs', () => {
     template.hasOutput('LandingZendesk', {
       Value: { 'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^StorageLanding') }, '/zendesk/']] },
     });
-    template.hasOutput('LandingConnect', { Description: Match.stringLikeRegexp('adapter amazon-connect') });
+    template.hasOutput('LandingConnect', { Description: Match.stringLikeRegexp('adapter amazon-connect-ctr') });
     template.hasOutput('AthenaWorkGroup', { Value: 'servicebench' });
     template.hasOutput('GlueDatabase', { Value: 'servicebench' });
     template.hasOutput('ExportsBucket', { Value: { Ref: Match.stringLikeRegexp('^StorageExports') } });

@@ -11,7 +11,6 @@ function normalise(template: unknown): unknown {
     if (key === 'Columns') return '<derived columns>';
     if (key === 'Views' && Array.isArray(value)) return '<sql/registry.ts views>';
     if (key === 'ReferenceTables' || key === 'ReferenceHash') return '<reference tables>';
-    if (key === 'SERVICEBENCH_CONFIG') return '<config slice>';
     if (key === 'Metadata') return undefined;
     if (typeof value === 'string' && /^[0-9a-f]{64}(\.zip|\.json)?$/.test(value)) return '<asset hash>';
     return value;

@@ -11,8 +11,8 @@ export function fixtureConfig(overrides: Record<string, unknown> = {}): ServiceB
   return parseConfig({
     organisation: 'Acme Support',
     sources: [
-      { name: 'zendesk', adapter: 'zendesk-tickets' },
-      { name: 'connect', adapter: 'amazon-connect', timeZone: 'Europe/Paris' },
+      { name: 'zendesk', adapter: 'zendesk' },
+      { name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'Europe/Paris' },
     ],
     targets: [{ metric: 'csat_pct', goal: 85 }],
     reports: [

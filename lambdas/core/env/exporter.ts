@@ -1,7 +1,7 @@
 /** Environment of the exporter Lambda (set by lib/exports.ts, read by lambdas/handlers/export.ts). */
 import { z } from 'zod';
 import type { ServiceBenchConfig } from '../config/config.ts';
-import { configJson, configSlice, nonEmpty } from './environment.ts';
+import { configFileVariable, configSlice, nonEmpty } from './environment.ts';
 
 /**
  * A presigned link is signed with the function's temporary role credentials and stops working when
@@ -15,8 +15,8 @@ export const EXPORTER_DEFAULTS = {
 } as const;
 
 export const exporterEnvSchema = z.object({
-  /** Config slice with the reports, targets and metric options the report prints. */
-  SERVICEBENCH_CONFIG: configJson,
+  /** Bundled config slice with the reports, targets and metric options the report prints. */
+  SERVICEBENCH_CONFIG_FILE: configFileVariable,
   ATHENA_WORKGROUP: nonEmpty('the Athena workgroup name'),
   GLUE_DATABASE: nonEmpty('the Glue database name'),
   EXPORTS_BUCKET: nonEmpty('the exports bucket name'),

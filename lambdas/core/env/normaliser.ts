@@ -1,11 +1,11 @@
 /** Environment of the normaliser Lambda (set by lib/ingestion.ts, read by lambdas/handlers/normalise.ts). */
 import { z } from 'zod';
 import type { ServiceBenchConfig } from '../config/config.ts';
-import { configJson, configSlice, nonEmpty } from './environment.ts';
+import { configFileVariable, configSlice, nonEmpty } from './environment.ts';
 
 export const normaliserEnvSchema = z.object({
-  /** Config slice with the sources (name, adapter, options, time zone). */
-  SERVICEBENCH_CONFIG: configJson,
+  /** Bundled config slice with the sources (name, adapter, options, time zone). */
+  SERVICEBENCH_CONFIG_FILE: configFileVariable,
   LANDING_BUCKET: nonEmpty('the landing bucket name'),
   CURATED_BUCKET: nonEmpty('the curated bucket name'),
   QUARANTINE_BUCKET: nonEmpty('the quarantine bucket name'),

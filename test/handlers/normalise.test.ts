@@ -1,0 +1,168 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { SQSEvent, SQSRecord } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
+import { normaliserConfigJson } from '../../lambdas/core/env/normaliser.ts';
+import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
+import { coldStart, decodeS3Key, handleNormaliseBatch, type NormaliserDeps } from '../../lambdas/handlers/normalise.ts';
+import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+
+const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
+const fixture = (name: string) => readFileSync(new URL(`../fixtures/amazon-connect/${name}`, import.meta.url));
+const KEY = 'connect/2024/03/04/ctr batch 1.ndjson.gz';
+
+/** An S3 → SQS message exactly as S3 writes it: the key URL-encoded with `+` for spaces. */
+function s3Message(messageId: string, bucket: string, key: string, receiveCount = '1'): SQSRecord {
+  const encoded = encodeURIComponent(key).replaceAll('%20', '+').replaceAll('%2F', '/');
+  const body = {
+    Records: [
+      {
+        eventVersion: '2.1',
+        eventSource: 'aws:s3',
+        awsRegion: 'eu-west-1',
+        eventTime: '2024-03-05T00:00:00.000Z',
+        eventName: 'ObjectCreated:Put',
+        s3: { bucket: { name: bucket, arn: `arn:aws:s3:::${bucket}` }, object: { key: encoded, size: 1490 } },
+      },
+    ],
+  };
+  return sqsRecord(messageId, JSON.stringify(body), receiveCount);
+}
+
+function sqsRecord(messageId: string, body: string, receiveCount = '1'): SQSRecord {
+  return {
+    messageId,
+    receiptHandle: `handle-${messageId}`,
+    body,
+    attributes: {
+      ApproximateReceiveCount: receiveCount,
+      SentTimestamp: '1709596800000',
+      SenderId: 'AIDAS3',
+      ApproximateFirstReceiveTimestamp: '1709596800000',
+    },
+    messageAttributes: {},
+    md5OfBody: '',
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
+    awsRegion: 'eu-west-1',
+  };
+}
+
+let s3: S3rverHandle;
+let deps: NormaliserDeps;
+const keys = async (store: S3ObjectStore, prefix = '') => {
+  const found: string[] = [];
+  for await (const info of store.list(prefix)) found.push(info.key);
+  return found;
+};
+
+beforeAll(async () => {
+  s3 = await startS3rver();
+  for (const bucket of ['landing', 'curated', 'quarantine']) await s3.createBucket(bucket);
+  await s3.client.send(new PutObjectCommand({ Bucket: 'landing', Key: KEY, Body: fixture('ctr-firehose.ndjson.gz') }));
+  await s3.client.send(
+    new PutObjectCommand({
+      Bucket: 'landing',
+      Key: 'connect/2024/03/04/bad.ndjson',
+      Body: fixture('ctr-invalid.ndjson'),
+    }),
+  );
+  await s3.client.send(new PutObjectCommand({ Bucket: 'landing', Key: 'unknown/export.csv', Body: 'a,b\n1,2\n' }));
+  const store = (bucket: string) => new S3ObjectStore({ client: s3.client, bucket });
+  deps = {
+    config,
+    landingBucket: 'landing',
+    stores: { landing: store('landing'), curated: store('curated'), quarantine: store('quarantine') },
+    pseudonymKey: new Uint8Array(Buffer.from('k'.repeat(64))),
+    tmpDir: mkdtempSync(join(tmpdir(), 'sb-normaliser-')),
+  };
+});
+
+afterAll(async () => {
+  await s3?.stop();
+});
+
+describe('normaliser handler', () => {
+  it('decodes keys the way S3 encodes them in notifications', () => {
+    expect(decodeS3Key('connect/2024/ctr+batch+1%281%29.json')).toBe('connect/2024/ctr batch 1(1).json');
+  });
+
+  it('normalises each object of a batch and fails only the messages that cannot be processed', async () => {
+    const event: SQSEvent = {
+      Records: [
+        s3Message('good', 'landing', KEY),
+        sqsRecord('poison', 'this is not an S3 notification'),
+        s3Message('unknown-source', 'landing', 'unknown/export.csv', '2'),
+        sqsRecord('s3-test-event', JSON.stringify({ Service: 'Amazon S3', Event: 's3:TestEvent', Bucket: 'landing' })),
+        s3Message('folder-marker', 'landing', 'connect/2024/'),
+        s3Message('rows-rejected', 'landing', 'connect/2024/03/04/bad.ndjson'),
+      ],
+    };
+
+    const response = await handleNormaliseBatch(event, deps);
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }, { itemIdentifier: 'unknown-source' }]);
+    const curated = await keys(deps.stores.curated as S3ObjectStore);
+    expect(curated.some((k) => /^interactions\/dt=2024-03-04\/connect-[0-9a-f]{16}\.parquet$/.test(k))).toBe(true);
+    expect(curated.filter((k) => k.startsWith('ingestion_audit/'))).toHaveLength(2);
+    const quarantine = await keys(deps.stores.quarantine as S3ObjectStore);
+    expect(quarantine).toContain('connect/2024/03/04/bad.ndjson.rejects.jsonl');
+  });
+
+  it('gives the same curated keys when the same object is delivered twice', async () => {
+    const before = await keys(deps.stores.curated as S3ObjectStore, 'interactions/');
+    const response = await handleNormaliseBatch({ Records: [s3Message('again', 'landing', KEY)] }, deps);
+    expect(response.batchItemFailures).toEqual([]);
+    expect(await keys(deps.stores.curated as S3ObjectStore, 'interactions/')).toEqual(before);
+  });
+
+  it('fails the message when the notification names another bucket', async () => {
+    const response = await handleNormaliseBatch({ Records: [s3Message('elsewhere', 'other-bucket', KEY)] }, deps);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'elsewhere' }]);
+  });
+});
+
+describe('normaliser cold start', () => {
+  const taskRoot = mkdtempSync(join(tmpdir(), 'sb-task-'));
+  writeFileSync(join(taskRoot, CONFIG_FILE_NAME), normaliserConfigJson(config));
+  const env = {
+    LAMBDA_TASK_ROOT: taskRoot,
+    LANDING_BUCKET: 'landing',
+    CURATED_BUCKET: 'curated',
+    QUARANTINE_BUCKET: 'quarantine',
+    PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pseudonym-key-AbCdEf',
+  };
+
+  it('reads the pseudonymisation key from Secrets Manager and the sources from the environment', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets
+      .on(GetSecretValueCommand, { SecretId: env.PSEUDONYM_SECRET_ARN })
+      .resolves({ SecretString: 'z'.repeat(64) });
+    const ready = await coldStart(env, { s3: s3.client, secrets: new SecretsManagerClient({ region: 'eu-west-1' }) });
+    expect(Buffer.from(ready.pseudonymKey).toString()).toBe('z'.repeat(64));
+    expect(ready.config.sources.map((s) => s.name)).toEqual(['connect']);
+    expect(ready.stores.landing.location).toBe('s3://landing/');
+    expect(ready.tmpDir).toBe('/tmp');
+    secrets.restore();
+  });
+
+  it('fails when the environment lacks the secret', async () => {
+    const { PSEUDONYM_SECRET_ARN: _, ...partial } = env;
+    await expect(coldStart(partial)).rejects.toThrow(/PSEUDONYM_SECRET_ARN/);
+  });
+
+  it('fails when the secret has no string value', async () => {
+    const secrets = mockClient(SecretsManagerClient);
+    secrets.on(GetSecretValueCommand).resolves({});
+    await expect(coldStart(env, { secrets: new SecretsManagerClient({ region: 'eu-west-1' }) })).rejects.toThrow(
+      /has no string value/,
+    );
+    secrets.restore();
+  });
+});
