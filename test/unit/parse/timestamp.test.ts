@@ -37,6 +37,10 @@ describe('parseTimestamp: iso', () => {
     expect(() => parseTimestamp('22/03/2021', 'iso', 'UTC')).toThrow(/"22\/03\/2021" is not an ISO 8601 timestamp/);
   });
 
+  it('reads years below 100 as written, not as 19yy', () => {
+    expect(iso(parseTimestamp('0050-06-01', 'iso', 'UTC'))).toBe('0050-06-01T00:00:00.000Z');
+  });
+
   it('fails when a field is out of range', () => {
     expect(() => parseTimestamp('2021-02-29', 'iso', 'UTC')).toThrow(ParseError);
     expect(() => parseTimestamp('2021-04-31 10:00', 'iso', 'UTC')).toThrow(ParseError);
