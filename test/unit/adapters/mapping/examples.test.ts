@@ -28,6 +28,7 @@ describe('bank-calls.json on a tab-separated CRLF call log', () => {
     expect(rowOf(answered)).toMatchObject({
       interaction_id: '990201-AB0101-10001',
       channel: 'voice',
+      status: null,
       agent_id: 'RONIT',
       customer_key: null,
       queue: 'PS',
@@ -74,6 +75,7 @@ describe('pwc-calls.json and pwc-csat.json on the PwC call export', () => {
     const [first, second, unanswered, badTalk] = records;
     expect(rowOf(first)).toMatchObject({
       interaction_id: 'ID0001',
+      status: null,
       agent_id: 'Alice',
       queue_s: 109,
       talk_s: 143,
