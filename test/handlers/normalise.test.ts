@@ -5,7 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
 import { normaliserConfigJson } from '../../lambdas/core/env/normaliser.ts';
@@ -63,6 +63,7 @@ const keys = async (store: S3ObjectStore, prefix = '') => {
 };
 
 beforeAll(async () => {
+  for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation(() => {});
   s3 = await startS3rver();
   for (const bucket of ['landing', 'curated', 'quarantine']) await s3.createBucket(bucket);
   await s3.client.send(new PutObjectCommand({ Bucket: 'landing', Key: KEY, Body: fixture('ctr-firehose.ndjson.gz') }));

@@ -1,0 +1,171 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  StartQueryExecutionCommand,
+  type StartQueryExecutionCommandInput,
+} from '@aws-sdk/client-athena';
+import type { CdkCustomResourceEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AthenaEngine } from '../../lambdas/core/query/athena.ts';
+import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
+import { onViewsEvent, type ViewsDeps } from '../../lambdas/handlers/views.ts';
+import { createViewSql, VIEWS } from '../../sql/registry.ts';
+import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+
+const athena = mockClient(AthenaClient);
+const views = VIEWS.slice(0, 3).map((v) => ({ Name: v.name, Ddl: createViewSql(v.name) }));
+const reference = [
+  {
+    name: 'targets',
+    rows: [
+      { metric: 'csat_pct', scope: 'overall', goal: 85, amber_band: 0.05 },
+      { metric: 'aht_s', scope: 'team:Billing', goal: 420, amber_band: 0.1 },
+    ],
+  },
+  { name: 'metric_options', rows: [{ name: 'min_sample', value: 30 }] },
+];
+const properties = (v = views, r = reference) => ({
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+  Views: v,
+  ReferenceTables: JSON.stringify(r),
+  ReferenceHash: 'h',
+});
+const base = {
+  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+  ResponseURL: 'https://cloudformation-custom-resource-response.example/',
+  StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/ServiceBench/1',
+  RequestId: 'request-1',
+  LogicalResourceId: 'ViewsResource',
+  ResourceType: 'Custom::ServiceBenchViews',
+};
+
+let s3: S3rverHandle;
+let deps: ViewsDeps;
+const statements = () =>
+  athena
+    .commandCalls(StartQueryExecutionCommand)
+    .map((c) => (c.args[0].input as StartQueryExecutionCommandInput).QueryString);
+
+beforeAll(async () => {
+  s3 = await startS3rver();
+  await s3.createBucket('curated');
+  vi.spyOn(console, 'info').mockImplementation(() => {});
+  const engine = new AthenaEngine({
+    client: new AthenaClient({ region: 'eu-west-1' }),
+    workGroup: 'servicebench',
+    database: 'servicebench',
+    sleep: async () => {},
+  });
+  deps = {
+    database: 'servicebench',
+    execute: (sql) => engine.execute(sql),
+    store: new S3ObjectStore({ client: s3.client, bucket: 'curated' }),
+    referencePrefix: 'reference/',
+  };
+});
+
+afterAll(async () => {
+  await s3?.stop();
+});
+
+beforeEach(() => {
+  athena.reset();
+  let n = 0;
+  athena.on(StartQueryExecutionCommand).callsFake(async () => ({ QueryExecutionId: `q-${++n}` }));
+  athena
+    .on(GetQueryExecutionCommand)
+    .resolves({ QueryExecution: { StatementType: 'DDL', Status: { State: 'SUCCEEDED' } } });
+});
+
+const read = async (key: string) => {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await deps.store.read(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+};
+
+describe('views deployer', () => {
+  it('on create, writes the reference tables as JSON lines, then creates each view in registry order', async () => {
+    const event = { ...base, RequestType: 'Create', ResourceProperties: properties() } as CdkCustomResourceEvent;
+
+    const response = await onViewsEvent(event, deps);
+
+    expect(response.PhysicalResourceId).toBe('servicebench-views-servicebench');
+    expect(statements()).toEqual(views.map((v) => v.Ddl));
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
+      WorkGroup: 'servicebench',
+      QueryExecutionContext: { Database: 'servicebench' },
+    });
+    const targets = (await read('reference/targets/rows.json'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
+    expect(targets).toEqual(reference[0]?.rows);
+    expect(await read('reference/metric_options/rows.json')).toBe('{"name":"min_sample","value":30}\n');
+  });
+
+  it('on update, replaces the views, then drops the ones that left the registry and their stale reference data', async () => {
+    const [first, second] = views;
+    const event = {
+      ...base,
+      RequestType: 'Update',
+      PhysicalResourceId: 'servicebench-views-servicebench',
+      ResourceProperties: properties(
+        [first, second].filter((v) => v !== undefined),
+        [reference[0] as (typeof reference)[0]],
+      ),
+      OldResourceProperties: properties(),
+    } as CdkCustomResourceEvent;
+
+    await onViewsEvent(event, deps);
+
+    expect(statements()).toEqual([first?.Ddl, second?.Ddl, `DROP VIEW IF EXISTS ${views[2]?.Name}`]);
+    expect(await deps.store.head('reference/metric_options/rows.json')).toBeUndefined();
+    expect(await deps.store.head('reference/targets/rows.json')).toBeDefined();
+  });
+
+  it('on delete, drops every view, dependents first', async () => {
+    const event = {
+      ...base,
+      RequestType: 'Delete',
+      PhysicalResourceId: 'servicebench-views-servicebench',
+      ResourceProperties: properties(),
+    } as CdkCustomResourceEvent;
+
+    const response = await onViewsEvent(event, deps);
+
+    expect(response.PhysicalResourceId).toBe('servicebench-views-servicebench');
+    expect(statements()).toEqual([...views].reverse().map((v) => `DROP VIEW IF EXISTS ${v.Name}`));
+  });
+
+  it('fails the deployment with Athena own message when a view does not compile, creating no later view', async () => {
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce({ QueryExecution: { Status: { State: 'SUCCEEDED' } } })
+      .resolves({
+        QueryExecution: {
+          Status: {
+            State: 'FAILED',
+            StateChangeReason: "line 4:8: Column 'queue_seconds' cannot be resolved",
+            AthenaError: { ErrorCategory: 2, Retryable: false },
+          },
+        },
+      });
+    const event = { ...base, RequestType: 'Create', ResourceProperties: properties() } as CdkCustomResourceEvent;
+
+    await expect(onViewsEvent(event, deps)).rejects.toThrow(
+      `view ${views[1]?.Name}: line 4:8: Column 'queue_seconds' cannot be resolved`,
+    );
+    expect(statements()).toHaveLength(2);
+  });
+
+  it('fails when the properties are not what the stack sends', async () => {
+    const event = {
+      ...base,
+      RequestType: 'Create',
+      ResourceProperties: { ...properties(), Views: [{ Name: 'Drop Table', Ddl: 'DROP TABLE interactions' }] },
+    } as CdkCustomResourceEvent;
+    await expect(onViewsEvent(event, deps)).rejects.toThrow(/invalid views resource properties: Views\.0\.Name/);
+    expect(statements()).toEqual([]);
+  });
+});
