@@ -114,7 +114,7 @@ function kpiTile(kpi: Kpi, previous: string): string {
   }
   const bench =
     row.bench_position !== null
-      ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>`
+      ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>${benchmarkStrip(row)}`
       : `<p class="kpi-line bench muted">No industry benchmark</p>`;
   return `<article class="kpi rag-${row.rag ?? 'none'}" data-kpi="${kpi.metric}" aria-labelledby="${id}">
   <h3 id="${id}">${esc(kpi.label)}</h3>
@@ -124,6 +124,27 @@ function kpiTile(kpi: Kpi, previous: string): string {
   ${bench}
   <p class="kpi-line muted">n = ${row.n.toLocaleString('en-GB')}${row.low_sample ? ' · <strong class="flag">low sample</strong>' : ''}</p>
 </article>`;
+}
+
+/**
+ * A small bullet graph of the industry quartiles, worse on the left and better on the right
+ * whatever the metric's direction, with the value as a marker. It repeats the words beside it.
+ */
+export function benchmarkStrip(row: ScorecardRow): string {
+  const { value, bench_p25: p25, bench_median: median, bench_p75: p75, bench_p90: p90 } = row;
+  if (value === null || p25 === null || median === null || p75 === null || p90 === null) return '';
+  const sign = row.higher_is_better ? 1 : -1;
+  const points = [p25, median, p75, p90, value].map((v) => v * sign);
+  const span = Math.max(...points) - Math.min(...points) || 1;
+  const low = Math.min(...points) - span * 0.08;
+  const high = Math.max(...points) + span * 0.08;
+  const width = 200;
+  const x = (v: number) => (((v * sign - low) / (high - low)) * width).toFixed(1);
+  const band = (from: number, to: number, shade: string) =>
+    `<rect x="${x(from)}" y="3" width="${(Number(x(to)) - Number(x(from))).toFixed(1)}" height="8" fill="${shade}"/>`;
+  const worst = (row.higher_is_better ? Math.min : Math.max)(p25, value) - sign * span * 0.08;
+  const best = (row.higher_is_better ? Math.max : Math.min)(p90, value) + sign * span * 0.08;
+  return `<svg class="bench-strip" viewBox="0 0 ${width} 14" width="100%" height="14" preserveAspectRatio="none" aria-hidden="true">${band(worst, p25, '#eceef2')}${band(p25, median, '#d5d9e0')}${band(median, p75, '#b9c0cb')}${band(p75, p90, '#9aa3b1')}${band(p90, best, '#7d8796')}<rect x="${x(median)}" y="1" width="1.5" height="12" fill="#1d2433"/><circle cx="${x(value)}" cy="7" r="4.5" fill="${CHART_COLOURS.actual}" stroke="#fff" stroke-width="1.5"/></svg>`;
 }
 
 function ragBadge(rag: Rag | null, target: number | null, row: ScorecardRow): string {
@@ -502,6 +523,7 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .delta .arrow { font-size:10px; }
 .delta.up { color:var(--green); } .delta.down { color:var(--red); } .delta.flat { color:var(--ink); }
 .bench { color:var(--ink); } .bench .icon { color:#6b7687; }
+.bench-strip { display:block; margin:3px 0 0 19px; width:calc(100% - 19px); max-width:220px; }
 .flag { color:var(--amber); font-weight:700; font-size:11px; }
 .legend { display:flex; flex-wrap:wrap; gap:18px; font-size:12px; color:var(--muted); margin:0 0 8px; }
 .legend span { display:inline-flex; gap:6px; align-items:center; }

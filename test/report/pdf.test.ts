@@ -89,11 +89,18 @@ describe.skipIf(!hasChromium || !hasPdftotext)('renderPdf with Debian Chromium',
     expect(splitFigures(pages, count)).toEqual([]);
   });
 
-  it('detects a split chart when the print rules are taken away (the check can fail)', async () => {
-    const loose = html
-      .replaceAll('break-inside:avoid', 'break-inside:auto')
-      .replace(/#trends, #breakdowns[^}]*\}/, '')
-      .replace('.charts { grid-template-columns:repeat(2,1fr); gap:8px; }', '.charts { display:block; }');
+  /** Charts taller than half a page: wherever one starts, it stays whole only by moving. */
+  const TALL_FIGURES =
+    '<style>@media print { figure.chart svg { height:600px; } .charts { display:block; } }</style></head>';
+
+  it('keeps even tall charts whole by moving them to the next page', async () => {
+    const tall = pdfPages(await renderPdf(html.replace('</head>', TALL_FIGURES)), 'tall');
+    expect(tall.length).toBeGreaterThan(pages.length);
+    expect(splitFigures(tall, figureOrder(data).length)).toEqual([]);
+  });
+
+  it('detects split charts once the print rules are taken away (the check can fail)', async () => {
+    const loose = html.replaceAll('break-inside:avoid', 'break-inside:auto').replace('</head>', TALL_FIGURES);
     const loosePages = pdfPages(await renderPdf(loose), 'loose');
     expect(splitFigures(loosePages, figureOrder(data).length).length).toBeGreaterThan(0);
   });

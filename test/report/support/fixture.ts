@@ -115,6 +115,7 @@ interface MetricSeries {
   readonly june: number;
   readonly step: number;
   readonly target?: number;
+  /** p25, median, p75, p90 in the good direction: p90 is the best (the lowest when lower is better). */
   readonly bench?: readonly [number, number, number, number];
   readonly position?: ScorecardRow['bench_position'];
   readonly significant?: boolean;
@@ -155,25 +156,25 @@ const SERIES: readonly MetricSeries[] = [
     june: 6.8,
     step: 0.2,
     target: 5,
-    bench: [3, 5.5, 8, 11],
+    bench: [9, 6, 4.5, 3],
     position: 'p25_to_median',
     significant: true,
   },
-  { metric: 'asa_s', june: 38, step: 1.5, target: 30, bench: [20, 28, 45, 70], position: 'p25_to_median' },
-  { metric: 'aht_s', june: 372, step: -3, target: 380, bench: [300, 360, 420, 480], position: 'p25_to_median' },
+  { metric: 'asa_s', june: 38, step: 1.5, target: 30, bench: [60, 32, 24, 18], position: 'p25_to_median' },
+  { metric: 'aht_s', june: 372, step: -3, target: 380, bench: [480, 360, 320, 290], position: 'p25_to_median' },
   {
     metric: 'first_response_median_s',
     june: 9000,
     step: -240,
     target: 14400,
-    bench: [3600, 12000, 24000, 43200],
+    bench: [43200, 14400, 7200, 3600],
     position: 'median_to_p75',
   },
   {
     metric: 'resolution_median_s',
     june: 97_200,
     step: -1800,
-    bench: [43200, 86400, 172800, 259200],
+    bench: [259200, 86400, 57600, 43200],
     position: 'p25_to_median',
   },
   { metric: 'sla_compliance_pct', june: 91.3, step: 0.2, target: 90 },
