@@ -517,7 +517,9 @@ function checkSpec(raw: unknown, target: Target, path: Path, v: SpecVisitor): vo
 }
 
 function checkOperand(raw: unknown, target: Target, path: Path, v: SpecVisitor): void {
-  if (typeof raw === 'string') checkFieldRef(raw, [target.logicalType], path, v);
+  const accepted: ColumnDefinition['logicalType'][] =
+    target.logicalType === 'double' ? ['double', 'bigint'] : [target.logicalType];
+  if (typeof raw === 'string') checkFieldRef(raw, accepted, path, v);
   else checkSpec(raw, target, path, v);
 }
 

@@ -179,6 +179,21 @@ describe('mappingAdapter', () => {
     });
   });
 
+  it('adds a whole-number field as an amount and fails when an operand is not a field of the table', () => {
+    const base = loadExample('servicenow-incidents');
+    const withAdd = {
+      ...base,
+      fields: { ...base.fields, closed_at: { add: { to: 'created_at', amount: 'reopen_count', unit: 'days' } } },
+    };
+    expect(parseMapping(withAdd).fields.closed_at).toBeDefined();
+    expect(() =>
+      parseMapping({
+        ...base,
+        fields: { ...base.fields, closed_at: { add: { to: 'opened', amount: 'reopen_count', unit: 'days' } } },
+      }),
+    ).toThrow(/fields\.closed_at\.add\.to: "opened" is not a field of interactions/);
+  });
+
   it('compares numbers in conditions and rejects a non-number compared as one', async () => {
     const mapping = activity({
       kind: {
