@@ -20,6 +20,11 @@ export interface WriteReportOptions extends ReportOptions {
   readonly name?: string;
   readonly formats?: readonly ReportFormat[];
   readonly chromiumPath?: string;
+  /**
+   * Folder the report folders go under. @default EXPORTS_PREFIX, for a store rooted at the lake or
+   * bucket root; pass '' for a store that is already the exports zone.
+   */
+  readonly keyPrefix?: string;
 }
 
 export interface WriteReportResult {
@@ -36,7 +41,7 @@ const CONTENT_TYPES: Readonly<Record<ReportFormat, string>> = {
 };
 
 /**
- * Writes `exports/<name>/<period>[-<scope>]/<name>-<period>[-<scope>].<ext>`. The PDF is skipped
+ * Writes `exports/<name>/<period>[-<scope>]/<name>-<period>[-<scope>].<ext>` (under `keyPrefix`). The PDF is skipped
  * (and reported in `skipped`) when there is no Chromium; any other failure rejects.
  */
 export async function writeReport(
@@ -51,7 +56,8 @@ export async function writeReport(
   const formats = options.formats ?? DEFAULT_REPORT_FORMATS;
   const data = await buildReportData(engine, options);
   const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
-  const folder = `${EXPORTS_PREFIX}${name}/${stem.slice(name.length + 1)}/`;
+  const prefix = options.keyPrefix ?? EXPORTS_PREFIX;
+  const folder = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${name}/${stem.slice(name.length + 1)}/`;
   const files: string[] = [];
   const skipped: string[] = [];
   const html = renderHtml(data);

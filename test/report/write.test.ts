@@ -61,6 +61,17 @@ describe('writeReport', () => {
     });
   });
 
+  it('writes under another prefix for a store that is already the exports zone', async () => {
+    const result = await writeReport(engine, new LocalObjectStore(lake), {
+      period: '2025-06',
+      grain: 'month',
+      config,
+      formats: ['csv'],
+      keyPrefix: '',
+    });
+    expect(result.files).toEqual(['executive/2025-06/executive-2025-06.csv']);
+  });
+
   it.skipIf(!hasChromium)('writes a PDF with the system Chromium', async () => {
     const result = await writeReport(engine, new LocalObjectStore(lake), {
       period: '2025-06',
