@@ -90,33 +90,32 @@ export function compileMapping(mapping: Mapping, context: AdapterContext): Compi
 
   const compileCondition = (condition: Condition): ((state: RowState) => boolean) => {
     const column = use(condition.column);
-    const value = (state: RowState) => read(state, column, baseNulls);
+    // Text operators see the trimmed cell as written, so `equals: "N/A"` matches even though N/A
+    // is a null token; only `blank` applies the null tokens.
+    const text = (s: RowState) => (column === ROW_NUMBER_COLUMN ? String(s.rowNumber) : (s.get(column) ?? '').trim());
     if (condition.equals !== undefined) {
       const expected = condition.equals.trim();
-      return (s) => (value(s) ?? '') === expected;
+      return (s) => text(s) === expected;
     }
     if (condition.notEquals !== undefined) {
       const expected = condition.notEquals.trim();
-      return (s) => (value(s) ?? '') !== expected;
+      return (s) => text(s) !== expected;
     }
     if (condition.in !== undefined) {
       const set = new Set(condition.in.map((v) => v.trim()));
-      return (s) => set.has(value(s) ?? '');
+      return (s) => set.has(text(s));
     }
     if (condition.notIn !== undefined) {
       const set = new Set(condition.notIn.map((v) => v.trim()));
-      return (s) => !set.has(value(s) ?? '');
+      return (s) => !set.has(text(s));
     }
     if (condition.matches !== undefined) {
       const regex = new RegExp(condition.matches);
-      return (s) => {
-        const v = value(s);
-        return v !== null && regex.test(v);
-      };
+      return (s) => regex.test(text(s));
     }
     if (condition.blank !== undefined) {
       const blank = condition.blank;
-      return (s) => (value(s) === null) === blank;
+      return (s) => (read(s, column, baseNulls) === null) === blank;
     }
     const parseNumber = compileNumberParser({ nullTokens: baseNulls });
     const numeric = (s: RowState) => {

@@ -194,6 +194,23 @@ describe('mappingAdapter', () => {
     ).toThrow(/fields\.closed_at\.add\.to: "opened" is not a field of interactions/);
   });
 
+  it('compares text conditions with the cell as written and tests null tokens only with blank', async () => {
+    const mapping = activity({
+      kind: {
+        cases: [
+          { when: { column: 'flag', equals: 'N/A' }, use: { const: 'renewal' } },
+          { when: { column: 'flag', blank: true }, use: { const: 'cancellation' } },
+          { when: { column: 'flag', matches: '^sign' }, use: { const: 'signup' } },
+        ],
+        else: { const: 'order' },
+      },
+    });
+    const csv =
+      'id,customer,at,flag\n1,c,2024-01-01,N/A\n2,c,2024-01-01,NA\n3,c,2024-01-01, signup \n4,c,2024-01-01,x\n';
+    const records = await runMapping(mapping, csv);
+    expect(records.map((r) => rowOf(r).kind)).toEqual(['renewal', 'cancellation', 'signup', 'order']);
+  });
+
   it('compares numbers in conditions and rejects a non-number compared as one', async () => {
     const mapping = activity({
       kind: {
