@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import { ACTIVITY_KINDS, type CustomerActivity } from '../../core/schema/canonical.ts';
-import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
+import { parseTime, timestampFormatSchema } from '../shared/time.ts';
 import { reject } from '../shared/values.ts';
 
 type ActivityKind = (typeof ACTIVITY_KINDS)[number];

@@ -6,8 +6,8 @@
 import { z } from 'zod';
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import { CHANNELS } from '../../core/schema/canonical.ts';
-import { checkScaleOptions, resolveScale, scaleOptionsShape, scoreAnswer } from '../qualtrics/scale.ts';
 import { surveyRow } from '../shared/rows.ts';
+import { checkScaleOptions, resolveScale, scaleOptionsShape, scoreAnswer } from '../shared/survey-scale.ts';
 import {
   epochSecondsOf,
   isObject,

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import { EVALUATION_KINDS, type QaEvaluation } from '../../core/schema/canonical.ts';
-import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
+import { parseTime, timestampFormatSchema } from '../shared/time.ts';
 import { reject } from '../shared/values.ts';
 
 export const QA_SCORECARD_COLUMNS = {

@@ -7,9 +7,9 @@ import { z } from 'zod';
 import { type AdapterContext, FileRejectedError, type MappedRow } from '../../core/normalise/adapter.ts';
 import { CHANNELS } from '../../core/schema/canonical.ts';
 import { surveyRow } from '../shared/rows.ts';
+import { checkScaleOptions, npsGroupOf, resolveScale, scaleOptionsShape, scoreAnswer } from '../shared/survey-scale.ts';
+import { parseTime } from '../shared/time.ts';
 import { reject } from '../shared/values.ts';
-import { checkScaleOptions, npsGroupOf, resolveScale, scaleOptionsShape, scoreAnswer } from './scale.ts';
-import { parseTime } from './time.ts';
 
 /**
  * Status codes of real responses: 0 "IP Address" (an anonymous link), 4 "Imported", 16 "Offline"

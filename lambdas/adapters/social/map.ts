@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import type { AdapterContext } from '../../core/normalise/adapter.ts';
 import type { SocialMention } from '../../core/schema/canonical.ts';
-import { parseTime } from '../qualtrics/time.ts';
+import { parseTime } from '../shared/time.ts';
 import { reject } from '../shared/values.ts';
 
 export const SOCIAL_DEFAULTS = {

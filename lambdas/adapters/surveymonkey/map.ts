@@ -7,9 +7,9 @@
 import { z } from 'zod';
 import { type AdapterContext, FileRejectedError, type MappedRow } from '../../core/normalise/adapter.ts';
 import { CHANNELS } from '../../core/schema/canonical.ts';
-import { checkScaleOptions, resolveScale, scaleOptionsShape, scoreAnswer } from '../qualtrics/scale.ts';
-import { parseTime, timestampFormatSchema } from '../qualtrics/time.ts';
 import { surveyRow } from '../shared/rows.ts';
+import { checkScaleOptions, resolveScale, scaleOptionsShape, scoreAnswer } from '../shared/survey-scale.ts';
+import { parseTime, timestampFormatSchema } from '../shared/time.ts';
 import { reject } from '../shared/values.ts';
 
 export const SURVEYMONKEY_DEFAULTS = {
