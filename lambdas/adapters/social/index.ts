@@ -8,7 +8,6 @@ import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise
 import { readCsv, readJson } from '../../core/read/index.ts';
 import type { ReadItem } from '../shared/records.ts';
 import { SOCIAL_DEFAULTS, type SocialOptions, socialOptionsSchema } from './map.ts';
-import { mergeSplitRows } from './split-rows.ts';
 import { mapMentions } from './stream.ts';
 
 export { SOCIAL_DEFAULTS, type SocialOptions, socialOptionsSchema } from './map.ts';
@@ -26,15 +25,8 @@ async function* readItems(input: Readable, options: SocialOptions): AsyncIterabl
     yield* readJson(input, { format: 'jsonl', encoding: options.encoding });
     return;
   }
-  let columns: readonly string[] = [];
-  const rows = readCsv(input, {
-    delimiter: options.delimiter ?? 'auto',
-    encoding: options.encoding,
-    onHeader: (header) => {
-      columns = header.columns;
-    },
-  });
-  for await (const item of mergeSplitRows(rows, () => columns)) {
+  const rows = readCsv(input, { delimiter: options.delimiter ?? 'auto', encoding: options.encoding });
+  for await (const item of rows) {
     yield item.kind === 'record' ? { kind: 'record', rowNumber: item.rowNumber, value: item.values } : item;
   }
 }

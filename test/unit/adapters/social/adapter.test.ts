@@ -30,7 +30,7 @@ async function collect(input: Readable, opts = options): Promise<SourceRecord[]>
 describe('social adapter on a twcs-shaped CSV', () => {
   const fixture = new URL('../../../fixtures/social/twcs-sample.csv', import.meta.url);
 
-  it('rejoins a tweet split by bare carriage returns in its unquoted text', async () => {
+  it('keeps bare carriage returns inside an unquoted text as text', async () => {
     const records = await collect(createReadStream(fixture));
     const split = records[1];
     expect(split?.kind).toBe('mapped');
