@@ -156,8 +156,11 @@ function ragBadge(rag: Rag | null, target: number | null, row: ScorecardRow): st
 function deltaLine(row: ScorecardRow, previous: string): string {
   if (row.delta === null || row.prev_value === null)
     return `<p class="kpi-line delta muted">No value for ${esc(previous)} to compare</p>`;
-  const better = row.delta === 0 ? null : row.delta > 0 === row.higher_is_better;
-  const arrow = row.delta > 0 ? '▲' : row.delta < 0 ? '▼' : '▶';
+  const shown = formatDelta(row.delta, row.unit, row.metric);
+  // A change that rounds to nothing on the page is written as unchanged, whatever its sign.
+  const moved = !shown.startsWith('±');
+  const better = moved ? row.delta > 0 === row.higher_is_better : null;
+  const arrow = !moved ? '▶' : row.delta > 0 ? '▲' : '▼';
   const verdict = better === null ? 'unchanged' : better ? 'better' : 'worse';
   const significance =
     row.change_significant === true
@@ -166,7 +169,7 @@ function deltaLine(row: ScorecardRow, previous: string): string {
         ? 'not significant'
         : 'significance not tested';
   const tone = row.change_significant === true && better !== null ? (better ? 'up' : 'down') : 'flat';
-  return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${esc(formatDelta(row.delta, row.unit, row.metric))} vs ${esc(previous)} · ${verdict} · ${significance}</span></p>`;
+  return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${esc(shown)} vs ${esc(previous)} · ${verdict} · ${significance}</span></p>`;
 }
 
 /** The previous period as people say it: "May", or "the previous week". */

@@ -3,7 +3,14 @@ import { parseConfig } from '../../lambdas/core/config/config.ts';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
-import { emptyReportEngine, fullReportEngine, insertRows, surveyRow } from './support/fixture.ts';
+import {
+  emptyReportEngine,
+  fullReportEngine,
+  insertRows,
+  insertScorecard,
+  scorecardRow,
+  surveyRow,
+} from './support/fixture.ts';
 
 const config = parseConfig({
   organisation: 'Acme <Retail> & Co',
@@ -98,6 +105,17 @@ describe('renderHtml with data', () => {
   it('keeps charts and tiles whole when printed', () => {
     expect(html).toMatch(
       /@media print[\s\S]*figure\.chart, \.kpi[^{]*\{ break-inside:avoid; page-break-inside:avoid; \}/,
+    );
+  });
+});
+
+describe('the change line of a tile', () => {
+  it('calls a change that rounds to zero unchanged, with no arrow up or down', async () => {
+    const data = await reportFrom(emptyReportEngine, (e) =>
+      insertScorecard(e, [scorecardRow({ metric: 'csat_pct', value: 84.21, prev_value: 84.2, target: 80 })]),
+    );
+    expect(tile(renderHtml(data), 'csat_pct')).toContain(
+      '▶</span><span>±0.0 pts vs May · unchanged · significance not tested',
     );
   });
 });
