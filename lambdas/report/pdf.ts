@@ -3,7 +3,6 @@
  * without a Chromium at the given path the PDF is skipped with a clear reason, never a failure.
  */
 import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
 
 /** Debian's chromium package, installed by scripts/install-chromium.sh. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -38,6 +37,8 @@ export interface PdfOptions {
 export async function renderPdf(html: string, options: PdfOptions = {}): Promise<Buffer> {
   const chromiumPath = options.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
   if (!existsSync(chromiumPath)) throw new ChromiumNotFoundError(chromiumPath);
+  // Loaded only when a PDF is printed, so HTML and CSV never pay for (or depend on) the driver.
+  const { chromium } = await import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS] });
   try {
     const context = await browser.newContext({ offline: true, javaScriptEnabled: false });
