@@ -1,0 +1,394 @@
+/**
+ * Amazon Connect contact records as Kinesis Data Firehose delivers them to S3: a few deliveries a
+ * month under YYYY/MM/DD/HH/ keys, newline-delimited or concatenated JSON, some gzip. Connect
+ * delivers at least once and re-delivers a contact when the post-call survey writes its attributes,
+ * so a surveyed contact arrives twice with a later LastUpdateTimestamp, and now and then a record is
+ * simply delivered again. Abandons, callbacks, transfers, holds and a supervisor's monitoring leg
+ * appear as Connect records them.
+ */
+import { iso } from '../calendar.ts';
+import type { Random } from '../random.ts';
+import { type Agent, after, type Contact, onScale, type Team, type World } from '../world.ts';
+import { type DemoFile, gzip, type PlantedReject } from './files.ts';
+
+export const CONNECT_SOURCE = 'demo-connect';
+const ACCOUNT = '111122223333';
+const INSTANCE = `arn:aws:connect:eu-west-2:${ACCOUNT}:instance/9f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
+const SYSTEM_NUMBER = '+443300000000';
+const STREAM = 'servicebench-ctr';
+/** Delivery boundaries within a month (day of month a delivery starts). */
+const DELIVERY_DAYS = [1, 8, 16, 24];
+
+type Ctr = Record<string, unknown>;
+
+interface Version {
+  readonly record: Ctr;
+  readonly updatedAt: Date;
+}
+
+const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
+
+function agentBlock(
+  agent: Agent,
+  connectedAt: Date,
+  talkS: number,
+  holdS: number,
+  holds: number,
+  acwS: number,
+  endAt: Date,
+) {
+  return {
+    ARN: `${INSTANCE}/agent/${agent.username}`,
+    AfterContactWorkDuration: acwS,
+    AfterContactWorkEndTimestamp: iso(after(endAt, acwS)),
+    AfterContactWorkStartTimestamp: iso(endAt),
+    AgentInteractionDuration: talkS,
+    ConnectedToAgentTimestamp: iso(connectedAt),
+    CustomerHoldDuration: holdS,
+    HierarchyGroups: {
+      Level1: { ARN: `${INSTANCE}/agent-group/customer-service`, GroupName: 'Customer Service' },
+      Level2: { ARN: `${INSTANCE}/agent-group/${slug(agent.team.name)}`, GroupName: agent.team.name },
+    },
+    LongestHoldDuration: holds > 0 ? Math.round(holdS / holds) : 0,
+    NumberOfHolds: holds,
+    RoutingProfile: { ARN: `${INSTANCE}/routing-profile/${slug(agent.team.name)}`, Name: `${agent.team.name} Profile` },
+    Username: agent.username,
+  };
+}
+
+function queueBlock(team: Team, enqueuedAt: Date, waitS: number) {
+  return {
+    ARN: `${INSTANCE}/queue/${slug(team.name)}`,
+    DequeueTimestamp: iso(after(enqueuedAt, waitS)),
+    Duration: waitS,
+    EnqueueTimestamp: iso(enqueuedAt),
+    Name: team.name,
+  };
+}
+
+interface Leg {
+  contactId: string;
+  method: 'INBOUND' | 'OUTBOUND' | 'CALLBACK' | 'TRANSFER' | 'MONITOR';
+  phone: string;
+  startedAt: Date;
+  queue: ReturnType<typeof queueBlock> | null;
+  agent: ReturnType<typeof agentBlock> | null;
+  endedAt: Date;
+  lastUpdate: Date;
+  attributes: Record<string, string>;
+  initialContactId: string | null;
+  previousContactId: string | null;
+  nextContactId: string | null;
+  disconnectReason: string;
+}
+
+function record(leg: Leg): Ctr {
+  return {
+    AWSAccountId: ACCOUNT,
+    AWSContactTraceRecordFormatVersion: '2017-03-10',
+    Agent: leg.agent,
+    AgentConnectionAttempts: leg.agent ? 1 : 0,
+    Attributes: leg.attributes,
+    Channel: 'VOICE',
+    ConnectedToSystemTimestamp: iso(leg.startedAt),
+    ContactId: leg.contactId,
+    CustomerEndpoint: { Address: leg.phone, Type: 'TELEPHONE_NUMBER' },
+    DisconnectReason: leg.disconnectReason,
+    DisconnectTimestamp: iso(leg.endedAt),
+    InitialContactId: leg.initialContactId,
+    InitiationMethod: leg.method,
+    InitiationTimestamp: iso(leg.startedAt),
+    InstanceARN: INSTANCE,
+    LastUpdateTimestamp: iso(leg.lastUpdate),
+    MediaStreams: [{ Type: 'AUDIO' }],
+    NextContactId: leg.nextContactId,
+    PreviousContactId: leg.previousContactId,
+    Queue: leg.queue,
+    Recording: null,
+    Recordings: null,
+    SystemEndpoint: { Address: SYSTEM_NUMBER, Type: 'TELEPHONE_NUMBER' },
+    TransferCompletedTimestamp: null,
+    TransferredToEndpoint: null,
+  };
+}
+
+/** Talk, hold and after-contact work of one handled call: better agents are quicker and hold less. */
+function handling(random: Random, team: Team, quality: number) {
+  const talkS = Math.max(35, Math.round(random.lognormal(team.talkS * (1.4 - 0.65 * quality), 0.42)));
+  const holds = random.chance(0.5 - 0.3 * quality) ? random.int(1, 2) : 0;
+  const holdS = holds === 0 ? 0 : Math.round(random.lognormal(55 * holds, 0.5));
+  const acwS = Math.max(5, Math.round(random.lognormal(50 * (1.3 - 0.5 * quality), 0.5)));
+  return { talkS, holdS, holds, acwS };
+}
+
+export function connectFiles(world: World): DemoFile[] {
+  const random = world.random.fork('connect');
+  const versions: Version[] = [];
+  const push = (leg: Leg) => versions.push({ record: record(leg), updatedAt: leg.lastUpdate });
+  const agentsOf = (team: Team) => world.agents.filter((a) => a.team === team);
+
+  for (const contact of world.contacts) {
+    if (contact.channel !== 'voice') continue;
+    const ivrS = random.int(12, 45);
+    const hour = contact.createdAt.getUTCHours();
+    const busy = hour >= 9 && hour <= 11 ? 1.35 : 1;
+    const meanWaitS = (18 * busy) / contact.staffing ** 4;
+    let startedAt = contact.createdAt;
+    let waitS = Math.round(random.exponential(meanWaitS));
+    const patienceS = random.exponential(170);
+
+    if (patienceS < waitS) {
+      // The caller gives up (or asks for a callback); most try again a little later.
+      const id = random.uuid();
+      const enqueuedAt = after(startedAt, ivrS);
+      const gaveUpS = Math.max(1, Math.round(patienceS));
+      const wantsCallback = gaveUpS > 40 && random.chance(0.3);
+      const callbackId = wantsCallback ? random.uuid() : null;
+      push({
+        contactId: id,
+        method: 'INBOUND',
+        phone: contact.customer.phone,
+        startedAt,
+        queue: queueBlock(contact.team, enqueuedAt, gaveUpS),
+        agent: null,
+        endedAt: after(enqueuedAt, gaveUpS),
+        lastUpdate: after(enqueuedAt, gaveUpS + random.int(1, 20)),
+        attributes: { reason: contact.category },
+        initialContactId: null,
+        previousContactId: null,
+        nextContactId: callbackId,
+        disconnectReason: wantsCallback ? 'CONTACT_FLOW_DISCONNECT' : 'CUSTOMER_DISCONNECT',
+      });
+      if (callbackId !== null) {
+        const callbackAt = after(enqueuedAt, gaveUpS + 2);
+        const callbackWaitS = Math.round(random.exponential(meanWaitS * 3));
+        const answeredAt = after(callbackAt, callbackWaitS);
+        pushHandled(contact, callbackId, 'CALLBACK', callbackAt, 0, callbackWaitS, answeredAt, id, id);
+        continue;
+      }
+      if (!random.chance(0.65)) continue;
+      startedAt = after(after(enqueuedAt, gaveUpS), random.int(300, 3600));
+      waitS = Math.round(random.exponential(meanWaitS * 0.6));
+    }
+    const enqueuedAt = after(startedAt, ivrS);
+    pushHandled(contact, random.uuid(), 'INBOUND', startedAt, ivrS, waitS, after(enqueuedAt, waitS), null, null);
+  }
+
+  function pushHandled(
+    contact: Contact,
+    contactId: string,
+    method: 'INBOUND' | 'CALLBACK',
+    startedAt: Date,
+    ivrS: number,
+    waitS: number,
+    answeredAt: Date,
+    initialContactId: string | null,
+    previousContactId: string | null,
+  ) {
+    const enqueuedAt = after(startedAt, ivrS);
+    const h = handling(random, contact.team, contact.quality);
+    const transfers = random.chance(0.03 + 0.1 * (1 - contact.quality));
+    const talkS = transfers ? Math.round(h.talkS * 0.4) : h.talkS;
+    const endedAt = after(answeredAt, talkS + h.holdS);
+    const transferId = transfers ? random.uuid() : null;
+    const base: Leg = {
+      contactId,
+      method,
+      phone: contact.customer.phone,
+      startedAt,
+      queue: queueBlock(contact.team, enqueuedAt, waitS),
+      agent: agentBlock(contact.agent, answeredAt, talkS, h.holdS, h.holds, h.acwS, endedAt),
+      endedAt,
+      lastUpdate: after(endedAt, h.acwS + random.int(2, 30)),
+      attributes: { reason: contact.category },
+      initialContactId,
+      previousContactId,
+      nextContactId: transferId,
+      disconnectReason: transfers
+        ? 'AGENT_DISCONNECT'
+        : random.chance(0.7)
+          ? 'CUSTOMER_DISCONNECT'
+          : 'AGENT_DISCONNECT',
+    };
+    push(base);
+    let surveyed = base;
+    if (transferId !== null) {
+      const target = random.pick(world.teams.filter((t) => t !== contact.team));
+      const agent = random.pick(agentsOf(target));
+      const legStart = after(endedAt, 1);
+      const legWaitS = Math.round(random.exponential(25));
+      const legAnswered = after(legStart, legWaitS);
+      const lh = handling(random, target, world.agentQuality(agent, legStart));
+      const legEnd = after(legAnswered, lh.talkS + lh.holdS);
+      const leg: Leg = {
+        contactId: transferId,
+        method: 'TRANSFER',
+        phone: contact.customer.phone,
+        startedAt: legStart,
+        queue: queueBlock(target, legStart, legWaitS),
+        agent: agentBlock(agent, legAnswered, lh.talkS, lh.holdS, lh.holds, lh.acwS, legEnd),
+        endedAt: legEnd,
+        lastUpdate: after(legEnd, lh.acwS + random.int(2, 30)),
+        attributes: { reason: contact.category },
+        initialContactId: initialContactId ?? contactId,
+        previousContactId: contactId,
+        nextContactId: null,
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+      };
+      push(leg);
+      surveyed = leg;
+    }
+    if (!random.chance(0.34)) return;
+    // The post-call survey writes contact attributes, so Connect delivers the contact again.
+    const answered = random.chance(0.8);
+    const latent = contact.satisfaction + random.normal(0, 0.06);
+    const saysResolved = random.chance(0.92) ? contact.resolved : !contact.resolved;
+    const attributes = answered
+      ? {
+          ...surveyed.attributes,
+          survey_result_csat: String(onScale(latent, 1, 5)),
+          survey_result_effort: String(onScale(1 - latent + random.normal(0, 0.08), 1, 5)),
+          survey_result_resolved: saysResolved ? '1' : '2',
+        }
+      : { ...surveyed.attributes, survey_result_csat: '', survey_result_effort: '', survey_result_resolved: '' };
+    push({ ...surveyed, attributes, lastUpdate: after(surveyed.lastUpdate, random.int(90, 420)) });
+  }
+
+  // Outbound win-back calls by the retention team never queue.
+  const retention = world.teams.find((t) => t.name === 'Retention');
+  if (retention) {
+    for (const contact of world.contacts) {
+      if (contact.team !== retention || contact.channel !== 'zendesk' || !random.chance(0.5)) continue;
+      const startedAt = after(contact.createdAt, random.int(3600, 4 * 86_400));
+      const agent = random.pick(agentsOf(retention));
+      const answeredAt = after(startedAt, random.int(8, 30));
+      const h = handling(random, retention, world.agentQuality(agent, startedAt));
+      const endedAt = after(answeredAt, h.talkS + h.holdS);
+      push({
+        contactId: random.uuid(),
+        method: 'OUTBOUND',
+        phone: contact.customer.phone,
+        startedAt,
+        queue: null,
+        agent: agentBlock(agent, answeredAt, h.talkS, h.holdS, h.holds, h.acwS, endedAt),
+        endedAt,
+        lastUpdate: after(endedAt, h.acwS + 5),
+        attributes: { reason: 'win_back' },
+        initialContactId: null,
+        previousContactId: null,
+        nextContactId: null,
+        disconnectReason: 'CUSTOMER_DISCONNECT',
+      });
+    }
+  }
+
+  // A supervisor listening in creates a MONITOR record of its own (not a customer contact).
+  for (const month of world.window.months) {
+    const first = world.contacts.find((c) => c.channel === 'voice' && c.createdAt.toISOString().startsWith(month));
+    if (!first) continue;
+    const startedAt = after(first.createdAt, 120);
+    push({
+      contactId: random.uuid(),
+      method: 'MONITOR',
+      phone: first.customer.phone,
+      startedAt,
+      queue: null,
+      agent: agentBlock(first.agent, startedAt, 240, 0, 0, 0, after(startedAt, 240)),
+      endedAt: after(startedAt, 240),
+      lastUpdate: after(startedAt, 245),
+      attributes: {},
+      initialContactId: null,
+      previousContactId: null,
+      nextContactId: null,
+      disconnectReason: 'AGENT_DISCONNECT',
+    });
+  }
+
+  versions.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
+  return deliveries(world, random, versions);
+}
+
+/** Layouts Firehose produces, in turn: newline-delimited or not, compressed or not. */
+const LAYOUTS = [
+  { newline: true, gzip: false },
+  { newline: false, gzip: false },
+  { newline: true, gzip: true },
+  { newline: false, gzip: true },
+] as const;
+
+function deliveries(world: World, random: Random, versions: readonly Version[]): DemoFile[] {
+  const bounds: Date[] = [];
+  for (const month of world.window.months) {
+    const [y, m] = month.split('-').map(Number) as [number, number];
+    for (const day of DELIVERY_DAYS) bounds.push(new Date(Date.UTC(y, m - 1, day)));
+  }
+  bounds.push(world.window.end);
+  const files: DemoFile[] = [];
+  let next = 0;
+  let redeliver: Ctr[] = [];
+  for (let b = 1; b < bounds.length; b++) {
+    const until = bounds[b] as Date;
+    const last = b === bounds.length - 1;
+    const batch: Ctr[] = [...redeliver];
+    redeliver = [];
+    let deliveredAt = until;
+    while (next < versions.length && (last || (versions[next] as Version).updatedAt < until)) {
+      const v = versions[next++] as Version;
+      batch.push(v.record);
+      if (v.updatedAt > deliveredAt) deliveredAt = v.updatedAt;
+      // At-least-once delivery: a record now and then comes again in the next delivery.
+      if (random.chance(0.006)) redeliver.push(v.record);
+    }
+    if (batch.length === 0) continue;
+    const layout = LAYOUTS[(b - 1) % LAYOUTS.length] ?? LAYOUTS[0];
+    const planted: PlantedReject[] = [];
+    const lines: string[] = batch.map((r) => JSON.stringify(r));
+    if (b % 3 === 1) plant(random, batch, lines, planted, layout.newline);
+    const text = layout.newline ? `${lines.join('\n')}\n` : lines.join('');
+    const stamp = iso(deliveredAt)
+      .replace(/[-:TZ]/g, '')
+      .slice(0, 14);
+    const [date, time] = [stamp.slice(0, 8), stamp.slice(8)];
+    const path = `${date.slice(0, 4)}/${date.slice(4, 6)}/${date.slice(6, 8)}/${time.slice(0, 2)}`;
+    const name = `${STREAM}-1-${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}-${time.slice(0, 2)}-${time.slice(2, 4)}-${time.slice(4, 6)}-${random.uuid()}`;
+    files.push({
+      source: CONNECT_SOURCE,
+      key: `${path}/${name}${layout.gzip ? '.gz' : ''}`,
+      body: layout.gzip ? gzip(text) : Buffer.from(text, 'utf8'),
+      deliveredAt: after(deliveredAt, 300),
+      planted,
+    });
+  }
+  return files;
+}
+
+/**
+ * Corrupted copies of real records, inserted at random places: the original stays intact, so the
+ * rejects show up in quarantine without losing a contact.
+ */
+function plant(random: Random, batch: readonly Ctr[], lines: string[], planted: PlantedReject[], newline: boolean) {
+  const original = random.pick(batch.filter((r) => r.InitiationMethod === 'INBOUND' && r.Agent !== null));
+  if (!original) return;
+  const copy = structuredClone(original) as Ctr & { Agent: Record<string, unknown> };
+  const kinds = newline ? ['timestamp', 'negative', 'channel', 'truncated'] : ['timestamp', 'negative', 'channel'];
+  const kind = random.pick(kinds);
+  let line: string;
+  if (kind === 'timestamp') {
+    copy.InitiationTimestamp = `${String(copy.InitiationTimestamp).slice(8, 10)}/${String(copy.InitiationTimestamp).slice(5, 7)}/${String(copy.InitiationTimestamp).slice(0, 4)} ${String(copy.InitiationTimestamp).slice(11, 16)}`;
+    line = JSON.stringify(copy);
+    planted.push({ problem: 'InitiationTimestamp in a local day/month/year form' });
+  } else if (kind === 'negative') {
+    copy.Agent.AgentInteractionDuration = -Math.abs(Number(copy.Agent.AgentInteractionDuration));
+    line = JSON.stringify(copy);
+    planted.push({ problem: 'negative Agent.AgentInteractionDuration' });
+  } else if (kind === 'channel') {
+    copy.Channel = 'FAX';
+    line = JSON.stringify(copy);
+    planted.push({ problem: 'unknown Channel "FAX"' });
+  } else {
+    const full = JSON.stringify(copy);
+    line = full.slice(0, Math.floor(full.length / 2));
+    planted.push({ problem: 'record truncated mid-line' });
+  }
+  lines.splice(random.int(0, lines.length), 0, line);
+}

@@ -1,0 +1,49 @@
+/** What every format writer produces: export files as a vendor would deliver them. */
+import { gzipSync } from 'node:zlib';
+
+export interface PlantedReject {
+  /** What is wrong with the record, for the summary (the normaliser writes its own reason). */
+  readonly problem: string;
+}
+
+export interface DemoFile {
+  /** Source name from the demo config; the landing folder. */
+  readonly source: string;
+  /** Path below the source's landing folder. */
+  readonly key: string;
+  readonly body: Buffer;
+  /** When the vendor delivered the file: its landing time (and so every row's ingested_at). */
+  readonly deliveredAt: Date;
+  /** Malformed records planted in the file: exactly these are rejected on ingestion. */
+  readonly planted: readonly PlantedReject[];
+}
+
+export function jsonLines(records: readonly unknown[]): string {
+  return records.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join('\n') + (records.length ? '\n' : '');
+}
+
+/** Fixed gzip header time and level, so the compressed bytes depend on the content only. */
+export function gzip(text: string): Buffer {
+  const body = gzipSync(Buffer.from(text, 'utf8'), { level: 6 });
+  // Bytes 4-7 of the gzip header are the modification time; Node writes 0 already, keep it so.
+  body.writeUInt32LE(0, 4);
+  return body;
+}
+
+/** One CSV field, quoted when it must be (RFC 4180). */
+export function csvField(value: string | number | null | undefined): string {
+  if (value === null || value === undefined) return '';
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+}
+
+export function csvLine(values: readonly (string | number | null | undefined)[]): string {
+  return values.map(csvField).join(',');
+}
+
+/** Records split into pages of at most `size`. */
+export function pages<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}

@@ -1,0 +1,280 @@
+/**
+ * The people around the contacts: the monthly anonymous employee pulse (eNPS and engagement by
+ * team, moving with how well each team serves its customers), customer activity (signups, orders,
+ * renewals, cancellations, with churn higher after bad service) and public social posts with the
+ * brand's replies at varying delays.
+ */
+import { DAY_MS, iso, monthIndex, monthKey, nextMonthStart, twitterTime } from '../calendar.ts';
+import { after, type Contact, type Customer, onScale, type World } from '../world.ts';
+import { csvLine, type DemoFile, jsonLines, type PlantedReject } from './files.ts';
+
+export const PULSE_SOURCE = 'demo-pulse';
+export const ACTIVITY_SOURCE = 'demo-activity';
+export const SOCIAL_SOURCE = 'demo-social';
+export const BRAND_HANDLE = 'ExampleCoHelp';
+/** Staff asked per team each month: the agents, their lead and a trainer. */
+const TEAM_HEADCOUNT = 8;
+
+const monthEndDelivery = (world: World, month: string, hours: number) =>
+  new Date(
+    Math.min(
+      nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() + hours * 3600_000,
+      world.window.end.getTime() + hours * 3600_000,
+    ),
+  );
+
+export function pulseFiles(world: World): DemoFile[] {
+  const random = world.random.fork('pulse');
+  const header = csvLine(['response_id', 'team', 'period', 'question_kind', 'question', 'score']);
+  const files: DemoFile[] = [];
+  for (const [index, month] of world.window.months.entries()) {
+    const lines: string[] = [];
+    for (const team of world.teams) {
+      const mood = 0.1 + 0.85 * world.teamQuality(team, index) - (month === world.dipMonth ? 0.12 : 0);
+      for (let person = 0; person < TEAM_HEADCOUNT; person++) {
+        if (!random.chance(0.8)) continue;
+        const latent = mood + random.normal(0, 0.14);
+        const id = `P-${month}-${random.hex(8)}`;
+        lines.push(csvLine([id, team.name, month, 'enps', 'recommend_as_workplace', onScale(latent + 0.05, 0, 10)]));
+        for (const question of ['proud_to_work_here', 'motivated_to_go_beyond', 'see_myself_here_in_a_year']) {
+          lines.push(
+            csvLine([id, team.name, month, 'engagement', question, onScale(latent + random.normal(0, 0.08), 1, 5)]),
+          );
+        }
+        lines.push(
+          csvLine([
+            id,
+            team.name,
+            month,
+            'satisfaction',
+            'tools_to_do_the_job',
+            onScale(latent + random.normal(0.05, 0.12), 1, 5),
+          ]),
+        );
+      }
+    }
+    const planted: PlantedReject[] = [];
+    if (index % 4 === 3) {
+      const team = world.teams[index % world.teams.length]?.name ?? '';
+      lines.splice(
+        random.int(0, lines.length),
+        0,
+        csvLine([`P-${month}-bad1`, team, month, 'engagement', 'proud_to_work_here', 6]),
+      );
+      planted.push({ problem: 'engagement answer 6 on a 1-5 scale' });
+      lines.splice(
+        random.int(0, lines.length),
+        0,
+        csvLine([`P-${month}-bad2`, team, month, 'wellbeing', 'sleep_well', 4]),
+      );
+      planted.push({ problem: 'unknown question kind "wellbeing"' });
+      lines.splice(
+        random.int(0, lines.length),
+        0,
+        csvLine([`P-${month}-bad3`, team, `${month.slice(0, 4)}-13`, 'enps', 'recommend_as_workplace', 7]),
+      );
+      planted.push({ problem: 'period month 13' });
+    }
+    files.push({
+      source: PULSE_SOURCE,
+      key: `pulse/${month}.csv`,
+      body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
+      deliveredAt: monthEndDelivery(world, month, 8),
+      planted,
+    });
+  }
+  return files;
+}
+
+export function activityFiles(world: World): DemoFile[] {
+  const random = world.random.fork('activity');
+  const { start, end } = world.window;
+  const contactsOf = new Map<Customer, Contact[]>();
+  for (const c of world.contacts) {
+    const list = contactsOf.get(c.customer) ?? [];
+    list.push(c);
+    contactsOf.set(c.customer, list);
+  }
+  const events: { at: Date; line: string }[] = [];
+  const add = (customer: Customer, at: Date, kind: string, amount: number | null) => {
+    if (at < start || at >= end) return;
+    events.push({
+      at,
+      line: csvLine([customer.id, iso(at), kind, amount === null ? '' : amount.toFixed(2), customer.region]),
+    });
+  };
+  for (const customer of world.customers) {
+    const existing = random.chance(0.72);
+    let joined = existing
+      ? after(start, random.int(0, 20 * 86_400))
+      : after(start, random.int(0, Math.round((end.getTime() - start.getTime()) / 1000)));
+    let active = true;
+    const monthlyFee = random.pick([19.99, 29.99, 44.99]);
+    add(customer, joined, existing ? 'renewal' : 'signup', existing ? monthlyFee : null);
+    const history = contactsOf.get(customer) ?? [];
+    for (let at = new Date(joined.getTime() + 30 * DAY_MS); at < end; at = new Date(at.getTime() + 30 * DAY_MS)) {
+      if (active) {
+        // Customers leave more often after a bad experience in the last two months.
+        const recent = history.filter((c) => c.createdAt < at && at.getTime() - c.createdAt.getTime() < 60 * DAY_MS);
+        const unhappy = recent.filter((c) => c.satisfaction < 0.4).length;
+        if (random.chance(0.012 + 0.05 * Math.min(unhappy, 3))) {
+          add(customer, after(at, -random.int(0, 10 * 86_400)), 'cancellation', null);
+          active = false;
+          continue;
+        }
+        add(customer, at, 'renewal', monthlyFee);
+        for (let k = random.poisson(0.45); k > 0; k--) {
+          add(
+            customer,
+            after(at, random.int(0, 29 * 86_400)),
+            'order',
+            Math.round(random.lognormal(35, 0.6) * 100) / 100,
+          );
+        }
+      } else if (random.chance(0.04)) {
+        joined = after(at, random.int(0, 20 * 86_400));
+        add(customer, joined, 'order', Math.round(random.lognormal(35, 0.6) * 100) / 100);
+        active = true;
+      }
+    }
+  }
+  events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.line.localeCompare(b.line));
+  const header = csvLine(['customer_id', 'event_at', 'kind', 'amount', 'region']);
+  const files: DemoFile[] = [];
+  for (const [index, month] of world.window.months.entries()) {
+    const lines = events.filter((e) => monthKey(e.at) === month).map((e) => e.line);
+    const planted: PlantedReject[] = [];
+    if (index % 3 === 2) {
+      const when = iso(after(new Date(`${month}-01T00:00:00Z`), 9 * 86_400));
+      lines.splice(random.int(0, lines.length), 0, csvLine(['CUST-100003', when, 'order', '€25.00', 'GB']));
+      planted.push({ problem: 'amount with a currency sign' });
+      lines.splice(random.int(0, lines.length), 0, csvLine(['CUST-100004', when, 'churned', '', 'GB']));
+      planted.push({ problem: 'unknown kind "churned"' });
+      lines.splice(random.int(0, lines.length), 0, csvLine(['', when, 'order', '12.50', 'GB']));
+      planted.push({ problem: 'missing customer_id' });
+      lines.splice(
+        random.int(0, lines.length),
+        0,
+        csvLine(['CUST-100005', `31/${month.slice(5, 7)}/${month.slice(0, 4)} 25:00`, 'order', '9.99', 'IE']),
+      );
+      planted.push({ problem: 'event_at that is not a date-time' });
+    }
+    files.push({
+      source: ACTIVITY_SOURCE,
+      key: `events/${month}.csv`,
+      body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
+      deliveredAt: monthEndDelivery(world, month, 4),
+      planted,
+    });
+  }
+  return files;
+}
+
+const POSITIVE = [
+  'Huge thanks to @ExampleCoHelp, sorted my bill in minutes. Brilliant service!',
+  'Really impressed with @ExampleCoHelp today, friendly and fast :)',
+  '@ExampleCoHelp love the new app, great job',
+  'Shout out to the @ExampleCoHelp team, excellent help with my router',
+];
+const NEUTRAL = [
+  '@ExampleCoHelp what time does the shop open on Sunday?',
+  '@ExampleCoHelp is there a way to change my billing date?',
+  'Does @ExampleCoHelp deliver to Cork?',
+  '@ExampleCoHelp how do I update my address',
+];
+const NEGATIVE = [
+  '@ExampleCoHelp been on hold for 40 minutes, this is terrible',
+  '@ExampleCoHelp my internet is down AGAIN, awful service',
+  'Still waiting for my refund @ExampleCoHelp, really disappointed',
+  '@ExampleCoHelp worst support ever, nobody answers',
+];
+const REPLIES = [
+  "Sorry to hear that! Please DM us your account number and we'll look into it.",
+  'Thanks for reaching out, we have sent you a DM.',
+  'Glad we could help, have a great day!',
+  "We're on it, an update will follow shortly.",
+];
+
+export function socialFiles(world: World): DemoFile[] {
+  const random = world.random.fork('social');
+  const { start } = world.window;
+  const byWeek = new Map<number, number[]>();
+  for (const c of world.contacts) {
+    const week = Math.floor((c.createdAt.getTime() - start.getTime()) / (7 * DAY_MS));
+    const list = byWeek.get(week) ?? [];
+    list.push(c.satisfaction);
+    byWeek.set(week, list);
+  }
+  const posts: { at: Date; json: Record<string, unknown> }[] = [];
+  let id = 1_800_000_000_000_000_000n;
+  for (let d = 0; d < world.window.days; d++) {
+    const day = new Date(start.getTime() + d * DAY_MS);
+    const week = byWeek.get(Math.floor(d / 7)) ?? [];
+    const mood = week.length ? week.reduce((a, b) => a + b, 0) / week.length : 0.6;
+    const n = random.poisson(14 * world.options.scale);
+    for (let k = 0; k < n; k++) {
+      const at = after(day, random.int(6 * 3600, 23 * 3600));
+      const tone = random.next();
+      const negative = 0.75 - 0.8 * mood;
+      const text =
+        tone < negative ? random.pick(NEGATIVE) : tone < negative + 0.35 ? random.pick(NEUTRAL) : random.pick(POSITIVE);
+      const screenName = `user_${random.hex(6)}`;
+      const postId = String(id);
+      id += BigInt(random.int(1000, 90_000));
+      posts.push({
+        at,
+        json: {
+          id_str: postId,
+          created_at: twitterTime(at),
+          text,
+          in_reply_to_status_id_str: null,
+          user: { id_str: String(random.int(10_000, 99_999_999)), screen_name: screenName },
+          lang: 'en',
+        },
+      });
+      const staffing = world.staffing(at);
+      if (random.chance(0.55 + 0.3 * staffing - (monthIndex(world.window, at) < 2 ? 0.1 : 0))) {
+        const replyAt = after(at, random.lognormal(1500 / staffing ** 3, 1.1));
+        posts.push({
+          at: replyAt,
+          json: {
+            id_str: String(id),
+            created_at: twitterTime(replyAt),
+            text: `@${screenName} ${random.pick(REPLIES)}`,
+            in_reply_to_status_id_str: postId,
+            user: { id_str: '7100200', screen_name: BRAND_HANDLE },
+            lang: 'en',
+          },
+        });
+        id += BigInt(random.int(1000, 90_000));
+      }
+    }
+  }
+  posts.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const files: DemoFile[] = [];
+  for (const [index, month] of world.window.months.entries()) {
+    const lines: string[] = posts.filter((p) => monthKey(p.at) === month).map((p) => JSON.stringify(p.json));
+    const planted: PlantedReject[] = [];
+    const sample = posts.find((p) => monthKey(p.at) === month && p.json.in_reply_to_status_id_str === null);
+    if (sample && index % 2 === 0) {
+      const broken = JSON.stringify({ ...sample.json, id_str: `${String(sample.json.id_str)}7` });
+      lines.splice(random.int(0, lines.length), 0, broken.slice(0, Math.floor(broken.length / 2)));
+      planted.push({ problem: 'post truncated mid-line' });
+      lines.splice(
+        random.int(0, lines.length),
+        0,
+        JSON.stringify({ ...sample.json, id_str: `${String(sample.json.id_str)}8`, created_at: iso(sample.at) }),
+      );
+      planted.push({ problem: 'created_at in ISO form in a Twitter-format feed' });
+    }
+    if (lines.length === 0) continue;
+    files.push({
+      source: SOCIAL_SOURCE,
+      key: `mentions/${month}.jsonl`,
+      body: Buffer.from(jsonLines(lines)),
+      deliveredAt: monthEndDelivery(world, month, 1),
+      planted,
+    });
+  }
+  return files;
+}

@@ -1,0 +1,440 @@
+/**
+ * Zendesk Support exports: monthly pages of the incremental ticket export with side-loaded
+ * metric_sets (a ticket that changed in a later month comes again in that month's page, as the
+ * incremental API resends it), the legacy good/bad satisfaction ratings (offered, answered or not)
+ * until the account moved to the numeric CSAT survey halfway through the window, and from then the
+ * CSAT survey responses (1-5).
+ */
+import { DAY_MS, iso, isoMillis, monthIndex, monthKey, nextMonthStart } from '../calendar.ts';
+import type { Random } from '../random.ts';
+import { after, type Contact, onScale, type World } from '../world.ts';
+import { commentFor } from './comments.ts';
+import { type DemoFile, type PlantedReject, pages } from './files.ts';
+import { type Lifecycle, lifecycle, minutesBetween } from './lifecycle.ts';
+
+export const ZENDESK_SOURCE = 'demo-zendesk';
+const SUBDOMAIN = 'https://example.zendesk.com/api/v2';
+/** The incremental export returns at most 1000 tickets a page. */
+const TICKETS_PER_PAGE = 1000;
+const RATINGS_PER_PAGE = 100;
+/** Zendesk closes a solved ticket after four days without activity. */
+const CLOSE_AFTER_MS = 4 * DAY_MS;
+const FIRST_TICKET_ID = 48_210;
+const CSAT_QUESTION = '01J1WBE8QR0YQVE373K2JDJR0F';
+const COMMENT_QUESTION = '01J1WBNS76ZC4TTFWP9RCNQ1S8';
+export const ZENDESK_ESCALATION_TAG = 'escalated';
+
+interface Rating {
+  readonly id: number;
+  readonly offeredAt: Date;
+  /** Null when the customer never answered. */
+  readonly answeredAt: Date | null;
+  readonly good: boolean;
+  readonly comment: string | null;
+}
+
+interface Ticket {
+  readonly id: number;
+  readonly contact: Contact;
+  readonly life: Lifecycle;
+  readonly via: 'email' | 'web';
+  readonly legacy: boolean;
+  readonly rating: Rating | null;
+  readonly unoffered: boolean;
+}
+
+/** The month the account switched from good/bad ratings to the numeric CSAT survey. */
+export function csatMigrationMonth(world: World): number {
+  return Math.floor(world.options.months / 2);
+}
+
+/** Ticket ids in the order of the world's contacts (QA reviews refer to them). */
+export function zendeskTicketIds(world: World): ReadonlyMap<Contact, number> {
+  const ids = new Map<Contact, number>();
+  for (const contact of world.contacts) if (contact.channel === 'zendesk') ids.set(contact, FIRST_TICKET_ID + ids.size);
+  return ids;
+}
+
+export function zendeskFiles(world: World): DemoFile[] {
+  const random = world.random.fork('zendesk');
+  const horizon = new Date(world.window.end.getTime() - 1000);
+  const migration = csatMigrationMonth(world);
+  const tickets: Ticket[] = [];
+  const ids = zendeskTicketIds(world);
+  let ratingId = 36_100_000_000;
+  for (const contact of world.contacts) {
+    if (contact.channel !== 'zendesk') continue;
+    const life = lifecycle(random, contact, horizon);
+    const offered = life.solvedAt !== null && random.chance(0.88);
+    let rating: Rating | null = null;
+    if (offered && life.solvedAt) {
+      const offeredAt = after(life.solvedAt, random.int(1800, 7200));
+      const answeredAt = random.chance(0.32) ? after(offeredAt, random.lognormal(5 * 3600, 1)) : null;
+      const latent = contact.satisfaction + random.normal(0, 0.07);
+      rating = {
+        id: ratingId++,
+        offeredAt,
+        answeredAt: answeredAt !== null && answeredAt <= horizon ? answeredAt : null,
+        good: latent >= 0.58,
+        comment: commentFor(random, latent, 0.4),
+      };
+    }
+    tickets.push({
+      id: ids.get(contact) ?? FIRST_TICKET_ID,
+      contact,
+      life,
+      via: random.chance(0.7) ? 'email' : 'web',
+      legacy: monthIndex(world.window, contact.createdAt) < migration,
+      rating: rating !== null && rating.offeredAt <= horizon ? rating : null,
+      unoffered: !offered,
+    });
+  }
+
+  const files: DemoFile[] = [];
+  files.push(...ticketPages(world, random, tickets, horizon));
+  files.push(...ratingPages(tickets, horizon));
+  files.push(...surveyPages(world, random, tickets, horizon));
+  return files;
+}
+
+function eventsOf(t: Ticket): Date[] {
+  const events = [t.contact.createdAt];
+  if (t.life.firstReplyAt) events.push(t.life.firstReplyAt);
+  if (t.life.reopenedAt) events.push(t.life.reopenedAt);
+  if (t.life.solvedAt) events.push(t.life.solvedAt, new Date(t.life.solvedAt.getTime() + CLOSE_AFTER_MS));
+  if (t.legacy && t.rating) {
+    events.push(t.rating.offeredAt);
+    if (t.rating.answeredAt) events.push(t.rating.answeredAt);
+  }
+  return events;
+}
+
+const lastEvent = (t: Ticket, asOf: Date) =>
+  new Date(
+    Math.max(
+      ...eventsOf(t)
+        .filter((e) => e <= asOf)
+        .map((e) => e.getTime()),
+    ),
+  );
+const upTo = (at: Date | null, asOf: Date) => (at !== null && at <= asOf ? at : null);
+
+function statusAt(t: Ticket, asOf: Date): string {
+  const solved = upTo(t.life.solvedAt, asOf);
+  if (solved) return solved.getTime() + CLOSE_AFTER_MS <= asOf.getTime() ? 'closed' : 'solved';
+  if (upTo(t.life.firstReplyAt, asOf)) return t.id % 3 === 0 ? 'open' : 'pending';
+  return t.id % 5 === 0 ? 'new' : 'open';
+}
+
+function ticketJson(t: Ticket, asOf: Date) {
+  const c = t.contact;
+  const status = statusAt(t, asOf);
+  const tags = [`topic_${c.category}`, c.team.name.toLowerCase().replace(/ /g, '_')];
+  if (t.life.escalated) tags.push(ZENDESK_ESCALATION_TAG);
+  let satisfaction: Record<string, unknown> | null = null;
+  if (t.legacy) {
+    if (t.unoffered) satisfaction = { score: 'unoffered' };
+    else if (t.rating && t.rating.offeredAt <= asOf) {
+      satisfaction =
+        t.rating.answeredAt && t.rating.answeredAt <= asOf
+          ? {
+              id: t.rating.id,
+              score: t.rating.good ? 'good' : 'bad',
+              comment: t.rating.comment,
+              ...(t.rating.good ? {} : { reason: 'Some other reason', reason_id: 100 }),
+            }
+          : { score: 'offered' };
+    }
+  }
+  return {
+    url: `${SUBDOMAIN}/tickets/${t.id}.json`,
+    id: t.id,
+    external_id: null,
+    via: { channel: t.via, source: { from: {}, to: {}, rel: null } },
+    created_at: iso(c.createdAt),
+    updated_at: iso(lastEvent(t, asOf)),
+    generated_timestamp: Math.floor(lastEvent(t, asOf).getTime() / 1000),
+    type: c.followUpOf ? 'incident' : 'question',
+    subject: `${c.category.replace(/_/g, ' ')} enquiry`,
+    priority: t.life.priority,
+    status,
+    recipient: 'support@example.com',
+    requester_id: c.customer.zendeskId,
+    submitter_id: c.customer.zendeskId,
+    assignee_id: c.agent.zendeskId,
+    organization_id: null,
+    group_id: c.team.zendeskGroupId,
+    collaborator_ids: [],
+    follower_ids: [],
+    problem_id: null,
+    has_incidents: false,
+    is_public: true,
+    due_at: null,
+    tags,
+    custom_fields: [],
+    satisfaction_rating: satisfaction,
+    sharing_agreement_ids: [],
+    followup_ids: [],
+    ticket_form_id: 360_000_071_334,
+    brand_id: 360_000_022_871,
+    allow_channelback: false,
+    allow_attachments: true,
+    from_messaging_channel: false,
+  };
+}
+
+function metricSetJson(t: Ticket, asOf: Date) {
+  const c = t.contact;
+  const reply = upTo(t.life.firstReplyAt, asOf);
+  const solved = upTo(t.life.solvedAt, asOf);
+  const minutes = (at: Date | null) =>
+    at === null
+      ? { calendar: null, business: null }
+      : {
+          calendar: minutesBetween(c.createdAt, at),
+          business: Math.round(minutesBetween(c.createdAt, at) * 0.45),
+        };
+  return {
+    url: `${SUBDOMAIN}/ticket_metrics/${t.id + 9_000_000}.json`,
+    id: t.id + 9_000_000,
+    ticket_id: t.id,
+    created_at: iso(c.createdAt),
+    updated_at: iso(lastEvent(t, asOf)),
+    group_stations: t.life.handedOver ? 2 : 1,
+    assignee_stations: t.life.handedOver ? 2 : 1,
+    reopens: upTo(t.life.reopenedAt, asOf) ? t.life.reopens : 0,
+    replies: reply ? t.life.replies : 0,
+    assignee_updated_at: reply ? iso(reply) : null,
+    requester_updated_at: iso(c.createdAt),
+    status_updated_at: iso(lastEvent(t, asOf)),
+    initially_assigned_at: iso(after(c.createdAt, 60)),
+    assigned_at: iso(after(c.createdAt, 60)),
+    solved_at: solved ? iso(solved) : null,
+    latest_comment_added_at: iso(reply ?? c.createdAt),
+    reply_time_in_minutes: minutes(reply),
+    first_resolution_time_in_minutes: minutes(solved),
+    full_resolution_time_in_minutes: minutes(solved),
+    agent_wait_time_in_minutes: { calendar: null, business: null },
+    requester_wait_time_in_minutes: minutes(solved),
+    on_hold_time_in_minutes: { calendar: 0, business: 0 },
+  };
+}
+
+function ticketPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+  const byMonth = new Map<string, { at: Date; ticket: Record<string, unknown>; metrics: Record<string, unknown> }[]>();
+  const add = (t: Ticket, asOf: Date) => {
+    const at = lastEvent(t, asOf);
+    const list = byMonth.get(monthKey(at)) ?? [];
+    list.push({ at, ticket: ticketJson(t, asOf), metrics: metricSetJson(t, asOf) });
+    byMonth.set(monthKey(at), list);
+  };
+  for (const t of tickets) {
+    const final = lastEvent(t, horizon);
+    const monthEnd = new Date(nextMonthStart(t.contact.createdAt).getTime() - 1000);
+    // The incremental export resends a ticket each time it changes: the version the creation
+    // month's export saw is superseded by the later one (newest updated_at wins).
+    if (final > monthEnd) add(t, monthEnd);
+    add(t, horizon);
+  }
+  // Deleted tickets stay in the incremental export with status "deleted".
+  let deletedId = 9_900_001;
+  for (const [index, month] of world.window.months.entries()) {
+    if (index % 3 !== 1) continue;
+    const list = byMonth.get(month);
+    const sample = list?.[0];
+    if (!list || !sample) continue;
+    list.push({
+      at: sample.at,
+      ticket: { ...sample.ticket, id: deletedId, status: 'deleted', url: `${SUBDOMAIN}/tickets/${deletedId}.json` },
+      metrics: { ...sample.metrics, ticket_id: deletedId },
+    });
+    deletedId++;
+  }
+
+  const files: DemoFile[] = [];
+  for (const [monthIndexInWindow, month] of world.window.months.entries()) {
+    const entries = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const chunks = pages(entries, TICKETS_PER_PAGE);
+    chunks.forEach((chunk, p) => {
+      const planted: PlantedReject[] = [];
+      const ticketsJson: unknown[] = chunk.map((e) => e.ticket);
+      const metricsJson: unknown[] = chunk.map((e) => e.metrics);
+      if (p === 0 && monthIndexInWindow % 2 === 0)
+        plantTickets(random, ticketsJson, metricsJson, planted, monthIndexInWindow);
+      const last = chunk[chunk.length - 1];
+      const cursor = Buffer.from(`${Math.floor((last?.at.getTime() ?? 0) / 1000)}.0||${p}`).toString('base64');
+      const document = {
+        tickets: ticketsJson,
+        metric_sets: metricsJson,
+        after_url: `${SUBDOMAIN}/incremental/tickets/cursor.json?cursor=${cursor}&include=metric_sets`,
+        after_cursor: cursor,
+        before_url: null,
+        before_cursor: null,
+        end_of_stream: p === chunks.length - 1,
+      };
+      files.push({
+        source: ZENDESK_SOURCE,
+        key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
+        body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+        deliveredAt: deliveryTime(month, horizon),
+        planted,
+      });
+    });
+  }
+  return files;
+}
+
+/** A monthly export runs in the last minute of its month (or at the end of the data). */
+function deliveryTime(month: string, horizon: Date): Date {
+  const end = new Date(nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() - 60_000);
+  return end < horizon ? end : horizon;
+}
+
+function plantTickets(
+  random: Random,
+  tickets: unknown[],
+  metrics: unknown[],
+  planted: PlantedReject[],
+  seed: number,
+): void {
+  const base = random.pick(tickets) as Record<string, unknown>;
+  const baseMetrics = metrics.find((m) => (m as { ticket_id: unknown }).ticket_id === base.id) as Record<
+    string,
+    unknown
+  >;
+  const id = 9_800_000 + seed * 10;
+  const created = String(base.created_at);
+  tickets.push({ ...base, id, created_at: created.replace('T', ' ').replace('Z', '') });
+  planted.push({ problem: 'created_at without a time zone offset' });
+  tickets.push({ ...base, id: id + 1, status: 'archived' });
+  planted.push({ problem: 'unknown status "archived"' });
+  tickets.push({ ...base, id: id + 2 });
+  metrics.push({ ...baseMetrics, ticket_id: id + 2, reply_time_in_minutes: { calendar: -12, business: -12 } });
+  planted.push({ problem: 'negative reply_time_in_minutes.calendar' });
+}
+
+function ratingPages(tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+  const byMonth = new Map<string, { at: Date; json: unknown }[]>();
+  for (const t of tickets) {
+    if (!t.legacy || !t.rating) continue;
+    const r = t.rating;
+    const at = r.answeredAt ?? r.offeredAt;
+    const c = t.contact;
+    const json = {
+      url: `${SUBDOMAIN}/satisfaction_ratings/${r.id}.json`,
+      id: r.id,
+      assignee_id: c.agent.zendeskId,
+      group_id: c.team.zendeskGroupId,
+      requester_id: c.customer.zendeskId,
+      ticket_id: t.id,
+      score: r.answeredAt ? (r.good ? 'good' : 'bad') : 'offered',
+      created_at: iso(r.offeredAt),
+      updated_at: iso(at),
+      comment: r.answeredAt ? r.comment : null,
+      ...(r.answeredAt && !r.good ? { reason: 'The issue took too long to resolve', reason_id: 5 } : {}),
+    };
+    const list = byMonth.get(monthKey(at)) ?? [];
+    list.push({ at, json });
+    byMonth.set(monthKey(at), list);
+  }
+  const files: DemoFile[] = [];
+  for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const chunks = pages(list, RATINGS_PER_PAGE);
+    chunks.forEach((chunk, p) => {
+      const document = {
+        satisfaction_ratings: chunk.map((e) => e.json),
+        next_page: p < chunks.length - 1 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p + 2}` : null,
+        previous_page: p > 0 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p}` : null,
+        count: list.length,
+      };
+      files.push({
+        source: ZENDESK_SOURCE,
+        key: `satisfaction-ratings/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
+        body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+        deliveredAt: deliveryTime(month, horizon),
+        planted: [],
+      });
+    });
+  }
+  return files;
+}
+
+function surveyPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+  const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
+  for (const t of tickets) {
+    if (t.legacy || !t.rating) continue;
+    const r = t.rating;
+    const at = r.answeredAt ?? r.offeredAt;
+    // An unanswered response carries no time of its own; it is dated by the export that saw it.
+    const month = monthKey(at);
+    const rating = onScale(t.contact.satisfaction + random.normal(0, 0.08), 1, 5);
+    const answers: unknown[] = r.answeredAt
+      ? [
+          {
+            created_at: isoMillis(r.answeredAt),
+            question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
+            rating,
+            rating_category: rating >= 4 ? 'good' : rating <= 2 ? 'bad' : 'neutral',
+            type: 'rating_scale',
+            updated_at: isoMillis(r.answeredAt),
+          },
+          ...(r.comment
+            ? [
+                {
+                  created_at: isoMillis(after(r.answeredAt, 30)),
+                  question: { id: COMMENT_QUESTION, type: 'open_ended' },
+                  type: 'open_ended',
+                  updated_at: isoMillis(after(r.answeredAt, 30)),
+                  value: r.comment,
+                },
+              ]
+            : []),
+        ]
+      : [
+          {
+            created_at: isoMillis(r.offeredAt),
+            question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
+            type: 'skipped',
+            updated_at: isoMillis(r.offeredAt),
+          },
+        ];
+    const json = {
+      answers,
+      expires_at: isoMillis(new Date(r.offeredAt.getTime() + 7 * DAY_MS)),
+      id: `01J${random.hex(23).toUpperCase()}`,
+      responder_id: t.contact.customer.zendeskId,
+      subject_zrns: [`zen:ticket:${t.id}`],
+      subjects: [{ id: String(t.id), type: 'ticket', zrn: `zen:ticket:${t.id}` }],
+      survey: { id: '01J58KJ9RAE0D2EK7HRVM7Z8F2', state: 'enabled', version: 3 },
+    };
+    const list = byMonth.get(month) ?? [];
+    list.push({ at, json });
+    byMonth.set(month, list);
+  }
+  const files: DemoFile[] = [];
+  for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    list.sort((a, b) => a.at.getTime() - b.at.getTime());
+    const planted: PlantedReject[] = [];
+    const responses: unknown[] = list.map((e) => e.json);
+    const sample = list.find((e) => (e.json.answers as { type: string }[])[0]?.type === 'rating_scale');
+    if (sample && world.window.months.indexOf(month) % 2 === 1) {
+      const answers = structuredClone(sample.json.answers) as Record<string, unknown>[];
+      (answers[0] as Record<string, unknown>).rating = 7;
+      responses.push({ ...sample.json, id: `01J${random.hex(23).toUpperCase()}`, answers });
+      planted.push({ problem: 'CSAT rating 7 on the 1-5 survey' });
+    }
+    const document = {
+      meta: { after_cursor: null, before_cursor: null, has_more: false },
+      survey_responses: responses,
+    };
+    files.push({
+      source: ZENDESK_SOURCE,
+      key: `csat-survey-responses/${month}/page-001.json`,
+      body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+      deliveredAt: deliveryTime(month, horizon),
+      planted,
+    });
+  }
+  return files;
+}

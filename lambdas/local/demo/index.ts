@@ -1,0 +1,321 @@
+/**
+ * `servicebench demo`: a year of a simulated company's raw exports in every supported vendor
+ * format, landed in a local lake and normalised by the same code the Lambda runs. The data is
+ * seeded and never depends on today's date, so a seed always gives the same exports.
+ */
+import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
+import { getAdapter } from '../../adapters/registry.ts';
+import type { ServiceBenchConfig, SourceConfig } from '../../core/config/config.ts';
+import { normaliseObject } from '../../core/normalise/pipeline.ts';
+import type { TableName } from '../../core/schema/canonical.ts';
+import { LexiconSentimentAnalyser } from '../../core/sentiment/index.ts';
+import { LAKE_ZONES, openLake, pseudonymKey } from '../lake.ts';
+import { connectFiles } from './formats/connect.ts';
+import type { DemoFile, PlantedReject } from './formats/files.ts';
+import { freshdeskFiles } from './formats/freshdesk.ts';
+import { intercomFiles } from './formats/intercom.ts';
+import { activityFiles, pulseFiles, socialFiles } from './formats/people.ts';
+import { qaScorecardFiles, zendeskQaFiles } from './formats/quality.ts';
+import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/surveys.ts';
+import { zendeskFiles } from './formats/zendesk.ts';
+import { DEMO_SOURCES } from './sources.ts';
+import { buildWorld } from './world.ts';
+
+export type { PlantedReject } from './formats/files.ts';
+export { DEMO_SOURCES } from './sources.ts';
+
+export const DEMO_DEFAULTS = {
+  seed: 20_250_630,
+  months: 12,
+  /** The window never follows today's date: the same command always tells the same story. */
+  endMonth: '2025-06',
+  scale: 1,
+} as const;
+
+/** Named volumes for `--scale`; any positive number works too. */
+export const DEMO_SCALES: Readonly<Record<string, number>> = { small: 0.2, full: 1 };
+
+/** A `--scale` argument: a name from DEMO_SCALES or a positive number up to 10. */
+export function parseDemoScale(text: string): number {
+  const named = DEMO_SCALES[text];
+  if (named !== undefined) return named;
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0 || value > 10) {
+    throw new Error(
+      `scale "${text}" must be ${Object.keys(DEMO_SCALES).join(' or ')}, or a number above 0 and at most 10`,
+    );
+  }
+  return value;
+}
+
+export interface DemoGenerationOptions {
+  /** @default DEMO_DEFAULTS.seed */
+  readonly seed?: number;
+  /** @default DEMO_DEFAULTS.months */
+  readonly months?: number;
+  /** YYYY-MM of the last month. @default DEMO_DEFAULTS.endMonth */
+  readonly endMonth?: string;
+  /** @default DEMO_DEFAULTS.scale */
+  readonly scale?: number;
+}
+
+export interface DemoExportFile {
+  readonly source: string;
+  /** Path below the source's folder (and landing key below the source prefix). */
+  readonly key: string;
+  readonly path: string;
+  readonly bytes: number;
+  readonly deliveredAt: Date;
+  readonly planted: readonly PlantedReject[];
+}
+
+/** What the simulation was told to show, so a reader (or a test) knows where to look. */
+export interface DemoPlot {
+  readonly improvingTeam: string;
+  readonly worseningTeam: string;
+  /** YYYY-MM of the month short of staff. */
+  readonly dipMonth: string;
+}
+
+export interface DemoExports {
+  readonly files: readonly DemoExportFile[];
+  readonly period: { readonly from: string; readonly to: string };
+  readonly plot: DemoPlot;
+}
+
+function resolveGeneration(options: DemoGenerationOptions) {
+  const seed = options.seed ?? DEMO_DEFAULTS.seed;
+  const scale = options.scale ?? DEMO_DEFAULTS.scale;
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new Error(`seed must be a whole number from 0 to 4294967295 (got ${seed})`);
+  }
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
+    throw new Error(`scale must be above 0 and at most 10 (got ${scale})`);
+  return {
+    seed,
+    months: options.months ?? DEMO_DEFAULTS.months,
+    endMonth: options.endMonth ?? DEMO_DEFAULTS.endMonth,
+    scale,
+  };
+}
+
+/** Every export file of the simulation, in memory. */
+export function simulateDemo(options: DemoGenerationOptions = {}): {
+  files: DemoFile[];
+  period: DemoExports['period'];
+  plot: DemoPlot;
+} {
+  const world = buildWorld(resolveGeneration(options));
+  const files = [
+    ...connectFiles(world),
+    ...zendeskFiles(world),
+    ...freshdeskFiles(world),
+    ...intercomFiles(world),
+    ...qualtricsFiles(world),
+    ...surveyMonkeyFiles(world),
+    ...delightedFiles(world),
+    ...socialFiles(world),
+    ...qaScorecardFiles(world),
+    ...zendeskQaFiles(world),
+    ...pulseFiles(world),
+    ...activityFiles(world),
+  ];
+  const months = world.window.months;
+  return {
+    files,
+    period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
+    plot: { improvingTeam: world.improvingTeam, worseningTeam: world.worseningTeam, dipMonth: world.dipMonth },
+  };
+}
+
+/**
+ * Writes the exports under `dir/<source>/<key>`, each file's modification time set to when the
+ * vendor delivered it (it becomes the landing time when `dir` is a lake's landing zone).
+ */
+export async function generateDemoExports(
+  options: DemoGenerationOptions & { readonly dir: string },
+): Promise<DemoExports> {
+  const root = resolve(options.dir);
+  const { files, period, plot } = simulateDemo(options);
+  const written: DemoExportFile[] = [];
+  for (const file of files) {
+    const path = join(root, file.source, ...file.key.split('/'));
+    if (!path.startsWith(root + sep)) throw new Error(`export key "${file.key}" escapes ${root}`);
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, file.body);
+    utimesSync(path, file.deliveredAt, file.deliveredAt);
+    written.push({
+      source: file.source,
+      key: file.key,
+      path,
+      bytes: file.body.byteLength,
+      deliveredAt: file.deliveredAt,
+      planted: file.planted,
+    });
+  }
+  return { files: written, period, plot };
+}
+
+/** The config with the demo sources (they replace any configured source of the same name). */
+export function demoConfig(config: ServiceBenchConfig): ServiceBenchConfig {
+  const names = new Set(DEMO_SOURCES.map((s) => s.name));
+  return { ...config, sources: [...config.sources.filter((s) => !names.has(s.name)), ...DEMO_SOURCES] };
+}
+
+export interface DemoOptions extends DemoGenerationOptions {
+  readonly lakeDir: string;
+  readonly config: ServiceBenchConfig;
+  readonly onProgress?: (message: string) => void;
+}
+
+export interface DemoSourceSummary {
+  readonly source: string;
+  readonly adapter: string;
+  readonly files: number;
+  readonly filesRejected: number;
+  readonly rowsRead: number;
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  /** Malformed records the generator planted; equal to rowsRejected when every adapter works. */
+  readonly plantedRejects: number;
+  readonly rowsByTable: Partial<Record<TableName, number>>;
+}
+
+export interface DemoSummary {
+  readonly lakeDir: string;
+  readonly seed: number;
+  readonly months: number;
+  readonly endMonth: string;
+  readonly scale: number;
+  readonly period: { readonly from: string; readonly to: string };
+  readonly plot: DemoPlot;
+  /** The config the demo ingested with: the given one plus the demo sources. */
+  readonly config: ServiceBenchConfig;
+  readonly files: number;
+  readonly bytes: number;
+  readonly rowsRead: number;
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  readonly plantedRejects: number;
+  readonly sources: readonly DemoSourceSummary[];
+  readonly timings: { readonly generateMs: number; readonly ingestMs: number; readonly totalMs: number };
+}
+
+/** Zones the demo empties; exports/ (reports) and the pseudonymisation key are kept. */
+const CLEARED_ZONES = ['landing', 'curated', 'quarantine'] as const;
+const LAKE_ENTRIES = new Set<string>([...LAKE_ZONES, '.servicebench']);
+
+/**
+ * Empties the lake's data zones. A folder that exists and holds anything but lake zones is refused:
+ * the demo never deletes what it did not make.
+ */
+function prepareLake(lakeDir: string) {
+  const root = resolve(lakeDir);
+  if (existsSync(root)) {
+    if (!statSync(root).isDirectory()) throw new Error(`the demo lake ${root} exists and is not a folder`);
+    const foreign = readdirSync(root).filter((entry) => !LAKE_ENTRIES.has(entry));
+    if (foreign.length > 0) {
+      throw new Error(
+        `refusing to use ${root} as the demo lake: it holds ${foreign.slice(0, 5).join(', ')}${foreign.length > 5 ? ', ...' : ''}, which is not a lake (${[...LAKE_ENTRIES].join(', ')}); give a new or empty folder, or an existing lake`,
+      );
+    }
+    for (const zone of CLEARED_ZONES) {
+      const path = join(root, zone);
+      if (!existsSync(path)) continue;
+      if (lstatSync(path).isSymbolicLink() || !lstatSync(path).isDirectory()) {
+        throw new Error(`refusing to clear ${path}: it is not a plain folder`);
+      }
+      rmSync(path, { recursive: true, force: true });
+    }
+  }
+  return openLake(root);
+}
+
+export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
+  const t0 = performance.now();
+  const settings = resolveGeneration(options);
+  const progress = options.onProgress ?? (() => {});
+  const lake = prepareLake(options.lakeDir);
+  const config = demoConfig(options.config);
+  const key = pseudonymKey(lake);
+
+  const generated = await generateDemoExports({ ...settings, dir: lake.zoneDir('landing') });
+  const t1 = performance.now();
+  const bytes = generated.files.reduce((sum, f) => sum + f.bytes, 0);
+  progress(
+    `generated ${generated.files.length} export files (${(bytes / 1_048_576).toFixed(1)} MB) for ${generated.period.from}..${generated.period.to} in ${Math.round(t1 - t0)} ms`,
+  );
+
+  const sentiment = new LexiconSentimentAnalyser();
+  const bySource = new Map<string, DemoSourceSummary>();
+  for (const source of DEMO_SOURCES) {
+    bySource.set(source.name, {
+      source: source.name,
+      adapter: source.adapter,
+      files: 0,
+      filesRejected: 0,
+      rowsRead: 0,
+      rowsAccepted: 0,
+      rowsRejected: 0,
+      plantedRejects: 0,
+      rowsByTable: {},
+    });
+  }
+  const sourceConfig = (name: string): SourceConfig => {
+    const found = config.sources.find((s) => s.name === name);
+    if (!found) throw new Error(`the demo source ${name} is missing from the config`);
+    return found;
+  };
+  for (const file of generated.files) {
+    const source = sourceConfig(file.source);
+    const result = await normaliseObject({
+      stores: lake.stores,
+      key: `${file.source}/${file.key}`,
+      source,
+      adapter: getAdapter(source.adapter),
+      pseudonymKey: key.key,
+      sentiment,
+    });
+    const before = bySource.get(file.source) as DemoSourceSummary;
+    const rowsByTable = { ...before.rowsByTable };
+    for (const [table, n] of Object.entries(result.rowsByTable) as [TableName, number][]) {
+      rowsByTable[table] = (rowsByTable[table] ?? 0) + n;
+    }
+    bySource.set(file.source, {
+      ...before,
+      files: before.files + 1,
+      filesRejected: before.filesRejected + (result.fileError === null ? 0 : 1),
+      rowsRead: before.rowsRead + result.audit.rows_read,
+      rowsAccepted: before.rowsAccepted + result.audit.rows_accepted,
+      rowsRejected: before.rowsRejected + result.audit.rows_rejected,
+      plantedRejects: before.plantedRejects + file.planted.length,
+      rowsByTable,
+    });
+  }
+  const sources = [...bySource.values()].filter((s) => s.files > 0);
+  const t2 = performance.now();
+  for (const s of sources) {
+    progress(
+      `${s.source} (${s.adapter}): ${s.files} files, ${s.rowsRead} records read, ${s.rowsAccepted} accepted, ${s.rowsRejected} rejected (${s.plantedRejects} planted)`,
+    );
+  }
+  progress(`ingested in ${Math.round(t2 - t1)} ms; demo ready in ${Math.round(t2 - t0)} ms`);
+
+  const sum = (pick: (s: DemoSourceSummary) => number) => sources.reduce((total, s) => total + pick(s), 0);
+  return {
+    lakeDir: lake.dir,
+    ...settings,
+    period: generated.period,
+    plot: generated.plot,
+    config,
+    files: generated.files.length,
+    bytes,
+    rowsRead: sum((s) => s.rowsRead),
+    rowsAccepted: sum((s) => s.rowsAccepted),
+    rowsRejected: sum((s) => s.rowsRejected),
+    plantedRejects: sum((s) => s.plantedRejects),
+    sources,
+    timings: { generateMs: Math.round(t1 - t0), ingestMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
+  };
+}

@@ -1,0 +1,364 @@
+/**
+ * The simulated company behind the demo: four teams of agents with different skill, customers who
+ * come back when their issue was not solved, and the plot the scorecard should reveal (one team
+ * improving over the year, one getting worse, a month short of staff). The vendor formats
+ * (formats/*.ts) only dress these contacts in each tool's export shape.
+ */
+import { DAY_MS, type DemoWindow, demoWindow, HOUR_MS, HOURLY_TRAFFIC, monthIndex, seasonality } from './calendar.ts';
+import { Random } from './random.ts';
+
+export interface WorldOptions {
+  readonly seed: number;
+  readonly months: number;
+  /** YYYY-MM of the last month. */
+  readonly endMonth: string;
+  /** Multiplies every volume. */
+  readonly scale: number;
+}
+
+export type Trend = 'improving' | 'worsening' | 'steady';
+
+export interface Team {
+  readonly name: string;
+  readonly trend: Trend;
+  readonly zendeskGroupId: number;
+  readonly intercomTeamId: string;
+  readonly freshdeskGroupId: number;
+  /** Median talk time of a call, in seconds, before skill. */
+  readonly talkS: number;
+  /** New contacts per average day, by channel. */
+  readonly perDay: Readonly<Record<ContactChannel, number>>;
+  readonly categories: readonly string[];
+}
+
+export interface Agent {
+  readonly username: string;
+  readonly fullName: string;
+  readonly email: string;
+  readonly team: Team;
+  /** 0..1: drives handle time, resolution, satisfaction and QA. */
+  readonly skill: number;
+  readonly zendeskId: number;
+  readonly intercomId: number;
+  readonly freshdeskId: number;
+}
+
+export interface Customer {
+  readonly id: string;
+  readonly phone: string;
+  readonly email: string;
+  readonly zendeskId: number;
+  readonly intercomId: string;
+  readonly freshdeskId: number;
+  /** Irish customers are served by the regional Freshdesk help desk. */
+  readonly region: 'GB' | 'IE';
+  /** Sum and count of satisfaction over the customer's contacts (0..1 each). */
+  experienceSum: number;
+  experienceCount: number;
+}
+
+export type ContactChannel = 'voice' | 'zendesk' | 'intercom' | 'freshdesk';
+
+export interface Contact {
+  readonly seq: number;
+  readonly channel: ContactChannel;
+  readonly customer: Customer;
+  readonly team: Team;
+  readonly agent: Agent;
+  readonly category: string;
+  readonly createdAt: Date;
+  /** 0..1 quality of the handling agent on that day (skill, team trend, staffing). */
+  readonly quality: number;
+  /** Solved on this contact; when not, the customer often comes back. */
+  readonly resolved: boolean;
+  /** The contact this one follows up, when the customer came back about the same issue. */
+  readonly followUpOf: Contact | null;
+  /** Staffing on the day, 1 = fully staffed. */
+  readonly staffing: number;
+  /** 0..1 satisfaction of the customer with this contact (before survey noise). */
+  readonly satisfaction: number;
+}
+
+export interface World {
+  readonly options: WorldOptions;
+  readonly window: DemoWindow;
+  readonly random: Random;
+  readonly teams: readonly Team[];
+  readonly agents: readonly Agent[];
+  readonly customers: readonly Customer[];
+  /** Every contact, oldest first. */
+  readonly contacts: readonly Contact[];
+  readonly improvingTeam: string;
+  readonly worseningTeam: string;
+  /** YYYY-MM of the month short of staff. */
+  readonly dipMonth: string;
+  /** Quality of a team's average agent in a month (drives engagement and QA too). */
+  teamQuality(team: Team, month: number): number;
+  /** Quality of one agent at an instant. */
+  agentQuality(agent: Agent, at: Date): number;
+  staffing(at: Date): number;
+}
+
+const TEAM_SPECS: readonly Omit<Team, 'zendeskGroupId' | 'intercomTeamId' | 'freshdeskGroupId'>[] = [
+  {
+    name: 'Billing',
+    trend: 'steady',
+    talkS: 290,
+    perDay: { voice: 20, zendesk: 13, intercom: 4, freshdesk: 3 },
+    categories: ['invoice', 'refund', 'payment_failed', 'direct_debit', 'price_change'],
+  },
+  {
+    name: 'Technical Support',
+    trend: 'improving',
+    talkS: 420,
+    perDay: { voice: 22, zendesk: 16, intercom: 11, freshdesk: 4 },
+    categories: ['login', 'outage', 'device_setup', 'app_error', 'connectivity'],
+  },
+  {
+    name: 'Sales',
+    trend: 'worsening',
+    talkS: 330,
+    perDay: { voice: 12, zendesk: 4, intercom: 9, freshdesk: 0 },
+    categories: ['new_plan', 'upgrade', 'quote', 'availability'],
+  },
+  {
+    name: 'Retention',
+    trend: 'steady',
+    talkS: 380,
+    perDay: { voice: 9, zendesk: 4, intercom: 2, freshdesk: 0 },
+    categories: ['cancel_request', 'contract_end', 'complaint', 'loyalty_offer'],
+  },
+];
+
+/** The teams with the ids each tool knows them by (the source options name them from these). */
+export const DEMO_TEAMS: readonly Team[] = TEAM_SPECS.map((spec, i) => ({
+  ...spec,
+  zendeskGroupId: 360_000_123_401 + i * 7,
+  intercomTeamId: String(5_017_691 + i * 13),
+  freshdeskGroupId: 80_000_021_000 + i * 11,
+}));
+
+const FIRST_NAMES = [
+  'Amy',
+  'Ben',
+  'Chloe',
+  'Dev',
+  'Ella',
+  'Farid',
+  'Grace',
+  'Hugo',
+  'Isla',
+  'Jon',
+  'Kira',
+  'Liam',
+  'Maya',
+  'Nate',
+  'Olu',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tariq',
+  'Uma',
+  'Vik',
+  'Wren',
+  'Yusuf',
+];
+const LAST_NAMES = [
+  'Chen',
+  'Okafor',
+  'Novak',
+  'Patel',
+  'Murphy',
+  'Haddad',
+  'Lindqvist',
+  'Moreau',
+  'Byrne',
+  'Silva',
+  'Tanaka',
+  'Walsh',
+  'Kowalski',
+  'Ahmed',
+  'Brennan',
+  'Costa',
+  'Dubois',
+  'Evans',
+  'Fischer',
+  'Gupta',
+  'Hughes',
+  'Ivanova',
+  'Jensen',
+  'Khan',
+];
+
+/** Skill levels of a team's six agents, from new starter to expert. */
+const SKILL_LADDER = [0.3, 0.45, 0.55, 0.65, 0.78, 0.9];
+const CUSTOMERS_AT_FULL_SCALE = 2400;
+/** Probability that a customer whose issue was not solved comes back about it. */
+const COME_BACK_PROBABILITY = 0.75;
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** Satisfaction 0..1 of one contact: the agent's quality, whether it was solved, and waiting. */
+export function satisfactionOf(random: Random, quality: number, resolved: boolean, waitPenalty = 0): number {
+  return clamp(0.18 + 0.58 * quality + (resolved ? 0.2 : -0.14) - waitPenalty + random.normal(0, 0.12), 0, 1);
+}
+
+/** A 0..1 latent answer on a min..max scale. */
+export function onScale(latent: number, min: number, max: number): number {
+  return clamp(Math.round(min + clamp(latent, 0, 1) * (max - min)), min, max);
+}
+
+export function buildWorld(options: WorldOptions): World {
+  const window = demoWindow(options.endMonth, options.months);
+  const random = new Random(options.seed);
+  const people = random.fork('people');
+
+  const teams = DEMO_TEAMS;
+
+  const names = [...FIRST_NAMES];
+  const surnames = [...LAST_NAMES];
+  const agents: Agent[] = [];
+  for (const team of teams) {
+    const skills = [...SKILL_LADDER].sort(() => people.next() - 0.5);
+    for (const skill of skills) {
+      const first = names.splice(people.int(0, names.length - 1), 1)[0] ?? 'Alex';
+      const last = surnames.splice(people.int(0, surnames.length - 1), 1)[0] ?? 'Smith';
+      const n = agents.length;
+      agents.push({
+        username: `${first}.${last}`.toLowerCase(),
+        fullName: `${first} ${last}`,
+        email: `${first}.${last}@example.com`.toLowerCase(),
+        team,
+        skill: clamp(skill + people.normal(0, 0.03), 0.1, 0.97),
+        zendeskId: 381_200_000_100 + n * 17,
+        intercomId: 814_860 + n * 3,
+        freshdeskId: 43_000_000_500 + n * 9,
+      });
+    }
+  }
+
+  const customerCount = Math.max(150, Math.round(CUSTOMERS_AT_FULL_SCALE * options.scale));
+  const customers: Customer[] = [];
+  for (let i = 0; i < customerCount; i++) {
+    const first = people.pick(FIRST_NAMES).toLowerCase();
+    const last = people.pick(LAST_NAMES).toLowerCase();
+    customers.push({
+      id: `CUST-${String(100_001 + i)}`,
+      phone: `+4477009${String(people.int(0, 99_999)).padStart(5, '0')}`,
+      email: `${first}.${last}${i}@example.net`,
+      zendeskId: 27_100_000_000 + i * 31,
+      intercomId: people.hex(24),
+      freshdeskId: 43_100_000_000 + i * 7,
+      region: people.chance(0.18) ? 'IE' : 'GB',
+      experienceSum: 0,
+      experienceCount: 0,
+    });
+  }
+  const irish = customers.filter((c) => c.region === 'IE');
+
+  const span = window.end.getTime() - window.start.getTime();
+  const progress = (at: Date) => (at.getTime() - window.start.getTime()) / span;
+  const dipIndex = options.months >= 3 ? Math.floor((options.months * 2) / 3) : 0;
+  const dipMonth = window.months[dipIndex] ?? window.months[0] ?? options.endMonth;
+  const drift = (team: Team, t: number) =>
+    team.trend === 'improving' ? -0.24 + 0.44 * t : team.trend === 'worsening' ? 0.14 - 0.42 * t : 0;
+  const staffing = (at: Date) => (monthIndex(window, at) === dipIndex ? 0.7 : 1);
+  const agentQuality = (agent: Agent, at: Date) =>
+    clamp(agent.skill + drift(agent.team, progress(at)) - (staffing(at) < 1 ? 0.08 : 0), 0.05, 0.98);
+  const teamQuality = (team: Team, month: number) => {
+    const members = agents.filter((a) => a.team === team);
+    const mid = new Date(Date.UTC(window.start.getUTCFullYear(), window.start.getUTCMonth() + month, 15));
+    return members.reduce((sum, a) => sum + agentQuality(a, mid), 0) / members.length;
+  };
+
+  const flow = random.fork('contacts');
+  const contacts: Contact[] = [];
+  const comeBacks = new Map<number, Contact[]>();
+  /** Heavy users contact more often: index drawn with a skew toward the start of the list. */
+  const someCustomer = (pool: readonly Customer[]) =>
+    pool[Math.floor(pool.length * flow.next() ** 1.7)] ?? (pool[0] as Customer);
+  const hourWeights = HOURLY_TRAFFIC.map(([h, w]) => [h, w] as const);
+
+  const addContact = (
+    day: Date,
+    channel: ContactChannel,
+    team: Team,
+    customer: Customer,
+    category: string,
+    previous: Contact | null,
+  ) => {
+    const hour = flow.weighted(hourWeights);
+    const createdAt = new Date(day.getTime() + hour * HOUR_MS + flow.int(0, 3599) * 1000);
+    const members = agents.filter((a) => a.team === team);
+    const agent = flow.pick(members);
+    const quality = clamp(agentQuality(agent, createdAt) + flow.normal(0, 0.05), 0.02, 0.99);
+    const resolved = flow.chance(clamp(0.42 + 0.45 * quality + (previous ? 0.12 : 0), 0.05, 0.97));
+    const contact: Contact = {
+      seq: contacts.length + 1,
+      channel,
+      customer,
+      team,
+      agent,
+      category,
+      createdAt,
+      quality,
+      resolved,
+      followUpOf: previous,
+      staffing: staffing(createdAt),
+      satisfaction: satisfactionOf(flow, quality, resolved, staffing(createdAt) < 1 ? 0.06 : 0),
+    };
+    contacts.push(contact);
+    customer.experienceSum += contact.satisfaction;
+    customer.experienceCount += 1;
+    if (!resolved && flow.chance(COME_BACK_PROBABILITY)) {
+      const delayDays = Math.floor(flow.exponential(2.2)) + (flow.chance(0.3) ? 0 : 1);
+      const dayIndex = Math.round((day.getTime() - window.start.getTime()) / DAY_MS) + delayDays;
+      const list = comeBacks.get(dayIndex) ?? [];
+      list.push(contact);
+      comeBacks.set(dayIndex, list);
+    }
+  };
+
+  for (let d = 0; d < window.days; d++) {
+    const day = new Date(window.start.getTime() + d * DAY_MS);
+    const volume = seasonality(day) * options.scale;
+    for (const channel of ['voice', 'zendesk', 'intercom', 'freshdesk'] as const) {
+      for (const team of teams) {
+        const n = flow.poisson(team.perDay[channel] * volume);
+        for (let k = 0; k < n; k++) {
+          const customer = someCustomer(channel === 'freshdesk' ? irish : customers);
+          addContact(day, channel, team, customer, flow.pick(team.categories), null);
+        }
+      }
+    }
+    for (const previous of comeBacks.get(d) ?? []) {
+      // Customers who were not helped often switch to the phone the second time.
+      const channel: ContactChannel =
+        previous.channel !== 'freshdesk' && flow.chance(0.35) ? 'voice' : previous.channel;
+      addContact(day, channel, previous.team, previous.customer, previous.category, previous);
+    }
+  }
+  contacts.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq);
+
+  return {
+    options,
+    window,
+    random,
+    teams,
+    agents,
+    customers,
+    contacts,
+    improvingTeam: teams.find((t) => t.trend === 'improving')?.name ?? '',
+    worseningTeam: teams.find((t) => t.trend === 'worsening')?.name ?? '',
+    dipMonth,
+    teamQuality,
+    agentQuality,
+    staffing,
+  };
+}
+
+/** `seconds` (rounded to whole seconds) after `at`. */
+export function after(at: Date, seconds: number): Date {
+  return new Date(at.getTime() + Math.round(seconds) * 1000);
+}
