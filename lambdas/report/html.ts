@@ -23,7 +23,50 @@ export const SECTION_HEADINGS = {
   quality: 'Data quality and method',
 } as const;
 
-export function renderHtml(data: ReportData): string {
+export type SectionId = keyof typeof SECTION_HEADINGS;
+export const SECTION_IDS = Object.keys(SECTION_HEADINGS) as SectionId[];
+
+export interface HtmlOptions {
+  /** Sections to show (ids of SECTION_HEADINGS, e.g. the config's `reports[].sections`); all when absent. */
+  readonly sections?: readonly string[];
+}
+
+const RENDERERS: Readonly<Record<SectionId, (data: ReportData) => string>> = {
+  index: (d) => indexSection(d),
+  kpis: (d) => kpiSection(d),
+  trends: (d) => trendSection(d),
+  breakdowns: (d) => breakdownSection(d),
+  peers: (d) => peerSection(d),
+  voice: (d) => voiceSection(d),
+  scorecard: (d) => scorecardSection(d),
+  quality: (d) => qualitySection(d),
+};
+
+/** The section a chart belongs to, so hidden sections take their charts (and figure numbers) along. */
+function sectionOfChart(id: string): SectionId {
+  if (id.startsWith('trend-')) return 'trends';
+  if (id.startsWith('breakdown-')) return 'breakdowns';
+  return 'voice';
+}
+
+/** Validates a section list; throws naming the unknown ids and the valid ones. */
+export function selectSections(sections: readonly string[] | undefined): SectionId[] {
+  if (sections === undefined) return SECTION_IDS;
+  const unknown = sections.filter((s) => !(SECTION_IDS as readonly string[]).includes(s));
+  if (unknown.length > 0) {
+    throw new Error(
+      `unknown report section(s) ${unknown.map((s) => `"${s}"`).join(', ')}: choose from ${SECTION_IDS.join(', ')}`,
+    );
+  }
+  return SECTION_IDS.filter((id) => sections.includes(id));
+}
+
+export function renderHtml(report: ReportData, options: HtmlOptions = {}): string {
+  const shown = selectSections(options.sections);
+  const data: ReportData = {
+    ...report,
+    charts: Object.fromEntries(Object.entries(report.charts).filter(([id]) => shown.includes(sectionOfChart(id)))),
+  };
   const title = `${data.organisation}: customer service report, ${data.period.label}`;
   return `<!doctype html>
 <html lang="en">
@@ -41,14 +84,7 @@ export function renderHtml(data: ReportData): string {
   <p class="meta"><strong>${esc(data.period.label)}</strong>${data.scope ? ` · ${esc(capitalise(data.scope.dimension))}: <strong>${esc(data.scope.value)}</strong>` : ' · All channels and teams'} · generated ${esc(formatStamp(data.generatedAt))}</p>
 </header>
 <main>
-${indexSection(data)}
-${kpiSection(data)}
-${trendSection(data)}
-${breakdownSection(data)}
-${peerSection(data)}
-${voiceSection(data)}
-${scorecardSection(data)}
-${qualitySection(data)}
+${shown.map((id) => RENDERERS[id](data)).join('\n')}
 </main>
 </body>
 </html>

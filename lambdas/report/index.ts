@@ -8,7 +8,7 @@ export {
   type ReportOptions,
   type ReportScope,
 } from './data.ts';
-export { renderHtml, SECTION_HEADINGS } from './html.ts';
+export { type HtmlOptions, renderHtml, SECTION_HEADINGS, SECTION_IDS, type SectionId } from './html.ts';
 export { CHROMIUM_ARGS, ChromiumNotFoundError, DEFAULT_CHROMIUM_PATH, renderPdf } from './pdf.ts';
 export { PeriodError, parsePeriod, type ReportPeriod } from './period.ts';
 export { DEFAULT_TAXONOMY, type ThemeTaxonomy, themeTaxonomySchema } from './themes.ts';

@@ -3,7 +3,7 @@ import type { QueryEngine } from '../core/query/engine.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { renderCsv } from './csv.ts';
 import { buildReportData, type ReportOptions } from './data.ts';
-import { renderHtml } from './html.ts';
+import { renderHtml, selectSections } from './html.ts';
 import { ChromiumNotFoundError, renderPdf } from './pdf.ts';
 
 export type ReportFormat = 'html' | 'csv' | 'pdf';
@@ -19,6 +19,8 @@ export interface WriteReportOptions extends ReportOptions {
   /** Lower-case letters, digits and dashes (the config's report name). */
   readonly name?: string;
   readonly formats?: readonly ReportFormat[];
+  /** Sections of the HTML and PDF (the config's `reports[].sections`); all when absent. */
+  readonly sections?: readonly string[];
   readonly chromiumPath?: string;
   /**
    * Folder the report folders go under. @default EXPORTS_PREFIX, for a store rooted at the lake or
@@ -54,13 +56,14 @@ export async function writeReport(
     throw new Error(`report name "${name}" must be lower-case letters, digits and dashes, starting with a letter`);
   }
   const formats = options.formats ?? DEFAULT_REPORT_FORMATS;
+  selectSections(options.sections);
   const data = await buildReportData(engine, options);
   const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
   const prefix = options.keyPrefix ?? EXPORTS_PREFIX;
   const folder = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${name}/${stem.slice(name.length + 1)}/`;
   const files: string[] = [];
   const skipped: string[] = [];
-  const html = renderHtml(data);
+  const html = renderHtml(data, { sections: options.sections });
   for (const format of DEFAULT_REPORT_FORMATS.filter((f) => formats.includes(f))) {
     const key = `${folder}${stem}.${format}`;
     let body: string | Buffer;

@@ -109,6 +109,29 @@ describe('renderHtml with data', () => {
   });
 });
 
+describe('renderHtml with a section list', () => {
+  let data: ReportData;
+  beforeAll(async () => {
+    data = await reportFrom(fullReportEngine);
+  });
+
+  it('shows only the listed sections, in the report order, numbering the figures it keeps from 1', () => {
+    const html = renderHtml(data, { sections: ['voice', 'index'] });
+    expect(html.indexOf('id="service-index"')).toBeLessThan(html.indexOf('id="voice"'));
+    for (const hidden of ['key-metrics', 'trends', 'breakdowns', 'peers', 'scorecard', 'data-quality']) {
+      expect(html).not.toContain(`id="${hidden}"`);
+    }
+    expect(html.match(/<figure /g)).toHaveLength(1);
+    expect(html).toContain('Figure 1.</span> <strong>Comment themes</strong>');
+  });
+
+  it('fails when a section id is unknown, naming the valid ones', () => {
+    expect(() => renderHtml(data, { sections: ['kpis', 'summary'] })).toThrow(
+      'unknown report section(s) "summary": choose from index, kpis, trends, breakdowns, peers, voice, scorecard, quality',
+    );
+  });
+});
+
 describe('the change line of a tile', () => {
   it('calls a change that rounds to zero unchanged, with no arrow up or down', async () => {
     const data = await reportFrom(emptyReportEngine, (e) =>

@@ -114,6 +114,19 @@ describe('writeReport', () => {
     ).rejects.toThrow(/report name "..\/etc"/);
   });
 
+  it('fails on an unknown section before writing anything', async () => {
+    await expect(
+      writeReport(engine, new LocalObjectStore(lake), {
+        period: '2025-06',
+        grain: 'month',
+        config,
+        name: 'sections',
+        sections: ['charts'],
+      }),
+    ).rejects.toThrow(/unknown report section/);
+    expect(existsSync(join(lake, 'exports', 'sections'))).toBe(false);
+  });
+
   it('fails on a bad period without writing anything', async () => {
     const store = new LocalObjectStore(lake);
     await expect(writeReport(engine, store, { period: '2025-6', grain: 'month', config, name: 'bad' })).rejects.toThrow(
