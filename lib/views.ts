@@ -1,11 +1,15 @@
-import { createHash } from 'node:crypto';
-import { CustomResource, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CustomResource, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import type { ViewsEnvironment } from '../lambdas/core/env/views.ts';
+import type { ViewDefinitions, ViewsEnvironment } from '../lambdas/core/env/views.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { LOG_RETENTION, ServiceFunction } from './function.ts';
 import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
@@ -37,8 +41,9 @@ export interface MetricViewsProps {
 /**
  * Creates the metric views in Athena from the sql/ files at deploy time, through a custom resource
  * that runs each DDL in order and waits for it: a view that Athena rejects fails the deployment
- * with Athena's own message. The SQL text travels in the resource properties, so any change to a
- * view (or to the reference data) updates the resource; deleting the stack drops the views.
+ * with Athena's own message. The DDL and the reference rows travel in a content-addressed asset
+ * named in the resource properties, so any change to a view (or to the reference data) updates the
+ * resource; deleting the stack drops the views.
  */
 export class MetricViews extends Construct {
   readonly deployer: ServiceFunction;
@@ -97,16 +102,47 @@ export class MetricViews extends Construct {
       wildcardResourceFinding(this.deployer.function, ':*'),
       'The Provider framework may invoke the deployer function and its versions, and nothing else.',
     );
-    const reference = JSON.stringify(props.referenceTables.map((t) => ({ name: t.name, rows: t.rows })));
+    // The DDL and reference rows travel as an S3 asset, not in the resource properties: an update
+    // event carries old and new properties together, which would outgrow the size CloudFormation
+    // can hand to a custom resource. Each asset key is its content hash, so a rollback still finds
+    // the definitions of the previous deployment.
+    const definitions = new s3assets.Asset(this, 'Definitions', {
+      path: stageDefinitions({
+        views: props.views.map((v) => ({ name: v.name, ddl: v.ddl })),
+        referenceTables: props.referenceTables.map((t) => ({ name: t.name, rows: [...t.rows] })),
+      }),
+    });
+    this.deployer.role.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [
+          Stack.of(this).formatArn({
+            service: 's3',
+            region: '',
+            account: '',
+            resource: definitions.s3BucketName,
+            resourceName: definitions.s3ObjectKey,
+          }),
+        ],
+      }),
+    );
     this.resource = new CustomResource(this, 'Resource', {
       serviceToken: provider.serviceToken,
       resourceType: 'Custom::ServiceBenchViews',
       properties: {
-        Views: props.views.map((v) => ({ Name: v.name, Ddl: v.ddl })),
-        // JSON keeps numbers and booleans typed (CloudFormation passes every property as a string).
-        ReferenceTables: reference,
-        ReferenceHash: createHash('sha256').update(reference).digest('hex'),
+        DefinitionsBucket: definitions.s3BucketName,
+        DefinitionsKey: definitions.s3ObjectKey,
+        // Names alone let a delete, or an update that removes views, work without the definitions.
+        Views: props.views.map((v) => v.name),
+        ReferenceTables: props.referenceTables.map((t) => t.name),
       },
     });
   }
+}
+
+/** Writes the definitions the deployer reads to a fresh folder at synth time, for the asset. */
+function stageDefinitions(definitions: ViewDefinitions): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'sb-views-')), 'definitions.json');
+  writeFileSync(file, `${JSON.stringify(definitions)}\n`);
+  return file;
 }

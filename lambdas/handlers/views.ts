@@ -1,16 +1,16 @@
 /**
  * Views deployer: the onEvent handler of a CloudFormation custom resource (custom-resources
- * Provider). Create and update write the reference tables as JSON lines, then run each view's
- * `CREATE OR REPLACE VIEW` DDL (from sql/registry.ts) in registry order, each waited for; views that left the
- * registry are dropped. Delete drops every view in reverse order. Any Athena failure is thrown with
- * Athena's own reason, which the Provider reports to CloudFormation as the failure message.
+ * Provider). Create and update read the definitions asset (each view's `CREATE OR REPLACE VIEW`
+ * DDL from sql/registry.ts, and the reference rows), write the reference tables as JSON lines, then
+ * run every DDL in registry order, each waited for; views and reference tables that left the
+ * definitions are dropped. Delete drops every view in reverse order. An Athena failure is thrown
+ * with Athena's own reason, which the Provider reports to CloudFormation as the failure message.
  */
-
 import { S3Client } from '@aws-sdk/client-s3';
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
 import { z } from 'zod';
 import { parseEnvironment } from '../core/env/environment.ts';
-import { viewsEnvSchema } from '../core/env/views.ts';
+import { type ViewDefinitions, viewDefinitionsSchema, viewsEnvSchema } from '../core/env/views.ts';
 import { AthenaEngine, AthenaQueryError } from '../core/query/athena.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
@@ -18,20 +18,16 @@ import { log } from './log.ts';
 
 /** DDL needs no more than this; a view still running after it is broken. */
 export const DDL_TIMEOUT_MS = 5 * 60_000;
+/** CloudFormation rejects a custom resource response over 4 KB, failure reason included. */
+export const MAX_REASON_CHARS = 2_000;
 
 const identifier = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier');
 
 const propertiesSchema = z.object({
-  /** Each view's DDL from sql/registry.ts createViewSql, the statement the local engine runs too. */
-  Views: z.array(z.object({ Name: identifier, Ddl: z.string().startsWith('CREATE OR REPLACE VIEW ') })),
-  ReferenceTables: z.string().transform((text, ctx) => {
-    const parsed = z
-      .array(z.object({ name: identifier, rows: z.array(z.record(z.string(), z.unknown())) }))
-      .safeParse(JSON.parse(text));
-    if (parsed.success) return parsed.data;
-    ctx.addIssue({ code: 'custom', message: `ReferenceTables: ${parsed.error.issues[0]?.message}` });
-    return z.NEVER;
-  }),
+  DefinitionsBucket: z.string().min(1),
+  DefinitionsKey: z.string().min(1),
+  Views: z.array(identifier),
+  ReferenceTables: z.array(identifier),
 });
 type ViewsProperties = z.output<typeof propertiesSchema>;
 
@@ -39,15 +35,35 @@ export interface ViewsDeps {
   readonly database: string;
   /** Runs one statement and waits for it (AthenaEngine.execute). */
   readonly execute: (sql: string) => Promise<unknown>;
+  /** The curated bucket, where the reference tables live. */
   readonly store: ObjectStore;
   readonly referencePrefix: string;
+  /** Reads the definitions asset named in the resource properties. */
+  readonly readDefinitions: (bucket: string, key: string) => Promise<string>;
 }
 
 export function parseProperties(raw: unknown): ViewsProperties {
   const parsed = propertiesSchema.safeParse(raw);
   if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`invalid views resource properties: ${problems}`);
+  }
+  return parsed.data;
+}
+
+async function loadDefinitions(properties: ViewsProperties, deps: ViewsDeps): Promise<ViewDefinitions> {
+  const text = await deps.readDefinitions(properties.DefinitionsBucket, properties.DefinitionsKey);
+  const parsed = viewDefinitionsSchema.safeParse(JSON.parse(text));
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
     throw new Error(
-      `invalid views resource properties: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      `invalid view definitions in s3://${properties.DefinitionsBucket}/${properties.DefinitionsKey}: ${problems}`,
+    );
+  }
+  const names = parsed.data.views.map((v) => v.name);
+  if (names.join(',') !== properties.Views.join(',')) {
+    throw new Error(
+      `the definitions list views ${names.join(', ')} but the resource lists ${properties.Views.join(', ')}`,
     );
   }
   return parsed.data;
@@ -57,39 +73,34 @@ export async function onViewsEvent(event: CdkCustomResourceEvent, deps: ViewsDep
   const physicalResourceId = `servicebench-views-${deps.database}`;
   if (event.RequestType === 'Delete') {
     const previous = parseProperties(event.ResourceProperties);
-    await dropViews(
-      previous.Views.map((v) => v.Name),
-      deps,
-    );
-    await deleteReference(
-      previous.ReferenceTables.map((t) => t.name),
-      deps,
-    );
+    await dropViews(previous.Views, deps);
+    await deleteReference(previous.ReferenceTables, deps);
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
   const next = parseProperties(event.ResourceProperties);
-  for (const table of next.ReferenceTables) {
-    const body = table.rows.map((row) => JSON.stringify(row)).join('\n');
-    await deps.store.write(referenceKey(table.name, deps), body === '' ? '' : `${body}\n`, 'application/x-ndjson');
+  const definitions = await loadDefinitions(next, deps);
+  for (const table of definitions.referenceTables) {
+    const lines = table.rows.map((row) => `${JSON.stringify(row)}\n`).join('');
+    await deps.store.write(referenceKey(table.name, deps), lines, 'application/x-ndjson');
   }
-  for (const view of next.Views) {
-    await run(view.Name, view.Ddl, deps);
-    log.info('view created', { view: view.Name });
+  for (const view of definitions.views) {
+    await run(view.name, view.ddl, deps);
+    log.info('view created', { view: view.name });
   }
   if (event.RequestType === 'Update') {
     const previous = parseProperties(event.OldResourceProperties);
-    const kept = new Set(next.Views.map((v) => v.Name));
+    const views = new Set(next.Views);
     await dropViews(
-      previous.Views.map((v) => v.Name).filter((name) => !kept.has(name)),
+      previous.Views.filter((name) => !views.has(name)),
       deps,
     );
-    const keptTables = new Set(next.ReferenceTables.map((t) => t.name));
+    const tables = new Set(next.ReferenceTables);
     await deleteReference(
-      previous.ReferenceTables.map((t) => t.name).filter((name) => !keptTables.has(name)),
+      previous.ReferenceTables.filter((name) => !tables.has(name)),
       deps,
     );
   }
-  return { PhysicalResourceId: physicalResourceId, Data: { Views: next.Views.length } };
+  return { PhysicalResourceId: physicalResourceId, Data: { Views: definitions.views.length } };
 }
 
 function referenceKey(table: string, deps: ViewsDeps): string {
@@ -115,9 +126,15 @@ async function run(view: string, sql: string, deps: ViewsDeps): Promise<void> {
   try {
     await deps.execute(sql);
   } catch (error) {
-    if (error instanceof AthenaQueryError) throw new Error(`view ${view}: ${error.reason}`);
+    if (error instanceof AthenaQueryError) throw new Error(`view ${view}: ${error.reason.slice(0, MAX_REASON_CHARS)}`);
     throw error;
   }
+}
+
+async function readText(store: ObjectStore, key: string): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.read(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 let deps: ViewsDeps | undefined;
@@ -125,6 +142,7 @@ let deps: ViewsDeps | undefined;
 export async function handler(event: CdkCustomResourceEvent): Promise<CdkCustomResourceResponse> {
   if (!deps) {
     const settings = parseEnvironment('views deployer', viewsEnvSchema);
+    const s3 = new S3Client({});
     const engine = new AthenaEngine({
       workGroup: settings.ATHENA_WORKGROUP,
       database: settings.GLUE_DATABASE,
@@ -133,8 +151,9 @@ export async function handler(event: CdkCustomResourceEvent): Promise<CdkCustomR
     deps = {
       database: settings.GLUE_DATABASE,
       execute: (sql) => engine.execute(sql),
-      store: new S3ObjectStore({ client: new S3Client({}), bucket: settings.CURATED_BUCKET }),
+      store: new S3ObjectStore({ client: s3, bucket: settings.CURATED_BUCKET }),
       referencePrefix: settings.REFERENCE_PREFIX,
+      readDefinitions: (bucket, key) => readText(new S3ObjectStore({ client: s3, bucket }), key),
     };
   }
   log.info('views event', { requestType: event.RequestType, logicalResourceId: event.LogicalResourceId });

@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import {
   AthenaClient,
   GetQueryExecutionCommand,
   StartQueryExecutionCommand,
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
+import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -14,7 +16,7 @@ import { createViewSql, VIEWS } from '../../sql/registry.ts';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 
 const athena = mockClient(AthenaClient);
-const views = VIEWS.slice(0, 3).map((v) => ({ Name: v.name, Ddl: createViewSql(v.name) }));
+const views = VIEWS.slice(0, 3).map((v) => ({ name: v.name, ddl: createViewSql(v.name) }));
 const reference = [
   {
     name: 'targets',
@@ -25,12 +27,20 @@ const reference = [
   },
   { name: 'metric_options', rows: [{ name: 'min_sample', value: 30 }] },
 ];
-const properties = (v = views, r = reference) => ({
-  ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
-  Views: v,
-  ReferenceTables: JSON.stringify(r),
-  ReferenceHash: 'h',
-});
+/** Stages a definitions asset in the assets bucket and returns the properties naming it. */
+async function properties(v = views, r = reference) {
+  const key = `${createHash('sha256').update(JSON.stringify({ v, r })).digest('hex')}.json`;
+  await s3.client.send(
+    new PutObjectCommand({ Bucket: 'assets', Key: key, Body: JSON.stringify({ views: v, referenceTables: r }) }),
+  );
+  return {
+    ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
+    DefinitionsBucket: 'assets',
+    DefinitionsKey: key,
+    Views: v.map((view) => view.name),
+    ReferenceTables: r.map((table) => table.name),
+  };
+}
 const base = {
   ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
   ResponseURL: 'https://cloudformation-custom-resource-response.example/',
@@ -50,6 +60,7 @@ const statements = () =>
 beforeAll(async () => {
   s3 = await startS3rver();
   await s3.createBucket('curated');
+  await s3.createBucket('assets');
   vi.spyOn(console, 'info').mockImplementation(() => {});
   const engine = new AthenaEngine({
     client: new AthenaClient({ region: 'eu-west-1' }),
@@ -62,6 +73,12 @@ beforeAll(async () => {
     execute: (sql) => engine.execute(sql),
     store: new S3ObjectStore({ client: s3.client, bucket: 'curated' }),
     referencePrefix: 'reference/',
+    readDefinitions: async (bucket, key) => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of await new S3ObjectStore({ client: s3.client, bucket }).read(key))
+        chunks.push(chunk as Buffer);
+      return Buffer.concat(chunks).toString('utf8');
+    },
   };
 });
 
@@ -86,12 +103,12 @@ const read = async (key: string) => {
 
 describe('views deployer', () => {
   it('on create, writes the reference tables as JSON lines, then creates each view in registry order', async () => {
-    const event = { ...base, RequestType: 'Create', ResourceProperties: properties() } as CdkCustomResourceEvent;
+    const event = { ...base, RequestType: 'Create', ResourceProperties: await properties() } as CdkCustomResourceEvent;
 
     const response = await onViewsEvent(event, deps);
 
     expect(response.PhysicalResourceId).toBe('servicebench-views-servicebench');
-    expect(statements()).toEqual(views.map((v) => v.Ddl));
+    expect(statements()).toEqual(views.map((v) => v.ddl));
     expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
       WorkGroup: 'servicebench',
       QueryExecutionContext: { Database: 'servicebench' },
@@ -110,16 +127,16 @@ describe('views deployer', () => {
       ...base,
       RequestType: 'Update',
       PhysicalResourceId: 'servicebench-views-servicebench',
-      ResourceProperties: properties(
+      ResourceProperties: await properties(
         [first, second].filter((v) => v !== undefined),
         [reference[0] as (typeof reference)[0]],
       ),
-      OldResourceProperties: properties(),
+      OldResourceProperties: await properties(),
     } as CdkCustomResourceEvent;
 
     await onViewsEvent(event, deps);
 
-    expect(statements()).toEqual([first?.Ddl, second?.Ddl, `DROP VIEW IF EXISTS ${views[2]?.Name}`]);
+    expect(statements()).toEqual([first?.ddl, second?.ddl, `DROP VIEW IF EXISTS ${views[2]?.name}`]);
     expect(await deps.store.head('reference/metric_options/rows.json')).toBeUndefined();
     expect(await deps.store.head('reference/targets/rows.json')).toBeDefined();
   });
@@ -129,13 +146,13 @@ describe('views deployer', () => {
       ...base,
       RequestType: 'Delete',
       PhysicalResourceId: 'servicebench-views-servicebench',
-      ResourceProperties: properties(),
+      ResourceProperties: await properties(),
     } as CdkCustomResourceEvent;
 
     const response = await onViewsEvent(event, deps);
 
     expect(response.PhysicalResourceId).toBe('servicebench-views-servicebench');
-    expect(statements()).toEqual([...views].reverse().map((v) => `DROP VIEW IF EXISTS ${v.Name}`));
+    expect(statements()).toEqual([...views].reverse().map((v) => `DROP VIEW IF EXISTS ${v.name}`));
   });
 
   it('fails the deployment with Athena own message when a view does not compile, creating no later view', async () => {
@@ -151,21 +168,32 @@ describe('views deployer', () => {
           },
         },
       });
-    const event = { ...base, RequestType: 'Create', ResourceProperties: properties() } as CdkCustomResourceEvent;
+    const event = { ...base, RequestType: 'Create', ResourceProperties: await properties() } as CdkCustomResourceEvent;
 
     await expect(onViewsEvent(event, deps)).rejects.toThrow(
-      `view ${views[1]?.Name}: line 4:8: Column 'queue_seconds' cannot be resolved`,
+      `view ${views[1]?.name}: line 4:8: Column 'queue_seconds' cannot be resolved`,
     );
     expect(statements()).toHaveLength(2);
   });
 
-  it('fails when the properties are not what the stack sends', async () => {
+  it('fails when the definitions hold a statement that is not a view', async () => {
     const event = {
       ...base,
       RequestType: 'Create',
-      ResourceProperties: { ...properties(), Views: [{ Name: 'Drop Table', Ddl: 'DROP TABLE interactions' }] },
+      ResourceProperties: await properties([{ name: 'interactions', ddl: 'DROP TABLE interactions' }]),
     } as CdkCustomResourceEvent;
-    await expect(onViewsEvent(event, deps)).rejects.toThrow(/invalid views resource properties: Views\.0\.Name/);
+    await expect(onViewsEvent(event, deps)).rejects.toThrow(
+      /invalid view definitions in s3:\/\/assets\/.*views\.0\.ddl/,
+    );
     expect(statements()).toEqual([]);
+  });
+
+  it('fails when the properties do not name the definitions', async () => {
+    const event = {
+      ...base,
+      RequestType: 'Create',
+      ResourceProperties: { Views: ['x'] },
+    } as unknown as CdkCustomResourceEvent;
+    await expect(onViewsEvent(event, deps)).rejects.toThrow(/invalid views resource properties: DefinitionsBucket/);
   });
 });

@@ -10,7 +10,7 @@ function normalise(template: unknown): unknown {
   return JSON.parse(JSON.stringify(template), (key, value) => {
     if (key === 'Columns') return '<derived columns>';
     if (key === 'Views' && Array.isArray(value)) return '<sql/registry.ts views>';
-    if (key === 'ReferenceTables' || key === 'ReferenceHash') return '<reference tables>';
+    if (key === 'ReferenceTables' && Array.isArray(value)) return '<reference tables>';
     if (key === 'Metadata') return undefined;
     if (typeof value === 'string' && /^[0-9a-f]{64}(\.zip|\.json)?$/.test(value)) return '<asset hash>';
     return value;

@@ -1,31 +1,41 @@
-import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { createViewSql, VIEWS } from '../../sql/registry.ts';
 import { fixtureConfig, synth } from './support.ts';
 
-const { template } = synth();
+const { template, outdir } = synth();
+const definitionsOf = (dir: string, key: string) =>
+  JSON.parse(readFileSync(join(dir, `asset.${key}`), 'utf8')) as {
+    views: { name: string; ddl: string }[];
+    referenceTables: { name: string; rows: unknown[] }[];
+  };
 
 describe('MetricViews', () => {
-  it('creates every registered view, in registry order, with the DDL the local engine runs', () => {
-    const views = new Capture();
-    template.hasResourceProperties('Custom::ServiceBenchViews', { Views: views });
-    expect(views.asArray()).toEqual(VIEWS.map((v) => ({ Name: v.name, Ddl: createViewSql(v.name) })));
+  it('names every registered view, in registry order, and the reference tables in its properties', () => {
+    template.hasResourceProperties('Custom::ServiceBenchViews', {
+      Views: VIEWS.map((v) => v.name),
+      ReferenceTables: referenceTables(fixtureConfig()).map((t) => t.name),
+      DefinitionsBucket: { 'Fn::Sub': Match.stringLikeRegexp('assets') },
+      DefinitionsKey: Match.stringLikeRegexp('^[0-9a-f]{64}\\.json$'),
+    });
   });
 
-  it('carries the reference rows and their hash, so a config change updates the resource', () => {
-    const rows = new Capture();
-    const hash = new Capture();
-    template.hasResourceProperties('Custom::ServiceBenchViews', { ReferenceTables: rows, ReferenceHash: hash });
-    const expected = referenceTables(fixtureConfig()).map((t) => ({ name: t.name, rows: t.rows }));
-    expect(JSON.parse(rows.asString())).toEqual(expected);
-    expect(hash.asString()).toBe(createHash('sha256').update(rows.asString()).digest('hex'));
+  it('ships the DDL the local engine runs and the reference rows in a content-addressed asset', () => {
+    const key = new Capture();
+    template.hasResourceProperties('Custom::ServiceBenchViews', { DefinitionsKey: key });
+    const definitions = definitionsOf(outdir, key.asString());
+    expect(definitions.views).toEqual(VIEWS.map((v) => ({ name: v.name, ddl: createViewSql(v.name) })));
+    expect(definitions.referenceTables).toEqual(
+      referenceTables(fixtureConfig()).map((t) => ({ name: t.name, rows: JSON.parse(JSON.stringify(t.rows)) })),
+    );
 
     const retargeted = synth({ config: fixtureConfig({ targets: [{ metric: 'csat_pct', goal: 90 }] }) }).template;
-    const otherHash = new Capture();
-    retargeted.hasResourceProperties('Custom::ServiceBenchViews', { ReferenceHash: otherHash });
-    expect(otherHash.asString()).not.toBe(hash.asString());
+    const otherKey = new Capture();
+    retargeted.hasResourceProperties('Custom::ServiceBenchViews', { DefinitionsKey: otherKey });
+    expect(otherKey.asString()).not.toBe(key.asString());
   });
 
   it('is served by a Provider whose handler is the views deployer, after the tables and the workgroup exist', () => {
@@ -72,5 +82,9 @@ describe('MetricViews', () => {
     expect(JSON.stringify(writes?.Resource)).toContain('/reference/*');
     const athena = statements.find((s) => JSON.stringify(s.Action).includes('athena:StartQueryExecution'));
     expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/servicebench');
+    const definitions = statements.find(
+      (s) => s.Action === 's3:GetObject' && JSON.stringify(s.Resource).includes('.json'),
+    );
+    expect(JSON.stringify(definitions?.Resource)).toMatch(/cdk-[a-z0-9]+-assets-.*\/[0-9a-f]{64}\.json"/);
   });
 });

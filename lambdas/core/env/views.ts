@@ -12,3 +12,22 @@ export const viewsEnvSchema = z.object({
 
 export type ViewsEnvironment = z.input<typeof viewsEnvSchema>;
 export type ViewsSettings = z.output<typeof viewsEnvSchema>;
+
+/** What the views deployer reads from the definitions asset: every view's DDL and the reference rows. */
+export const viewDefinitionsSchema = z.object({
+  /** In registry order, each with its `CREATE OR REPLACE VIEW` DDL from sql/registry.ts. */
+  views: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier'),
+      ddl: z.string().startsWith('CREATE OR REPLACE VIEW '),
+    }),
+  ),
+  referenceTables: z.array(
+    z.object({
+      name: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be a lower-case SQL identifier'),
+      rows: z.array(z.record(z.string(), z.unknown())),
+    }),
+  ),
+});
+
+export type ViewDefinitions = z.input<typeof viewDefinitionsSchema>;
