@@ -8,8 +8,8 @@ import type { IdentifierKind } from './adapter.ts';
 
 /** Minimum secret length: HMAC-SHA256 keys shorter than the hash output weaken it. */
 export const MIN_KEY_BYTES = 32;
-/** Hex characters kept from the HMAC: 128 bits, collision-free at any realistic volume. */
-const KEPT_HEX_CHARS = 32;
+/** Bytes kept from the HMAC: 128 bits, collision-free at any realistic volume. */
+const KEPT_BYTES = 16;
 const PREFIX: Readonly<Record<IdentifierKind, string>> = { customer: 'c_', employee: 'e_', author: 'a_' };
 
 /**
@@ -34,7 +34,8 @@ export function createPseudonymiser(key: Uint8Array): Pseudonymiser {
     if (value === null || value === undefined) return null;
     const canonical = canonicalIdentifier(String(value));
     if (canonical === '') return null;
-    const digest = createHmac('sha256', secret).update(kind).update('\0').update(canonical).digest('hex');
-    return `${PREFIX[kind]}${digest.slice(0, KEPT_HEX_CHARS)}`;
+    const digest = createHmac('sha256', secret).update(kind).update('\0').update(canonical).digest();
+    // base64url keeps the pseudonym short (22 characters), which matters in the biggest column.
+    return `${PREFIX[kind]}${digest.subarray(0, KEPT_BYTES).toString('base64url')}`;
   };
 }
