@@ -12,7 +12,7 @@ import { Construct } from 'constructs';
 import type { ViewDefinitions, ViewsEnvironment } from '../lambdas/core/env/views.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { LOG_RETENTION, ServiceFunction } from './function.ts';
-import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
+import { grantAthenaQueries, grantObjects } from './grants.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import { handlerEntry } from './paths.ts';
 
@@ -83,7 +83,6 @@ export class MetricViews extends Construct {
       manageViews: true,
     });
     grantObjects(this.deployer.function, props.curated, ['s3:PutObject', 's3:DeleteObject'], [props.referencePrefix]);
-    grantKeyUse(this.deployer.function, props.key);
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.deployer.function,
