@@ -249,7 +249,9 @@ export function buildProgram(): Command {
         const grain = cmd.grain ?? (/^\d{4}-W\d{2}$/.test(cmd.period) ? 'week' : 'month');
         const engine = await openLakeEngine({ lakeDir: lake.dir, config });
         try {
+          // The lake's exports store is the exports zone itself: no extra `exports/` prefix.
           const result = await writeReport(engine, lake.stores.exports, {
+            keyPrefix: '',
             period: cmd.period,
             grain,
             config,

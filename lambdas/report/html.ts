@@ -151,7 +151,9 @@ function kpiTile(kpi: Kpi, previous: string): string {
   const bench =
     row.bench_position !== null
       ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>${benchmarkStrip(row)}`
-      : `<p class="kpi-line bench muted">No industry benchmark</p>`;
+      : row.bench_median !== null
+        ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))}</strong> ; ${esc(comparedWithFigure(row.value, row.bench_median, kpi.higherIsBetter))})</span></p>`
+        : `<p class="kpi-line bench muted">No industry benchmark</p>`;
   return `<article class="kpi rag-${row.rag ?? 'none'}" data-kpi="${kpi.metric}" aria-labelledby="${id}">
   <h3 id="${id}">${esc(kpi.label)}</h3>
   <p class="kpi-value">${esc(formatValue(row.value, kpi.unit, kpi.metric))}</p>
@@ -627,3 +629,9 @@ code { font-size:11px; word-break:break-all; }
   details > summary { list-style:none; }
 }
 `;
+
+/** A single published figure (no quartiles) still tells which side of it the value is on. */
+function comparedWithFigure(value: number | null, figure: number, higherIsBetter: boolean): string {
+  if (value === null || value === figure) return 'published figure';
+  return value > figure === higherIsBetter ? 'better than the published figure' : 'worse than the published figure';
+}

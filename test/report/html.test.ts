@@ -143,6 +143,29 @@ describe('the change line of a tile', () => {
   });
 });
 
+describe('the benchmark line of a tile', () => {
+  it('compares with a single published figure in the metric good direction when there are no quartiles', async () => {
+    const data = await reportFrom(emptyReportEngine, (e) =>
+      insertScorecard(e, [
+        scorecardRow({ metric: 'csat_pct', value: 50.5, bench_median: 82, bench_position: null }),
+        scorecardRow({ metric: 'asa_s', value: 68, bench_median: 29, bench_position: null, higher_is_better: false }),
+        scorecardRow({
+          metric: 'abandonment_rate',
+          value: 4,
+          bench_median: 12,
+          bench_position: null,
+          higher_is_better: false,
+        }),
+      ]),
+    );
+    const html = renderHtml(data);
+    expect(tile(html, 'csat_pct')).toContain('worse than the published figure');
+    expect(tile(html, 'asa_s')).toContain('worse than the published figure');
+    expect(tile(html, 'abandonment_rate')).toContain('better than the published figure');
+    expect(tile(html, 'csat_pct')).not.toContain('No industry benchmark');
+  });
+});
+
 describe('renderHtml with no data', () => {
   it('shows clear "no data" states for the index, tiles, trends, people, comments and sources', async () => {
     const html = renderHtml(await reportFrom(emptyReportEngine));
