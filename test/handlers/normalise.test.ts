@@ -5,6 +5,7 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
@@ -52,6 +53,12 @@ function sqsRecord(messageId: string, body: string, receiveCount = '1'): SQSReco
     eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
     awsRegion: 'eu-west-1',
   };
+}
+
+async function bytesOf(store: S3ObjectStore, key: string): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of await store.read(key)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 let s3: S3rverHandle;
@@ -116,11 +123,40 @@ describe('normaliser handler', () => {
     expect(quarantine).toContain('connect/2024/03/04/bad.ndjson.rejects.jsonl');
   });
 
-  it('gives the same curated keys when the same object is delivered twice', async () => {
-    const before = await keys(deps.stores.curated as S3ObjectStore, 'interactions/');
+  it('changes nothing when the same object is delivered again (at-least-once delivery)', async () => {
+    const curated = deps.stores.curated as S3ObjectStore;
+    const dataKeys = async () => (await keys(curated)).filter((k) => !k.startsWith('ingestion_audit/'));
+    const before = await dataKeys();
+    const bytesBefore = await Promise.all(before.map((k) => bytesOf(curated, k)));
     const response = await handleNormaliseBatch({ Records: [s3Message('again', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([]);
-    expect(await keys(deps.stores.curated as S3ObjectStore, 'interactions/')).toEqual(before);
+    expect(await dataKeys()).toEqual(before);
+    expect(await Promise.all(before.map((k) => bytesOf(curated, k)))).toEqual(bytesBefore);
+    expect((await keys(curated, 'ingestion_audit/')).length).toBe(2);
+  });
+
+  it('records an audit whose counts reconcile for a file with rejected rows', async () => {
+    const rejects = (
+      await bytesOf(deps.stores.quarantine as S3ObjectStore, 'connect/2024/03/04/bad.ndjson.rejects.jsonl')
+    )
+      .toString('utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { row_number: number; reason: string });
+    expect(rejects.length).toBeGreaterThan(0);
+    for (const reject of rejects) expect(reject.reason.length).toBeGreaterThan(0);
+    const curated = deps.stores.curated as S3ObjectStore;
+    const audits = await Promise.all(
+      (await keys(curated, 'ingestion_audit/')).map(async (k) => {
+        const bytes = await bytesOf(curated, k);
+        const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+        return (await parquetReadObjects({ file }))[0] as Record<string, unknown>;
+      }),
+    );
+    const audit = audits.find((a) => a.object_key === 'connect/2024/03/04/bad.ndjson');
+    const lines = fixture('ctr-invalid.ndjson').toString('utf8').trim().split('\n').length;
+    expect(audit).toMatchObject({ rows_read: BigInt(lines), rows_rejected: BigInt(rejects.length), file_error: null });
+    expect(Number(audit?.rows_accepted) + Number(audit?.rows_rejected)).toBe(Number(audit?.rows_read));
   });
 
   it('fails the message when the notification names another bucket', async () => {
