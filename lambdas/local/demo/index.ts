@@ -182,6 +182,17 @@ export interface DemoSourceSummary {
   readonly rowsByTable: Partial<Record<TableName, number>>;
 }
 
+/** The normaliser's verdict on one generated file. */
+export interface DemoIngestedFile {
+  readonly source: string;
+  readonly key: string;
+  readonly rowsRead: number;
+  readonly rowsAccepted: number;
+  readonly rowsRejected: number;
+  readonly planted: number;
+  readonly fileError: string | null;
+}
+
 export interface DemoSummary {
   readonly lakeDir: string;
   readonly seed: number;
@@ -199,6 +210,7 @@ export interface DemoSummary {
   readonly rowsRejected: number;
   readonly plantedRejects: number;
   readonly sources: readonly DemoSourceSummary[];
+  readonly ingested: readonly DemoIngestedFile[];
   readonly timings: { readonly generateMs: number; readonly ingestMs: number; readonly totalMs: number };
 }
 
@@ -267,6 +279,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     if (!found) throw new Error(`the demo source ${name} is missing from the config`);
     return found;
   };
+  const ingested: DemoIngestedFile[] = [];
   for (const file of generated.files) {
     const source = sourceConfig(file.source);
     const result = await normaliseObject({
@@ -276,6 +289,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       adapter: getAdapter(source.adapter),
       pseudonymKey: key.key,
       sentiment,
+    });
+    ingested.push({
+      source: file.source,
+      key: file.key,
+      rowsRead: result.audit.rows_read,
+      rowsAccepted: result.audit.rows_accepted,
+      rowsRejected: result.audit.rows_rejected,
+      planted: file.planted.length,
+      fileError: result.fileError,
     });
     const before = bySource.get(file.source) as DemoSourceSummary;
     const rowsByTable = { ...before.rowsByTable };
@@ -316,6 +338,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     rowsRejected: sum((s) => s.rowsRejected),
     plantedRejects: sum((s) => s.plantedRejects),
     sources,
+    ingested,
     timings: { generateMs: Math.round(t1 - t0), ingestMs: Math.round(t2 - t1), totalMs: Math.round(t2 - t0) },
   };
 }

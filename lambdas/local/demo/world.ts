@@ -104,28 +104,28 @@ const TEAM_SPECS: readonly Omit<Team, 'zendeskGroupId' | 'intercomTeamId' | 'fre
     name: 'Billing',
     trend: 'steady',
     talkS: 290,
-    perDay: { voice: 20, zendesk: 13, intercom: 4, freshdesk: 3 },
+    perDay: { voice: 14, zendesk: 12, intercom: 4, freshdesk: 3 },
     categories: ['invoice', 'refund', 'payment_failed', 'direct_debit', 'price_change'],
   },
   {
     name: 'Technical Support',
     trend: 'improving',
     talkS: 420,
-    perDay: { voice: 22, zendesk: 16, intercom: 11, freshdesk: 4 },
+    perDay: { voice: 15, zendesk: 14, intercom: 10, freshdesk: 4 },
     categories: ['login', 'outage', 'device_setup', 'app_error', 'connectivity'],
   },
   {
     name: 'Sales',
     trend: 'worsening',
     talkS: 330,
-    perDay: { voice: 12, zendesk: 4, intercom: 9, freshdesk: 0 },
+    perDay: { voice: 8, zendesk: 4, intercom: 8, freshdesk: 0 },
     categories: ['new_plan', 'upgrade', 'quote', 'availability'],
   },
   {
     name: 'Retention',
     trend: 'steady',
     talkS: 380,
-    perDay: { voice: 9, zendesk: 4, intercom: 2, freshdesk: 0 },
+    perDay: { voice: 6, zendesk: 4, intercom: 2, freshdesk: 0 },
     categories: ['cancel_request', 'contract_end', 'complaint', 'loyalty_offer'],
   },
 ];
@@ -193,7 +193,7 @@ const LAST_NAMES = [
 
 /** Skill levels of a team's six agents, from new starter to expert. */
 const SKILL_LADDER = [0.3, 0.45, 0.55, 0.65, 0.78, 0.9];
-const CUSTOMERS_AT_FULL_SCALE = 2400;
+const CUSTOMERS_AT_FULL_SCALE = 1800;
 /** Probability that a customer whose issue was not solved comes back about it. */
 const COME_BACK_PROBABILITY = 0.75;
 
@@ -201,7 +201,7 @@ const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x
 
 /** Satisfaction 0..1 of one contact: the agent's quality, whether it was solved, and waiting. */
 export function satisfactionOf(random: Random, quality: number, resolved: boolean, waitPenalty = 0): number {
-  return clamp(0.18 + 0.58 * quality + (resolved ? 0.2 : -0.14) - waitPenalty + random.normal(0, 0.12), 0, 1);
+  return clamp(0.38 + 0.5 * quality + (resolved ? 0.16 : -0.1) - waitPenalty + random.normal(0, 0.13), 0, 1);
 }
 
 /** A 0..1 latent answer on a min..max scale. */
@@ -293,7 +293,7 @@ export function buildWorld(options: WorldOptions): World {
     const members = agents.filter((a) => a.team === team);
     const agent = flow.pick(members);
     const quality = clamp(agentQuality(agent, createdAt) + flow.normal(0, 0.05), 0.02, 0.99);
-    const resolved = flow.chance(clamp(0.42 + 0.45 * quality + (previous ? 0.12 : 0), 0.05, 0.97));
+    const resolved = flow.chance(clamp(0.5 + 0.4 * quality + (previous ? 0.1 : 0), 0.05, 0.97));
     const contact: Contact = {
       seq: contacts.length + 1,
       channel,

@@ -132,9 +132,12 @@ export function connectFiles(world: World): DemoFile[] {
     const ivrS = random.int(12, 45);
     const hour = contact.createdAt.getUTCHours();
     const busy = hour >= 9 && hour <= 11 ? 1.35 : 1;
-    const meanWaitS = (18 * busy) / contact.staffing ** 4;
+    // An agent is often free at once; otherwise the wait grows fast as staffing drops.
+    const meanWaitS = (32 * busy) / contact.staffing ** 2;
     let startedAt = contact.createdAt;
-    let waitS = Math.round(random.exponential(meanWaitS));
+    let waitS = random.chance(0.55 * contact.staffing ** 3)
+      ? random.int(1, 4)
+      : Math.round(random.exponential(meanWaitS));
     const patienceS = random.exponential(170);
 
     if (patienceS < waitS) {
@@ -240,7 +243,7 @@ export function connectFiles(world: World): DemoFile[] {
     }
     if (!random.chance(0.34)) return;
     // The post-call survey writes contact attributes, so Connect delivers the contact again.
-    const answered = random.chance(0.8);
+    const answered = random.chance(0.6);
     const latent = contact.satisfaction + random.normal(0, 0.06);
     const saysResolved = random.chance(0.92) ? contact.resolved : !contact.resolved;
     const attributes = answered

@@ -10,10 +10,10 @@ export type Priority = 'low' | 'normal' | 'high' | 'urgent';
 
 /** Typical minutes to first reply and to resolution by priority, for an average agent. */
 const PACE: Readonly<Record<Priority, { reply: number; resolve: number }>> = {
-  urgent: { reply: 30, resolve: 200 },
-  high: { reply: 70, resolve: 450 },
-  normal: { reply: 220, resolve: 1300 },
-  low: { reply: 600, resolve: 3000 },
+  urgent: { reply: 25, resolve: 110 },
+  high: { reply: 55, resolve: 240 },
+  normal: { reply: 180, resolve: 640 },
+  low: { reply: 480, resolve: 1500 },
 };
 
 export interface Lifecycle {
@@ -38,8 +38,8 @@ export function lifecycle(random: Random, contact: Contact, horizon: Date, pace 
   ]);
   const q = contact.quality;
   const load = 1 / contact.staffing ** 2;
-  const replyMin = random.lognormal(PACE[priority].reply * (1.7 - q) * load * pace, 0.8);
-  const resolveMin = replyMin + random.lognormal(PACE[priority].resolve * (1.6 - 0.8 * q) * load * pace, 0.7);
+  const replyMin = random.lognormal(PACE[priority].reply * (1.6 - q) * load * pace, 0.7);
+  const resolveMin = replyMin + random.lognormal(PACE[priority].resolve * (1.5 - 0.8 * q) * load * pace, 0.6);
   const reopens = random.chance(0.03 + 0.14 * (1 - q)) ? (random.chance(0.2) ? 2 : 1) : 0;
   const reopenExtraMin = reopens * random.lognormal(600 * pace, 0.6);
   const firstReplyAt = after(contact.createdAt, replyMin * 60);

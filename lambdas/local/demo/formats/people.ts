@@ -30,12 +30,12 @@ export function pulseFiles(world: World): DemoFile[] {
   for (const [index, month] of world.window.months.entries()) {
     const lines: string[] = [];
     for (const team of world.teams) {
-      const mood = 0.1 + 0.85 * world.teamQuality(team, index) - (month === world.dipMonth ? 0.12 : 0);
+      const mood = 0.3 + 0.7 * world.teamQuality(team, index) - (month === world.dipMonth ? 0.1 : 0);
       for (let person = 0; person < TEAM_HEADCOUNT; person++) {
         if (!random.chance(0.8)) continue;
         const latent = mood + random.normal(0, 0.14);
         const id = `P-${month}-${random.hex(8)}`;
-        lines.push(csvLine([id, team.name, month, 'enps', 'recommend_as_workplace', onScale(latent + 0.05, 0, 10)]));
+        lines.push(csvLine([id, team.name, month, 'enps', 'recommend_as_workplace', onScale(latent + 0.1, 0, 10)]));
         for (const question of ['proud_to_work_here', 'motivated_to_go_beyond', 'see_myself_here_in_a_year']) {
           lines.push(
             csvLine([id, team.name, month, 'engagement', question, onScale(latent + random.normal(0, 0.08), 1, 5)]),
@@ -123,7 +123,7 @@ export function activityFiles(world: World): DemoFile[] {
           continue;
         }
         add(customer, at, 'renewal', monthlyFee);
-        for (let k = random.poisson(0.45); k > 0; k--) {
+        for (let k = random.poisson(0.3); k > 0; k--) {
           add(
             customer,
             after(at, random.int(0, 29 * 86_400)),

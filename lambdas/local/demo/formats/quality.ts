@@ -45,8 +45,8 @@ const MYSTERY_SCORECARD: readonly Criterion[] = [
 
 /** Points for a criterion: better agents get more; a critical one is passed or failed outright. */
 function points(random: Random, c: Criterion, quality: number): number {
-  if (c.critical) return random.chance(0.015 + 0.09 * (1 - quality)) ? 0 : c.maxPoints;
-  const share = Math.min(1, Math.max(0, quality + 0.12 + random.normal(0, 0.18)));
+  if (c.critical) return random.chance(0.01 + 0.05 * (1 - quality)) ? 0 : c.maxPoints;
+  const share = Math.min(1, Math.max(0, quality + 0.22 + random.normal(0, 0.16)));
   return Math.round(share * c.maxPoints);
 }
 
@@ -212,7 +212,7 @@ export function zendeskQaFiles(world: World): DemoFile[] {
         ? random.chance(0.02 + 0.1 * (1 - quality))
           ? 0
           : 100
-        : Math.round(Math.min(1, Math.max(0, quality + 0.1 + random.normal(0, 0.2))) * 4) * 25;
+        : Math.round(Math.min(1, Math.max(0, quality + 0.2 + random.normal(0, 0.18))) * 4) * 25;
       return {
         categoryId: c.id,
         categoryName: c.name,

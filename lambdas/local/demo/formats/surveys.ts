@@ -18,7 +18,7 @@ export const SURVEYMONKEY_CES_HEADING = 'The company made it easy for me to hand
 export const SURVEYMONKEY_COMMENT_HEADING = 'What could we have done better?';
 const RELATIONSHIP_RESPONSES_PER_DAY = 7;
 /** Satisfaction of a customer who has not contacted support recently. */
-const QUIET_CUSTOMER_SATISFACTION = 0.66;
+const QUIET_CUSTOMER_SATISFACTION = 0.76;
 
 /** A customer's average satisfaction with their contacts in the 90 days before `at`. */
 function recentExperience(history: ReadonlyMap<Customer, Contact[]>, customer: Customer, at: Date): number {
@@ -88,7 +88,7 @@ export function qualtricsFiles(world: World): DemoFile[] {
       );
       for (const startedAt of stamps) {
         const customer = random.pick(world.customers);
-        const latent = 0.22 + 0.78 * recentExperience(history, customer, startedAt) + random.normal(0, 0.1);
+        const latent = 0.2 + 0.8 * recentExperience(history, customer, startedAt) + random.normal(0, 0.13);
         const nps = onScale(latent, 0, 10);
         const overall = onScale(latent + random.normal(0, 0.05), 1, 10);
         const durationS = random.int(45, 400);
@@ -406,7 +406,7 @@ export function delightedFiles(world: World): DemoFile[] {
       id: String(id++),
       person: String(person++),
       survey_type: nps ? 'nps' : 'csat',
-      score: nps ? onScale(0.15 + 0.85 * latent, 0, 10) : onScale(latent, 1, 5),
+      score: nps ? onScale(0.2 + 0.85 * latent, 0, 10) : onScale(latent, 1, 5),
       comment: commentFor(random, latent, 0.3),
       permalink: `https://delighted.com/r/${id}`,
       created_at: epochSeconds(at),
