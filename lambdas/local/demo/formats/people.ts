@@ -12,8 +12,8 @@ export const PULSE_SOURCE = 'demo-pulse';
 export const ACTIVITY_SOURCE = 'demo-activity';
 export const SOCIAL_SOURCE = 'demo-social';
 export const BRAND_HANDLE = 'ExampleCoHelp';
-/** Staff asked per team each month: the agents, their lead and a trainer. */
-const TEAM_HEADCOUNT = 8;
+/** Staff asked per team each month: agents on every shift, the team lead, a trainer and a QA analyst. */
+const TEAM_HEADCOUNT = 11;
 
 const monthEndDelivery = (world: World, month: string, hours: number) =>
   new Date(
