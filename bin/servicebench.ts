@@ -13,6 +13,7 @@ import { METRIC_BY_ID } from '../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../lambdas/core/metrics/compute.ts';
 import type { Dimension, Grain, ScorecardRow } from '../lambdas/core/metrics/scorecard.ts';
 import { openLakeEngine } from '../lambdas/core/query/duckdb.ts';
+import { DEMO_DEFAULTS, parseDemoScale, runDemo } from '../lambdas/local/demo/index.ts';
 import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../lambdas/local/format.ts';
 import { ingestFile } from '../lambdas/local/ingest.ts';
 import { openLake, pseudonymKey } from '../lambdas/local/lake.ts';
@@ -106,6 +107,23 @@ function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[
     delta: round(r.delta),
     significant: r.change_significant === null ? '' : r.change_significant ? 'yes' : 'no',
   }));
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+/** Turns a parser's Error into commander's usage error, so it prints as one and exits 1. */
+function wrapParser<T>(parse: (value: string) => T) {
+  return (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
 }
 
 const progress = (label: string) => (rows: number) => {
@@ -273,6 +291,59 @@ export function buildProgram(): Command {
         }
       },
     );
+
+  program
+    .command('demo')
+    .description(
+      'Generate a year of sample exports in every supported format, ingest them, compute the views and write the report.',
+    )
+    .option('--seed <n>', 'random seed (same seed, same data)', positiveInteger, DEMO_DEFAULTS.seed)
+    .option('--months <n>', 'months of history', positiveInteger, DEMO_DEFAULTS.months)
+    .option('--end <YYYY-MM>', 'last month of the history', DEMO_DEFAULTS.endMonth)
+    .option(
+      '--scale <scale>',
+      'volume: small, full or a factor such as 0.5',
+      wrapParser(parseDemoScale),
+      DEMO_DEFAULTS.scale,
+    )
+    .action(async (cmd: { seed: number; months: number; end: string; scale: number }) => {
+      const globals = program.opts<GlobalOptions>();
+      const config = readConfig(globals);
+      const say = (message: string) => process.stderr.write(`${message}\n`);
+      const summary = await runDemo({
+        lakeDir: globals.lake,
+        config,
+        seed: cmd.seed,
+        months: cmd.months,
+        endMonth: cmd.end,
+        scale: cmd.scale,
+        onProgress: say,
+      });
+      process.stdout.write(
+        `${summary.files} files, ${summary.rowsRead.toLocaleString('en')} records read, ${summary.rowsAccepted.toLocaleString('en')} curated, ${summary.rowsRejected.toLocaleString('en')} rejected with reasons in ${summary.lakeDir}/quarantine (generated in ${(summary.timings.generateMs / 1000).toFixed(1)} s, ingested in ${(summary.timings.ingestMs / 1000).toFixed(1)} s)\n`,
+      );
+      process.stdout.write(
+        `story: ${summary.plot.improvingTeam} improves, ${summary.plot.worseningTeam} worsens, staffing dip in ${summary.plot.dipMonth}\n`,
+      );
+      say(`computing the views and writing the ${summary.endMonth} report…`);
+      const lake = openLake(summary.lakeDir);
+      const engine = await openLakeEngine({ lakeDir: lake.dir, config: summary.config });
+      try {
+        const result = await writeReport(engine, lake.stores.exports, {
+          keyPrefix: '',
+          period: summary.endMonth,
+          grain: 'month',
+          config: summary.config,
+        });
+        for (const key of result.files) process.stdout.write(`report: ${lake.zoneDir('exports')}/${key}\n`);
+        for (const line of result.skipped) process.stderr.write(`skipped ${line}\n`);
+      } finally {
+        await engine.close();
+      }
+      process.stdout.write(
+        `\nnext: servicebench metrics --period ${summary.endMonth} --by team   |   servicebench query "SELECT * FROM scorecard LIMIT 10"\n`,
+      );
+    });
 
   program
     .command('validate-config')
