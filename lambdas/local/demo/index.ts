@@ -280,8 +280,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     return found;
   };
   const ingested: DemoIngestedFile[] = [];
+  let current = '';
   for (const file of generated.files) {
     const source = sourceConfig(file.source);
+    if (file.source !== current) {
+      current = file.source;
+      progress(`ingesting ${current} (${source.adapter})`);
+    }
     const result = await normaliseObject({
       stores: lake.stores,
       key: `${file.source}/${file.key}`,

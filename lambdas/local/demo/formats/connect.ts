@@ -257,7 +257,8 @@ export function connectFiles(world: World): DemoFile[] {
     push({ ...surveyed, attributes, lastUpdate: after(surveyed.lastUpdate, random.int(90, 420)) });
   }
 
-  // Outbound win-back calls by the retention team never queue.
+  // Half of the retention team's e-mails (cancellation requests) get a win-back call a few hours or
+  // days later; outbound calls never queue.
   const retention = world.teams.find((t) => t.name === 'Retention');
   if (retention) {
     for (const contact of world.contacts) {

@@ -233,6 +233,8 @@ export function socialFiles(world: World): DemoFile[] {
         },
       });
       const staffing = world.staffing(at);
+      // The social team answers less when the centre is short of staff, and was still being set
+      // up in the first two months of the window.
       if (random.chance(0.55 + 0.3 * staffing - (monthIndex(world.window, at) < 2 ? 0.1 : 0))) {
         const replyAt = after(at, random.lognormal(1500 / staffing ** 3, 1.1));
         posts.push({
