@@ -47,6 +47,14 @@ const MAPPING = {
     queued_at: { field: 'created_at' },
     queue_s: { column: 'wait', type: 'duration' },
     talk_s: { column: 'talk', type: 'duration' },
+    answered_at: {
+      cases: [
+        {
+          when: { column: 'outcome', equals: 'answered' },
+          use: { add: { to: 'created_at', amount: 'queue_s', unit: 'seconds' } },
+        },
+      ],
+    },
     agent_id: { column: 'agent' },
     customer_key: { pseudonymise: 'customer', column: 'phone' },
     is_abandoned: { column: 'outcome', map: { answered: false, abandoned: true } },
