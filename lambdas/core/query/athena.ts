@@ -13,6 +13,7 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import type { QueryEngine, SqlValue } from './engine.ts';
+import { rewritePlaceholders } from './placeholders.ts';
 
 /** Tuning of the polling loop and retries; each default is a named constant below. */
 export const ATHENA_DEFAULTS = {
@@ -243,52 +244,10 @@ export function toPositional(
   sql: string,
   params: Readonly<Record<string, SqlValue>>,
 ): { text: string; values: string[] } {
-  let text = '';
-  const values: string[] = [];
-  const missing = new Set<string>();
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === "'" || ch === '"') {
-      const end = closingQuote(sql, i, ch);
-      text += sql.slice(i, end);
-      i = end;
-    } else if (ch === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      text += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      text += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === ':' && next !== undefined && /[A-Za-z_]/.test(next) && sql[i - 1] !== ':') {
-      const name = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1))?.[0] as string;
-      if (Object.hasOwn(params, name)) {
-        values.push(toSqlLiteral(params[name] as SqlValue, name));
-      } else missing.add(name);
-      text += '?';
-      i += name.length + 1;
-    } else {
-      text += ch;
-      i++;
-    }
+  const { text, names } = rewritePlaceholders(sql, () => '?');
+  const missing = [...new Set(names.filter((name) => !Object.hasOwn(params, name)))];
+  if (missing.length > 0) {
+    throw new Error(`cannot bind parameters: ${missing.map((name) => `:${name} has no value`).join('; ')}`);
   }
-  if (missing.size > 0) {
-    throw new Error(`cannot bind parameters: ${[...missing].map((name) => `:${name} has no value`).join('; ')}`);
-  }
-  return { text, values };
-}
-
-function closingQuote(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i++;
-  }
-  return sql.length;
+  return { text, values: names.map((name) => toSqlLiteral(params[name] as SqlValue, name)) };
 }

@@ -19,6 +19,7 @@ import { type ReferenceTable, referenceTables } from '../reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../schema/canonical.ts';
 import { duckdbColumns } from '../schema/derive.ts';
 import type { QueryEngine, SqlValue } from './engine.ts';
+import { rewritePlaceholders } from './placeholders.ts';
 
 export const COMPAT_SQL_FILE = new URL('../../../sql/compat/duckdb.sql', import.meta.url);
 
@@ -181,52 +182,8 @@ function sqlString(value: string): string {
  * comments and `::` casts alone.
  */
 export function toDuckParameters(sql: string): { text: string; names: string[] } {
-  const names = new Set<string>();
-  let text = '';
-  let i = 0;
-  while (i < sql.length) {
-    const ch = sql[i] as string;
-    const next = sql[i + 1];
-    if (ch === "'" || ch === '"') {
-      const end = closingQuote(sql, i, ch);
-      text += sql.slice(i, end);
-      i = end;
-    } else if (ch === '-' && next === '-') {
-      const end = sql.indexOf('\n', i);
-      const stop = end === -1 ? sql.length : end;
-      text += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === '/' && next === '*') {
-      const end = sql.indexOf('*/', i + 2);
-      const stop = end === -1 ? sql.length : end + 2;
-      text += sql.slice(i, stop);
-      i = stop;
-    } else if (ch === ':' && next === ':') {
-      text += '::';
-      i += 2;
-    } else if (ch === ':' && next !== undefined && /[A-Za-z_]/.test(next)) {
-      const match = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i + 1));
-      const name = match?.[0] ?? '';
-      names.add(name);
-      text += `$${name}`;
-      i += 1 + name.length;
-    } else {
-      text += ch;
-      i += 1;
-    }
-  }
-  return { text, names: [...names] };
-}
-
-function closingQuote(sql: string, start: number, quote: string): number {
-  let i = start + 1;
-  while (i < sql.length) {
-    if (sql[i] === quote) {
-      if (sql[i + 1] === quote) i += 2;
-      else return i + 1;
-    } else i += 1;
-  }
-  return sql.length;
+  const { text, names } = rewritePlaceholders(sql, (name) => `$${name}`);
+  return { text, names: [...new Set(names)] };
 }
 
 /** The QueryEngine value contract: numbers for every numeric type, ISO strings for time. */
