@@ -141,6 +141,14 @@ describe('runDemo', () => {
     expect(existsSync(join(dir, 'landing'))).toBe(true);
   });
 
+  it('fails on a mistyped end month before it empties anything', async () => {
+    const dir = join(root, 'kept-lake');
+    mkdirSync(join(dir, 'curated', 'interactions'), { recursive: true });
+    writeFileSync(join(dir, 'curated', 'interactions', 'keep.parquet'), 'x');
+    await expect(runDemo({ lakeDir: dir, config: parseConfig({}), endMonth: '2025-6' })).rejects.toThrow(/not a month/);
+    expect(existsSync(join(dir, 'curated', 'interactions', 'keep.parquet'))).toBe(true);
+  });
+
   it('fails when the lake path is a file', async () => {
     const file = join(root, 'lake.txt');
     writeFileSync(file, 'x');

@@ -11,6 +11,7 @@ import { normaliseObject } from '../../core/normalise/pipeline.ts';
 import type { TableName } from '../../core/schema/canonical.ts';
 import { LexiconSentimentAnalyser } from '../../core/sentiment/index.ts';
 import { LAKE_ZONES, openLake, pseudonymKey } from '../lake.ts';
+import { demoWindow } from './calendar.ts';
 import { connectFiles } from './formats/connect.ts';
 import type { DemoFile, PlantedReject } from './formats/files.ts';
 import { freshdeskFiles } from './formats/freshdesk.ts';
@@ -90,14 +91,14 @@ function resolveGeneration(options: DemoGenerationOptions) {
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
     throw new Error(`seed must be a whole number from 0 to 4294967295 (got ${seed})`);
   }
-  if (!Number.isFinite(scale) || scale <= 0 || scale > 10)
+  if (!Number.isFinite(scale) || scale <= 0 || scale > 10) {
     throw new Error(`scale must be above 0 and at most 10 (got ${scale})`);
-  return {
-    seed,
-    months: options.months ?? DEMO_DEFAULTS.months,
-    endMonth: options.endMonth ?? DEMO_DEFAULTS.endMonth,
-    scale,
-  };
+  }
+  const months = options.months ?? DEMO_DEFAULTS.months;
+  const endMonth = options.endMonth ?? DEMO_DEFAULTS.endMonth;
+  // Checked before anything is cleared, so a mistyped month never empties a lake.
+  demoWindow(endMonth, months);
+  return { seed, months, endMonth, scale };
 }
 
 /** Every export file of the simulation, in memory. */
