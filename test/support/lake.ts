@@ -11,6 +11,7 @@ import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.t
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import { type CanonicalRow, type Interaction, TABLES, type TableName } from '../../lambdas/core/schema/canonical.ts';
+import { blankRow } from '../../lambdas/core/schema/derive.ts';
 
 export interface TestLake {
   readonly dir: string;
@@ -62,45 +63,15 @@ export function utc(text: string): Date {
 export function interaction(overrides: Partial<Interaction> & { interaction_id: string }): Interaction {
   const created = overrides.created_at ?? utc('2025-06-10 09:00:00');
   return {
+    ...blankRow('interactions'),
     source: 'connect',
-    initial_interaction_id: null,
     channel: 'voice',
     direction: 'inbound',
-    customer_key: null,
-    agent_id: null,
-    team: null,
-    queue: null,
-    priority: null,
-    status: null,
     created_at: created,
-    queued_at: null,
-    answered_at: null,
-    first_response_at: null,
-    resolved_at: null,
-    closed_at: null,
-    queue_s: null,
-    talk_s: null,
-    hold_s: null,
-    hold_count: null,
-    acw_s: null,
-    first_response_s: null,
-    resolution_s: null,
-    is_abandoned: false,
-    is_callback: false,
-    is_transfer: false,
-    is_escalated: false,
-    reopen_count: null,
-    agent_replies: null,
-    resolved_first_contact: null,
-    sla_first_response_target_s: null,
-    sla_resolution_target_s: null,
-    sla_first_response_met: null,
-    sla_resolution_met: null,
-    category: null,
     updated_at: created,
     ingested_at: utc('2025-07-01 00:00:00'),
     ...overrides,
-  };
+  } as Interaction;
 }
 
 /** Seconds after a timestamp, as a new Date. */

@@ -1,15 +1,10 @@
 /** Minimal valid canonical rows for tests; override what a test is about. */
-import { columnsOf } from '../../lambdas/core/schema/derive.ts';
+import { blankRow } from '../../lambdas/core/schema/derive.ts';
 
 export function validInteraction(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const at = new Date('2025-06-03T10:00:00Z');
-  const nulls = Object.fromEntries(
-    columnsOf('interactions')
-      .filter((c) => c.nullable)
-      .map((c) => [c.name, null]),
-  );
   return {
-    ...nulls,
+    ...blankRow('interactions'),
     source: 'test',
     interaction_id: 'c-1',
     channel: 'voice',

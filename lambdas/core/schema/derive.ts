@@ -17,6 +17,19 @@ export function columnsOf(table: TableDefinition | TableName): ColumnDefinition[
   });
 }
 
+/**
+ * The part of a row a producer need not spell out: every nullable column null and every required
+ * flag false. Builders spread it first, then the values they know.
+ */
+export function blankRow(table: TableName): Record<string, null | false> {
+  const blank: Record<string, null | false> = {};
+  for (const c of columnsOf(table)) {
+    if (c.nullable) blank[c.name] = null;
+    else if (c.logicalType === 'boolean') blank[c.name] = false;
+  }
+  return blank;
+}
+
 /** `name TYPE` pairs for DuckDB, e.g. to cast or to declare an empty table. */
 export function duckdbColumns(table: TableName): { name: string; type: string }[] {
   return columnsOf(table).map((c) => ({ name: c.name, type: TYPE_MAPPING[c.logicalType].duckdb }));
