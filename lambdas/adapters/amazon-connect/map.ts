@@ -67,7 +67,9 @@ export function mapContactRecord(value: unknown, options: AmazonConnectOptions, 
 
   const customerKey = context.pseudonymise('customer', addressOf(ctr.CustomerEndpoint));
   const agentId = textOf(agent?.Username, 'Agent.Username');
-  const team = teamOf(agent, options.teamHierarchyLevel);
+  const queueName = textOf(queue?.Name, 'Queue.Name');
+  const team =
+    teamOf(agent, options.teamHierarchyLevel) ?? (queueName === null ? null : (options.queueTeams[queueName] ?? null));
   const category = options.categoryAttribute ? attributeText(ctr, options.categoryAttribute) : null;
 
   const contact = interactionRow(context, {
@@ -78,7 +80,7 @@ export function mapContactRecord(value: unknown, options: AmazonConnectOptions, 
     customer_key: customerKey,
     agent_id: agentId,
     team,
-    queue: textOf(queue?.Name, 'Queue.Name'),
+    queue: queueName,
     // Ending a call is not resolving the issue: contacts carry no lifecycle status, so they never
     // count as resolutions (first-contact resolution of calls is derived from repeat contacts).
     status: null,

@@ -20,6 +20,12 @@ export const amazonConnectOptionsSchema = z.object({
   teamHierarchyLevel: z
     .union([z.literal('deepest'), z.number().int().min(1).max(5)])
     .default(AMAZON_CONNECT_DEFAULTS.teamHierarchyLevel),
+  /**
+   * Team that owns each queue (queue name → team). A contact no agent took (an abandon) has no
+   * agent hierarchy, so without this it has no team and team-level abandonment and service level
+   * would only see answered contacts. Agents' hierarchy groups still win when an agent took the call.
+   */
+  queueTeams: z.record(z.string().min(1), z.string().min(1)).default({}),
   surveyAttributePrefix: z.string().min(1).default(AMAZON_CONNECT_DEFAULTS.surveyAttributePrefix),
   survey: surveyScaleSchema(AMAZON_CONNECT_DEFAULTS.survey).default(AMAZON_CONNECT_DEFAULTS.survey),
   /** Instruments by question (the attribute key without the prefix), e.g. `{ "nps": { "kind": "nps", "min": 0, "max": 10 } }`. */

@@ -30,6 +30,8 @@ export const DEMO_SOURCES: readonly SourceConfig[] = [
     description: 'Demo: Amazon Connect contact records from Kinesis Data Firehose',
     options: {
       teamHierarchyLevel: 2,
+      // Each team owns the queue of its name, so abandoned calls count against it.
+      queueTeams: byId((t) => t.name),
       surveyQuestions: { effort: { kind: 'ces', min: 1, max: 5, higherIsBetter: false } },
       resolvedQuestion: 'resolved',
       categoryAttribute: 'reason',

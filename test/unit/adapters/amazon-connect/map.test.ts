@@ -78,6 +78,19 @@ describe('amazon-connect contact record mapping', () => {
     });
   });
 
+  it('gives a contact no agent took the team that owns its queue, when queueTeams says so', () => {
+    const abandoned = byId('0002');
+    const queueName = String((abandoned.Queue as { Name: string }).Name);
+    expect(contactOf(abandoned)?.team).toBeNull();
+    const owned = amazonConnectOptionsSchema.parse({ queueTeams: { [queueName]: 'Billing' } });
+    expect(contactOf(abandoned, owned)?.team).toBe('Billing');
+    // an agent's own hierarchy group still wins over the queue's owner
+    const answered = byId('0001');
+    const answeredQueue = String((answered.Queue as { Name: string }).Name);
+    const other = amazonConnectOptionsSchema.parse({ queueTeams: { [answeredQueue]: 'Somebody else' } });
+    expect(contactOf(answered, other)?.team).toBe(contactOf(answered)?.team);
+  });
+
   it('never flags a callback as abandoned, even when no agent was reached', () => {
     expect(contactOf(byId('0003'))).toMatchObject({ is_callback: true, is_abandoned: false, direction: 'inbound' });
   });
@@ -235,6 +248,7 @@ describe('amazon-connect contact record mapping', () => {
   it('pins the documented defaults', () => {
     expect(defaults).toEqual({
       teamHierarchyLevel: 'deepest',
+      queueTeams: {},
       surveyAttributePrefix: 'survey_result_',
       survey: { kind: 'csat', min: 1, max: 5, higherIsBetter: true },
       surveyQuestions: {},
