@@ -42,8 +42,8 @@ describe.skipIf(!present)(
       expect(count(incidents, (r) => (r.reopen_count as number) > 0)).toBe(10);
       const updates = run.rows.map((r) => `${r.interaction_id} ${(r.updated_at as Date).toISOString()}`);
       // The source clock alone leaves ties (5,506 distinct number + sys_updated_at pairs); the
-    // modification counter makes every event's updated_at distinct within its incident.
-    expect(new Set(updates).size).toBe(5_998);
+      // modification counter makes every event's updated_at distinct within its incident.
+      expect(new Set(updates).size).toBe(5_998);
     });
   },
 );
