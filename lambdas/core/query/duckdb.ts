@@ -1,6 +1,6 @@
 /**
- * The local query engine: an embedded DuckDB that exposes the curated Parquet of a lake folder under
- * the canonical table names, the reference tables built from the config, the Trino compatibility
+ * The local query engine: an embedded DuckDB that loads the curated Parquet of a lake folder under
+ * the canonical table names (a snapshot taken when the engine opens), the reference tables built from the config, the Trino compatibility
  * macros, and every view of the registry from the same `sql/views` files Athena runs.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -144,8 +144,11 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /**
- * The view of one canonical table: its Parquet files when there are any, each canonical column cast
- * to its declared type (a column missing from every file reads as NULL), or an empty typed relation.
+ * One canonical table: its Parquet files when there are any, each canonical column cast to its
+ * declared type (a column missing from every file reads as NULL), or an empty typed relation.
+ * The files are read once into the engine: a lake holds one small file per day, table and landing
+ * object, and the metric views scan each table several times, so re-reading thousands of files per
+ * scan made a scorecard six times slower (benchmarked on the demo lake: 6.0 s → 1.0 s).
  */
 async function canonicalTableSql(table: TableName, lakeDir: string, engine: DuckDbEngine): Promise<string> {
   const columns = duckdbColumns(table);
@@ -160,7 +163,7 @@ async function canonicalTableSql(table: TableName, lakeDir: string, engine: Duck
   const select = columns.map((c) =>
     found.has(c.name) ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`,
   );
-  return `CREATE VIEW ${table} AS SELECT ${select.join(', ')}, CAST(dt AS VARCHAR) AS dt FROM ${source}`;
+  return `CREATE TABLE ${table} AS SELECT ${select.join(', ')}, CAST(dt AS VARCHAR) AS dt FROM ${source}`;
 }
 
 function hasParquetPartitions(tableDir: string): boolean {
