@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { EmployeePulse } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
 
 function pulse(
   id: string,
@@ -63,10 +63,7 @@ describe('metrics_employee', () => {
     lake.write('employee_pulse', [...t1, ...t2, noTeam, wrongScale, outOfScale]);
     lake.write('employee_pulse', t1); // the same pulse export landed twice
     engine = await lake.engine();
-    const result = await engine.query<Row & Record<string, string>>('SELECT * FROM metrics_employee');
-    rows = new Map(
-      result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r]),
-    );
+    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_employee');
   });
   afterAll(async () => {
     await engine.close();

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { QaEvaluation } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
 
 function criterion(
   overrides: Partial<QaEvaluation> & { evaluation_id: string; criterion: string; max_points: number },
@@ -83,10 +83,7 @@ describe('metrics_quality', () => {
     lake.write('qa_evaluations', [...e1, e2c1, e2c3First, ...e4]);
     lake.write('qa_evaluations', [...e1, e2c3, ...e3, ...e5]);
     engine = await lake.engine();
-    const result = await engine.query<Row & Record<string, string>>('SELECT * FROM metrics_quality');
-    rows = new Map(
-      result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r]),
-    );
+    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_quality');
   });
   afterAll(async () => {
     await engine.close();

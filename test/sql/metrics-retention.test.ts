@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { CustomerActivity } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
 
 function events(customer: string, ...list: [string, CustomerActivity['kind']][]): CustomerActivity[] {
   return list.map(([at, kind], i) => ({
@@ -77,10 +77,7 @@ describe('metrics_retention', () => {
     lake.write('customer_activity', customers);
     lake.write('customer_activity', c1); // an overlapping export resends c1's events
     engine = await lake.engine();
-    const result = await engine.query<Row & Record<string, string>>('SELECT * FROM metrics_retention');
-    rows = new Map(
-      result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r]),
-    );
+    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_retention');
   });
   afterAll(async () => {
     await engine.close();

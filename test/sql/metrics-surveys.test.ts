@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
 
 /** Reference Wilson 95% interval, in percent, written from the textbook formula. */
 function wilson(successes: number, n: number): [number, number] {
@@ -122,10 +122,7 @@ describe('metrics_surveys', () => {
     lake.write('survey_responses', [z1, z2First, q1, q2, q3, ...npsAnswers]);
     lake.write('survey_responses', [z1, z2, z3Offered, q4, q5, outOfScale, ...cesAnswers]);
     engine = await lake.engine();
-    const result = await engine.query<Row & Record<string, string>>('SELECT * FROM metrics_surveys');
-    rows = new Map(
-      result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r]),
-    );
+    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_surveys');
   });
   afterAll(async () => {
     await engine.close();

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import { type CanonicalRow, type Interaction, TABLES, type TableName } from '../../lambdas/core/schema/canonical.ts';
 import { blankRow } from '../../lambdas/core/schema/derive.ts';
@@ -77,4 +78,12 @@ export function interaction(overrides: Partial<Interaction> & { interaction_id: 
 /** Seconds after a timestamp, as a new Date. */
 export function plus(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
+}
+
+/** Long metric rows of a view, keyed `grain|period_start|dimension|dimension_value|metric`. */
+export async function longRowsByKey<T>(engine: QueryEngine, view: string): Promise<Map<string, T>> {
+  const result = await engine.query<Record<string, unknown>>(`SELECT * FROM ${view}`);
+  return new Map(
+    result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r as T]),
+  );
 }
