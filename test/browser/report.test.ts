@@ -2,13 +2,14 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml } from '../../lambdas/report/html.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
 import { fullReportEngine } from '../report/support/fixture.ts';
+import { chartFigures, kpiTiles, openRecorded } from './support.ts';
 
 const ARTIFACTS = resolve('test-artifacts');
 const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
@@ -39,21 +40,7 @@ describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
   });
   afterAll(async () => browser?.close());
 
-  /** Opens the report, recording console errors, page errors and every request but the page itself. */
-  async function open(width: number): Promise<{ page: Page; problems: string[] }> {
-    const page = await browser.newPage({ viewport: { width, height: 900 } });
-    const problems: string[] = [];
-    page.on('console', (m) => {
-      if (m.type() === 'error' || m.type() === 'warning') problems.push(`console ${m.type()}: ${m.text()}`);
-    });
-    page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} ${r.failure()?.errorText ?? ''}`));
-    page.on('request', (r) => {
-      if (r.url() !== url) problems.push(`unexpected request: ${r.url()}`);
-    });
-    await page.goto(url, { waitUntil: 'load' });
-    return { page, problems };
-  }
+  const open = (width: number) => openRecorded(browser, url, width);
 
   it('loads with no console error, no failed request and no request beyond the page', async () => {
     const { page, problems } = await open(1200);
@@ -64,14 +51,7 @@ describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
 
   it('shows every KPI tile with an accessible name and a value or a "No data" state', async () => {
     const { page } = await open(1200);
-    const tiles = await page.locator('article.kpi').evaluateAll((nodes) =>
-      nodes.map((n) => ({
-        metric: n.getAttribute('data-kpi'),
-        name: document.getElementById(n.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '',
-        value: n.querySelector('.kpi-value')?.textContent?.trim() ?? '',
-        visible: (n as HTMLElement).offsetHeight > 0,
-      })),
-    );
+    const tiles = await kpiTiles(page);
     await page.close();
     expect(tiles.map((t) => t.metric).sort()).toEqual([...HEADLINE_METRICS].sort());
     for (const t of tiles) {
@@ -84,18 +64,7 @@ describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
   it('shows every chart as a named image inside a captioned figure', async () => {
     const { page } = await open(1200);
     const snapshot = await page.locator('main').ariaSnapshot();
-    const figures = await page.locator('figure.chart').evaluateAll((nodes) =>
-      nodes.map((n) => {
-        const svg = n.querySelector('svg[role="img"]');
-        const box = svg?.getBoundingClientRect();
-        return {
-          id: n.id,
-          caption: document.getElementById(n.getAttribute('aria-labelledby') ?? '')?.textContent?.trim() ?? '',
-          label: svg?.getAttribute('aria-label') ?? '',
-          drawn: (box?.width ?? 0) > 100 && (box?.height ?? 0) > 50,
-        };
-      }),
-    );
+    const figures = await chartFigures(page);
     await page.close();
     expect(figures.map((f) => f.id)).toEqual(figureOrder(data).map((id) => `chart-${id}`));
     for (const f of figures) {

@@ -1,0 +1,68 @@
+/// <reference lib="dom" />
+/** The report of the demo lake, as `servicebench demo` writes it, in headless Chromium. */
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../lambdas/core/config/config.ts';
+import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import { runDemo } from '../../lambdas/local/demo/index.ts';
+import { openLake } from '../../lambdas/local/lake.ts';
+import { HEADLINE_METRICS } from '../../lambdas/report/data.ts';
+import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
+import { writeReport } from '../../lambdas/report/write.ts';
+import { chartFigures, kpiTiles, openRecorded } from './support.ts';
+
+const ARTIFACTS = resolve('test-artifacts');
+const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
+const config = loadConfig(new URL('../../examples/servicebench.config.jsonc', import.meta.url).pathname);
+
+describe.skipIf(!hasChromium)('the demo report in headless Chromium (skipped without /usr/bin/chromium)', () => {
+  let browser: Browser;
+  let url: string;
+
+  beforeAll(async () => {
+    const summary = await runDemo({ lakeDir: mkdtempSync(join(tmpdir(), 'sb-demo-report-')), config, scale: 0.2 });
+    const lake = openLake(summary.lakeDir);
+    const engine = await openLakeEngine({ lakeDir: lake.dir, config: summary.config });
+    try {
+      const result = await writeReport(engine, lake.stores.exports, {
+        keyPrefix: '',
+        period: summary.endMonth,
+        grain: 'month',
+        config: summary.config,
+        formats: ['html'],
+      });
+      url = pathToFileURL(join(lake.zoneDir('exports'), result.files[0] as string)).href;
+    } finally {
+      await engine.close();
+    }
+    mkdirSync(ARTIFACTS, { recursive: true });
+    browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
+  }, 180_000);
+  afterAll(async () => browser?.close());
+
+  it('loads with no console error and no request, shows a value in every KPI tile, and draws every chart', async () => {
+    const { page, problems } = await openRecorded(browser, url, 1280);
+    await page.screenshot({ path: join(ARTIFACTS, 'demo-report.png'), fullPage: true });
+    const tiles = await kpiTiles(page);
+    const figures = await chartFigures(page);
+    await page.close();
+    expect(problems).toEqual([]);
+    expect(tiles.map((t) => t.metric).sort()).toEqual([...HEADLINE_METRICS].sort());
+    for (const t of tiles) {
+      expect(t.name, String(t.metric)).not.toBe('');
+      // the demo has data for every headline metric: no tile may fall back to "No data"
+      expect(t.value, String(t.metric)).not.toBe('No data');
+      expect(t.visible, String(t.metric)).toBe(true);
+    }
+    expect(figures.length).toBeGreaterThanOrEqual(HEADLINE_METRICS.length);
+    for (const f of figures) {
+      expect(f.caption, f.id).toMatch(/^Figure \d+\. \S/);
+      expect(f.label.length, f.id).toBeGreaterThan(20);
+      expect(f.drawn, f.id).toBe(true);
+    }
+  }, 60_000);
+});
