@@ -4,6 +4,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = new URL('../../bin/servicebench.ts', import.meta.url).pathname;
@@ -138,6 +139,26 @@ describe('servicebench CLI', () => {
     expect(rows.find((r) => r.metric === 'asa_s')?.value).toBe(7.5);
     const table = await run(['metrics', '--period', '2025-06'], dir);
     expect(table.stdout).toMatch(/abandonment_rate\s+all\s+33\.3\s+pct\s+3/);
+  }, 60_000);
+
+  it('writes CSV that parses back to the same values as the JSON, with a BOM and no live formula', async () => {
+    const csv = await run(['metrics', '--period', '2025-06', '--by', 'agent', '--format', 'csv'], dir);
+    const json = await run(['metrics', '--period', '2025-06', '--by', 'agent', '--format', 'json'], dir);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout.startsWith('\uFEFF')).toBe(true);
+    const parsed = parse(csv.stdout.slice(1), { columns: true }) as Record<string, string>[];
+    const rows = JSON.parse(json.stdout) as Record<string, unknown>[];
+    expect(parsed).toHaveLength(rows.length);
+    expect(rows.length).toBeGreaterThan(0);
+    parsed.forEach((cells, i) => {
+      const row = rows[i] as Record<string, unknown>;
+      for (const [column, text] of Object.entries(cells)) {
+        const value = row[column];
+        if (value === null) expect(text, column).toBe('');
+        else if (typeof value === 'number') expect(Number(text), column).toBe(value);
+        else expect(text.replace(/^'(?=[=+\-@\t\r])/, ''), column).toBe(String(value));
+      }
+    });
   }, 60_000);
 
   it('writes the report into the lake exports zone', async () => {
