@@ -341,7 +341,7 @@ export function buildProgram(): Command {
         await engine.close();
       }
       process.stdout.write(
-        `\nnext: servicebench metrics --period ${summary.endMonth} --by team   |   servicebench query "SELECT * FROM scorecard LIMIT 10"\n`,
+        `\nnext: npm run servicebench -- metrics --period ${summary.endMonth} --by team\n      npm run servicebench -- query "SELECT * FROM scorecard LIMIT 10"\n`,
       );
     });
 
