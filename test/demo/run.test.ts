@@ -13,6 +13,7 @@ const root = mkdtempSync(join(tmpdir(), 'sb-demo-run-'));
 const lakeDir = join(root, 'lake');
 let summary: DemoSummary;
 let lastMonth: ScorecardRow[];
+let agentsBySource: { source: string; agents: number }[];
 let monthly: {
   period_start: string;
   dimension: string;
@@ -30,6 +31,15 @@ beforeAll(async () => {
   const engine = await openLakeEngine({ lakeDir, config: summary.config });
   try {
     lastMonth = await scorecardRows(engine, { period: summary.period.to });
+    agentsBySource = await engine.query(
+      `SELECT source, count(DISTINCT agent_id) AS agents FROM (
+         SELECT source, agent_id FROM interactions_latest
+         UNION ALL SELECT source, agent_id FROM survey_responses_latest
+         UNION ALL SELECT source, agent_id FROM qa_evaluations_latest
+         UNION ALL SELECT 'all', agent_id FROM interactions_latest
+         UNION ALL SELECT 'all', agent_id FROM qa_evaluations_latest)
+       WHERE agent_id IS NOT NULL GROUP BY source ORDER BY source`,
+    );
     monthly = await engine.query(
       `SELECT CAST(period_start AS VARCHAR) AS period_start, dimension, dimension_value, metric, value, n
        FROM scorecard
@@ -99,6 +109,15 @@ describe('runDemo on a small scale', () => {
 
   it('removed what an earlier run left in the landing zone', () => {
     expect(existsSync(join(lakeDir, 'landing', 'demo-zendesk', 'stale.json'))).toBe(false);
+  });
+
+  it('names each agent the same way in every source, through the agent directory', () => {
+    const bySource = new Map(agentsBySource.map((r) => [r.source, r.agents]));
+    // 4 teams of 6 agents
+    expect(bySource.get('all')).toBe(24);
+    for (const source of ['demo-connect', 'demo-zendesk', 'demo-intercom', 'demo-zendesk-qa']) {
+      expect(bySource.get(source), source).toBe(24);
+    }
   });
 
   it('gives every metric of the catalogue a value for the last month, overall', () => {

@@ -26,6 +26,12 @@ export const sourceConfigSchema = z.object({
   options: z.record(z.string(), z.unknown()).default({}),
   /** Time zone of timestamps that carry no offset. */
   timeZone: TIME_ZONE.optional(),
+  /**
+   * This source's agent identifiers → the agent names used across sources (help desks export
+   * numeric ids, the phone system usernames). Applied to agent_id by the normaliser, so one person
+   * is one agent in every metric; a change takes effect on re-ingest.
+   */
+  agentIds: z.record(z.string().min(1), z.string().min(1, 'must name the agent')).optional(),
   description: z.string().optional(),
 });
 

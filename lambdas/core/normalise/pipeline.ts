@@ -175,7 +175,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
         const validated: { table: TableName; row: Record<string, unknown> }[] = [];
         let problem: { field: string | null; reason: string } | undefined;
         for (const mapped of record.rows) {
-          const result = TABLES[mapped.table].schema.safeParse(mapped.row);
+          const result = TABLES[mapped.table].schema.safeParse(withDirectoryAgent(mapped.row, source.agentIds));
           if (!result.success) {
             const issue = result.error.issues[0];
             const field = issue?.path.length ? String(issue.path[0]) : null;
@@ -266,6 +266,16 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     for (const writer of writers.values()) writer.dispose();
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/** The row with its agent_id replaced by the directory name when the source's directory has one. */
+function withDirectoryAgent(
+  row: Record<string, unknown>,
+  agentIds: Readonly<Record<string, string>> | undefined,
+): Record<string, unknown> {
+  const id = row.agent_id;
+  if (agentIds === undefined || typeof id !== 'string' || !Object.hasOwn(agentIds, id)) return row;
+  return { ...row, agent_id: agentIds[id] };
 }
 
 async function upload(store: ObjectStore, file: PartitionFile, id: string): Promise<string> {

@@ -14,14 +14,14 @@ import { LAKE_ZONES, openLake, pseudonymKey } from '../lake.ts';
 import { demoWindow } from './calendar.ts';
 import { connectFiles } from './formats/connect.ts';
 import type { DemoFile, PlantedReject } from './formats/files.ts';
-import { freshdeskFiles } from './formats/freshdesk.ts';
-import { intercomFiles } from './formats/intercom.ts';
+import { FRESHDESK_SOURCE, freshdeskFiles } from './formats/freshdesk.ts';
+import { INTERCOM_SOURCE, intercomFiles } from './formats/intercom.ts';
 import { activityFiles, pulseFiles, socialFiles } from './formats/people.ts';
-import { qaScorecardFiles, zendeskQaFiles } from './formats/quality.ts';
+import { qaScorecardFiles, ZENDESK_QA_SOURCE, zendeskQaFiles } from './formats/quality.ts';
 import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/surveys.ts';
-import { zendeskFiles } from './formats/zendesk.ts';
+import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
 import { DEMO_SOURCES } from './sources.ts';
-import { buildWorld } from './world.ts';
+import { type Agent, buildWorld } from './world.ts';
 
 export type { PlantedReject } from './formats/files.ts';
 export { DEMO_SOURCES } from './sources.ts';
@@ -79,10 +79,14 @@ export interface DemoPlot {
   readonly dipMonth: string;
 }
 
+/** Per source, its agent identifiers → the agent's username (the name the phone system uses). */
+export type AgentDirectory = Readonly<Record<string, Readonly<Record<string, string>>>>;
+
 export interface DemoExports {
   readonly files: readonly DemoExportFile[];
   readonly period: { readonly from: string; readonly to: string };
   readonly plot: DemoPlot;
+  readonly agentDirectory: AgentDirectory;
 }
 
 function resolveGeneration(options: DemoGenerationOptions) {
@@ -106,6 +110,7 @@ export function simulateDemo(options: DemoGenerationOptions = {}): {
   files: DemoFile[];
   period: DemoExports['period'];
   plot: DemoPlot;
+  agentDirectory: AgentDirectory;
 } {
   const world = buildWorld(resolveGeneration(options));
   const files = [
@@ -127,6 +132,22 @@ export function simulateDemo(options: DemoGenerationOptions = {}): {
     files,
     period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
     plot: { improvingTeam: world.improvingTeam, worseningTeam: world.worseningTeam, dipMonth: world.dipMonth },
+    agentDirectory: agentDirectoryOf(world.agents),
+  };
+}
+
+/**
+ * The help desks export numeric agent ids and Zendesk QA the agent's e-mail; the directory names
+ * them all by username, as Connect does, so each agent is one person across channels.
+ */
+function agentDirectoryOf(agents: readonly Agent[]): AgentDirectory {
+  const by = (id: (agent: Agent) => string | number) =>
+    Object.fromEntries(agents.map((a) => [String(id(a)), a.username]));
+  return {
+    [ZENDESK_SOURCE]: by((a) => a.zendeskId),
+    [FRESHDESK_SOURCE]: by((a) => a.freshdeskId),
+    [INTERCOM_SOURCE]: by((a) => a.intercomId),
+    [ZENDESK_QA_SOURCE]: by((a) => a.email),
   };
 }
 
@@ -138,7 +159,7 @@ export async function generateDemoExports(
   options: DemoGenerationOptions & { readonly dir: string },
 ): Promise<DemoExports> {
   const root = resolve(options.dir);
-  const { files, period, plot } = simulateDemo(options);
+  const { files, period, plot, agentDirectory } = simulateDemo(options);
   const written: DemoExportFile[] = [];
   for (const file of files) {
     const path = join(root, file.source, ...file.key.split('/'));
@@ -155,13 +176,21 @@ export async function generateDemoExports(
       planted: file.planted,
     });
   }
-  return { files: written, period, plot };
+  return { files: written, period, plot, agentDirectory };
 }
 
 /** The config with the demo sources (they replace any configured source of the same name). */
 export function demoConfig(config: ServiceBenchConfig): ServiceBenchConfig {
   const names = new Set(DEMO_SOURCES.map((s) => s.name));
   return { ...config, sources: [...config.sources.filter((s) => !names.has(s.name)), ...DEMO_SOURCES] };
+}
+
+/** The demo sources with the simulated company's agent directory (it depends on the seed). */
+function withAgentDirectory(config: ServiceBenchConfig, directory: AgentDirectory): ServiceBenchConfig {
+  return {
+    ...config,
+    sources: config.sources.map((s) => (directory[s.name] ? { ...s, agentIds: { ...directory[s.name] } } : s)),
+  };
 }
 
 export interface DemoOptions extends DemoGenerationOptions {
@@ -250,10 +279,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const settings = resolveGeneration(options);
   const progress = options.onProgress ?? (() => {});
   const lake = prepareLake(options.lakeDir);
-  const config = demoConfig(options.config);
   const key = pseudonymKey(lake);
 
   const generated = await generateDemoExports({ ...settings, dir: lake.zoneDir('landing') });
+  const config = withAgentDirectory(demoConfig(options.config), generated.agentDirectory);
   const t1 = performance.now();
   const bytes = generated.files.reduce((sum, f) => sum + f.bytes, 0);
   progress(

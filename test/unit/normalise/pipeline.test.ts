@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { gzipSync } from 'node:zlib';
+import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
@@ -43,6 +44,7 @@ const linesAdapter: Adapter<{ channel: string }> = {
               channel: options.channel,
               created_at: new Date(String(raw.at)),
               talk_s: raw.talk ?? null,
+              agent_id: raw.agent ?? null,
               customer_key: context.pseudonymise('customer', raw.email as string | undefined),
               updated_at: new Date(String(raw.at)),
               ingested_at: context.ingestedAt,
@@ -139,6 +141,32 @@ describe('normaliseObject', () => {
     const data = (await listAll('curated')).filter((k) => k.startsWith('interactions/'));
     expect(data).toEqual([expect.stringMatching(/^interactions\/dt=2025-06-01\//)]);
     expect(await listAll('quarantine')).toEqual([]);
+  });
+
+  it('names agents through the source directory, leaving identifiers it does not list', async () => {
+    await land(
+      'calls/agents.jsonl',
+      [
+        '{"id":"a","at":"2025-06-01T10:00:00Z","agent":"381200000117"}',
+        '{"id":"b","at":"2025-06-01T11:00:00Z","agent":"42"}',
+      ].join('\n'),
+    );
+    const directory = { ...source, agentIds: { '381200000117': 'ann.lee' } };
+    const result = await normaliseObject({
+      stores: lake.stores,
+      key: 'calls/agents.jsonl',
+      source: directory,
+      adapter: linesAdapter as Adapter,
+      pseudonymKey: KEY,
+    });
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const reader = await db.runAndReadAll(
+      `SELECT interaction_id, agent_id FROM read_parquet('${join(lake.zoneDir('curated'), result.outputs[0] as string)}') ORDER BY 1`,
+    );
+    expect(reader.getRowObjectsJson()).toEqual([
+      { interaction_id: 'a', agent_id: 'ann.lee' },
+      { interaction_id: 'b', agent_id: '42' },
+    ]);
   });
 
   it('reads gzip exports transparently', async () => {
