@@ -2,7 +2,9 @@
  * The loop every JSON adapter runs: each parsed record goes through a pure mapper; a record the
  * reader could not parse, or that the mapper refuses, becomes a reject with its row number.
  */
-import type { MappedRow, SourceRecord } from '../../core/normalise/adapter.ts';
+import type { Readable } from 'node:stream';
+import { FileRejectedError, type MappedRow, type SourceRecord } from '../../core/normalise/adapter.ts';
+import { readCsv, type TextEncoding } from '../../core/read/index.ts';
 import { RecordRejection } from './values.ts';
 
 /** One item as the readers yield it (lambdas/core/read): a parsed value or an unreadable record. */
@@ -31,5 +33,34 @@ export async function* mapItems(items: AsyncIterable<ReadItem>, mapper: RecordMa
     } else {
       yield mapRecord(item.rowNumber, item.value, mapper);
     }
+  }
+}
+
+/**
+ * The loop of a CSV adapter with a fixed set of columns: the file is rejected whole when the header
+ * lacks a column the mapper needs, and each row goes through the mapper like a JSON record.
+ */
+export function mapCsvRows(
+  input: Readable,
+  options: { readonly delimiter?: string; readonly encoding?: TextEncoding },
+  missingColumns: (columns: readonly string[]) => readonly string[],
+  mapper: (values: Record<string, string>) => readonly MappedRow[],
+): AsyncIterable<SourceRecord> {
+  const rows = readCsv(input, {
+    delimiter: options.delimiter ?? 'auto',
+    encoding: options.encoding,
+    onHeader: ({ columns }) => {
+      const missing = missingColumns(columns);
+      if (missing.length > 0) {
+        throw new FileRejectedError(`missing column(s) ${missing.join(', ')}; the header has ${columns.join(', ')}`);
+      }
+    },
+  });
+  return mapItems(csvItems(rows), (value) => mapper(value as Record<string, string>));
+}
+
+async function* csvItems(rows: ReturnType<typeof readCsv>): AsyncIterable<ReadItem> {
+  for await (const item of rows) {
+    yield item.kind === 'record' ? { kind: 'record', rowNumber: item.rowNumber, value: item.values } : item;
   }
 }
