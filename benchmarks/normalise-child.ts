@@ -4,12 +4,12 @@
  * Prints one JSON line.
  */
 import { createReadStream, readFileSync } from 'node:fs';
+import { openLake } from '../cli/lake.ts';
 import { mappingAdapter } from '../lambdas/adapters/mapping/index.ts';
 import { parseConfig } from '../lambdas/core/config/config.ts';
 import { normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
 import { createPseudonymiser } from '../lambdas/core/normalise/pseudonymise.ts';
 import { readCsv } from '../lambdas/core/read/index.ts';
-import { openLake } from '../lambdas/local/lake.ts';
 
 const [lakeDir, csv, stage] = process.argv.slice(2) as [string, string, 'read' | 'map' | 'full'];
 const mapping = JSON.parse(readFileSync(new URL('./interactions-mapping.json', import.meta.url), 'utf8'));

@@ -6,6 +6,10 @@
 import { copyFileSync, existsSync, mkdirSync } from 'node:fs';
 import { basename, join, resolve } from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../cli/format.ts';
+import { ingestFile } from '../cli/ingest.ts';
+import { openLake, pseudonymKey } from '../cli/lake.ts';
+import { DEMO_DEFAULTS, parseDemoScale, runDemo } from '../demo/index.ts';
 import { listAdapters } from '../lambdas/adapters/registry.ts';
 import { ConfigError, loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
@@ -13,10 +17,6 @@ import { METRIC_BY_ID } from '../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../lambdas/core/metrics/compute.ts';
 import type { Dimension, Grain, ScorecardRow } from '../lambdas/core/metrics/scorecard.ts';
 import { openLakeEngine } from '../lambdas/core/query/duckdb.ts';
-import { DEMO_DEFAULTS, parseDemoScale, runDemo } from '../lambdas/local/demo/index.ts';
-import { formatRows, OUTPUT_FORMATS, type OutputFormat } from '../lambdas/local/format.ts';
-import { ingestFile } from '../lambdas/local/ingest.ts';
-import { openLake, pseudonymKey } from '../lambdas/local/lake.ts';
 import { renderCsv } from '../lambdas/report/csv.ts';
 import { type ReportFormat, writeReport } from '../lambdas/report/write.ts';
 

@@ -2,9 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { getAdapter } from '../../lambdas/adapters/registry.ts';
-import { loadConfig } from '../../lambdas/core/config/config.ts';
-import { demoWindow } from '../../lambdas/local/demo/calendar.ts';
+import { demoWindow } from '../../demo/calendar.ts';
 import {
   DEMO_DEFAULTS,
   DEMO_SOURCES,
@@ -12,8 +10,10 @@ import {
   generateDemoExports,
   parseDemoScale,
   simulateDemo,
-} from '../../lambdas/local/demo/index.ts';
-import { Random } from '../../lambdas/local/demo/random.ts';
+} from '../../demo/index.ts';
+import { Random } from '../../demo/random.ts';
+import { getAdapter } from '../../lambdas/adapters/registry.ts';
+import { loadConfig } from '../../lambdas/core/config/config.ts';
 
 const SHORT = { months: 2, endMonth: '2025-06', scale: 0.1 } as const;
 const dirs: string[] = [];

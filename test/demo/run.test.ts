@@ -2,12 +2,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoSummary, parseDemoScale, runDemo } from '../../demo/index.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_IDS } from '../../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
-import { type DemoSummary, parseDemoScale, runDemo } from '../../lambdas/local/demo/index.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sb-demo-run-'));
 const lakeDir = join(root, 'lake');

@@ -7,12 +7,12 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ingestFile } from '../../cli/ingest.ts';
+import { openLake } from '../../cli/lake.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
-import { ingestFile } from '../../lambdas/local/ingest.ts';
-import { openLake } from '../../lambdas/local/lake.ts';
 
 const REALDATA = new URL('../../../shared/realdata/', import.meta.url).pathname;
 const present = existsSync(REALDATA);

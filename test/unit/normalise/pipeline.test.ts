@@ -7,10 +7,10 @@ import { gzipSync } from 'node:zlib';
 import { DuckDBInstance } from '@duckdb/node-api';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { type Lake, openLake } from '../../../cli/lake.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { type Adapter, FileRejectedError, type SourceRecord } from '../../../lambdas/core/normalise/adapter.ts';
 import { normaliseObject, resolveSource } from '../../../lambdas/core/normalise/pipeline.ts';
-import { type Lake, openLake } from '../../../lambdas/local/lake.ts';
 import { validInteraction } from '../../support/rows.ts';
 
 /** A deliberately tiny adapter: one JSON object per line → one interaction. */

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { openLake } from '../../../../cli/lake.ts';
 import { amazonConnectAdapter } from '../../../../lambdas/adapters/amazon-connect/index.ts';
 import { freshdeskAdapter } from '../../../../lambdas/adapters/freshdesk/index.ts';
 import { intercomAdapter } from '../../../../lambdas/adapters/intercom/index.ts';
@@ -9,7 +10,6 @@ import { zendeskAdapter } from '../../../../lambdas/adapters/zendesk/index.ts';
 import { parseConfig } from '../../../../lambdas/core/config/config.ts';
 import type { Adapter } from '../../../../lambdas/core/normalise/adapter.ts';
 import { normaliseObject, resolveSource } from '../../../../lambdas/core/normalise/pipeline.ts';
-import { openLake } from '../../../../lambdas/local/lake.ts';
 import { FIXTURES } from './support.ts';
 
 const KEY = Buffer.alloc(32, 3);

@@ -1,5 +1,5 @@
 /** Output formats of the CLI: aligned table for people, CSV and JSON for scripts. */
-import { csvCell } from '../report/csv.ts';
+import { csvCell } from '../lambdas/report/csv.ts';
 export type OutputFormat = 'table' | 'csv' | 'json';
 export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
 

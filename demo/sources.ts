@@ -3,7 +3,7 @@
  * adapter needs to read them (group and team names, SLA policy, survey instruments). The shipped
  * example config carries the same entries, so the demo lake can be re-ingested by hand.
  */
-import type { SourceConfig } from '../../core/config/config.ts';
+import type { SourceConfig } from '../lambdas/core/config/config.ts';
 import { CONNECT_SOURCE } from './formats/connect.ts';
 import { FRESHDESK_SOURCE } from './formats/freshdesk.ts';
 import { INTERCOM_SOURCE } from './formats/intercom.ts';

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { MIN_KEY_BYTES } from '../core/normalise/pseudonymise.ts';
-import { LocalObjectStore } from '../core/store/local.ts';
+import { MIN_KEY_BYTES } from '../lambdas/core/normalise/pseudonymise.ts';
+import { LocalObjectStore } from '../lambdas/core/store/local.ts';
 
 export const LAKE_ZONES = ['landing', 'curated', 'quarantine', 'exports'] as const;
 export type LakeZone = (typeof LAKE_ZONES)[number];

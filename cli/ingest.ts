@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { getAdapter } from '../adapters/registry.ts';
-import type { ServiceBenchConfig } from '../core/config/config.ts';
-import type { SentimentAnalyser } from '../core/normalise/adapter.ts';
-import { type NormaliseResult, normaliseObject } from '../core/normalise/pipeline.ts';
+import { getAdapter } from '../lambdas/adapters/registry.ts';
+import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import type { SentimentAnalyser } from '../lambdas/core/normalise/adapter.ts';
+import { type NormaliseResult, normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
 import type { Lake } from './lake.ts';
 
 export interface IngestFileOptions {

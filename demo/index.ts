@@ -5,12 +5,12 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { getAdapter } from '../../adapters/registry.ts';
-import type { ServiceBenchConfig, SourceConfig } from '../../core/config/config.ts';
-import { normaliseObject } from '../../core/normalise/pipeline.ts';
-import type { TableName } from '../../core/schema/canonical.ts';
-import { LexiconSentimentAnalyser } from '../../core/sentiment/index.ts';
-import { LAKE_ZONES, openLake, pseudonymKey } from '../lake.ts';
+import { LAKE_ZONES, openLake, pseudonymKey } from '../cli/lake.ts';
+import { getAdapter } from '../lambdas/adapters/registry.ts';
+import type { ServiceBenchConfig, SourceConfig } from '../lambdas/core/config/config.ts';
+import { normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
+import type { TableName } from '../lambdas/core/schema/canonical.ts';
+import { LexiconSentimentAnalyser } from '../lambdas/core/sentiment/index.ts';
 import { demoWindow } from './calendar.ts';
 import { connectFiles } from './formats/connect.ts';
 import type { DemoFile, PlantedReject } from './formats/files.ts';
