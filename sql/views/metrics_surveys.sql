@@ -26,6 +26,10 @@
 -- * Proportions carry a 95% Wilson interval; means a normal-approximation 95% interval
 --   (1.96 * sample standard deviation / sqrt(n), from two answers up, kept within 0-100). A group with no
 --   observation for a metric has no row for it, so no ratio ever has a zero denominator.
+-- * Shape: survey_responses_latest is read once. Whether a source reports offers is a window over
+--   its rows, each answer becomes an 'answer' and an 'offer' observation through a VALUES list, and
+--   the grouped counts are unpivoted into metric rows the same way (Trino inlines a CTE at every
+--   reference, so each re-read would plan the whole chain again).
 WITH
 responses AS (
   SELECT
@@ -40,50 +44,38 @@ responses AS (
     scale_max - scale_min + 1 AS scale_points,
     CASE WHEN higher_is_better THEN score ELSE scale_min + scale_max - score END AS oriented_score,
     COALESCE(responded_at, sent_at, updated_at) AS answered_at,
-    COALESCE(sent_at, responded_at, updated_at) AS offered_at
+    COALESCE(sent_at, responded_at, updated_at) AS offered_at,
+    max(CASE WHEN score IS NULL THEN 1 ELSE 0 END) OVER (PARTITION BY source) = 1 AS source_reports_offers
   FROM survey_responses_latest
   WHERE survey_kind IN ('csat', 'nps', 'ces')
 ),
 
-answers AS (
-  SELECT
-    source,
-    survey_kind,
-    channel,
-    team,
-    agent_id,
-    answered_at AS observed_at,
-    CAST(100 * (oriented_score - scale_min) / (scale_max - scale_min) AS DOUBLE) AS score_100,
-    CASE
-      WHEN scale_points <= 3 THEN IF(oriented_score >= scale_max, 1, 0)
-      WHEN scale_points <= 11 THEN IF(oriented_score >= scale_max - 1, 1, 0)
-    END AS top_box,
-    CASE WHEN survey_kind = 'nps' AND scale_min = 0 AND scale_max = 10 THEN score END AS nps_score,
-    CAST(NULL AS INTEGER) AS answered
-  FROM responses
-  WHERE score IS NOT NULL AND scale_max > scale_min AND score BETWEEN scale_min AND scale_max
-),
-
-offers AS (
-  SELECT
-    source,
-    survey_kind,
-    channel,
-    team,
-    agent_id,
-    offered_at AS observed_at,
-    CAST(NULL AS DOUBLE) AS score_100,
-    CAST(NULL AS INTEGER) AS top_box,
-    CAST(NULL AS DOUBLE) AS nps_score,
-    IF(score IS NOT NULL, 1, 0) AS answered
-  FROM responses
-  WHERE source IN (SELECT DISTINCT source FROM responses WHERE score IS NULL)
-),
-
 observations AS (
-  SELECT 'answer' AS role, * FROM answers
-  UNION ALL
-  SELECT 'offer' AS role, * FROM offers
+  SELECT
+    r.role,
+    s.source,
+    s.survey_kind,
+    s.channel,
+    s.team,
+    s.agent_id,
+    CASE r.role WHEN 'answer' THEN s.answered_at ELSE s.offered_at END AS observed_at,
+    CASE WHEN r.role = 'answer'
+      THEN CAST(100 * (s.oriented_score - s.scale_min) / (s.scale_max - s.scale_min) AS DOUBLE)
+    END AS score_100,
+    CASE
+      WHEN r.role <> 'answer' THEN NULL
+      WHEN s.scale_points <= 3 THEN IF(s.oriented_score >= s.scale_max, 1, 0)
+      WHEN s.scale_points <= 11 THEN IF(s.oriented_score >= s.scale_max - 1, 1, 0)
+    END AS top_box,
+    CASE WHEN r.role = 'answer' AND s.survey_kind = 'nps' AND s.scale_min = 0 AND s.scale_max = 10 THEN s.score END
+      AS nps_score,
+    CASE WHEN r.role = 'offer' THEN IF(s.score IS NOT NULL, 1, 0) END AS answered
+  FROM responses AS s
+  CROSS JOIN (VALUES ('answer'), ('offer')) AS r (role)
+  WHERE
+    (r.role = 'answer' AND s.score IS NOT NULL AND s.scale_max > s.scale_min
+      AND s.score BETWEEN s.scale_min AND s.scale_max)
+    OR (r.role = 'offer' AND s.source_reports_offers)
 ),
 
 expanded AS (
@@ -141,31 +133,41 @@ grouped AS (
 -- estimator: 'proportion' (successes / n, Wilson interval), 'mean' (mean_value, sd_value) or
 -- 'net' (promoters - detractors over n, multinomial margin of error).
 measures AS (
-  SELECT grain, period_start, dimension, dimension_value, 'csat_pct' AS metric, 'pct' AS unit,
-    'proportion' AS estimator, csat_boxed_n AS n, csat_top_n AS successes,
-    CAST(NULL AS DOUBLE) AS mean_value, CAST(NULL AS DOUBLE) AS sd_value,
-    CAST(NULL AS BIGINT) AS promoters, CAST(NULL AS BIGINT) AS detractors
-  FROM grouped WHERE csat_boxed_n > 0
-  UNION ALL
-  SELECT grain, period_start, dimension, dimension_value, 'csat_mean', 'score', 'mean', csat_n, NULL,
-    csat_mean, csat_sd, NULL, NULL
-  FROM grouped WHERE csat_n > 0
-  UNION ALL
-  SELECT grain, period_start, dimension, dimension_value, 'nps', 'score', 'net', nps_n, NULL,
-    NULL, NULL, nps_promoters, nps_detractors
-  FROM grouped WHERE nps_n > 0
-  UNION ALL
-  SELECT grain, period_start, dimension, dimension_value, 'ces_mean', 'score', 'mean', ces_n, NULL,
-    ces_mean, ces_sd, NULL, NULL
-  FROM grouped WHERE ces_n > 0
-  UNION ALL
-  SELECT grain, period_start, dimension, dimension_value, 'ces_easy_pct', 'pct', 'proportion', ces_boxed_n,
-    ces_easy_n, NULL, NULL, NULL, NULL
-  FROM grouped WHERE ces_boxed_n > 0
-  UNION ALL
-  SELECT grain, period_start, dimension, dimension_value, 'survey_response_rate', 'pct', 'proportion', offered_n,
-    answered_n, NULL, NULL, NULL, NULL
-  FROM grouped WHERE offered_n > 0
+  SELECT
+    g.grain,
+    g.period_start,
+    g.dimension,
+    g.dimension_value,
+    m.metric,
+    m.unit,
+    m.estimator,
+    CASE m.metric
+      WHEN 'csat_pct' THEN g.csat_boxed_n
+      WHEN 'csat_mean' THEN g.csat_n
+      WHEN 'nps' THEN g.nps_n
+      WHEN 'ces_mean' THEN g.ces_n
+      WHEN 'ces_easy_pct' THEN g.ces_boxed_n
+      ELSE g.offered_n
+    END AS n,
+    CASE m.metric
+      WHEN 'csat_pct' THEN g.csat_top_n
+      WHEN 'ces_easy_pct' THEN g.ces_easy_n
+      WHEN 'survey_response_rate' THEN g.answered_n
+    END AS successes,
+    CASE m.metric WHEN 'csat_mean' THEN g.csat_mean WHEN 'ces_mean' THEN g.ces_mean END AS mean_value,
+    CASE m.metric WHEN 'csat_mean' THEN g.csat_sd WHEN 'ces_mean' THEN g.ces_sd END AS sd_value,
+    CASE WHEN m.metric = 'nps' THEN g.nps_promoters END AS promoters,
+    CASE WHEN m.metric = 'nps' THEN g.nps_detractors END AS detractors
+  FROM grouped AS g
+  CROSS JOIN (
+    VALUES
+      ('csat_pct', 'pct', 'proportion'),
+      ('csat_mean', 'score', 'mean'),
+      ('nps', 'score', 'net'),
+      ('ces_mean', 'score', 'mean'),
+      ('ces_easy_pct', 'pct', 'proportion'),
+      ('survey_response_rate', 'pct', 'proportion')
+  ) AS m (metric, unit, estimator)
 ),
 
 shares AS (
@@ -176,6 +178,7 @@ shares AS (
     CAST(detractors AS DOUBLE) / n AS p_detractors,
     1.959963984540054e0 AS z
   FROM measures
+  WHERE n > 0
 )
 
 SELECT
