@@ -25,6 +25,8 @@ export interface MaterialisedTable {
   readonly columns: readonly MaterialisedColumn[];
   /** Hive-style partition columns (`partitioned_by` on Trino, `PARTITIONED BY` on Athena). */
   readonly partitionedBy: readonly string[];
+  /** The views a refresh reads (sql/registry.ts); they exist before the table is refreshed. */
+  readonly dependsOn: readonly string[];
 }
 
 /** The metric families, one per metric view, in the order metric_long stacks them. */
@@ -65,15 +67,10 @@ export const METRIC_VALUES: MaterialisedTable = {
     'Every metric row of every family (the rows of metric_long), partitioned by the family that computes it.',
   columns: [...METRIC_COLUMNS, { name: 'family', type: 'VARCHAR', description: 'The metric family (partition).' }],
   partitionedBy: ['family'],
+  dependsOn: METRIC_FAMILIES.map(familySourceView),
 };
 
 export const MATERIALISED_TABLES: readonly MaterialisedTable[] = [METRIC_VALUES];
-
-/**
- * The views metric_values is computed from. A view reading metric_values depends on these through
- * the table, not by inlining them.
- */
-export const METRIC_VALUES_SOURCES: readonly string[] = METRIC_FAMILIES.map(familySourceView);
 
 /** The SELECT list of one family's rows in metric_values column order, partition column last. */
 export function metricValuesSelectSql(family: MetricFamily): string {

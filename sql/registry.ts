@@ -1,15 +1,22 @@
 /**
  * Every view of the product, in dependency order. Athena (the views deployer) and DuckDB (the local
  * engine) create them in this order from the same files in sql/views. A view's dependsOn lists the
- * other views it reads; canonical and reference tables exist before any view.
+ * other views and the materialised tables (sql/materialised.ts) it reads; canonical and reference
+ * tables exist before any view.
+ *
+ * A view that reads a materialised table depends on the table, not on the views the table is
+ * computed from: Trino inlines every view it reads, so the scorecard reads metric_values, written
+ * by a refresh, instead of planning the whole chain of metric views in each query.
  */
 import { readFileSync } from 'node:fs';
+import { MATERIALISED_TABLES, type MaterialisedTable, METRIC_VALUES } from './materialised.ts';
 
 export interface ViewDefinition {
   readonly name: string;
   /** File under sql/views holding the view's SELECT (Trino dialect), without CREATE VIEW. */
   readonly file: string;
   readonly description: string;
+  /** The views and materialised tables the view reads. */
   readonly dependsOn: readonly string[];
 }
 
@@ -119,27 +126,50 @@ export const VIEWS: readonly ViewDefinition[] = [
   {
     name: 'metric_long',
     file: 'metric_long.sql',
-    description: 'Every metric of every domain as long rows (period, grain, dimension, value, n, interval).',
-    dependsOn: [
-      'metrics_contact_centre',
-      'metrics_tickets',
-      'metrics_surveys',
-      'metrics_quality',
-      'metrics_social',
-      'metrics_retention',
-      'metrics_employee',
-    ],
+    description:
+      'Every metric of every domain as long rows (period, grain, dimension, value, n, interval), as last refreshed.',
+    dependsOn: [METRIC_VALUES.name],
   },
   {
     name: 'scorecard',
     file: 'scorecard.sql',
     description:
       'Metric rows with target and RAG, benchmark position, peer rank, previous period and the service index.',
-    dependsOn: ['metric_long'],
+    dependsOn: [METRIC_VALUES.name],
   },
 ];
 
 const BY_NAME: ReadonlyMap<string, ViewDefinition> = new Map(VIEWS.map((v) => [v.name, v]));
+
+/** One object an engine creates: a view, or a materialised table (created empty, then refreshed). */
+export type BuildStep =
+  | { readonly kind: 'view'; readonly view: ViewDefinition }
+  | { readonly kind: 'materialised'; readonly table: MaterialisedTable };
+
+/**
+ * Views and materialised tables in the order an engine creates them: each materialised table right
+ * before the first view that reads it, every object after everything it depends on.
+ */
+export const BUILD_ORDER: readonly BuildStep[] = buildOrder();
+
+function buildOrder(): BuildStep[] {
+  const steps: BuildStep[] = [];
+  const created = new Set<string>();
+  const materialise = (table: MaterialisedTable) => {
+    if (created.has(table.name)) return;
+    const missing = table.dependsOn.filter((name) => !created.has(name));
+    if (missing.length > 0) throw new Error(`materialised table ${table.name} needs ${missing.join(', ')} first`);
+    steps.push({ kind: 'materialised', table });
+    created.add(table.name);
+  };
+  for (const view of VIEWS) {
+    for (const table of MATERIALISED_TABLES) if (view.dependsOn.includes(table.name)) materialise(table);
+    steps.push({ kind: 'view', view });
+    created.add(view.name);
+  }
+  for (const table of MATERIALISED_TABLES) materialise(table);
+  return steps;
+}
 
 /** The SELECT of a registered view, read from its file (trailing semicolons and blank lines removed). */
 export function viewSql(name: string): string {

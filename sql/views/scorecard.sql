@@ -1,9 +1,12 @@
--- scorecard: one row per (period_start, grain, dimension, dimension_value, metric) of metric_long,
+-- scorecard: one row per (period_start, grain, dimension, dimension_value, metric) of metric_values,
 -- plus one service_index row per group, each with everything a reader needs to judge it: sample
 -- size flag, target and RAG, industry benchmark and position, peer rank, previous period and
 -- whether the change is significant. Its columns are ScorecardRow (lambdas/core/metrics/scorecard.ts).
 --
 -- Decisions:
+-- * It reads the materialised metric_values (every family's metric rows, written by a refresh), not
+--   the metric views: Trino inlines views, and the scorecard over the inlined chain plans over 300
+--   stages, more than Trino accepts.
 -- * Metrics not in metric_catalogue are dropped; unit and direction come from the catalogue.
 -- * low_sample: n below metric_options.min_sample. The row is kept and flagged, not hidden.
 -- * Target: the target whose scope is '<dimension>:<value>' (e.g. 'team:billing'), else the
@@ -55,7 +58,7 @@ metric_rows AS (
     c.is_proportion,
     c.scale_min,
     c.scale_max
-  FROM metric_long AS l
+  FROM metric_values AS l
   INNER JOIN metric_catalogue AS c ON c.metric = l.metric
   CROSS JOIN options AS o
   WHERE l.metric <> 'service_index'

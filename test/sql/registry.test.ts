@@ -2,7 +2,8 @@ import { readdirSync } from 'node:fs';
 import { TrinoSQL } from 'dt-sql-parser';
 import { describe, expect, it } from 'vitest';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
-import { createViewSql, VIEWS, VIEWS_DIR, viewSql } from '../../sql/registry.ts';
+import { MATERIALISED_TABLES } from '../../sql/materialised.ts';
+import { BUILD_ORDER, createViewSql, VIEWS, VIEWS_DIR, viewSql } from '../../sql/registry.ts';
 
 const trino = new TrinoSQL();
 
@@ -15,23 +16,35 @@ describe('view registry', () => {
     expect(new Set(VIEWS.map((v) => v.name)).size).toBe(VIEWS.length);
   });
 
-  it('lists each view after the views it depends on', () => {
+  it('creates every view and materialised table once, each after everything it depends on', () => {
     const seen = new Set<string>();
+    for (const step of BUILD_ORDER) {
+      const object = step.kind === 'view' ? step.view : step.table;
+      for (const dependency of object.dependsOn)
+        expect(seen, `${object.name} needs ${dependency} first`).toContain(dependency);
+      expect(seen, `${object.name} created twice`).not.toContain(object.name);
+      seen.add(object.name);
+    }
+    expect(seen.size).toBe(VIEWS.length + MATERIALISED_TABLES.length);
+  });
+
+  it('declares every view and materialised table a view reads in its dependsOn', () => {
+    const names = [...VIEWS.map((v) => v.name), ...MATERIALISED_TABLES.map((t) => t.name)];
     for (const view of VIEWS) {
-      for (const dependency of view.dependsOn)
-        expect(seen, `${view.name} needs ${dependency} first`).toContain(dependency);
-      seen.add(view.name);
+      const body = viewSql(view.name).replace(/--.*$/gm, '');
+      const read = names.filter(
+        (other) => other !== view.name && new RegExp(`\\b(FROM|JOIN)\\s+${other}\\b`, 'i').test(body),
+      );
+      expect(read.sort(), view.name).toEqual([...view.dependsOn].sort());
     }
   });
 
-  it('declares every view a view reads in its dependsOn', () => {
-    for (const view of VIEWS) {
-      const body = viewSql(view.name).replace(/--.*$/gm, '');
-      const read = VIEWS.filter(
-        (other) => other.name !== view.name && new RegExp(`\\b(FROM|JOIN)\\s+${other.name}\\b`, 'i').test(body),
-      );
-      expect(read.map((v) => v.name).sort(), view.name).toEqual([...view.dependsOn].sort());
-    }
+  it('has the scorecard read the materialised metric rows, not the chain of metric views', () => {
+    const dependencies = (name: string): string[] => {
+      const view = VIEWS.find((v) => v.name === name);
+      return view ? view.dependsOn.flatMap((d) => [d, ...dependencies(d)]) : [];
+    };
+    expect(dependencies('scorecard')).toEqual(['metric_values']);
   });
 
   it('has a dedup view for every canonical table', () => {

@@ -1,7 +1,9 @@
 /**
  * The local query engine: an embedded DuckDB that loads the curated Parquet of a lake folder under
  * the canonical table names (a snapshot taken when the engine opens), the reference tables built from the config, the Trino compatibility
- * macros, and every view of the registry from the same `sql/views` files Athena runs.
+ * macros, and every view of the registry from the same `sql/views` files Athena runs. The
+ * materialised tables are in-memory tables, refreshed when the engine opens by the same
+ * statements a refresh runs on Trino and Athena.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -12,7 +14,8 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import { createViewSql, VIEWS } from '../../../sql/registry.ts';
+import type { MaterialisedTable } from '../../../sql/materialised.ts';
+import { BUILD_ORDER, createViewSql } from '../../../sql/registry.ts';
 import type { ServiceBenchConfig } from '../config/config.ts';
 import type { BenchmarkRow } from '../reference/benchmarks.ts';
 import { type ReferenceTable, referenceTables } from '../reference/tables.ts';
@@ -20,6 +23,7 @@ import { TABLE_NAMES, type TableName } from '../schema/canonical.ts';
 import { duckdbColumns } from '../schema/derive.ts';
 import type { QueryEngine, SqlValue } from './engine.ts';
 import { rewritePlaceholders } from './placeholders.ts';
+import { deleteStatementTarget, refreshMetricValues } from './refresh.ts';
 
 export const COMPAT_SQL_FILE = new URL('../../../sql/compat/duckdb.sql', import.meta.url);
 
@@ -88,10 +92,17 @@ export class DuckDbEngine implements QueryEngine {
     return reader.getRowObjectsJS().map((row) => String(row.column_name));
   }
 
+  /**
+   * Loads the reference tables and the compatibility macros, creates every view and materialised
+   * table in registry order, then refreshes the materialised tables from the views.
+   */
   async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
     for (const table of tables) await this.loadReferenceTable(table);
     await this.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
-    for (const view of VIEWS) await this.exec(createViewSql(view.name));
+    for (const step of BUILD_ORDER) {
+      await this.exec(step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table));
+    }
+    await refreshMetricValues(deleteStatementTarget((sql) => this.exec(sql)));
   }
 
   async query<T = Record<string, SqlValue>>(
@@ -164,6 +175,11 @@ async function canonicalTableSql(table: TableName, lakeDir: string, engine: Duck
     found.has(c.name) ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`,
   );
   return `CREATE TABLE ${table} AS SELECT ${select.join(', ')}, CAST(dt AS VARCHAR) AS dt FROM ${source}`;
+}
+
+/** An empty in-memory table with the declared columns (the declared types are also DuckDB types). */
+function createMaterialisedTableSql(table: MaterialisedTable): string {
+  return `CREATE TABLE ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
 }
 
 function hasParquetPartitions(tableDir: string): boolean {
