@@ -1,7 +1,8 @@
 /** Output formats of the CLI: aligned table for people, CSV and JSON for scripts. */
 import { csvCell } from '../lambdas/report/csv.ts';
-export type OutputFormat = 'table' | 'csv' | 'json';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json'];
+
+export const OUTPUT_FORMATS = ['table', 'csv', 'json'] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 type Row = Record<string, unknown>;
 

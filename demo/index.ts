@@ -20,35 +20,12 @@ import { activityFiles, pulseFiles, socialFiles } from './formats/people.ts';
 import { qaScorecardFiles, ZENDESK_QA_SOURCE, zendeskQaFiles } from './formats/quality.ts';
 import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/surveys.ts';
 import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
+import { DEMO_DEFAULTS } from './options.ts';
 import { DEMO_SOURCES } from './sources.ts';
 import { type Agent, buildWorld } from './world.ts';
 
 export type { PlantedReject } from './formats/files.ts';
 export { DEMO_SOURCES } from './sources.ts';
-
-export const DEMO_DEFAULTS = {
-  seed: 20_250_630,
-  months: 12,
-  /** The window never follows today's date: the same command always tells the same story. */
-  endMonth: '2025-06',
-  scale: 1,
-} as const;
-
-/** Named volumes for `--scale`; any positive number works too. */
-export const DEMO_SCALES: Readonly<Record<string, number>> = { small: 0.2, full: 1 };
-
-/** A `--scale` argument: a name from DEMO_SCALES or a positive number up to 10. */
-export function parseDemoScale(text: string): number {
-  const named = DEMO_SCALES[text];
-  if (named !== undefined) return named;
-  const value = Number(text);
-  if (!Number.isFinite(value) || value <= 0 || value > 10) {
-    throw new Error(
-      `scale "${text}" must be ${Object.keys(DEMO_SCALES).join(' or ')}, or a number above 0 and at most 10`,
-    );
-  }
-  return value;
-}
 
 export interface DemoGenerationOptions {
   /** @default DEMO_DEFAULTS.seed */

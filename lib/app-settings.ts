@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+import { locateConfig } from '../lambdas/core/config/locate.ts';
 
 /** Context keys the app reads (`cdk deploy -c servicebench:allowDestroy=true`). */
 export const CONTEXT_KEYS = {
@@ -14,8 +12,6 @@ export const CONTEXT_KEYS = {
 
 export const APP_DEFAULTS = {
   stackName: 'ServiceBench',
-  /** The config the CLI falls back to as well, so a first `cdk synth` works in a fresh clone. */
-  exampleConfig: fileURLToPath(new URL('../examples/servicebench.config.jsonc', import.meta.url)),
 } as const;
 
 export interface AppSettings {
@@ -44,16 +40,9 @@ export function appSettings(context: (key: string) => unknown, cwd = process.cwd
     return value;
   };
   const explicit = text(CONTEXT_KEYS.config);
-  const local = resolve(cwd, DEFAULTS.configFile);
-  let configFile: string;
-  let usingExample = false;
-  if (explicit !== undefined) {
-    configFile = resolve(cwd, explicit);
-    if (!existsSync(configFile)) problems.push(`context ${CONTEXT_KEYS.config}: file ${configFile} does not exist`);
-  } else if (existsSync(local)) configFile = local;
-  else {
-    configFile = APP_DEFAULTS.exampleConfig;
-    usingExample = true;
+  const { file: configFile, isExample: usingExample } = locateConfig(explicit, cwd);
+  if (explicit !== undefined && !existsSync(configFile)) {
+    problems.push(`context ${CONTEXT_KEYS.config}: file ${configFile} does not exist`);
   }
 
   const destroyValue = context(CONTEXT_KEYS.allowDestroy);

@@ -12,6 +12,7 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { EXPORTS_PREFIX } from '../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
 import { pascal } from './catalog.ts';
@@ -33,8 +34,6 @@ export const EXPORTS_DEFAULTS = {
   memorySize: 2048,
   /** Where the Chromium of a layer is installed when the layer does not say otherwise. */
   chromiumPath: '/opt/chromium',
-  /** Folder of the exports bucket writeReport writes under (EXPORTS_PREFIX of lambdas/report/write.ts). */
-  exportsPrefix: 'exports/',
   deadLetterRetention: Duration.days(14),
 } as const;
 
@@ -162,7 +161,7 @@ export class ScheduledExports extends Construct {
       fn,
       props.exportsBucket,
       ['s3:GetObject', 's3:PutObject', 's3:AbortMultipartUpload'],
-      [EXPORTS_DEFAULTS.exportsPrefix],
+      [EXPORTS_PREFIX],
     );
     grantKeyUse(fn, props.key);
     if (sesSender) {

@@ -12,14 +12,16 @@ import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { z } from 'zod';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
+import type { ReportFormat } from '../core/config/reports.ts';
 import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
 import { exporterEnvSchema } from '../core/env/exporter.ts';
-import type { Dimension, Grain } from '../core/metrics/scorecard.ts';
+import { type Grain, parseScope } from '../core/metrics/scorecard.ts';
 import { AthenaEngine } from '../core/query/athena.ts';
 import type { QueryEngine } from '../core/query/engine.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
-import { type ReportFormat, type ReportScope, writeReport } from '../report/index.ts';
+import { escapeHtml } from '../report/escape.ts';
+import { writeReport } from '../report/write.ts';
 import { log } from './log.ts';
 
 type ReportConfig = ServiceBenchConfig['reports'][number];
@@ -80,22 +82,6 @@ export function previousPeriod(
   }
   const monday = new Date(today.getTime() - (((today.getUTCDay() + 6) % 7) + 7) * 86_400_000);
   return { period: monday.toISOString().slice(0, 10), grain: 'week' };
-}
-
-const SCOPE_DIMENSIONS: readonly Exclude<Dimension, 'overall'>[] = ['team', 'channel', 'agent', 'queue', 'source'];
-
-/** `overall`, or `<dimension>:<value>` as the config writes a report's scope. */
-export function parseScope(scope: string): ReportScope | undefined {
-  if (scope === 'overall') return undefined;
-  const at = scope.indexOf(':');
-  const dimension = scope.slice(0, at) as Exclude<Dimension, 'overall'>;
-  const value = scope.slice(at + 1);
-  if (at < 1 || value === '' || !SCOPE_DIMENSIONS.includes(dimension)) {
-    throw new Error(
-      `report scope "${scope}" must be "overall" or one of ${SCOPE_DIMENSIONS.join(', ')} as "<dimension>:<value>"`,
-    );
-  }
-  return { dimension, value };
 }
 
 export async function runExport(event: unknown, deps: ExporterDeps): Promise<ExportResult> {
@@ -194,10 +180,6 @@ async function deliver(
     return 'topic';
   }
   return 'none';
-}
-
-function escapeHtml(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
 let deps: ExporterDeps | undefined;

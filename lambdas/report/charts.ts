@@ -8,6 +8,7 @@ import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { METRIC_BY_ID, type MetricUnit } from '../core/metrics/catalogue.ts';
 import type { Breakdown, ReportFacts, Trend } from './data.ts';
+import { escapeHtml } from './escape.ts';
 import { formatValue } from './format.ts';
 import type { ThemeCount } from './themes.ts';
 
@@ -312,12 +313,8 @@ async function toSvg(spec: TopLevelSpec, description: string): Promise<string> {
   const view = new View(parse(compile(spec).spec), { renderer: 'none' });
   try {
     const svg = await view.toSVG();
-    return svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeAttribute(description)}" focusable="false" `);
+    return svg.replace(/^<svg /, `<svg role="img" aria-label="${escapeHtml(description)}" focusable="false" `);
   } finally {
     view.finalize();
   }
-}
-
-function escapeAttribute(text: string): string {
-  return text.replaceAll('&', '&amp;').replaceAll('"', '&quot;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
 }

@@ -2,36 +2,7 @@
  * The scorecard as a spreadsheet-safe CSV: UTF-8 with a byte-order mark (so Excel reads accents),
  * RFC 4180 quoting, CRLF line ends, and no cell that a spreadsheet would run as a formula.
  */
-import type { ScorecardRow } from '../core/metrics/scorecard.ts';
-
-/** Column order of the CSV: the ScorecardRow fields, as the views name them. */
-export const CSV_COLUMNS = [
-  'period_start',
-  'grain',
-  'dimension',
-  'dimension_value',
-  'metric',
-  'value',
-  'unit',
-  'n',
-  'ci_low',
-  'ci_high',
-  'low_sample',
-  'higher_is_better',
-  'target',
-  'rag',
-  'gap_to_target',
-  'bench_p25',
-  'bench_median',
-  'bench_p75',
-  'bench_p90',
-  'bench_position',
-  'bench_source',
-  'peer_percentile',
-  'prev_value',
-  'delta',
-  'change_significant',
-] as const satisfies readonly (keyof ScorecardRow)[];
+import { SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 
 const BOM = '\uFEFF';
 const CRLF = '\r\n';
@@ -41,8 +12,8 @@ const FORMULA_TRIGGER = /^[=+\-@\t\r]/;
 const PLAIN_NUMBER = /^-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?$/;
 
 export function renderCsv(rows: readonly ScorecardRow[]): string {
-  const lines = [CSV_COLUMNS.join(',')];
-  for (const row of rows) lines.push(CSV_COLUMNS.map((column) => csvCell(row[column])).join(','));
+  const lines = [SCORECARD_COLUMNS.join(',')];
+  for (const row of rows) lines.push(SCORECARD_COLUMNS.map((column) => csvCell(row[column])).join(','));
   return BOM + lines.join(CRLF) + CRLF;
 }
 

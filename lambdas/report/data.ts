@@ -5,10 +5,16 @@
  */
 import { type MetricOptions, metricOptions, type ServiceBenchConfig } from '../core/config/config.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
-import type { Dimension, Grain, ScorecardRow } from '../core/metrics/scorecard.ts';
+import {
+  type Dimension,
+  type Grain,
+  SCORECARD_COLUMNS,
+  type Scope,
+  type ScopeDimension,
+  type ScorecardRow,
+} from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
 import { type ChartSvg, renderCharts } from './charts.ts';
-import { CSV_COLUMNS } from './csv.ts';
 import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
 import {
   analyseComments,
@@ -64,18 +70,12 @@ export const MAX_COMMENTS = 5000;
 /** Ingested files named in the data-quality footer (most recent first). */
 export const FILES_LISTED = 12;
 
-export type ScopeDimension = Exclude<Dimension, 'overall'>;
-export interface ReportScope {
-  readonly dimension: ScopeDimension;
-  readonly value: string;
-}
-
 export interface ReportOptions {
   /** `YYYY-MM` for a month, `YYYY-Www` (or its Monday's date) for a week. */
   readonly period: string;
   readonly grain: Grain;
   /** Report on one team, channel, agent, queue or source instead of the whole service. */
-  readonly scope?: ReportScope;
+  readonly scope?: Scope;
   readonly config: ServiceBenchConfig;
   /** Comment themes; the shipped default taxonomy when absent. */
   readonly taxonomy?: ThemeTaxonomy;
@@ -175,7 +175,7 @@ export interface DataQuality {
 export interface ReportData {
   readonly organisation: string;
   readonly period: ReportPeriod;
-  readonly scope: ReportScope | null;
+  readonly scope: Scope | null;
   readonly generatedAt: string;
   /** The composite service index of the scope, when there was enough data to compute it. */
   readonly index: ScorecardRow | null;
@@ -388,7 +388,7 @@ function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriter
 
 async function queryPeriodRows(engine: QueryEngine, period: ReportPeriod): Promise<ScorecardRow[]> {
   const raw = await engine.query(
-    `SELECT ${CSV_COLUMNS.join(', ')}
+    `SELECT ${SCORECARD_COLUMNS.join(', ')}
      FROM scorecard
      WHERE grain = :grain AND period_start = CAST(:period_start AS DATE)
      ORDER BY dimension, dimension_value, metric`,
@@ -414,7 +414,7 @@ async function queryTrendRows(
   focus: { dimension: string; value: string },
 ): Promise<ScorecardRow[]> {
   const raw = await engine.query(
-    `SELECT ${CSV_COLUMNS.join(', ')}
+    `SELECT ${SCORECARD_COLUMNS.join(', ')}
      FROM scorecard
      WHERE grain = :grain AND dimension = :dimension AND dimension_value = :dimension_value
        AND period_start BETWEEN CAST(:trend_start AS DATE) AND CAST(:period_start AS DATE)
@@ -431,7 +431,7 @@ async function queryTrendRows(
 }
 
 function scopeFilter(
-  scope: ReportScope | null,
+  scope: Scope | null,
   columns: Partial<Record<ScopeDimension, string>>,
 ): { sql: string; params: Record<string, SqlValue> } {
   const column = scope ? columns[scope.dimension] : undefined;
@@ -442,7 +442,7 @@ function scopeFilter(
 async function queryQaCriteria(
   engine: QueryEngine,
   period: ReportPeriod,
-  scope: ReportScope | null,
+  scope: Scope | null,
 ): Promise<QaCriterionNeed[]> {
   const filter = scopeFilter(scope, QA_SCOPE_COLUMN);
   const raw = await engine.query(
@@ -470,7 +470,7 @@ async function queryQaCriteria(
 async function queryComments(
   engine: QueryEngine,
   period: ReportPeriod,
-  scope: ReportScope | null,
+  scope: Scope | null,
 ): Promise<CommentedResponse[]> {
   const filter = scopeFilter(scope, SURVEY_SCOPE_COLUMN);
   const raw = await engine.query(

@@ -1,9 +1,7 @@
 /** How values are written in the report: units, signed deltas, RAG and benchmark wording. */
-import type { MetricUnit } from '../core/metrics/catalogue.ts';
+import { isNetScore, type MetricUnit } from '../core/metrics/catalogue.ts';
 import type { BenchmarkPosition, Rag } from '../core/metrics/scorecard.ts';
 
-/** Metrics on a −100..100 net scale, written as signed whole numbers (NPS +32). */
-const NET_SCORES: ReadonlySet<string> = new Set(['nps', 'enps', 'net_sentiment']);
 const MINUS = '\u2212';
 
 export function formatValue(value: number | null, unit: MetricUnit, metric = ''): string {
@@ -18,7 +16,7 @@ export function formatValue(value: number | null, unit: MetricUnit, metric = '')
     case 'index':
       return fixed(value, 1);
     case 'score':
-      return NET_SCORES.has(metric) ? signed(Math.round(value), 0) : fixed(value, 1);
+      return isNetScore(metric) ? signed(Math.round(value), 0) : fixed(value, 1);
   }
 }
 
@@ -35,7 +33,7 @@ export function formatDelta(delta: number | null, unit: MetricUnit, metric = '')
     case 'count':
       return signed(Math.round(delta), 0);
     default:
-      return signed(delta, NET_SCORES.has(metric) ? 0 : 1);
+      return signed(delta, isNetScore(metric) ? 0 : 1);
   }
 }
 

@@ -7,6 +7,7 @@ import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
 import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
 import { CHART_COLOURS, type ChartSvg } from './charts.ts';
 import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
+import { escapeHtml } from './escape.ts';
 import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
 import { TREND_PERIODS } from './period.ts';
 import type { Quote } from './themes.ts';
@@ -74,14 +75,14 @@ export function renderHtml(report: ReportData, options: HtmlOptions = {}): strin
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; img-src data:">
-<title>${esc(title)}</title>
+<title>${escapeHtml(title)}</title>
 <style>${CSS}</style>
 </head>
 <body>
 <header class="masthead">
-  <p class="org">${esc(data.organisation)}</p>
+  <p class="org">${escapeHtml(data.organisation)}</p>
   <h1>Customer service benchmark report</h1>
-  <p class="meta"><strong>${esc(data.period.label)}</strong>${data.scope ? ` · ${esc(capitalise(data.scope.dimension))}: <strong>${esc(data.scope.value)}</strong>` : ' · All channels and teams'} · generated ${esc(formatStamp(data.generatedAt))}</p>
+  <p class="meta"><strong>${escapeHtml(data.period.label)}</strong>${data.scope ? ` · ${escapeHtml(capitalise(data.scope.dimension))}: <strong>${escapeHtml(data.scope.value)}</strong>` : ' · All channels and teams'} · generated ${escapeHtml(formatStamp(data.generatedAt))}</p>
 </header>
 <main>
 ${shown.map((id) => RENDERERS[id](data)).join('\n')}
@@ -99,7 +100,7 @@ function indexSection(data: ReportData): string {
       ? `<div class="hero-score nodata"><p class="hero-value">No data</p><p class="hint">The service index needs enough data in the weighted metrics.</p></div>`
       : `<div class="hero-score rag-${index.rag ?? 'none'}">
       <p class="hero-label">Composite service index <span class="hint">(0–100)</span></p>
-      <p class="hero-value">${esc(formatValue(index.value, 'index'))}</p>
+      <p class="hero-value">${escapeHtml(formatValue(index.value, 'index'))}</p>
       ${ragBadge(index.rag, index.target, index)}
       ${deltaLine(index, previousName(data))}
     </div>`;
@@ -108,7 +109,7 @@ function indexSection(data: ReportData): string {
   <div class="hero-body">
     ${body}
     <div class="hero-verdict">
-      <p class="verdict">${esc(data.verdict)}</p>
+      <p class="verdict">${escapeHtml(data.verdict)}</p>
       <ul class="rag-summary" aria-label="Targets">
         <li class="rag-green">${RAG_ICONS.green}<span><strong>${rags.green}</strong> on target</span></li>
         <li class="rag-amber">${RAG_ICONS.amber}<span><strong>${rags.amber}</strong> near target</span></li>
@@ -143,20 +144,20 @@ function kpiTile(kpi: Kpi, previous: string): string {
   const row = kpi.row;
   if (row === null) {
     return `<article class="kpi nodata" data-kpi="${kpi.metric}" aria-labelledby="${id}">
-  <h3 id="${id}">${esc(kpi.label)}</h3>
+  <h3 id="${id}">${escapeHtml(kpi.label)}</h3>
   <p class="kpi-value">No data</p>
   <p class="kpi-line">No data for this period.</p>
 </article>`;
   }
   const bench =
     row.bench_position !== null
-      ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>${benchmarkStrip(row)}`
+      ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${escapeHtml(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${escapeHtml(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>${benchmarkStrip(row)}`
       : row.bench_median !== null
-        ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${esc(formatValue(row.bench_median, kpi.unit, kpi.metric))}</strong> ; ${esc(comparedWithFigure(row.value, row.bench_median, kpi.higherIsBetter))})</span></p>`
+        ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${escapeHtml(formatValue(row.bench_median, kpi.unit, kpi.metric))}</strong> ; ${escapeHtml(comparedWithFigure(row.value, row.bench_median, kpi.higherIsBetter))})</span></p>`
         : `<p class="kpi-line bench muted">No industry benchmark</p>`;
   return `<article class="kpi rag-${row.rag ?? 'none'}" data-kpi="${kpi.metric}" aria-labelledby="${id}">
-  <h3 id="${id}">${esc(kpi.label)}</h3>
-  <p class="kpi-value">${esc(formatValue(row.value, kpi.unit, kpi.metric))}</p>
+  <h3 id="${id}">${escapeHtml(kpi.label)}</h3>
+  <p class="kpi-value">${escapeHtml(formatValue(row.value, kpi.unit, kpi.metric))}</p>
   ${ragBadge(row.rag, row.target, row)}
   ${deltaLine(row, previous)}
   ${bench}
@@ -187,13 +188,13 @@ export function benchmarkStrip(row: ScorecardRow): string {
 
 function ragBadge(rag: Rag | null, target: number | null, row: ScorecardRow): string {
   if (rag === null || target === null) return `<p class="badge rag-none">No target set</p>`;
-  return `<p class="badge rag-${rag}">${RAG_ICONS[rag]}<span>${RAG_TEXT[rag]} · goal ${esc(formatValue(target, row.unit, row.metric))}</span></p>`;
+  return `<p class="badge rag-${rag}">${RAG_ICONS[rag]}<span>${RAG_TEXT[rag]} · goal ${escapeHtml(formatValue(target, row.unit, row.metric))}</span></p>`;
 }
 
 /** Change since the previous period: arrow for the direction, words for better/worse and significance. */
 function deltaLine(row: ScorecardRow, previous: string): string {
   if (row.delta === null || row.prev_value === null)
-    return `<p class="kpi-line delta muted">No value for ${esc(previous)} to compare</p>`;
+    return `<p class="kpi-line delta muted">No value for ${escapeHtml(previous)} to compare</p>`;
   const shown = formatDelta(row.delta, row.unit, row.metric);
   // A change that rounds to nothing on the page is written as unchanged, whatever its sign.
   const moved = !shown.startsWith('±');
@@ -207,7 +208,7 @@ function deltaLine(row: ScorecardRow, previous: string): string {
         ? 'not significant'
         : 'significance not tested';
   const tone = row.change_significant === true && better !== null ? (better ? 'up' : 'down') : 'flat';
-  return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${esc(shown)} vs ${esc(previous)} · ${verdict} · ${significance}</span></p>`;
+  return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${escapeHtml(shown)} vs ${escapeHtml(previous)} · ${verdict} · ${significance}</span></p>`;
 }
 
 /** The previous period as people say it: "May", or "the previous week". */
@@ -251,9 +252,9 @@ function trendSection(data: ReportData): string {
 function figure(data: ReportData, chart: ChartSvg, subtitle: string, note: string): string {
   const number = figureOrder(data).indexOf(chart.id) + 1;
   return `<figure class="chart" id="chart-${chart.id}" aria-labelledby="cap-${chart.id}">
-  <figcaption id="cap-${chart.id}"><span class="fig">Figure ${number}.</span> <strong>${esc(chart.title)}</strong> <span class="hint">${esc(subtitle)}</span></figcaption>
+  <figcaption id="cap-${chart.id}"><span class="fig">Figure ${number}.</span> <strong>${escapeHtml(chart.title)}</strong> <span class="hint">${escapeHtml(subtitle)}</span></figcaption>
   ${chart.svg}
-  <p class="chart-note">${esc(note)} · Fig. ${number}</p>
+  <p class="chart-note">${escapeHtml(note)} · Fig. ${number}</p>
 </figure>`;
 }
 
@@ -284,18 +285,18 @@ function breakdownBlock(data: ReportData, b: Breakdown): string {
   const chart = data.charts[`breakdown-${b.dimension}`];
   const heading = `By ${b.dimension}`;
   if (b.rows.length === 0) return `<h3>${heading}</h3>${noData(`No ${b.dimension} breakdown for this period.`)}`;
-  const head = b.metrics.map((m) => `<th scope="col">${esc(label(m))}</th>`).join('');
+  const head = b.metrics.map((m) => `<th scope="col">${escapeHtml(label(m))}</th>`).join('');
   const body = b.rows
     .map(
       (r) =>
-        `<tr><th scope="row">${esc(r.value)}</th>${b.metrics.map((m) => `<td>${cell(r.cells[m])}</td>`).join('')}</tr>`,
+        `<tr><th scope="row">${escapeHtml(r.value)}</th>${b.metrics.map((m) => `<td>${cell(r.cells[m])}</td>`).join('')}</tr>`,
     )
     .join('\n');
   return `<div class="breakdown">
   <h3>${heading}</h3>
   <div class="breakdown-body">
     ${chart ? figure(data, chart, 'best first; dashed line = target', 'n per value in the table') : ''}
-    <div class="table-wrap"><table class="grid"><thead><tr><th scope="col">${esc(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
+    <div class="table-wrap"><table class="grid"><thead><tr><th scope="col">${escapeHtml(capitalise(b.dimension))}</th>${head}</tr></thead><tbody>
 ${body}
     </tbody></table></div>
   </div>
@@ -307,7 +308,7 @@ function cell(row: ScorecardRow | undefined): string {
   const rag = row.rag
     ? `<span class="cell-rag rag-${row.rag}" title="${RAG_TEXT[row.rag]}">${RAG_ICONS[row.rag]}<span class="sr">${RAG_TEXT[row.rag]}</span></span>`
     : '';
-  return `${rag}${esc(formatValue(row.value, row.unit, row.metric))}${row.low_sample ? ' <span class="flag" title="fewer observations than the minimum sample">low n</span>' : ''}`;
+  return `${rag}${escapeHtml(formatValue(row.value, row.unit, row.metric))}${row.low_sample ? ' <span class="flag" title="fewer observations than the minimum sample">low n</span>' : ''}`;
 }
 
 function peerSection(data: ReportData): string {
@@ -322,7 +323,7 @@ function peerSection(data: ReportData): string {
     peers.qaCriteria.length === 0
       ? noData('No QA evaluations in this period.')
       : `<div class="table-wrap"><table class="grid"><thead><tr><th scope="col">Criterion</th><th scope="col">Section</th><th scope="col">Score</th><th scope="col">Evaluations</th><th scope="col">Critical misses</th></tr></thead><tbody>
-${peers.qaCriteria.map((c) => `<tr><th scope="row">${esc(c.criterion)}</th><td>${esc(c.section ?? '—')}</td><td>${esc(formatValue(c.score_pct, 'pct'))}</td><td>${c.evaluations}</td><td>${c.critical_misses}</td></tr>`).join('\n')}
+${peers.qaCriteria.map((c) => `<tr><th scope="row">${escapeHtml(c.criterion)}</th><td>${escapeHtml(c.section ?? '—')}</td><td>${escapeHtml(formatValue(c.score_pct, 'pct'))}</td><td>${c.evaluations}</td><td>${c.critical_misses}</td></tr>`).join('\n')}
 </tbody></table></div>`;
   return `<section id="peers" aria-labelledby="h-peers">
   <h2 id="h-peers">${SECTION_HEADINGS.peers}</h2>
@@ -344,10 +345,10 @@ function peerTable(entries: readonly PeerEntry[], kind: 'Recognise' | 'Coach'): 
       const metrics = e.rows
         .map((r) => {
           const weak = e.weakMetrics.includes(r.metric);
-          return `<li${weak ? ' class="weak"' : ''}>${esc(label(r.metric))}: ${esc(formatValue(r.value, r.unit, r.metric))}${r.peer_percentile !== null ? ` <span class="muted">(p${Math.round(r.peer_percentile)})</span>` : ''}${weak ? ' <strong>needs work</strong>' : ''}</li>`;
+          return `<li${weak ? ' class="weak"' : ''}>${escapeHtml(label(r.metric))}: ${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.peer_percentile !== null ? ` <span class="muted">(p${Math.round(r.peer_percentile)})</span>` : ''}${weak ? ' <strong>needs work</strong>' : ''}</li>`;
         })
         .join('');
-      return `<tr><th scope="row">${esc(e.agent)}</th><td>${Math.round(e.percentile)}</td><td><ul class="plain">${metrics}</ul></td></tr>`;
+      return `<tr><th scope="row">${escapeHtml(e.agent)}</th><td>${Math.round(e.percentile)}</td><td><ul class="plain">${metrics}</ul></td></tr>`;
     })
     .join('\n');
   return `<div class="table-wrap"><table class="grid peers ${kind === 'Coach' ? 'coach' : 'recognise'}"><thead><tr><th scope="col">Agent</th><th scope="col">Peer percentile</th><th scope="col">Metrics</th></tr></thead><tbody>
@@ -390,7 +391,7 @@ function quoteList(
   return quotes
     .map(
       (q) =>
-        `<blockquote class="quote ${side}"><p>“${esc(q.text)}”</p><footer>${esc(q.survey_kind.toUpperCase())} score ${q.score}${q.themes.length > 0 ? ` · ${esc(q.themes.map((t) => themeLabels.get(t) ?? t).join('; '))}` : ''}</footer></blockquote>`,
+        `<blockquote class="quote ${side}"><p>“${escapeHtml(q.text)}”</p><footer>${escapeHtml(q.survey_kind.toUpperCase())} score ${q.score}${q.themes.length > 0 ? ` · ${escapeHtml(q.themes.map((t) => themeLabels.get(t) ?? t).join('; '))}` : ''}</footer></blockquote>`,
     )
     .join('\n');
 }
@@ -407,14 +408,14 @@ function scorecardSection(data: ReportData): string {
 ${rows
   .map(
     (r) =>
-      `<tr><th scope="row">${esc(label(r.metric))}</th><td>${esc(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${esc(formatValue(r.ci_low, r.unit, r.metric))} – ${esc(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${esc(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${esc(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : ''}</td><td>${r.bench_position ? esc(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
+      `<tr><th scope="row">${escapeHtml(label(r.metric))}</th><td>${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${escapeHtml(formatValue(r.ci_low, r.unit, r.metric))} – ${escapeHtml(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${escapeHtml(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${escapeHtml(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : ''}</td><td>${r.bench_position ? escapeHtml(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></div>`;
   return `<section id="scorecard" aria-labelledby="h-scorecard">
   <h2 id="h-scorecard">${SECTION_HEADINGS.scorecard}</h2>
   ${table}
-  ${missing.length > 0 ? `<p class="muted small">No data this period: ${esc(missing.join(', '))}.</p>` : ''}
+  ${missing.length > 0 ? `<p class="muted small">No data this period: ${escapeHtml(missing.join(', '))}.</p>` : ''}
 </section>`;
 }
 
@@ -434,7 +435,7 @@ function qualitySection(data: ReportData): string {
     q.sources.length === 0
       ? noData('No file has been ingested yet.')
       : `<div class="table-wrap"><table class="grid small"><thead><tr><th scope="col">Source</th><th scope="col">Files</th><th scope="col">Rows read</th><th scope="col">Accepted</th><th scope="col">Rejected</th><th scope="col">Files rejected whole</th><th scope="col">Last ingested</th></tr></thead><tbody>
-${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}</td><td>${s.rows_read.toLocaleString('en-GB')}</td><td>${s.rows_accepted.toLocaleString('en-GB')}</td><td>${s.rows_rejected.toLocaleString('en-GB')}</td><td>${s.files_rejected}</td><td>${esc(s.last_ingested ? formatStamp(s.last_ingested) : '—')}</td></tr>`).join('\n')}
+${q.sources.map((s) => `<tr><th scope="row">${escapeHtml(s.source)}</th><td>${s.files}</td><td>${s.rows_read.toLocaleString('en-GB')}</td><td>${s.rows_accepted.toLocaleString('en-GB')}</td><td>${s.rows_rejected.toLocaleString('en-GB')}</td><td>${s.files_rejected}</td><td>${escapeHtml(s.last_ingested ? formatStamp(s.last_ingested) : '—')}</td></tr>`).join('\n')}
 </tbody></table></div>`;
   const files =
     q.recentFiles.length === 0
@@ -442,7 +443,7 @@ ${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}<
       : `<details open><summary>Most recent files (${q.recentFiles.length} of ${q.totalFiles})</summary><ul class="files">${q.recentFiles
           .map(
             (f) =>
-              `<li><code>${esc(f.object_key)}</code> — ${f.file_error ? `<strong>rejected:</strong> ${esc(f.file_error)}` : `${f.rows_accepted.toLocaleString('en-GB')} rows${f.rows_rejected > 0 ? `, ${f.rows_rejected.toLocaleString('en-GB')} rejected` : ''}`}</li>`,
+              `<li><code>${escapeHtml(f.object_key)}</code> — ${f.file_error ? `<strong>rejected:</strong> ${escapeHtml(f.file_error)}` : `${f.rows_accepted.toLocaleString('en-GB')} rows${f.rows_rejected > 0 ? `, ${f.rows_rejected.toLocaleString('en-GB')} rejected` : ''}`}</li>`,
           )
           .join('')}</ul></details>`;
   const weights = q.compositeWeights
@@ -463,14 +464,14 @@ ${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}<
     <div>
       <h3>Method</h3>
       <dl class="options small">
-        <dt>Survey response rate</dt><dd>${responseRate && responseRate.value !== null ? `${esc(formatValue(responseRate.value, 'pct'))} (n = ${responseRate.n.toLocaleString('en-GB')})` : 'no data'}</dd>
-        <dt>Minimum sample</dt><dd>${opts.minSample} observations; smaller samples are flagged “low sample”${lowSample.length > 0 ? ` (this ${data.period.grain}: ${esc(lowSample.join(', '))})` : ''}</dd>
+        <dt>Survey response rate</dt><dd>${responseRate && responseRate.value !== null ? `${escapeHtml(formatValue(responseRate.value, 'pct'))} (n = ${responseRate.n.toLocaleString('en-GB')})` : 'no data'}</dd>
+        <dt>Minimum sample</dt><dd>${opts.minSample} observations; smaller samples are flagged “low sample”${lowSample.length > 0 ? ` (this ${data.period.grain}: ${escapeHtml(lowSample.join(', '))})` : ''}</dd>
         <dt>Service level</dt><dd>answered within ${opts.serviceLevelS} s ÷ (answered + abandoned after ${opts.serviceLevelS} s)</dd>
         <dt>Abandonment</dt><dd>abandons shorter than ${opts.shortAbandonS} s excluded from numerator and denominator</dd>
         <dt>First-contact resolution</dt><dd>survey answer, then source flag, then no repeat contact within ${opts.fcrWindowDays} days</dd>
         <dt>Significance</dt><dd>changes are called significant at the 95% level: rates by a two-proportion z-test, means and NPS by a z-test from their intervals; medians and the service index are not tested</dd>
-        <dt>Benchmarks</dt><dd>industry “${esc(q.benchmarkIndustry)}”, quartiles from the cited benchmark table</dd>
-        <dt>Service index</dt><dd>${esc(weights)}; only metrics with enough data count</dd>
+        <dt>Benchmarks</dt><dd>industry “${escapeHtml(q.benchmarkIndustry)}”, quartiles from the cited benchmark table</dd>
+        <dt>Service index</dt><dd>${escapeHtml(weights)}; only metrics with enough data count</dd>
       </dl>
     </div>
   </div>
@@ -478,7 +479,7 @@ ${q.sources.map((s) => `<tr><th scope="row">${esc(s.source)}</th><td>${s.files}<
 }
 
 function noData(message: string): string {
-  return `<p class="nodata-note" role="note"><span class="nodata-tag">No data</span> ${esc(message)}</p>`;
+  return `<p class="nodata-note" role="note"><span class="nodata-tag">No data</span> ${escapeHtml(message)}</p>`;
 }
 
 function label(metric: string): string {
@@ -493,15 +494,6 @@ function formatStamp(iso: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return `${date.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
-}
-
-export function esc(text: string): string {
-  return text
-    .replaceAll('&', '&amp;')
-    .replaceAll('<', '&lt;')
-    .replaceAll('>', '&gt;')
-    .replaceAll('"', '&quot;')
-    .replaceAll("'", '&#39;');
 }
 
 /** Distinct shapes per status (circle + tick, triangle + !, octagon + cross) so colour is never the only cue. */

@@ -1,4 +1,5 @@
 /** Builds the report once and writes its formats to an ObjectStore (the local lake or S3). */
+import { DEFAULT_REPORT_NAME, EXPORTS_PREFIX, REPORT_FORMATS, type ReportFormat } from '../core/config/reports.ts';
 import type { QueryEngine } from '../core/query/engine.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { renderCsv } from './csv.ts';
@@ -6,18 +7,10 @@ import { buildReportData, type ReportOptions } from './data.ts';
 import { renderHtml, selectSections } from './html.ts';
 import { ChromiumNotFoundError, renderPdf } from './pdf.ts';
 
-export type ReportFormat = 'html' | 'csv' | 'pdf';
-
-/** Everything a report is written in when no format list is given. */
-export const DEFAULT_REPORT_FORMATS: readonly ReportFormat[] = ['html', 'csv', 'pdf'];
-/** Report name in keys and file names when none is given. */
-export const DEFAULT_REPORT_NAME = 'executive';
-/** Where exports live in both the lake and the exports bucket. */
-export const EXPORTS_PREFIX = 'exports/';
-
 export interface WriteReportOptions extends ReportOptions {
   /** Lower-case letters, digits and dashes (the config's report name). */
   readonly name?: string;
+  /** @default REPORT_FORMATS: every format */
   readonly formats?: readonly ReportFormat[];
   /** Sections of the HTML and PDF (the config's `reports[].sections`); all when absent. */
   readonly sections?: readonly string[];
@@ -55,7 +48,7 @@ export async function writeReport(
   if (!/^[a-z][a-z0-9-]*$/.test(name)) {
     throw new Error(`report name "${name}" must be lower-case letters, digits and dashes, starting with a letter`);
   }
-  const formats = options.formats ?? DEFAULT_REPORT_FORMATS;
+  const formats = options.formats ?? REPORT_FORMATS;
   selectSections(options.sections);
   const data = await buildReportData(engine, options);
   const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
@@ -64,7 +57,7 @@ export async function writeReport(
   const files: string[] = [];
   const skipped: string[] = [];
   const html = renderHtml(data, { sections: options.sections });
-  for (const format of DEFAULT_REPORT_FORMATS.filter((f) => formats.includes(f))) {
+  for (const format of REPORT_FORMATS.filter((f) => formats.includes(f))) {
     const key = `${folder}${stem}.${format}`;
     let body: string | Buffer;
     if (format === 'html') body = html;

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLake } from '../../cli/lake.ts';
 import { runDemo } from '../../demo/index.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 import { HEADLINE_METRICS } from '../../lambdas/report/data.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
@@ -17,7 +18,7 @@ import { chartFigures, kpiTiles, openRecorded } from './support.ts';
 
 const ARTIFACTS = resolve('test-artifacts');
 const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
-const config = loadConfig(new URL('../../examples/servicebench.config.jsonc', import.meta.url).pathname);
+const config = loadConfig(EXAMPLE_CONFIG_FILE);
 
 describe.skipIf(!hasChromium)('the demo report in headless Chromium (skipped without /usr/bin/chromium)', () => {
   let browser: Browser;

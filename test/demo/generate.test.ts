@@ -3,17 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { demoWindow } from '../../demo/calendar.ts';
-import {
-  DEMO_DEFAULTS,
-  DEMO_SOURCES,
-  demoConfig,
-  generateDemoExports,
-  parseDemoScale,
-  simulateDemo,
-} from '../../demo/index.ts';
+import { DEMO_SOURCES, demoConfig, generateDemoExports, simulateDemo } from '../../demo/index.ts';
+import { DEMO_DEFAULTS, parseDemoScale } from '../../demo/options.ts';
 import { Random } from '../../demo/random.ts';
 import { getAdapter } from '../../lambdas/adapters/registry.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 
 const SHORT = { months: 2, endMonth: '2025-06', scale: 0.1 } as const;
 const dirs: string[] = [];
@@ -116,9 +111,8 @@ describe('demo sources', () => {
   });
 
   it('are shipped in the example config exactly as the demo uses them', () => {
-    const file = join(import.meta.dirname, '../../examples/servicebench.config.jsonc');
-    expect(existsSync(file)).toBe(true);
-    const config = loadConfig(file);
+    expect(existsSync(EXAMPLE_CONFIG_FILE)).toBe(true);
+    const config = loadConfig(EXAMPLE_CONFIG_FILE);
     for (const source of DEMO_SOURCES) {
       expect(config.sources.find((s) => s.name === source.name)).toEqual(source);
     }
@@ -126,7 +120,7 @@ describe('demo sources', () => {
 
   it('replace configured sources of the same name and keep the others', () => {
     const config = demoConfig({
-      ...loadConfig(join(import.meta.dirname, '../../examples/servicebench.config.jsonc')),
+      ...loadConfig(EXAMPLE_CONFIG_FILE),
       sources: [
         { name: 'demo-zendesk', adapter: 'mapping', options: {} },
         { name: 'crm', adapter: 'mapping', options: {} },

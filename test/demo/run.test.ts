@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoSummary, parseDemoScale, runDemo } from '../../demo/index.ts';
+import { type DemoSummary, runDemo } from '../../demo/index.ts';
+import { parseDemoScale } from '../../demo/options.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_IDS } from '../../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';

@@ -7,13 +7,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
 import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
-import {
-  type ExporterDeps,
-  PDF_WITHOUT_CHROMIUM,
-  parseScope,
-  previousPeriod,
-  runExport,
-} from '../../lambdas/handlers/export.ts';
+import { type ExporterDeps, PDF_WITHOUT_CHROMIUM, previousPeriod, runExport } from '../../lambdas/handlers/export.ts';
 import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
 import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
 
@@ -97,12 +91,6 @@ describe('exporter handler', () => {
       period: '2025-05-26',
       grain: 'week',
     });
-  });
-
-  it('reads report scopes as the config writes them', () => {
-    expect(parseScope('overall')).toBeUndefined();
-    expect(parseScope('team:Billing & Payments')).toEqual({ dimension: 'team', value: 'Billing & Payments' });
-    expect(() => parseScope('region:EMEA')).toThrow(/must be "overall" or one of team, channel/);
   });
 
   it('writes the scheduled report to the exports bucket and e-mails time-limited links through SES', async () => {

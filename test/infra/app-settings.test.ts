@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { APP_DEFAULTS, appSettings, CONTEXT_KEYS } from '../../lib/app-settings.ts';
 
 const context = (values: Record<string, unknown>) => (key: string) => values[key];
@@ -20,7 +21,7 @@ describe('appSettings', () => {
 
   it('falls back to the shipped example config, like the CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
-    expect(appSettings(context({}), dir)).toMatchObject({ configFile: APP_DEFAULTS.exampleConfig, usingExample: true });
+    expect(appSettings(context({}), dir)).toMatchObject({ configFile: EXAMPLE_CONFIG_FILE, usingExample: true });
   });
 
   it('reads every setting from context, accepting -c strings', () => {

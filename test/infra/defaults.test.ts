@@ -50,7 +50,6 @@ describe('documented stack defaults', () => {
     expect(EXPORTS_DEFAULTS.schedulerRetryAttempts).toBe(3);
     expect(EXPORTS_DEFAULTS.schedulerMaxEventAge.toHours()).toBe(6);
     expect(EXPORTS_DEFAULTS.asyncRetryAttempts).toBe(1);
-    expect(EXPORTS_DEFAULTS.exportsPrefix).toBe('exports/');
     expect(EXPORTS_DEFAULTS.chromiumPath).toBe('/opt/chromium');
     expect(EXPORTER_DEFAULTS.linkTtlSeconds).toBe(12 * 3600);
   });

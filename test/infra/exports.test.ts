@@ -1,8 +1,8 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { EXPORTS_PREFIX } from '../../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
-import { EXPORTS_PREFIX } from '../../lambdas/report/write.ts';
 import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
 import { fixtureConfig, synth } from './support.ts';
 
@@ -99,7 +99,6 @@ describe('ScheduledExports', () => {
   });
 
   it('writes only under the folder the report writer uses, and passes the report config to the handler', () => {
-    expect(EXPORTS_DEFAULTS.exportsPrefix).toBe(EXPORTS_PREFIX);
     const writes = exporterStatements().find(
       (s) => JSON.stringify(s.Action).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('StorageExports'),
     );

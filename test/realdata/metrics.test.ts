@@ -10,13 +10,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestFile } from '../../cli/ingest.ts';
 import { openLake } from '../../cli/lake.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 
 const REALDATA = new URL('../../../shared/realdata/', import.meta.url).pathname;
 const present = existsSync(REALDATA);
-const config = loadConfig(new URL('../../examples/servicebench.config.jsonc', import.meta.url).pathname);
+const config = loadConfig(EXAMPLE_CONFIG_FILE);
 
 const FILES = [
   ['bank-calls', 'anonymous-bank-callcentre/data_anonymous_bank_february.txt'],

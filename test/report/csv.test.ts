@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { CSV_COLUMNS, csvCell, renderCsv } from '../../lambdas/report/csv.ts';
+import { SCORECARD_COLUMNS } from '../../lambdas/core/metrics/scorecard.ts';
+import { csvCell, renderCsv } from '../../lambdas/report/csv.ts';
 import { scorecardRow } from './support/fixture.ts';
 
 describe('csvCell', () => {
@@ -44,7 +45,7 @@ describe('renderCsv', () => {
   const text = renderCsv(rows);
 
   it('starts with a UTF-8 byte-order mark and the header, and ends every line with CRLF', () => {
-    expect(text.startsWith(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`)).toBe(true);
+    expect(text.startsWith(`\uFEFF${SCORECARD_COLUMNS.join(',')}\r\n`)).toBe(true);
     expect(text.endsWith('\r\n')).toBe(true);
     expect(text.replaceAll('\r\n', '').includes('\n')).toBe(false);
     expect(Buffer.from(text, 'utf8').subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
@@ -55,7 +56,7 @@ describe('renderCsv', () => {
     expect(parsed).toHaveLength(rows.length);
     parsed.forEach((record, i) => {
       const row = rows[i] as unknown as Record<string, unknown>;
-      for (const column of CSV_COLUMNS) {
+      for (const column of SCORECARD_COLUMNS) {
         const original = row[column];
         const cell = record[column];
         if (original === null) expect(cell, column).toBe('');
@@ -75,6 +76,6 @@ describe('renderCsv', () => {
   });
 
   it('writes only the header when there are no rows', () => {
-    expect(renderCsv([])).toBe(`\uFEFF${CSV_COLUMNS.join(',')}\r\n`);
+    expect(renderCsv([])).toBe(`\uFEFF${SCORECARD_COLUMNS.join(',')}\r\n`);
   });
 });

@@ -5,10 +5,24 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { DEFAULTS } from './defaults.ts';
+import { REPORT_FORMATS } from './reports.ts';
 
 const METRIC_ID = /^[a-z][a-z0-9_]*$/;
 const TIME_ZONE = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Paris"' });
+
+/** `overall` or `<dimension>:<value>`, read by the same parser the CLI's `--scope` uses. */
+const SCOPE = z
+  .string()
+  .superRefine((text, ctx) => {
+    try {
+      parseScope(text);
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: (error as Error).message });
+    }
+  })
+  .default(OVERALL);
 
 function isTimeZone(value: string): boolean {
   try {
@@ -44,8 +58,8 @@ export const metricOptionsSchema = z.object({
 
 export const targetSchema = z.object({
   metric: z.string().regex(METRIC_ID, 'must be a metric id such as "csat_pct"'),
-  /** `overall`, or `team:<name>`, `channel:<name>`, `agent:<id>`, `queue:<name>`. */
-  scope: z.string().default('overall'),
+  /** `overall`, or `team:<name>`, `channel:<name>`, `agent:<id>`, `queue:<name>`, `source:<name>`. */
+  scope: SCOPE,
   goal: z.number(),
   /** Amber band as a fraction of the goal (0.05 = within 5% of the goal is amber). */
   amberBand: z.number().min(0).max(1).optional(),
@@ -58,10 +72,10 @@ export const reportSchema = z.object({
   timeZone: TIME_ZONE.default('UTC'),
   /** Which period the report covers when it runs. */
   period: z.enum(['previous-month', 'previous-week']).default('previous-month'),
-  scope: z.string().default('overall'),
+  scope: SCOPE,
   recipients: z.array(z.email('must be an e-mail address')).default([]),
   sections: z.array(z.string()).optional(),
-  formats: z.array(z.enum(['html', 'pdf', 'csv'])).default(['html', 'csv', 'pdf']),
+  formats: z.array(z.enum(REPORT_FORMATS)).default([...REPORT_FORMATS]),
 });
 
 export const configSchema = z.object({

@@ -1,8 +1,19 @@
 /**
- * The metric catalogue: the stable metric ids of the product, their units and directions. The
- * views read it as the `metric_catalogue` reference table; the CLI and the report read it here.
+ * The metric catalogue: the stable metric ids of the product, their units, directions and scales.
+ * The views read it as the `metric_catalogue` reference table; the CLI and the report read it here.
  */
 export type MetricUnit = 'pct' | 'seconds' | 'score' | 'count' | 'index';
+
+/** The natural bounds of a metric's values. */
+export interface MetricScale {
+  readonly min: number;
+  readonly max: number;
+}
+
+/** Percentages, and the survey, QA and engagement scores their views report on 0-100. */
+const ZERO_TO_100: MetricScale = { min: 0, max: 100 };
+/** Net scores (NPS, eNPS, net sentiment): share of positives minus share of negatives. */
+const NET: MetricScale = { min: -100, max: 100 };
 
 export interface MetricDefinition {
   readonly id: string;
@@ -13,6 +24,11 @@ export interface MetricDefinition {
   /** Proportions carry a Wilson interval and use a two-proportion z-test between periods. */
   readonly isProportion: boolean;
   readonly domain: 'contact_centre' | 'tickets' | 'surveys' | 'quality' | 'social' | 'retention' | 'employee' | 'index';
+  /**
+   * Natural bounds, used to normalise the metric to 0-100 for the service index. Durations and
+   * counts have none and are normalised against their target or benchmark median instead.
+   */
+  readonly scale: MetricScale | null;
 }
 
 const m = (
@@ -22,13 +38,14 @@ const m = (
   higherIsBetter: boolean,
   isProportion: boolean,
   domain: MetricDefinition['domain'],
-): MetricDefinition => ({ id, label, unit, higherIsBetter, isProportion, domain });
+  scale: MetricScale | null = unit === 'pct' ? ZERO_TO_100 : null,
+): MetricDefinition => ({ id, label, unit, higherIsBetter, isProportion, domain, scale });
 
 export const METRICS = [
   m('csat_pct', 'CSAT (top-two box)', 'pct', true, true, 'surveys'),
-  m('csat_mean', 'CSAT mean (0-100)', 'score', true, false, 'surveys'),
-  m('nps', 'Net Promoter Score', 'score', true, false, 'surveys'),
-  m('ces_mean', 'Customer effort (mean, easier is better)', 'score', true, false, 'surveys'),
+  m('csat_mean', 'CSAT mean (0-100)', 'score', true, false, 'surveys', ZERO_TO_100),
+  m('nps', 'Net Promoter Score', 'score', true, false, 'surveys', NET),
+  m('ces_mean', 'Customer effort (mean, easier is better)', 'score', true, false, 'surveys', ZERO_TO_100),
   m('ces_easy_pct', 'Customer effort: % easy', 'pct', true, true, 'surveys'),
   m('survey_response_rate', 'Survey response rate', 'pct', true, true, 'surveys'),
   m('fcr_rate', 'First-contact resolution', 'pct', true, true, 'tickets'),
@@ -45,20 +62,25 @@ export const METRICS = [
   m('resolution_median_s', 'Resolution time (median)', 'seconds', false, false, 'tickets'),
   m('resolution_p90_s', 'Resolution time (p90)', 'seconds', false, false, 'tickets'),
   m('sla_compliance_pct', 'SLA compliance', 'pct', true, true, 'tickets'),
-  m('qa_score', 'Quality assurance score', 'score', true, false, 'quality'),
-  m('mystery_shop_score', 'Mystery-shop score', 'score', true, false, 'quality'),
+  m('qa_score', 'Quality assurance score', 'score', true, false, 'quality', ZERO_TO_100),
+  m('mystery_shop_score', 'Mystery-shop score', 'score', true, false, 'quality', ZERO_TO_100),
   m('social_volume', 'Social mentions', 'count', true, false, 'social'),
-  m('net_sentiment', 'Net sentiment', 'score', true, false, 'social'),
+  m('net_sentiment', 'Net sentiment', 'score', true, false, 'social', NET),
   m('brand_response_rate', 'Brand response rate', 'pct', true, true, 'social'),
   m('brand_response_median_s', 'Brand response time (median)', 'seconds', false, false, 'social'),
   m('retention_rate', 'Customer retention', 'pct', true, true, 'retention'),
   m('churn_rate', 'Customer churn', 'pct', false, true, 'retention'),
   m('repeat_purchase_rate', 'Repeat purchase rate', 'pct', true, true, 'retention'),
-  m('enps', 'Employee NPS', 'score', true, false, 'employee'),
-  m('engagement_score', 'Employee engagement (0-100)', 'score', true, false, 'employee'),
+  m('enps', 'Employee NPS', 'score', true, false, 'employee', NET),
+  m('engagement_score', 'Employee engagement (0-100)', 'score', true, false, 'employee', ZERO_TO_100),
   m('service_index', 'Service index', 'index', true, false, 'index'),
 ] as const satisfies readonly MetricDefinition[];
 
 export type MetricId = (typeof METRICS)[number]['id'];
 export const METRIC_IDS: readonly MetricId[] = METRICS.map((d) => d.id);
 export const METRIC_BY_ID: ReadonlyMap<string, MetricDefinition> = new Map(METRICS.map((d) => [d.id, d]));
+
+/** Whether a metric runs from −100 to 100, so that it is written as a signed whole number (NPS +32). */
+export function isNetScore(metric: string): boolean {
+  return METRIC_BY_ID.get(metric)?.scale === NET;
+}

@@ -31,27 +31,6 @@ export const DEFAULT_COMPOSITE_WEIGHTS: Readonly<Partial<Record<MetricId, number
   qa_score: 1,
 };
 
-/**
- * Natural bounds of the metrics that have one, used to normalise them to 0-100 for the service
- * index. Percentages are 0-100; net scores (NPS, eNPS, net sentiment) run from -100 to 100; survey,
- * QA and engagement scores are reported on 0-100 by their views. Durations and counts have no
- * natural bound and are normalised against their target or benchmark median instead.
- */
-const NET_SCORES: ReadonlySet<string> = new Set(['nps', 'enps', 'net_sentiment']);
-const BOUNDED_SCORES: ReadonlySet<string> = new Set([
-  'csat_mean',
-  'ces_mean',
-  'qa_score',
-  'mystery_shop_score',
-  'engagement_score',
-]);
-
-export function scaleOf(metric: { id: string; unit: string }): { min: number; max: number } | null {
-  if (metric.unit === 'pct' || BOUNDED_SCORES.has(metric.id)) return { min: 0, max: 100 };
-  if (NET_SCORES.has(metric.id)) return { min: -100, max: 100 };
-  return null;
-}
-
 const OPTION_NAMES: Readonly<Record<keyof MetricOptions, string>> = {
   minSample: 'min_sample',
   shortAbandonS: 'short_abandon_s',
@@ -102,8 +81,8 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
         higher_is_better: m.higherIsBetter,
         is_proportion: m.isProportion,
         domain: m.domain,
-        scale_min: scaleOf(m)?.min ?? null,
-        scale_max: scaleOf(m)?.max ?? null,
+        scale_min: m.scale?.min ?? null,
+        scale_max: m.scale?.max ?? null,
       })),
     },
     {

@@ -3,13 +3,12 @@
  * views), created as tables and filled with small hand-made rows. June 2025 is the reported month.
  */
 import { METRIC_BY_ID, type MetricId } from '../../../lambdas/core/metrics/catalogue.ts';
-import type { ScorecardRow } from '../../../lambdas/core/metrics/scorecard.ts';
+import { SCORECARD_COLUMNS, type ScorecardRow } from '../../../lambdas/core/metrics/scorecard.ts';
 import { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
 import type { SqlValue } from '../../../lambdas/core/query/engine.ts';
 import { duckdbColumns } from '../../../lambdas/core/schema/derive.ts';
-import { CSV_COLUMNS } from '../../../lambdas/report/csv.ts';
 
-const SCORECARD_TYPES: Readonly<Record<(typeof CSV_COLUMNS)[number], string>> = {
+const SCORECARD_TYPES: Readonly<Record<(typeof SCORECARD_COLUMNS)[number], string>> = {
   period_start: 'DATE',
   grain: 'VARCHAR',
   dimension: 'VARCHAR',
@@ -42,7 +41,9 @@ export type FixtureRow = Record<string, SqlValue>;
 /** An engine with empty scorecard, survey, QA and audit relations. */
 export async function emptyReportEngine(): Promise<DuckDbEngine> {
   const engine = await DuckDbEngine.create();
-  await engine.exec(`CREATE TABLE scorecard (${CSV_COLUMNS.map((c) => `${c} ${SCORECARD_TYPES[c]}`).join(', ')})`);
+  await engine.exec(
+    `CREATE TABLE scorecard (${SCORECARD_COLUMNS.map((c) => `${c} ${SCORECARD_TYPES[c]}`).join(', ')})`,
+  );
   for (const table of ['survey_responses', 'qa_evaluations', 'ingestion_audit'] as const) {
     const columns = duckdbColumns(table).map((c) => `${c.name} ${c.type}`);
     await engine.exec(`CREATE TABLE ${table}_latest (${columns.join(', ')})`);

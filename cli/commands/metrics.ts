@@ -1,0 +1,60 @@
+/** `servicebench metrics`: the scorecard of one period, overall or by a dimension. */
+import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
+import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
+import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
+import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import { renderCsv } from '../../lambdas/report/csv.ts';
+import { type CommandContext, readConfig } from '../context.ts';
+import { formatRows, type OutputFormat } from '../format.ts';
+import { openLake } from '../lake.ts';
+
+export interface MetricsOptions {
+  readonly period: string;
+  readonly grain?: Grain;
+  readonly by: Dimension;
+  readonly format: OutputFormat;
+}
+
+export async function metrics(context: CommandContext, options: MetricsOptions): Promise<void> {
+  const { stdout, stderr } = context.io;
+  const config = readConfig(context);
+  const engine = await openLakeEngine({ lakeDir: openLake(context.lakeDir).dir, config });
+  try {
+    const rows = await scorecardRows(engine, {
+      period: options.period,
+      by: options.by,
+      ...(options.grain ? { grain: options.grain } : {}),
+    });
+    if (rows.length === 0) stderr.write(`no metric has data for ${options.period} (by ${options.by})\n`);
+    if (options.format === 'json') stdout.write(formatRows(rows as unknown as Record<string, unknown>[], 'json'));
+    else if (options.format === 'csv') stdout.write(renderCsv(rows));
+    else {
+      stdout.write(formatRows(scorecardTable(rows), 'table'));
+      const labels = [...new Set(rows.map((r) => r.metric))].map((m) => `${m} = ${METRIC_BY_ID.get(m)?.label ?? m}`);
+      if (labels.length > 0 && options.by === 'overall') stdout.write(`\n${labels.join('; ')}\n`);
+    }
+  } finally {
+    await engine.close();
+  }
+}
+
+/** The people-facing columns of `metrics --format table`; csv and json carry every column. */
+function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[] {
+  const round = (v: number | null, digits = 1) => (v === null ? null : Number(v.toFixed(digits)));
+  return rows.map((r) => ({
+    metric: r.metric,
+    [r.dimension]: r.dimension_value,
+    value: round(r.value),
+    unit: r.unit,
+    n: r.n,
+    '95% ci': r.ci_low === null || r.ci_high === null ? '' : `${round(r.ci_low)}–${round(r.ci_high)}`,
+    sample: r.low_sample ? 'LOW' : '',
+    target: r.target,
+    rag: r.rag ?? '',
+    bench: r.bench_position ?? '',
+    peer_pct: round(r.peer_percentile, 0),
+    prev: round(r.prev_value),
+    delta: round(r.delta),
+    significant: r.change_significant === null ? '' : r.change_significant ? 'yes' : 'no',
+  }));
+}

@@ -1,0 +1,37 @@
+/** What every command receives, and the config lookup they share. */
+import { loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+import { type ConfigLocation, locateConfig } from '../lambdas/core/config/locate.ts';
+
+/** A stream a command writes to: the process's own, or a buffer when a test runs the CLI in-process. */
+export interface Output {
+  write(text: string): unknown;
+  /** Progress lines are drawn only on a terminal. */
+  readonly isTTY?: boolean | undefined;
+}
+
+export interface CliIo {
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+export interface CommandContext {
+  readonly io: CliIo;
+  /** --lake, relative to the working directory. */
+  readonly lakeDir: string;
+  /** --config, when given. */
+  readonly configFile: string | undefined;
+}
+
+export function configLocation(context: CommandContext): ConfigLocation {
+  return locateConfig(context.configFile, process.cwd());
+}
+
+/** The validated config; says so on stderr when it falls back to the shipped example. */
+export function readConfig(context: CommandContext): ServiceBenchConfig {
+  const { file, isExample } = configLocation(context);
+  if (isExample) {
+    context.io.stderr.write(`note: no ${DEFAULTS.configFile} here; using the shipped example ${file}\n`);
+  }
+  return loadConfig(file);
+}

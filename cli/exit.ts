@@ -1,0 +1,11 @@
+/** Exit codes scripts can rely on (documented in README.md). */
+export const EXIT = {
+  ok: 0,
+  /** Configuration, usage or runtime error: nothing (more) was done. */
+  error: 1,
+  /** At least one file was rejected whole (the others were ingested). */
+  fileRejected: 3,
+  /** --strict: at least one row was rejected. */
+  rowsRejected: 4,
+} as const;
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

@@ -1,0 +1,197 @@
+/**
+ * The `servicebench` CLI: the local, embedded mode of the product. It runs the same normaliser as
+ * the Lambda and the same view SQL as Athena, on a lake folder and an embedded DuckDB.
+ *
+ * Only the option parsing is loaded up front: each command imports its own dependencies (DuckDB,
+ * the AWS SDK through the adapters, vega for the charts) when it runs, so `--help` and a mistyped
+ * option answer at once.
+ */
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { DEMO_DEFAULTS, parseDemoScale } from '../demo/options.ts';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+import { DEFAULT_REPORT_NAME, REPORT_FORMATS, type ReportFormat } from '../lambdas/core/config/reports.ts';
+import {
+  DIMENSIONS,
+  type Dimension,
+  GRAINS,
+  type Grain,
+  parseScope,
+  type Scope,
+} from '../lambdas/core/metrics/scorecard.ts';
+import type { CliIo, CommandContext } from './context.ts';
+import { EXIT } from './exit.ts';
+import { OUTPUT_FORMATS, type OutputFormat } from './format.ts';
+
+interface GlobalOptions {
+  readonly lake: string;
+  readonly config?: string;
+}
+
+/** Turns a parser's Error into commander's usage error, so it prints as one and exits 1. */
+function usage<T>(parse: (value: string) => T) {
+  return (value: string): T => {
+    try {
+      return parse(value);
+    } catch (error) {
+      throw new InvalidArgumentError((error as Error).message);
+    }
+  };
+}
+
+function oneOf<T extends string>(allowed: readonly T[]) {
+  return (value: string): T => {
+    if (!(allowed as readonly string[]).includes(value)) {
+      throw new InvalidArgumentError(`expected one of ${allowed.join(', ')}`);
+    }
+    return value as T;
+  };
+}
+
+function listOf<T extends string>(allowed: readonly T[]) {
+  const parse = oneOf(allowed);
+  return (value: string): T[] => value.split(',').map((v) => parse(v.trim()));
+}
+
+function positiveInteger(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
+  return n;
+}
+
+function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
+  const program = new Command('servicebench')
+    .description(
+      'Customer-service scoring and benchmarking on a local lake: ingest exports, query the metric views, report.',
+    )
+    .option('--lake <dir>', 'local lake folder (landing/, curated/, quarantine/, exports/)', DEFAULTS.lakeDir)
+    .option('--config <file>', `config file (default: ./${DEFAULTS.configFile}, else the shipped example)`)
+    .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
+    .showHelpAfterError()
+    .exitOverride();
+  const context = (): CommandContext => {
+    const globals = program.opts<GlobalOptions>();
+    return { io, lakeDir: globals.lake, configFile: globals.config };
+  };
+  const formatOption = () =>
+    new Option('--format <format>', OUTPUT_FORMATS.join(', ')).argParser(oneOf(OUTPUT_FORMATS)).default('table');
+  const grainOption = () =>
+    new Option('--grain <grain>', `${GRAINS.join(' or ')} (default: what the period names)`).argParser(oneOf(GRAINS));
+
+  program
+    .command('ingest')
+    .description('Land export files under a source and normalise them into the curated zone.')
+    .requiredOption('--source <name>', 'source name from the config (decides the adapter and its options)')
+    .option('--strict', `exit ${EXIT.rowsRejected} when any row is rejected`)
+    .argument('<files...>', 'export files to ingest')
+    .action(async (files: string[], options: { source: string; strict?: boolean }) => {
+      const { ingest } = await import('./commands/ingest.ts');
+      exitWith(await ingest(context(), files, options));
+    });
+
+  program
+    .command('query')
+    .description('Run SQL over the curated tables and every metric view (DuckDB, same view SQL as Athena).')
+    .argument('<sql>', 'one SQL statement')
+    .addOption(formatOption())
+    .action(async (sql: string, options: { format: OutputFormat }) => {
+      const { query } = await import('./commands/query.ts');
+      await query(context(), sql, options.format);
+    });
+
+  program
+    .command('metrics')
+    .description('Print the scorecard: every metric with its target, benchmark, peer rank and change.')
+    .requiredOption('--period <period>', 'YYYY-MM (month), YYYY-Www (ISO week) or YYYY-MM-DD')
+    .addOption(grainOption())
+    .addOption(new Option('--by <dimension>', DIMENSIONS.join(', ')).argParser(oneOf(DIMENSIONS)).default('overall'))
+    .addOption(formatOption())
+    .action(async (options: { period: string; grain?: Grain; by: Dimension; format: OutputFormat }) => {
+      const { metrics } = await import('./commands/metrics.ts');
+      await metrics(context(), options);
+    });
+
+  program
+    .command('report')
+    .description('Write the executive benchmark report (HTML, CSV, and PDF when Chromium is installed).')
+    .requiredOption('--period <period>', 'YYYY-MM (month) or YYYY-Www (ISO week)')
+    .addOption(grainOption())
+    .option('--scope <dimension:value>', 'report on one team, channel, agent, queue or source', usage(parseScope))
+    .option('--name <name>', 'report name used in file names', DEFAULT_REPORT_NAME)
+    .addOption(
+      new Option('--format <formats>', `comma-separated: ${REPORT_FORMATS.join(',')}`)
+        .argParser(listOf(REPORT_FORMATS))
+        .default(REPORT_FORMATS),
+    )
+    .option('--out <dir>', 'also copy the files to this folder')
+    .action(
+      async (options: {
+        period: string;
+        grain?: Grain;
+        scope?: Scope;
+        name: string;
+        format: ReportFormat[];
+        out?: string;
+      }) => {
+        const { report } = await import('./commands/report.ts');
+        await report(context(), options);
+      },
+    );
+
+  program
+    .command('demo')
+    .description(
+      'Generate a year of sample exports in every supported format, ingest them, compute the views and write the report.',
+    )
+    .option('--seed <n>', 'random seed (same seed, same data)', positiveInteger, DEMO_DEFAULTS.seed)
+    .option('--months <n>', 'months of history', positiveInteger, DEMO_DEFAULTS.months)
+    .option('--end <YYYY-MM>', 'last month of the history', DEMO_DEFAULTS.endMonth)
+    .option(
+      '--scale <scale>',
+      'volume: small, full or a factor such as 0.5',
+      usage(parseDemoScale),
+      DEMO_DEFAULTS.scale,
+    )
+    .action(async (options: { seed: number; months: number; end: string; scale: number }) => {
+      const { demo } = await import('./commands/demo.ts');
+      await demo(context(), options);
+    });
+
+  program
+    .command('validate-config')
+    .description('Check the config file and report every problem at once.')
+    .action(async () => {
+      const { validateConfigFile } = await import('./commands/validate-config.ts');
+      validateConfigFile(context());
+    });
+
+  program
+    .command('adapters')
+    .description('List the export formats the normaliser reads.')
+    .action(async () => {
+      const { adapters } = await import('./commands/adapters.ts');
+      adapters(context());
+    });
+
+  return program;
+}
+
+/** Runs one command line (without the node and script arguments) and returns its exit code. */
+export async function main(
+  argv: readonly string[],
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
+): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const program = buildProgram(io, (code) => {
+    exitCode = code;
+  });
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return exitCode;
+  } catch (error) {
+    const code = (error as { code?: string }).code;
+    if (code === 'commander.helpDisplayed' || code === 'commander.version') return EXIT.ok;
+    if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.error;
+    io.stderr.write(`error: ${(error as Error).message}\n`);
+    return EXIT.error;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * What a report is written as and where it lands. The config schema, the report writer, the
+ * exporter's construct and the CLI all read these, so a new format or folder is one edit.
+ */
+
+/** Also the order the writer produces them in: the PDF is printed from the HTML. */
+export const REPORT_FORMATS = ['html', 'csv', 'pdf'] as const;
+export type ReportFormat = (typeof REPORT_FORMATS)[number];
+
+/** Report name in keys and file names when none is given. */
+export const DEFAULT_REPORT_NAME = 'executive';
+
+/** Folder of the lake and of the exports bucket the report folders go under. */
+export const EXPORTS_PREFIX = 'exports/';
