@@ -42,6 +42,8 @@ export interface TrinoInstallation {
   readonly trinoHome: string;
   /** A JDK >= 24 (Trino 476 refuses older Java). */
   readonly javaHome: string;
+  /** The executable Trino CLI: `${javaHome}/bin/java -jar ${cliJar} --server URL --file F`. */
+  readonly cliJar: string;
 }
 
 export interface TrinoServerOptions {
@@ -96,7 +98,8 @@ export async function installTrino(): Promise<TrinoInstallation> {
     if (line === undefined) throw new Error(`${INSTALL_SCRIPT} printed no ${key}= line:\n${stdout}`);
     return line.slice(key.length + 1);
   };
-  return { trinoHome: value('TRINO_HOME'), javaHome: value('JAVA_HOME') };
+  const trinoHome = value('TRINO_HOME');
+  return { trinoHome, javaHome: value('JAVA_HOME'), cliJar: join(trinoHome, 'trino-cli.jar') };
 }
 
 /** Installs Trino if needed, starts one node and resolves once it accepts queries. */
