@@ -8,7 +8,7 @@ import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml } from '../../lambdas/report/html.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
-import { fullReportEngine } from '../report/support/fixture.ts';
+import { fullReportEngine } from '../support/report.ts';
 import { chartFigures, kpiTiles, openRecorded } from './support.ts';
 
 const ARTIFACTS = resolve('test-artifacts');

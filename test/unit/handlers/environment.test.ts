@@ -2,16 +2,16 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import {
   assertEnvironmentSize,
   CONFIG_FILE_NAME,
   EnvironmentError,
   loadFunctionConfig,
   parseEnvironment,
-} from '../../lambdas/core/env/environment.ts';
-import { EXPORTER_DEFAULTS, exporterEnvSchema } from '../../lambdas/core/env/exporter.ts';
-import { normaliserConfigJson, normaliserEnvSchema } from '../../lambdas/core/env/normaliser.ts';
+} from '../../../lambdas/core/env/environment.ts';
+import { EXPORTER_DEFAULTS, exporterEnvSchema } from '../../../lambdas/core/env/exporter.ts';
+import { normaliserConfigJson, normaliserEnvSchema } from '../../../lambdas/core/env/normaliser.ts';
 
 const config = parseConfig({ sources: [{ name: 'zendesk', adapter: 'zendesk' }] });
 

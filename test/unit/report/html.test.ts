@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
-import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
-import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
+import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../../lambdas/report/data.ts';
+import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../../lambdas/report/html.ts';
 import {
   emptyReportEngine,
   fullReportEngine,
@@ -10,7 +10,7 @@ import {
   insertScorecard,
   scorecardRow,
   surveyRow,
-} from './support/fixture.ts';
+} from '../../support/report.ts';
 
 const config = parseConfig({
   organisation: 'Acme <Retail> & Co',

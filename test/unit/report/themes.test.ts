@@ -9,7 +9,7 @@ import {
   sentimentOf,
   themesOf,
   themeTaxonomySchema,
-} from '../../lambdas/report/themes.ts';
+} from '../../../lambdas/report/themes.ts';
 
 const answer = (
   survey_kind: string,

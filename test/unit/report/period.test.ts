@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { PeriodError, parsePeriod, trendStarts } from '../../lambdas/report/period.ts';
+import { PeriodError, parsePeriod, trendStarts } from '../../../lambdas/report/period.ts';
 
 describe('parsePeriod', () => {
   it('reads a month with its bounds, previous month and a twelve-month trend window', () => {

@@ -1,8 +1,8 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { SCORECARD_COLUMNS } from '../../lambdas/core/metrics/scorecard.ts';
-import { csvCell, renderCsv } from '../../lambdas/report/csv.ts';
-import { scorecardRow } from './support/fixture.ts';
+import { SCORECARD_COLUMNS } from '../../../lambdas/core/metrics/scorecard.ts';
+import { csvCell, renderCsv } from '../../../lambdas/report/csv.ts';
+import { scorecardRow } from '../../support/report.ts';
 
 describe('csvCell', () => {
   it.each([

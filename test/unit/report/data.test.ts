@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
-import { buildReportData, HEADLINE_METRICS, type ReportData, verdictOf } from '../../lambdas/report/data.ts';
-import { PeriodError } from '../../lambdas/report/period.ts';
-import { emptyReportEngine, fullReportEngine, insertScorecard, scorecardRow } from './support/fixture.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
+import { buildReportData, HEADLINE_METRICS, type ReportData, verdictOf } from '../../../lambdas/report/data.ts';
+import { PeriodError } from '../../../lambdas/report/period.ts';
+import { emptyReportEngine, fullReportEngine, insertScorecard, scorecardRow } from '../../support/report.ts';
 
 const config = parseConfig({
   organisation: 'Acme Retail',

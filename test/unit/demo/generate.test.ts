@@ -2,13 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { demoWindow } from '../../demo/calendar.ts';
-import { DEMO_SOURCES, demoConfig, generateDemoExports, simulateDemo } from '../../demo/index.ts';
-import { DEMO_DEFAULTS, parseDemoScale } from '../../demo/options.ts';
-import { Random } from '../../demo/random.ts';
-import { getAdapter } from '../../lambdas/adapters/registry.ts';
-import { loadConfig } from '../../lambdas/core/config/config.ts';
-import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
+import { demoWindow } from '../../../demo/calendar.ts';
+import { DEMO_SOURCES, demoConfig, generateDemoExports, simulateDemo } from '../../../demo/index.ts';
+import { DEMO_DEFAULTS, parseDemoScale } from '../../../demo/options.ts';
+import { Random } from '../../../demo/random.ts';
+import { getAdapter } from '../../../lambdas/adapters/registry.ts';
+import { loadConfig } from '../../../lambdas/core/config/config.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../../lambdas/core/config/locate.ts';
 
 const SHORT = { months: 2, endMonth: '2025-06', scale: 0.1 } as const;
 const dirs: string[] = [];

@@ -9,11 +9,11 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AthenaEngine } from '../../lambdas/core/query/athena.ts';
-import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
-import { onViewsEvent, type ViewsDeps } from '../../lambdas/handlers/views.ts';
-import { createViewSql, VIEWS } from '../../sql/registry.ts';
-import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+import { AthenaEngine } from '../../../lambdas/core/query/athena.ts';
+import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
+import { onViewsEvent, type ViewsDeps } from '../../../lambdas/handlers/views.ts';
+import { createViewSql, VIEWS } from '../../../sql/registry.ts';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const athena = mockClient(AthenaClient);
 const views = VIEWS.slice(0, 3).map((v) => ({ name: v.name, ddl: createViewSql(v.name) }));

@@ -1,9 +1,9 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CsvHeader, type CsvOptions, openDecoded, readCsv } from '../../../lambdas/core/read/index.ts';
+import { type CsvHeader, type CsvOptions, openDecoded, readCsv } from '../../lambdas/core/read/index.ts';
 
-const realdata = new URL('../../../../shared/realdata/', import.meta.url).pathname;
+const realdata = new URL('../../../shared/realdata/', import.meta.url).pathname;
 
 interface Case {
   readonly file: string;

@@ -7,7 +7,7 @@ import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { buildReportData, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
 import { ChromiumNotFoundError, DEFAULT_CHROMIUM_PATH, renderPdf } from '../../lambdas/report/pdf.ts';
-import { fullReportEngine } from './support/fixture.ts';
+import { fullReportEngine } from '../support/report.ts';
 
 const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
 const hasPdftotext = (() => {

@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { AthenaEngine, AthenaQueryError, convertValue, toPositional } from '../../lambdas/core/query/athena.ts';
+import { AthenaEngine, AthenaQueryError, convertValue, toPositional } from '../../../lambdas/core/query/athena.ts';
 
 const athena = mockClient(AthenaClient);
 const waits: number[] = [];

@@ -4,14 +4,14 @@
  */
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
-import type { QueryEngine, SqlValue } from '../../lambdas/core/query/engine.ts';
-import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
-import { columnsOf } from '../../lambdas/core/schema/derive.ts';
-import { buildReportData, type ReportData } from '../../lambdas/report/data.ts';
-import { renderHtml } from '../../lambdas/report/html.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
+import type { QueryEngine, SqlValue } from '../../../lambdas/core/query/engine.ts';
+import type { SurveyResponse } from '../../../lambdas/core/schema/canonical.ts';
+import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
+import { buildReportData, type ReportData } from '../../../lambdas/report/data.ts';
+import { renderHtml } from '../../../lambdas/report/html.ts';
+import { createTestLake, type TestLake, utc } from '../../support/lake.ts';
 
 const NULLS = Object.fromEntries(
   columnsOf('survey_responses')

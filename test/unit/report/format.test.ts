@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { displayScale } from '../../lambdas/report/charts.ts';
-import { formatDelta, formatDuration, formatValue } from '../../lambdas/report/format.ts';
+import { displayScale } from '../../../lambdas/report/charts.ts';
+import { formatDelta, formatDuration, formatValue } from '../../../lambdas/report/format.ts';
 
 describe('formatValue', () => {
   it('writes each unit the way a reader expects', () => {

@@ -7,15 +7,20 @@ import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
-import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
-import { normaliserConfigJson } from '../../lambdas/core/env/normaliser.ts';
-import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
-import { coldStart, decodeS3Key, handleNormaliseBatch, type NormaliserDeps } from '../../lambdas/handlers/normalise.ts';
-import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { CONFIG_FILE_NAME } from '../../../lambdas/core/env/environment.ts';
+import { normaliserConfigJson } from '../../../lambdas/core/env/normaliser.ts';
+import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
+import {
+  coldStart,
+  decodeS3Key,
+  handleNormaliseBatch,
+  type NormaliserDeps,
+} from '../../../lambdas/handlers/normalise.ts';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
-const fixture = (name: string) => readFileSync(new URL(`../fixtures/amazon-connect/${name}`, import.meta.url));
+const fixture = (name: string) => readFileSync(new URL(`../../fixtures/amazon-connect/${name}`, import.meta.url));
 const KEY = 'connect/2024/03/04/ctr batch 1.ndjson.gz';
 
 /** An S3 → SQS message exactly as S3 writes it: the key URL-encoded with `+` for spaces. */

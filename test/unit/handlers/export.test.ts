@@ -4,12 +4,17 @@ import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/cl
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
-import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
-import { type ExporterDeps, PDF_WITHOUT_CHROMIUM, previousPeriod, runExport } from '../../lambdas/handlers/export.ts';
-import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
-import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import type { QueryEngine } from '../../../lambdas/core/query/engine.ts';
+import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
+import {
+  type ExporterDeps,
+  PDF_WITHOUT_CHROMIUM,
+  previousPeriod,
+  runExport,
+} from '../../../lambdas/handlers/export.ts';
+import { createTestLake, interaction, plus, type TestLake, utc } from '../../support/lake.ts';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { S3ObjectStore } from '../../lambdas/core/store/s3.ts';
-import { type S3rverHandle, startS3rver } from '../support/s3rver.ts';
-import { collect, objectStoreContract } from '../unit/store/contract.ts';
+import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
+import { collect, objectStoreContract } from './contract.ts';
 
 describe('S3ObjectStore against s3rver', () => {
   let s3: S3rverHandle;
