@@ -18,13 +18,12 @@ export async function runCli(args: readonly string[]): Promise<CliRun> {
   return { code, stdout, stderr };
 }
 
-const ENTRY = new URL('../../bin/servicebench.ts', import.meta.url).pathname;
-const TSX = new URL('../../node_modules/tsx/dist/cli.mjs', import.meta.url).pathname;
+const ENTRY = new URL('../../bin/servicebench.mjs', import.meta.url).pathname;
 
 /** The CLI as a separate process, for what only a process shows: its exit code and its streams. */
 export function spawnCli(args: readonly string[], cwd: string): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [TSX, ENTRY, ...args], { cwd }, (error, stdout, stderr) => {
+    execFile(process.execPath, [ENTRY, ...args], { cwd }, (error, stdout, stderr) => {
       resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
     });
   });
