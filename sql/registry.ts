@@ -141,6 +141,15 @@ export const VIEWS: readonly ViewDefinition[] = [
 
 const BY_NAME: ReadonlyMap<string, ViewDefinition> = new Map(VIEWS.map((v) => [v.name, v]));
 
+/** The views that read any of the named views or tables, directly or through other views. */
+export function viewsReading(names: readonly string[]): string[] {
+  const reached = new Set(names);
+  for (const view of VIEWS) {
+    if (view.dependsOn.some((dependency) => reached.has(dependency))) reached.add(view.name);
+  }
+  return VIEWS.filter((view) => reached.has(view.name) && !names.includes(view.name)).map((view) => view.name);
+}
+
 /** One object an engine creates: a view, or a materialised table (created empty, then refreshed). */
 export type BuildStep =
   | { readonly kind: 'view'; readonly view: ViewDefinition }

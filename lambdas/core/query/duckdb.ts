@@ -2,8 +2,8 @@
  * The local query engine: an embedded DuckDB that loads the curated Parquet of a lake folder under
  * the canonical table names (a snapshot taken when the engine opens), the reference tables built from the config, the Trino compatibility
  * macros, and every view of the registry from the same `sql/views` files Athena runs. The
- * materialised tables are in-memory tables, refreshed when the engine opens by the same
- * statements a refresh runs on Trino and Athena.
+ * materialised tables are in-memory tables, filled by the same refresh statements Trino and Athena
+ * run, before the first query that reads them.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -14,8 +14,8 @@ import {
   DuckDBTypeId,
   type DuckDBValue,
 } from '@duckdb/node-api';
-import type { MaterialisedTable } from '../../../sql/materialised.ts';
-import { BUILD_ORDER, createViewSql } from '../../../sql/registry.ts';
+import { MATERIALISED_TABLES, type MaterialisedTable } from '../../../sql/materialised.ts';
+import { BUILD_ORDER, createViewSql, viewsReading } from '../../../sql/registry.ts';
 import type { ServiceBenchConfig } from '../config/config.ts';
 import type { BenchmarkRow } from '../reference/benchmarks.ts';
 import { type ReferenceTable, referenceTables } from '../reference/tables.ts';
@@ -23,7 +23,7 @@ import { TABLE_NAMES, type TableName } from '../schema/canonical.ts';
 import { duckdbColumns } from '../schema/derive.ts';
 import type { QueryEngine, SqlValue } from './engine.ts';
 import { rewritePlaceholders } from './placeholders.ts';
-import { deleteStatementTarget, refreshMetricValues } from './refresh.ts';
+import { deleteStatementTarget, type RefreshedFamily, refreshMetricValues } from './refresh.ts';
 
 export const COMPAT_SQL_FILE = new URL('../../../sql/compat/duckdb.sql', import.meta.url);
 
@@ -38,6 +38,19 @@ const INSTANCE_OPTIONS = {
  * division that truncates, and the hive partition `dt` kept as the string Glue declares.
  */
 const SESSION_SETTINGS = ["SET TimeZone = 'UTC'", 'SET integer_division = true'];
+
+const MATERIALISED_NAMES = MATERIALISED_TABLES.map((table) => table.name);
+
+/**
+ * Matches a statement that names a materialised table or a view reading one. Such a statement
+ * waits for the refresh; any other (a canonical table, a metric view, `SELECT 1`) runs at once,
+ * so opening the engine does not pay for metrics it is not asked for. A name in a comment or a
+ * literal only refreshes early.
+ */
+const READS_MATERIALISED = new RegExp(
+  `\\b(${[...MATERIALISED_NAMES, ...viewsReading(MATERIALISED_NAMES)].join('|')})\\b`,
+  'i',
+);
 
 const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type'], string>> = {
   string: 'VARCHAR',
@@ -70,6 +83,11 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
 }
 
 export class DuckDbEngine implements QueryEngine {
+  /** Whether the (empty) materialised tables were created; they are filled on first read. */
+  private hasMaterialised = false;
+  /** The refresh of the materialised tables, once started. */
+  private refresh: Promise<RefreshedFamily[]> | null = null;
+
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
@@ -93,8 +111,9 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * Loads the reference tables and the compatibility macros, creates every view and materialised
-   * table in registry order, then refreshes the materialised tables from the views.
+   * Loads the reference tables and the compatibility macros and creates every view and (empty)
+   * materialised table in registry order. The first query that reads a materialised table refreshes
+   * them from the views.
    */
   async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
     for (const table of tables) await this.loadReferenceTable(table);
@@ -102,13 +121,24 @@ export class DuckDbEngine implements QueryEngine {
     for (const step of BUILD_ORDER) {
       await this.exec(step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table));
     }
-    await refreshMetricValues(deleteStatementTarget((sql) => this.exec(sql)));
+    this.hasMaterialised = true;
+  }
+
+  /**
+   * Fills the materialised tables from the views (every metric family), once per engine: a second
+   * call, or a query while it runs, waits for the same refresh.
+   */
+  async materialise(): Promise<RefreshedFamily[]> {
+    if (!this.hasMaterialised) throw new Error('the materialised tables are not installed in this engine');
+    this.refresh ??= refreshMetricValues(deleteStatementTarget((sql) => this.exec(sql)));
+    return this.refresh;
   }
 
   async query<T = Record<string, SqlValue>>(
     sql: string,
     params: Readonly<Record<string, SqlValue>> = {},
   ): Promise<T[]> {
+    if (this.hasMaterialised && READS_MATERIALISED.test(sql)) await this.materialise();
     const { text, names } = toDuckParameters(sql);
     const values: Record<string, DuckDBValue> = {};
     for (const name of names) {

@@ -1,0 +1,195 @@
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import {
+  athenaTarget,
+  deleteStatementTarget,
+  type RefreshTarget,
+  refreshMetricValues,
+} from '../../lambdas/core/query/refresh.ts';
+import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
+import { METRIC_FAMILIES, type MetricFamily, metricValuesInsertSql } from '../../sql/materialised.ts';
+import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
+
+const ORDERED = 'ORDER BY family, grain, period_start, dimension, dimension_value, metric';
+
+function csat(id: string, score: number): SurveyResponse {
+  const at = utc('2025-06-05 12:00:00');
+  return {
+    source: 'qualtrics',
+    response_id: id,
+    survey_kind: 'csat',
+    question: null,
+    score,
+    scale_min: 1,
+    scale_max: 5,
+    higher_is_better: true,
+    interaction_id: null,
+    customer_key: null,
+    agent_id: 'ana',
+    team: 'billing',
+    channel: 'voice',
+    touchpoint: null,
+    sent_at: null,
+    responded_at: at,
+    comment: null,
+    resolved: null,
+    updated_at: at,
+    ingested_at: utc('2025-07-01 00:00:00'),
+  };
+}
+
+/** Records the statements a refresh sends, and can fail the INSERT of one family. */
+function recordingTarget(failOn?: MetricFamily): RefreshTarget & { readonly sent: string[] } {
+  const sent: string[] = [];
+  return {
+    sent,
+    ...deleteStatementTarget(async (sql) => {
+      if (failOn && sql === metricValuesInsertSql(failOn)) throw new Error('disk full');
+      sent.push(sql);
+    }),
+  };
+}
+
+describe('metric_values on the local engine', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    lake = createTestLake();
+    lake.write('survey_responses', [csat('r1', 5), csat('r2', 2), csat('r3', 4)]);
+    lake.write('interactions', [
+      interaction({
+        interaction_id: 'c1',
+        queued_at: utc('2025-06-10 09:00:00'),
+        answered_at: utc('2025-06-10 09:00:10'),
+        queue: 'sales',
+        agent_id: 'ana',
+        talk_s: 300,
+      }),
+      interaction({ interaction_id: 'c2', queued_at: utc('2025-06-10 09:00:00'), queue: 'sales', is_abandoned: true }),
+    ]);
+    engine = await lake.engine();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('holds every row of every metric view, tagged with its family', async () => {
+    const stacked = METRIC_FAMILIES.map(
+      (family) =>
+        `SELECT period_start, grain, dimension, dimension_value, metric, value, unit, CAST(n AS BIGINT) AS n, ci_low, ci_high, '${family}' AS family FROM metrics_${family}`,
+    ).join(' UNION ALL ');
+    const expected = await engine.query(`SELECT * FROM (${stacked}) ${ORDERED}`);
+    expect(expected.some((r) => r.family === 'surveys')).toBe(true);
+    expect(new Set(expected.map((r) => r.family)).size).toBeGreaterThan(1);
+    expect(await engine.query(`SELECT * FROM metric_values ${ORDERED}`)).toEqual(expected);
+  });
+
+  it('is idempotent: refreshing again leaves the same rows', async () => {
+    const before = await engine.query(`SELECT * FROM metric_values ${ORDERED}`);
+    const refreshed = await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
+    expect(refreshed.map((r) => r.family)).toEqual([...METRIC_FAMILIES]);
+    expect(await engine.query(`SELECT * FROM metric_values ${ORDERED}`)).toEqual(before);
+  });
+
+  it('refreshes one family without touching the others', async () => {
+    const counts = 'SELECT family, count(*) AS n FROM metric_values GROUP BY family ORDER BY family';
+    const before = await engine.query(counts);
+    await engine.exec("DELETE FROM metric_values WHERE family <> 'surveys'");
+    await refreshMetricValues(
+      deleteStatementTarget((sql) => engine.exec(sql)),
+      ['surveys'],
+    );
+    expect(await engine.query(counts)).toEqual(before.filter((r) => r.family === 'surveys'));
+    await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
+    expect(await engine.query(counts)).toEqual(before);
+  });
+
+  it('gives the scorecard the same CSAT the survey view computes', async () => {
+    const [view] = await engine.query(
+      "SELECT value, n FROM metrics_surveys WHERE metric = 'csat_pct' AND grain = 'month' AND dimension = 'overall'",
+    );
+    const [scorecard] = await engine.query(
+      "SELECT value, n FROM scorecard WHERE metric = 'csat_pct' AND grain = 'month' AND dimension = 'overall'",
+    );
+    expect(view).toEqual({ value: 100 * (2 / 3), n: 3 });
+    expect(scorecard).toEqual(view);
+  });
+});
+
+describe('refresh on first read', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    lake = createTestLake();
+    lake.write('survey_responses', [csat('r1', 5)]);
+    engine = await lake.engine();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('refreshes once, when a query first names a materialised table or a view reading one', async () => {
+    const exec = vi.spyOn(engine, 'exec');
+    const inserts = () => exec.mock.calls.filter(([sql]) => sql.startsWith('INSERT INTO metric_values')).length;
+    await engine.query('SELECT 1 AS one');
+    await engine.query('SELECT count(*) AS n FROM metrics_surveys');
+    expect(inserts()).toBe(0);
+    const [[first], [second]] = await Promise.all([
+      engine.query('SELECT count(*) AS n FROM scorecard'),
+      engine.query('SELECT count(*) AS n FROM metric_long'),
+    ]);
+    expect(inserts()).toBe(METRIC_FAMILIES.length);
+    expect(first?.n).toBeGreaterThan(0);
+    expect(second?.n).toBeGreaterThan(0);
+    await engine.query('SELECT count(*) AS n FROM metric_values');
+    expect(inserts()).toBe(METRIC_FAMILIES.length);
+  });
+});
+
+describe('refresh statements', () => {
+  it('clears each family with a DELETE on its partition, then inserts it, family by family', async () => {
+    const target = recordingTarget();
+    await refreshMetricValues(target, ['surveys', 'tickets']);
+    expect(target.sent).toEqual([
+      "DELETE FROM metric_values WHERE family = 'surveys'",
+      metricValuesInsertSql('surveys'),
+      "DELETE FROM metric_values WHERE family = 'tickets'",
+      metricValuesInsertSql('tickets'),
+    ]);
+  });
+
+  it('on Athena deletes the partition folder and drops the partition before the same INSERT', async () => {
+    const calls: string[] = [];
+    const target = athenaTarget({
+      execute: async (sql) => calls.push(sql),
+      deletePrefix: async (prefix) => {
+        calls.push(`delete ${prefix}`);
+      },
+      location: (table) => `s3://curated-bucket/materialised/${table.name}/`,
+    });
+    await refreshMetricValues(target, ['quality']);
+    expect(calls).toEqual([
+      'delete s3://curated-bucket/materialised/metric_values/family=quality/',
+      "ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = 'quality')",
+      metricValuesInsertSql('quality'),
+    ]);
+  });
+
+  it('fails naming the family whose write failed, and writes no family after it', async () => {
+    const target = recordingTarget('surveys');
+    await expect(refreshMetricValues(target, ['tickets', 'surveys', 'quality'])).rejects.toThrow(
+      /metric_values family surveys failed: disk full/,
+    );
+    expect(target.sent.some((sql) => sql.includes("'quality'"))).toBe(false);
+  });
+
+  it('fails when asked for a family that does not exist, before writing anything', async () => {
+    const target = recordingTarget();
+    await expect(refreshMetricValues(target, ['surveys', 'billing' as MetricFamily])).rejects.toThrow(
+      /unknown metric families billing/,
+    );
+    expect(target.sent).toEqual([]);
+  });
+});
