@@ -16,7 +16,9 @@ export default defineConfig({
     // Forks, not threads: the CLI tests change the working directory, which a worker thread cannot.
     pool: 'forks',
     projects: [
-      project('unit'),
+      // Files share one module cache per worker: most of a unit file's time was importing the
+      // same zod schemas, adapters and SDK clients again. A file that stubs a client restores it.
+      project('unit', { isolate: false }),
       project('sql'),
       project('infra'),
       project('cli'),

@@ -7,10 +7,12 @@ import {
   StopQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { AthenaEngine, AthenaQueryError, convertValue, toPositional } from '../../../lambdas/core/query/athena.ts';
 
 const athena = mockClient(AthenaClient);
+// The unit project shares modules between files: leave AthenaClient as the next file expects it.
+afterAll(() => athena.restore());
 const waits: number[] = [];
 
 function engine(overrides: { timeoutMs?: number } = {}) {

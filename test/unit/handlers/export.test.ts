@@ -74,6 +74,8 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  ses.restore();
+  sns.restore();
   await engine?.close();
   lake?.remove();
   await s3?.stop();

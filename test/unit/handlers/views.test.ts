@@ -83,6 +83,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  athena.restore();
   await s3?.stop();
 });
 

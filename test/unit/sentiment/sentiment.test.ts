@@ -1,6 +1,6 @@
 import { BatchDetectSentimentCommand, ComprehendClient } from '@aws-sdk/client-comprehend';
 import { mockClient } from 'aws-sdk-client-mock';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { truncateUtf8 } from '../../../lambdas/core/sentiment/comprehend.ts';
 import {
   COMPREHEND_BATCH_SIZE,
@@ -59,6 +59,7 @@ describe('LexiconSentimentAnalyser', () => {
 describe('ComprehendSentimentAnalyser', () => {
   const comprehend = mockClient(ComprehendClient);
   beforeEach(() => comprehend.reset());
+  afterAll(() => comprehend.restore());
 
   it('sends batches of at most 25 and maps each result back to its text', async () => {
     comprehend.on(BatchDetectSentimentCommand).callsFake((input: { TextList: string[] }) => ({
