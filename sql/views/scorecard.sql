@@ -20,6 +20,9 @@
 --   dimension and metric (agent among agents, team among teams), 100 = best in the good
 --   direction; NULL for the overall row and when there are fewer than two peers. Low-sample peers
 --   are ranked too (their flag travels with them).
+-- * Ties and thresholds (peer rank, RAG, benchmark position) are judged on values rounded to 9
+--   decimals: engines sum the same numbers in different orders and may differ in the last bit
+--   (80.47619047619048 and 80.47619047619047), which must not break a tie on one engine only.
 -- * Previous period: the immediately preceding month or ISO week of the same group (no row when
 --   that period has no value). delta = value - prev_value.
 -- * change_significant, at 95% (|z| > 1.96): proportions use the pooled two-proportion z-test
@@ -175,7 +178,7 @@ compared AS (
     o.*,
     count(*) OVER (PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value) AS peers,
     percent_rank() OVER (
-      PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value ORDER BY o.good_sign * o.value
+      PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value ORDER BY round(o.good_sign * o.value, 9)
     ) AS peer_rank,
     lag(o.period_start) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS prev_start,
     lag(o.value) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_value,
@@ -229,8 +232,8 @@ SELECT
   target,
   CASE
     WHEN value IS NULL OR target IS NULL THEN NULL
-    WHEN good_sign * (value - target) >= 0 THEN 'green'
-    WHEN good_sign * (value - target) >= -abs(target) * amber_band THEN 'amber'
+    WHEN round(good_sign * (value - target), 9) >= 0 THEN 'green'
+    WHEN round(good_sign * (value - target) + abs(target) * amber_band, 9) >= 0 THEN 'amber'
     ELSE 'red'
   END AS rag,
   value - target AS gap_to_target,
@@ -241,10 +244,10 @@ SELECT
   CASE
     WHEN value IS NULL OR bench_p25 IS NULL OR bench_median IS NULL OR bench_p75 IS NULL OR bench_p90 IS NULL
       THEN NULL
-    WHEN good_sign * value >= good_sign * bench_p90 THEN 'above_p90'
-    WHEN good_sign * value >= good_sign * bench_p75 THEN 'p75_to_p90'
-    WHEN good_sign * value >= good_sign * bench_median THEN 'median_to_p75'
-    WHEN good_sign * value >= good_sign * bench_p25 THEN 'p25_to_median'
+    WHEN round(good_sign * (value - bench_p90), 9) >= 0 THEN 'above_p90'
+    WHEN round(good_sign * (value - bench_p75), 9) >= 0 THEN 'p75_to_p90'
+    WHEN round(good_sign * (value - bench_median), 9) >= 0 THEN 'median_to_p75'
+    WHEN round(good_sign * (value - bench_p25), 9) >= 0 THEN 'p25_to_median'
     ELSE 'below_p25'
   END AS bench_position,
   bench_source,
