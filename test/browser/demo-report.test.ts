@@ -1,45 +1,35 @@
 /// <reference lib="dom" />
 /** The report of the demo lake, as `servicebench demo` writes it, in headless Chromium. */
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { openLake } from '../../cli/lake.ts';
+import { writeLakeReport } from '../../cli/report.ts';
 import { runDemo } from '../../demo/index.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
-import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 import { HEADLINE_METRICS } from '../../lambdas/report/data.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
-import { writeReport } from '../../lambdas/report/write.ts';
-import { chartFigures, kpiTiles, openRecorded } from './support.ts';
+import { chartFigures, describeInChromium, kpiTiles, openRecorded } from './support.ts';
 
 const ARTIFACTS = resolve('test-artifacts');
-const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
 const config = loadConfig(EXAMPLE_CONFIG_FILE);
 
-describe.skipIf(!hasChromium)('the demo report in headless Chromium (skipped without /usr/bin/chromium)', () => {
+describeInChromium('the demo report in headless Chromium', () => {
   let browser: Browser;
   let url: string;
 
   beforeAll(async () => {
     const summary = await runDemo({ lakeDir: mkdtempSync(join(tmpdir(), 'sb-demo-report-')), config, scale: 0.2 });
-    const lake = openLake(summary.lakeDir);
-    const engine = await openLakeEngine({ lakeDir: lake.dir, config: summary.config });
-    try {
-      const result = await writeReport(engine, lake.stores.exports, {
-        keyPrefix: '',
-        period: summary.endMonth,
-        grain: 'month',
-        config: summary.config,
-        formats: ['html'],
-      });
-      url = pathToFileURL(join(lake.zoneDir('exports'), result.files[0] as string)).href;
-    } finally {
-      await engine.close();
-    }
+    const written = await writeLakeReport(openLake(summary.lakeDir), summary.config, {
+      period: summary.endMonth,
+      grain: 'month',
+      formats: ['html'],
+    });
+    url = pathToFileURL(written.paths[0] as string).href;
     mkdirSync(ARTIFACTS, { recursive: true });
     browser = await chromium.launch({ executablePath: DEFAULT_CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
   }, 180_000);

@@ -1,15 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { LocalObjectStore } from '../../lambdas/core/store/local.ts';
 import { buildReportData, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
 import { ChromiumNotFoundError, DEFAULT_CHROMIUM_PATH, renderPdf } from '../../lambdas/report/pdf.ts';
+import { writeReport } from '../../lambdas/report/write.ts';
 import { fullReportEngine } from '../support/report.ts';
+import { describeInChromium, hasChromium } from './support.ts';
 
-const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
 const hasPdftotext = (() => {
   try {
     execFileSync('pdftotext', ['-v'], { stdio: 'ignore' });
@@ -103,5 +105,29 @@ describe.skipIf(!hasChromium || !hasPdftotext)('renderPdf with Debian Chromium',
     const loose = html.replaceAll('break-inside:avoid', 'break-inside:auto').replace('</head>', TALL_FIGURES);
     const loosePages = pdfPages(await renderPdf(loose), 'loose');
     expect(splitFigures(loosePages, figureOrder(data).length).length).toBeGreaterThan(0);
+  });
+});
+
+describeInChromium('writeReport with the system Chromium', () => {
+  it('writes the PDF beside the HTML it prints', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-pdf-write-'));
+    const engine = await fullReportEngine();
+    try {
+      const result = await writeReport(engine, new LocalObjectStore(dir), {
+        period: '2025-06',
+        grain: 'month',
+        config: parseConfig({ organisation: 'Acme Retail' }),
+        formats: ['pdf'],
+      });
+      expect(result.skipped).toEqual([]);
+      expect(
+        readFileSync(join(dir, result.files[0] as string))
+          .subarray(0, 5)
+          .toString('latin1'),
+      ).toBe('%PDF-');
+    } finally {
+      await engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

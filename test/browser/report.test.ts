@@ -1,22 +1,18 @@
 /// <reference lib="dom" />
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml } from '../../lambdas/report/html.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
 import { fullReportEngine } from '../support/report.ts';
-import { chartFigures, kpiTiles, openRecorded } from './support.ts';
+import { chartFigures, describeInChromium, kpiTiles, openRecorded } from './support.ts';
 
 const ARTIFACTS = resolve('test-artifacts');
-const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
-if (!hasChromium)
-  console.warn(`browser tests skipped: no Chromium at ${DEFAULT_CHROMIUM_PATH} (run scripts/install-chromium.sh)`);
-
-describe.skipIf(!hasChromium)('the report in headless Chromium', () => {
+describeInChromium('the report in headless Chromium', () => {
   let browser: Browser;
   let data: ReportData;
   let url: string;

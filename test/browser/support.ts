@@ -1,6 +1,18 @@
 /// <reference lib="dom" />
-/** Opening a report page the way the browser tests check it. */
+/** Opening a report page the way the browser tests check it, in Debian's Chromium when it is installed. */
+import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
+import { describe } from 'vitest';
+import { DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
+
+export const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
+
+/** `describe` of a suite that needs Chromium: skipped, saying why, where it is not installed. */
+export function describeInChromium(title: string, body: () => void): void {
+  if (hasChromium) describe(title, body);
+  else
+    describe.skip(`${title} (skipped: no Chromium at ${DEFAULT_CHROMIUM_PATH}; run scripts/install-chromium.sh)`, body);
+}
 
 /** Opens a page, recording console errors and warnings, page errors and every request beyond the page itself. */
 export async function openRecorded(

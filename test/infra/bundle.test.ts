@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
-import { synth } from './support.ts';
+import { fixtureConfig, synth } from './support.ts';
 
 /** The one test that really runs esbuild on every handler, as `cdk synth` and `cdk deploy` do. */
 describe('Lambda bundles', () => {
@@ -26,16 +26,22 @@ describe('Lambda bundles', () => {
     }
   });
 
-  it('ships the config slice next to the handlers that read one', () => {
-    const withConfig = functions.filter((fn) => existsSync(join(assetDir(fn), CONFIG_FILE_NAME)));
-    expect(withConfig.map((fn) => fn.Properties.Description).sort()).toEqual([
-      'ServiceBench: normalises landed exports into curated Parquet',
-      'ServiceBench: runs a scheduled report on Athena and delivers it',
-    ]);
-    for (const fn of withConfig) {
-      const config = parseConfig(JSON.parse(readFileSync(join(assetDir(fn), CONFIG_FILE_NAME), 'utf8')));
-      expect(config).toBeDefined();
-    }
+  it('ships each handler that reads a config its slice: the sources to the normaliser, the reports to the exporter', () => {
+    const shipped = (description: string) => {
+      const fn = functions.find((f) => f.Properties.Description === description);
+      if (!fn) throw new Error(`no function "${description}"`);
+      const file = join(assetDir(fn), CONFIG_FILE_NAME);
+      return existsSync(file) ? parseConfig(JSON.parse(readFileSync(file, 'utf8'))) : undefined;
+    };
+    const fixture = fixtureConfig();
+    const normaliser = shipped('ServiceBench: normalises landed exports into curated Parquet');
+    expect(normaliser?.sources).toEqual(fixture.sources);
+    expect(normaliser?.reports).toEqual([]);
+    const exporter = shipped('ServiceBench: runs a scheduled report on Athena and delivers it');
+    expect(exporter?.reports).toEqual(fixture.reports);
+    expect(exporter?.organisation).toBe(fixture.organisation);
+    expect(exporter?.sources).toEqual([]);
+    expect(shipped('ServiceBench: writes the reference tables and creates the Athena views')).toBeUndefined();
   });
 
   it('loads every bundle in Node and finds its handler', async () => {

@@ -9,15 +9,13 @@
  *     END { print ab, an, tt, q, ag }'                                           → 3963 27112 1047 18058 26671
  *   service starting more than 12 h "before" the VRU entry (after midnight)      → 4
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'anonymous-bank-callcentre/data_anonymous_bank_february.txt';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)('bank-calls.json on the real bank log (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('bank-calls.json on the real bank log', [FILE], () => {
   it('accounts for every call, drops PHANTOM rows and loads the rest as valid interactions', async () => {
     const run = await runOnRealFile('bank-calls', FILE);
     expect(run.read).toBe(33_344);

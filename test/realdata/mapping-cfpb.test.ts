@@ -7,27 +7,22 @@
  *     sum(x['Submitted via'] in ('Referral','Postal mail','Fax') for x in r))"
  *   → 6623 94 35 710 996
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'cfpb-complaints/complaints_sample.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)(
-  'cfpb-complaints.json on the real complaint sample (skipped: ../shared/realdata is absent)',
-  () => {
-    it('loads every complaint with its timeliness verdict', async () => {
-      const run = await runOnRealFile('cfpb-complaints', FILE);
-      expect(run.read).toBe(6_623);
-      expect(run.rows).toHaveLength(6_623);
-      expect(run.rejectedBy).toEqual({});
-      expect(run.invalid).toBe(0);
-      expect(count(run.rows, (r) => r.sla_resolution_met === false)).toBe(94);
-      expect(count(run.rows, (r) => r.status === 'open')).toBe(35);
-      expect(new Set(run.rows.map((r) => r.team)).size).toBe(710);
-      expect(count(run.rows, (r) => r.channel === 'other')).toBe(996);
-    });
-  },
-);
+describeRealdata('cfpb-complaints.json on the real complaint sample', [FILE], () => {
+  it('loads every complaint with its timeliness verdict', async () => {
+    const run = await runOnRealFile('cfpb-complaints', FILE);
+    expect(run.read).toBe(6_623);
+    expect(run.rows).toHaveLength(6_623);
+    expect(run.rejectedBy).toEqual({});
+    expect(run.invalid).toBe(0);
+    expect(count(run.rows, (r) => r.sla_resolution_met === false)).toBe(94);
+    expect(count(run.rows, (r) => r.status === 'open')).toBe(35);
+    expect(new Set(run.rows.map((r) => r.team)).size).toBe(710);
+    expect(count(run.rows, (r) => r.channel === 'other')).toBe(996);
+  });
+});

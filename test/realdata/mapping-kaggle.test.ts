@@ -8,15 +8,13 @@
  *       sum(float(x['Customer Satisfaction Rating']) for x in r if x['Customer Satisfaction Rating']))"
  *   → 8469 2819 1365 2769 8283.0
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'kaggle-support-tickets/customer_support_tickets.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)('Kaggle ticket mappings on the real export (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('Kaggle ticket mappings on the real export', [FILE], () => {
   it('kaggle-tickets.json drops open tickets and rejects every resolution before its first response', async () => {
     const run = await runOnRealFile('kaggle-tickets', FILE);
     expect(run.read).toBe(8_469);

@@ -5,15 +5,13 @@
  *     print(len(r), len(r)-len(s), sum(v>=9 for v in s), sum(v<=6 for v in s), sum(x['explication']!='NA' for x in r))"
  *   → 13954 342 8465 1194 3839
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'nps-garden-retail/nps.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)('nps-garden.json on the real NPS export (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('nps-garden.json on the real NPS export', [FILE], () => {
   it('loads every response, unanswered NPS questions as null scores', async () => {
     const run = await runOnRealFile('nps-garden', FILE);
     expect(run.read).toBe(13_954);

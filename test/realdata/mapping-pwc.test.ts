@@ -4,15 +4,13 @@
  *   tr -d '\r' < $F | awk -F, 'NR>1 { n++; if ($7=="N") ab++; if ($11!="0") { r++; s+=$11 } }
  *     END { print n, ab, r, s }'                                        → 5000 946 4054 13798
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'pwc-callcentre/Call-Center-Dataset.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)('PwC mappings on the real call export (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('PwC mappings on the real call export', [FILE], () => {
   it('pwc-calls.json loads all 5,000 calls, 946 of them abandoned', async () => {
     const run = await runOnRealFile('pwc-calls', FILE);
     expect(run.read).toBe(5_000);

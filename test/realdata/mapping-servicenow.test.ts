@@ -9,41 +9,36 @@
  *       sum(int(x['reassignment_count'])>0 for x in L), sum(int(x['reopen_count'])>0 for x in L))"
  *   → 5998 2851 890 890 495 391 10
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'servicenow-incident-log/incident_event_log.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)(
-  'servicenow-incidents.json on the real event log (skipped: ../shared/realdata is absent)',
-  () => {
-    it('loads every event, and the latest event per incident gives the incident state', async () => {
-      const run = await runOnRealFile('servicenow-incidents', FILE);
-      expect(run.read).toBe(5_998);
-      expect(run.rows).toHaveLength(5_998);
-      expect(run.rejectedBy).toEqual({});
-      expect(run.invalid).toBe(0);
-      expect(count(run.rows, (r) => r.is_escalated === true)).toBe(2_851);
+describeRealdata('servicenow-incidents.json on the real event log', [FILE], () => {
+  it('loads every event, and the latest event per incident gives the incident state', async () => {
+    const run = await runOnRealFile('servicenow-incidents', FILE);
+    expect(run.read).toBe(5_998);
+    expect(run.rows).toHaveLength(5_998);
+    expect(run.rejectedBy).toEqual({});
+    expect(run.invalid).toBe(0);
+    expect(count(run.rows, (r) => r.is_escalated === true)).toBe(2_851);
 
-      const latest = new Map<string, Record<string, unknown>>();
-      for (const row of run.rows) {
-        const id = row.interaction_id as string;
-        const seen = latest.get(id);
-        if (!seen || (row.updated_at as Date) > (seen.updated_at as Date)) latest.set(id, row);
-      }
-      const incidents = [...latest.values()];
-      expect(incidents).toHaveLength(890);
-      expect(count(incidents, (r) => r.status === 'closed')).toBe(890);
-      expect(count(incidents, (r) => r.sla_resolution_met === true)).toBe(495);
-      expect(count(incidents, (r) => r.is_escalated === true)).toBe(391);
-      expect(count(incidents, (r) => (r.reopen_count as number) > 0)).toBe(10);
-      const updates = run.rows.map((r) => `${r.interaction_id} ${(r.updated_at as Date).toISOString()}`);
-      // The source clock alone leaves ties (5,506 distinct number + sys_updated_at pairs); the
-      // modification counter makes every event's updated_at distinct within its incident.
-      expect(new Set(updates).size).toBe(5_998);
-    });
-  },
-);
+    const latest = new Map<string, Record<string, unknown>>();
+    for (const row of run.rows) {
+      const id = row.interaction_id as string;
+      const seen = latest.get(id);
+      if (!seen || (row.updated_at as Date) > (seen.updated_at as Date)) latest.set(id, row);
+    }
+    const incidents = [...latest.values()];
+    expect(incidents).toHaveLength(890);
+    expect(count(incidents, (r) => r.status === 'closed')).toBe(890);
+    expect(count(incidents, (r) => r.sla_resolution_met === true)).toBe(495);
+    expect(count(incidents, (r) => r.is_escalated === true)).toBe(391);
+    expect(count(incidents, (r) => (r.reopen_count as number) > 0)).toBe(10);
+    const updates = run.rows.map((r) => `${r.interaction_id} ${(r.updated_at as Date).toISOString()}`);
+    // The source clock alone leaves ties (5,506 distinct number + sys_updated_at pairs); the
+    // modification counter makes every event's updated_at distinct within its incident.
+    expect(new Set(updates).size).toBe(5_998);
+  });
+});

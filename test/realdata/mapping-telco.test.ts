@@ -4,16 +4,14 @@
  *     ../shared/realdata/ibm-telco-churn/Telco-Customer-Churn.csv              → 7043 11 1869 2862926.90
  *   awk -F, 'NR>1 && $6=="72"' …/Telco-Customer-Churn.csv | wc -l              → 362 (signed up 2013-09-30)
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'ibm-telco-churn/Telco-Customer-Churn.csv';
-const present = existsSync(join(REALDATA, FILE));
 const at = (iso: string) => (r: Record<string, unknown>) => (r.event_at as Date).toISOString() === iso;
 
-describe.skipIf(!present)('Telco mappings on the real churn sample (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('Telco mappings on the real churn sample', [FILE], () => {
   it('telco-signups.json dates one signup per customer from tenure before the snapshot', async () => {
     const run = await runOnRealFile('telco-signups', FILE);
     expect(run.read).toBe(7_043);

@@ -6,15 +6,13 @@
  *     sum(x['in_response_to_tweet_id']!='' for x in r), len({x['author_id'] for x in r if x['inbound']=='False'}))"
  *   → 5000 2222 3694 76
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { count, REALDATA, runOnRealFile } from '../unit/adapters/mapping/support.ts';
+import { expect, it } from 'vitest';
+import { describeRealdata } from '../support/realdata.ts';
+import { count, runOnRealFile } from '../unit/adapters/mapping/support.ts';
 
 const FILE = 'twcs-twitter-support/twcs.csv';
-const present = existsSync(join(REALDATA, FILE));
 
-describe.skipIf(!present)('twcs-tweets.json on the real support tweets (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('twcs-tweets.json on the real support tweets', [FILE], () => {
   it('loads every tweet, brand replies with their handle', async () => {
     const run = await runOnRealFile('twcs-tweets', FILE);
     expect(run.read).toBe(5_000);

@@ -3,10 +3,10 @@
  * against figures computed by hand from the raw files. Each expected figure comes from the Python
  * one-liner above it (run from ../shared/realdata), which reads the file with the csv module only.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ingestFile } from '../../cli/ingest.ts';
 import { openLake } from '../../cli/lake.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
@@ -14,9 +14,8 @@ import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
+import { describeRealdata, REALDATA } from '../support/realdata.ts';
 
-const REALDATA = new URL('../../../shared/realdata/', import.meta.url).pathname;
-const present = existsSync(REALDATA);
 const config = loadConfig(EXAMPLE_CONFIG_FILE);
 
 const FILES = [
@@ -26,7 +25,7 @@ const FILES = [
   ['nps-garden', 'nps-garden-retail/nps.csv'],
 ] as const;
 
-describe.skipIf(!present)('metrics on real exports (skipped: ../shared/realdata is absent)', () => {
+describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => file))], () => {
   let engine: DuckDbEngine;
   const audits: Record<string, { read: number; accepted: number; rejected: number }> = {};
 

@@ -1,9 +1,10 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { type CsvHeader, type CsvOptions, openDecoded, readCsv } from '../../lambdas/core/read/index.ts';
+import { describeRealdata, REALDATA } from '../support/realdata.ts';
 
-const realdata = new URL('../../../shared/realdata/', import.meta.url).pathname;
+const NPS = 'nps-garden-retail/nps.csv';
 
 interface Case {
   readonly file: string;
@@ -68,13 +69,13 @@ const cases: Case[] = [
   },
 ];
 
-describe.skipIf(!existsSync(realdata))('readCsv on the real exports in ../shared/realdata', () => {
+describeRealdata('readCsv on the real exports', [...cases.map((c) => c.file), NPS], () => {
   for (const { file, options, rows, delimiter, column } of cases) {
     it(`reads every row of ${file} without a record error`, async () => {
       let header: CsvHeader | undefined;
       let count = 0;
       const errors: unknown[] = [];
-      const input = await openDecoded(createReadStream(join(realdata, file)));
+      const input = await openDecoded(createReadStream(join(REALDATA, file)));
       for await (const record of readCsv(input, { ...options, onHeader: (h) => (header = h) })) {
         if (record.kind === 'record') count++;
         else errors.push(record);
@@ -87,7 +88,7 @@ describe.skipIf(!existsSync(realdata))('readCsv on the real exports in ../shared
   }
 
   it('rejects the Latin-1 NPS survey when read as UTF-8, pointing at the encoding option', async () => {
-    const input = await openDecoded(createReadStream(join(realdata, 'nps-garden-retail/nps.csv')));
+    const input = await openDecoded(createReadStream(join(REALDATA, NPS)));
     await expect(async () => {
       for await (const _ of readCsv(input, {})) {
         // reading until the first undecodable byte

@@ -7,13 +7,11 @@ import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
 import { LocalObjectStore } from '../../../lambdas/core/store/local.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
-import { DEFAULT_CHROMIUM_PATH } from '../../../lambdas/report/pdf.ts';
 import { slug, writeReport } from '../../../lambdas/report/write.ts';
 import { fullReportEngine } from '../../support/report.ts';
 import { startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ organisation: 'Acme Retail' });
-const hasChromium = existsSync(DEFAULT_CHROMIUM_PATH);
 
 describe('writeReport', () => {
   let engine: DuckDbEngine;
@@ -70,21 +68,6 @@ describe('writeReport', () => {
       keyPrefix: '',
     });
     expect(result.files).toEqual(['executive/2025-06/executive-2025-06.csv']);
-  });
-
-  it.skipIf(!hasChromium)('writes a PDF with the system Chromium', async () => {
-    const result = await writeReport(engine, new LocalObjectStore(lake), {
-      period: '2025-06',
-      grain: 'month',
-      config,
-      formats: ['pdf'],
-    });
-    expect(result.skipped).toEqual([]);
-    expect(
-      readFileSync(join(lake, result.files[0] as string))
-        .subarray(0, 5)
-        .toString('latin1'),
-    ).toBe('%PDF-');
   });
 
   it('writes to S3 through the same interface, with content types', async () => {

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type Mapping, mappingAdapter, parseMapping } from '../../../../lambdas/adapters/mapping/index.ts';
 import type { AdapterContext, IdentifierKind, SourceRecord } from '../../../../lambdas/core/normalise/adapter.ts';
 import { TABLES } from '../../../../lambdas/core/schema/canonical.ts';
+import { REALDATA } from '../../../support/realdata.ts';
 
 export const REPO_ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 export const FIXTURES = join(REPO_ROOT, 'test/fixtures/mapping');
@@ -67,8 +68,6 @@ export function rowOf(record: SourceRecord | undefined): Record<string, unknown>
 }
 
 export const iso = (value: unknown) => (value instanceof Date ? value.toISOString() : value);
-
-export const REALDATA = join(REPO_ROOT, '..', 'shared', 'realdata');
 
 export interface RealRun {
   readonly read: number;
