@@ -1,9 +1,8 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { describe, expect, it } from 'vitest';
 import type { EmployeePulse, SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, interaction, plus, surveyResponse, utc, viewRows } from '../support/lake.ts';
 
 /** Reference Pearson correlation, written from the textbook formula. */
 function pearson(pairs: readonly [number, number][]): number {
@@ -23,30 +22,7 @@ function csat(
   answered: string,
   extra: Partial<SurveyResponse> = {},
 ): SurveyResponse {
-  const at = utc(answered);
-  return {
-    source: 'qualtrics',
-    response_id: id,
-    survey_kind: 'csat',
-    question: null,
-    score,
-    scale_min: 1,
-    scale_max: 5,
-    higher_is_better: true,
-    interaction_id: null,
-    customer_key: null,
-    agent_id: null,
-    team,
-    channel: null,
-    touchpoint: null,
-    sent_at: null,
-    responded_at: at,
-    comment: null,
-    resolved: null,
-    updated_at: at,
-    ingested_at: utc('2025-07-01 00:00:00'),
-    ...extra,
-  };
+  return surveyResponse({ response_id: id, team, score, responded_at: utc(answered), ...extra });
 }
 
 function engagement(id: string, team: string, period: string, score: number): EmployeePulse {
@@ -113,28 +89,16 @@ const pulse = [
 type Row = { correlation: number | null; n: number };
 
 describe('drivers', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
-    lake.write('interactions', contacts);
-    lake.write('survey_responses', surveys);
-    lake.write('employee_pulse', pulse);
-    engine = await lake.engine();
-    const result = await engine.query<Row & Record<string, string>>('SELECT * FROM drivers');
-    rows = new Map(result.map((r) => [`${r.period_start}|${r.dimension}|${r.dimension_value}|${r.driver}`, r]));
-  });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const rows = viewRows<Row>(
+    'drivers',
+    (lake) => {
+      lake.write('interactions', contacts);
+      lake.write('survey_responses', surveys);
+      lake.write('employee_pulse', pulse);
+    },
+    (r) => `${r.period_start}|${r.dimension}|${r.dimension_value}|${r.driver}`,
+  );
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     expect(new TrinoSQL().validate(createViewSql('drivers'))).toEqual([]);

@@ -1,9 +1,8 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { describe, expect, it } from 'vitest';
 import type { EmployeePulse } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
+import { utc, viewRows } from '../support/lake.ts';
 
 function pulse(
   id: string,
@@ -46,29 +45,12 @@ const noTeam = pulse('e9', null, 'enps', 10);
 const wrongScale = pulse('e10', 't2', 'enps', 5, [1, 5]);
 const outOfScale = pulse('g4', 't2', 'engagement', 11);
 
-type Row = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; unit: string };
-
 describe('metrics_employee', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
+  const rows = viewRows('metrics_employee', (lake) => {
     lake.write('employee_pulse', [...t1, ...t2, noTeam, wrongScale, outOfScale]);
     lake.write('employee_pulse', t1); // the same pulse export landed twice
-    engine = await lake.engine();
-    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_employee');
   });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     expect(new TrinoSQL().validate(createViewSql('metrics_employee'))).toEqual([]);
@@ -100,6 +82,6 @@ describe('metrics_employee', () => {
 
   it('dates answers by their survey period, in ISO weeks too', () => {
     expect(row('week|2025-05-26|overall|all|enps').n).toBe(9);
-    expect([...rows.keys()].filter((k) => !k.includes('2025-06-01') && !k.includes('2025-05-26'))).toEqual([]);
+    expect(rows.keys().filter((k) => !k.includes('2025-06-01') && !k.includes('2025-05-26'))).toEqual([]);
   });
 });

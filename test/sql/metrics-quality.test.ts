@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { QaEvaluation } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, type TestLake, utc, viewRows } from '../support/lake.ts';
 
 function criterion(
   overrides: Partial<QaEvaluation> & { evaluation_id: string; criterion: string; max_points: number },
@@ -65,30 +65,13 @@ const e4 = [
 // e5 (a2): every criterion N/A (points null) -> no score, not an evaluation of 0
 const e5 = [criterion({ evaluation_id: 'e5', agent_id: 'a2', criterion: 'c1', max_points: 10 })];
 
-type Row = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; unit: string };
-
 describe('metrics_quality', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
+  const rows = viewRows('metrics_quality', (lake) => {
     // Overlapping exports: e1 arrives twice, e2's critical criterion in two versions.
     lake.write('qa_evaluations', [...e1, e2c1, e2c3First, ...e4]);
     lake.write('qa_evaluations', [...e1, e2c3, ...e3, ...e5]);
-    engine = await lake.engine();
-    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_quality');
   });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     expect(new TrinoSQL().validate(createViewSql('metrics_quality'))).toEqual([]);
@@ -127,7 +110,7 @@ describe('metrics_quality', () => {
   });
 
   it('has no row for a period without evaluations', () => {
-    expect([...rows.keys()].filter((k) => !k.includes('2025-06'))).toEqual([]);
+    expect(rows.keys().filter((k) => !k.includes('2025-06'))).toEqual([]);
   });
 });
 

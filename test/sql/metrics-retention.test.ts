@@ -1,9 +1,9 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { describe, expect, it } from 'vitest';
 import type { CustomerActivity } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
+import { utc, viewRows } from '../support/lake.ts';
+import { wilson } from '../support/stats.ts';
 
 function events(customer: string, ...list: [string, CustomerActivity['kind']][]): CustomerActivity[] {
   return list.map(([at, kind], i) => ({
@@ -51,38 +51,12 @@ const customers = [
   ...events('c8', ['2025-05-20 10:00:00', 'order'], ['2025-05-20 10:00:00', 'cancellation']),
 ];
 
-type Row = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; unit: string };
-
-function wilson(successes: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = successes / n;
-  const centre = p + (z * z) / (2 * n);
-  const half = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  const denominator = 1 + (z * z) / n;
-  return [(100 * (centre - half)) / denominator, (100 * (centre + half)) / denominator];
-}
-
 describe('metrics_retention', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
+  const rows = viewRows('metrics_retention', (lake) => {
     lake.write('customer_activity', customers);
     lake.write('customer_activity', c1); // an overlapping export resends c1's events
-    engine = await lake.engine();
-    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_retention');
   });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     expect(new TrinoSQL().validate(createViewSql('metrics_retention'))).toEqual([]);
@@ -96,7 +70,7 @@ describe('metrics_retention', () => {
     expect(retention.value).toBeCloseTo(60, 9);
     expect(retention.n).toBe(5);
     expect(retention.unit).toBe('pct');
-    const [low, high] = wilson(3, 5);
+    const { low, high } = wilson(3, 5);
     expect(retention.ci_low).toBeCloseTo(low, 9);
     expect(retention.ci_high).toBeCloseTo(high, 9);
     // churned: c2, c7 -> 2 / 5 = 40 % = 100 - retention
@@ -121,7 +95,7 @@ describe('metrics_retention', () => {
   it('emits no rate whose denominator is zero', () => {
     // May: S = c4 only, who cancels -> retention 0 %. April: nobody active at its start, nobody ordered.
     expect(row('month|2025-05-01|overall|all|retention_rate')).toMatchObject({ value: 0, n: 1 });
-    expect([...rows.keys()].filter((k) => k.startsWith('month|2025-04'))).toEqual([]);
-    expect([...rows.keys()].filter((k) => k.startsWith('month|2025-07'))).toEqual([]);
+    expect(rows.keys().filter((k) => k.startsWith('month|2025-04'))).toEqual([]);
+    expect(rows.keys().filter((k) => k.startsWith('month|2025-07'))).toEqual([]);
   });
 });

@@ -1,9 +1,9 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import { describe, expect, it } from 'vitest';
 import type { SocialMention } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { type TestLake, utc, viewRows } from '../support/lake.ts';
+import { wilson } from '../support/stats.ts';
 
 function post(overrides: Partial<SocialMention> & { mention_id: string; posted_at: Date }): SocialMention {
   return {
@@ -83,45 +83,15 @@ const mentions = [
   post({ mention_id: 'm6', posted_at: utc('2025-07-01 10:00:00') }),
 ];
 
-type Row = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; unit: string };
-
-function wilson(successes: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = successes / n;
-  const centre = p + (z * z) / (2 * n);
-  const half = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  const denominator = 1 + (z * z) / n;
-  return [(100 * (centre - half)) / denominator, (100 * (centre + half)) / denominator];
-}
-
-async function longRows(engine: DuckDbEngine, view: string): Promise<Map<string, Row>> {
-  const result = await engine.query<Row & Record<string, string>>(`SELECT * FROM ${view}`);
-  return new Map(
-    result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r]),
-  );
+/** The mentions, landed as two overlapping exports. */
+function writeMentions(lake: TestLake): void {
+  lake.write('social_mentions', mentions);
+  lake.write('social_mentions', mentions.slice(0, 2)); // an overlapping export resends m1 and m2
 }
 
 describe('metrics_social', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
-    lake.write('social_mentions', mentions);
-    lake.write('social_mentions', mentions.slice(0, 2)); // an overlapping export resends m1 and m2
-    engine = await lake.engine();
-    rows = await longRows(engine, 'metrics_social');
-  });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const rows = viewRows('metrics_social', writeMentions);
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     const trino = new TrinoSQL();
@@ -152,7 +122,7 @@ describe('metrics_social', () => {
     const rate = row('month|2025-06-01|overall|all|brand_response_rate');
     expect(rate.value).toBeCloseTo((100 * 5) / 7, 9);
     expect(rate.n).toBe(7);
-    const [low, high] = wilson(5, 7);
+    const { low, high } = wilson(5, 7);
     expect(rate.ci_low).toBeCloseTo(low, 9);
     expect(rate.ci_high).toBeCloseTo(high, 9);
   });
@@ -170,16 +140,19 @@ describe('metrics_social', () => {
     expect(july.ci_low).toBe(0); // Wilson at 0 % is exactly 0, not a rounding residue
     expect(rows.has('month|2025-07-01|overall|all|net_sentiment')).toBe(false);
     expect(rows.has('month|2025-07-01|overall|all|brand_response_median_s')).toBe(false);
-    expect([...rows.keys()].filter((k) => k.includes('2025-08'))).toEqual([]);
+    expect(rows.keys().filter((k) => k.includes('2025-08'))).toEqual([]);
   });
+});
 
-  it('splits the sentiment shares in social_sentiment_shares', async () => {
-    const shares = await longRows(engine, 'social_sentiment_shares');
+describe('social_sentiment_shares', () => {
+  const shares = viewRows('social_sentiment_shares', writeMentions);
+
+  it('splits the sentiment shares', () => {
     // positive 3 / 6, neutral 1 / 6, negative 2 / 6
-    expect(shares.get('month|2025-06-01|overall|all|social_positive_pct')?.value).toBeCloseTo(50, 9);
-    expect(shares.get('month|2025-06-01|overall|all|social_neutral_pct')?.value).toBeCloseTo(100 / 6, 9);
-    expect(shares.get('month|2025-06-01|overall|all|social_negative_pct')?.value).toBeCloseTo(100 / 3, 9);
-    expect(shares.get('month|2025-06-01|overall|all|social_negative_pct')?.n).toBe(6);
+    expect(shares.row('month|2025-06-01|overall|all|social_positive_pct').value).toBeCloseTo(50, 9);
+    expect(shares.row('month|2025-06-01|overall|all|social_neutral_pct').value).toBeCloseTo(100 / 6, 9);
+    expect(shares.row('month|2025-06-01|overall|all|social_negative_pct').value).toBeCloseTo(100 / 3, 9);
+    expect(shares.row('month|2025-06-01|overall|all|social_negative_pct').n).toBe(6);
     expect(shares.has('month|2025-07-01|overall|all|social_positive_pct')).toBe(false);
   });
 });

@@ -1,45 +1,12 @@
 import { TrinoSQL } from 'dt-sql-parser';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
-import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
+import { describe, expect, it } from 'vitest';
 import { createViewSql } from '../../sql/registry.ts';
-import { createTestLake, longRowsByKey, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, surveyResponse, utc, viewRows } from '../support/lake.ts';
+import { wilson } from '../support/stats.ts';
 
 /** Reference Wilson 95% interval, in percent, written from the textbook formula. */
-function wilson(successes: number, n: number): [number, number] {
-  const z = 1.959963984540054;
-  const p = successes / n;
-  const centre = p + (z * z) / (2 * n);
-  const half = z * Math.sqrt((p * (1 - p)) / n + (z * z) / (4 * n * n));
-  const denominator = 1 + (z * z) / n;
-  return [(100 * (centre - half)) / denominator, (100 * (centre + half)) / denominator];
-}
 
-function answer(overrides: Partial<SurveyResponse> & { response_id: string }): SurveyResponse {
-  const at = overrides.responded_at ?? utc('2025-06-05 12:00:00');
-  return {
-    source: 'qualtrics',
-    survey_kind: 'csat',
-    question: null,
-    score: 5,
-    scale_min: 1,
-    scale_max: 5,
-    higher_is_better: true,
-    interaction_id: null,
-    customer_key: null,
-    agent_id: null,
-    team: null,
-    channel: null,
-    touchpoint: null,
-    sent_at: null,
-    responded_at: at,
-    comment: null,
-    resolved: null,
-    updated_at: at,
-    ingested_at: utc('2025-07-01 00:00:00'),
-    ...overrides,
-  };
-}
+const answer = surveyResponse;
 
 // Zendesk good/bad ratings (scale 0-1), with offers: the only source that knows its sends.
 const zendesk = {
@@ -104,30 +71,13 @@ const ces = (id: string, score: number, max: number, higherIsBetter: boolean) =>
   answer({ response_id: id, survey_kind: 'ces', score, scale_max: max, higher_is_better: higherIsBetter });
 const cesAnswers = [ces('c1', 7, 7, true), ces('c2', 5, 7, true), ces('c3', 1, 5, false), ces('c4', 4, 5, false)];
 
-type Row = { value: number | null; n: number; ci_low: number | null; ci_high: number | null; unit: string };
-
 describe('metrics_surveys', () => {
-  let lake: TestLake;
-  let engine: DuckDbEngine;
-  let rows: Map<string, Row>;
-  const row = (key: string): Row => {
-    const found = rows.get(key);
-    if (!found) throw new Error(`no row ${key}; rows: ${[...rows.keys()].join(', ')}`);
-    return found;
-  };
-
-  beforeAll(async () => {
-    lake = createTestLake();
+  const rows = viewRows('metrics_surveys', (lake) => {
     // Two overlapping exports: z1 arrives twice, z2 in two versions.
     lake.write('survey_responses', [z1, z2First, q1, q2, q3, ...npsAnswers]);
     lake.write('survey_responses', [z1, z2, z3Offered, q4, q5, outOfScale, ...cesAnswers]);
-    engine = await lake.engine();
-    rows = await longRowsByKey<Row & Record<string, string>>(engine, 'metrics_surveys');
   });
-  afterAll(async () => {
-    await engine.close();
-    lake.remove();
-  });
+  const { row } = rows;
 
   it('parses as Trino SQL (Athena engine v3)', () => {
     expect(new TrinoSQL().validate(createViewSql('metrics_surveys'))).toEqual([]);
@@ -140,7 +90,7 @@ describe('metrics_surveys', () => {
     expect(csat.value).toBeCloseTo((100 * 4) / 7, 9);
     expect(csat.n).toBe(7);
     expect(csat.unit).toBe('pct');
-    const [low, high] = wilson(4, 7);
+    const { low, high } = wilson(4, 7);
     expect(csat.ci_low).toBeCloseTo(low, 9);
     expect(csat.ci_high).toBeCloseTo(high, 9);
   });
@@ -208,7 +158,7 @@ describe('metrics_surveys', () => {
   it('has no row for a group without observations (no zero denominators, no empty periods)', () => {
     expect(rows.has('month|2025-06-01|channel|email|nps')).toBe(false);
     expect(rows.has('month|2025-06-01|channel|email|ces_mean')).toBe(false);
-    expect([...rows.keys()].filter((k) => k.includes('2025-07'))).toEqual([]);
+    expect(rows.keys().filter((k) => k.includes('2025-07'))).toEqual([]);
     for (const r of rows.values()) expect(r.n).toBeGreaterThan(0);
   });
 

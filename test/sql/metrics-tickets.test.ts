@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { Interaction, SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
-import { createTestLake, interaction, plus, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, interaction, plus, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 import { wilson } from '../support/stats.ts';
 
 const ticket = (id: string, created: string, o: Partial<Interaction> = {}): Interaction =>
@@ -86,28 +86,14 @@ const calls: Interaction[] = [
   call('f7', '2025-06-09 10:05:00', { initial_interaction_id: 'f2', resolved_first_contact: true }), // transfer leg
 ];
 
-const answer = (id: string, interactionId: string, resolved: boolean): SurveyResponse => ({
-  source: 'qualtrics',
-  response_id: id,
-  survey_kind: 'csat',
-  question: null,
-  score: 4,
-  scale_min: 1,
-  scale_max: 5,
-  higher_is_better: true,
-  interaction_id: interactionId,
-  customer_key: null,
-  agent_id: null,
-  team: null,
-  channel: null,
-  touchpoint: null,
-  sent_at: null,
-  responded_at: utc('2025-06-09 12:00:00'),
-  comment: null,
-  resolved,
-  updated_at: utc('2025-06-09 12:00:00'),
-  ingested_at: utc('2025-07-01 00:00:00'),
-});
+const answer = (id: string, interactionId: string, resolved: boolean): SurveyResponse =>
+  surveyResponse({
+    response_id: id,
+    score: 4,
+    interaction_id: interactionId,
+    resolved,
+    responded_at: utc('2025-06-09 12:00:00'),
+  });
 
 describe('metrics_tickets', () => {
   let lake: TestLake;

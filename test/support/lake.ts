@@ -6,12 +6,18 @@
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.ts';
 import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
-import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
-import { type CanonicalRow, type Interaction, TABLES, type TableName } from '../../lambdas/core/schema/canonical.ts';
+import {
+  type CanonicalRow,
+  type Interaction,
+  type SurveyResponse,
+  TABLES,
+  type TableName,
+} from '../../lambdas/core/schema/canonical.ts';
 import { blankRow } from '../../lambdas/core/schema/derive.ts';
 
 export interface TestLake {
@@ -75,15 +81,81 @@ export function interaction(overrides: Partial<Interaction> & { interaction_id: 
   } as Interaction;
 }
 
+/** A 1-5 CSAT answer of 5 with every optional field unknown; tests override what they exercise. */
+export function surveyResponse(overrides: Partial<SurveyResponse> & { response_id: string }): SurveyResponse {
+  const at = overrides.responded_at ?? utc('2025-06-05 12:00:00');
+  return {
+    ...blankRow('survey_responses'),
+    source: 'qualtrics',
+    survey_kind: 'csat',
+    score: 5,
+    scale_min: 1,
+    scale_max: 5,
+    higher_is_better: true,
+    responded_at: at,
+    updated_at: at,
+    ingested_at: utc('2025-07-01 00:00:00'),
+    ...overrides,
+  } as SurveyResponse;
+}
+
 /** Seconds after a timestamp, as a new Date. */
 export function plus(date: Date, seconds: number): Date {
   return new Date(date.getTime() + seconds * 1000);
 }
 
-/** Long metric rows of a view, keyed `grain|period_start|dimension|dimension_value|metric`. */
-export async function longRowsByKey<T>(engine: QueryEngine, view: string): Promise<Map<string, T>> {
-  const result = await engine.query<Record<string, unknown>>(`SELECT * FROM ${view}`);
-  return new Map(
-    result.map((r) => [`${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`, r as T]),
-  );
+/** What the SQL tests read of one row of a long metric view. */
+export interface MetricRow {
+  readonly value: number | null;
+  readonly n: number;
+  readonly ci_low: number | null;
+  readonly ci_high: number | null;
+  readonly unit: string;
+}
+
+/** A long metric row's key: `grain|period_start|dimension|dimension_value|metric`. */
+export const longRowKey = (r: Record<string, unknown>): string =>
+  `${r.grain}|${r.period_start}|${r.dimension}|${r.dimension_value}|${r.metric}`;
+
+export interface ViewRows<T> {
+  /** The row with this key; fails naming the keys there are. */
+  row(key: string): T;
+  has(key: string): boolean;
+  keys(): string[];
+  values(): T[];
+}
+
+/**
+ * The rows of one view over a lake that `fill` writes, read once before the tests of the
+ * `describe` this is called in; the lake is removed after them.
+ */
+export function viewRows<T = MetricRow>(
+  view: string,
+  fill: (lake: TestLake) => void,
+  key: (row: Record<string, unknown>) => string = longRowKey,
+): ViewRows<T> {
+  let lake: TestLake | undefined;
+  let rows = new Map<string, T>();
+  beforeAll(async () => {
+    lake = createTestLake();
+    fill(lake);
+    const engine = await lake.engine();
+    try {
+      const result = await engine.query<Record<string, unknown>>(`SELECT * FROM ${view}`);
+      rows = new Map(result.map((r) => [key(r), r as T]));
+    } finally {
+      await engine.close();
+    }
+  });
+  afterAll(() => lake?.remove());
+  return {
+    row(k) {
+      const found = rows.get(k);
+      if (!found) throw new Error(`no row ${k}; rows: ${[...rows.keys()].join(', ')}`);
+      return found;
+    },
+    has: (k) => rows.has(k),
+    keys: () => [...rows.keys()],
+    values: () => [...rows.values()],
+  };
 }
