@@ -4,8 +4,6 @@ import { createViewSql } from '../../sql/registry.ts';
 import { createTestLake, surveyResponse, utc, viewRows } from '../support/lake.ts';
 import { wilson } from '../support/stats.ts';
 
-/** Reference Wilson 95% interval, in percent, written from the textbook formula. */
-
 const answer = surveyResponse;
 
 // Zendesk good/bad ratings (scale 0-1), with offers: the only source that knows its sends.
