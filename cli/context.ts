@@ -2,6 +2,7 @@
 import { loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import { type ConfigLocation, locateConfig } from '../lambdas/core/config/locate.ts';
+import type { EngineChoice, EngineFlags } from './engine.ts';
 
 /** A stream a command writes to: the process's own, or a buffer when a test runs the CLI in-process. */
 export interface Output {
@@ -21,6 +22,10 @@ export interface CommandContext {
   readonly lakeDir: string;
   /** --config, when given. */
   readonly configFile: string | undefined;
+  /** The engine the command queries (--engine and the Trino connection options, validated). */
+  readonly engine: EngineChoice;
+  /** The engine options as given, for `ddl`, which takes --catalog and --schema without a server. */
+  readonly engineFlags: EngineFlags;
 }
 
 export function configLocation(context: CommandContext): ConfigLocation {

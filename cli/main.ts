@@ -18,11 +18,14 @@ import {
   parseScope,
   type Scope,
 } from '../lambdas/core/metrics/scorecard.ts';
+import { TRINO_DEFAULTS } from '../lambdas/core/query/trino.ts';
+import { METRIC_FAMILIES, type MetricFamily } from '../sql/materialised.ts';
 import type { CliIo, CommandContext } from './context.ts';
+import { chooseEngine, DDL_COMMAND, describeFailure, ENGINES, type EngineFlags } from './engine.ts';
 import { EXIT } from './exit.ts';
 import { OUTPUT_FORMATS, type OutputFormat } from './format.ts';
 
-interface GlobalOptions {
+interface GlobalOptions extends EngineFlags {
   readonly lake: string;
   readonly config?: string;
 }
@@ -52,6 +55,12 @@ function listOf<T extends string>(allowed: readonly T[]) {
   return (value: string): T[] => value.split(',').map((v) => parse(v.trim()));
 }
 
+/** A repeatable option that also takes comma-separated values: `--family a --family b,c`. */
+function collectOf<T extends string>(allowed: readonly T[]) {
+  const parse = listOf(allowed);
+  return (value: string, previous: T[] | undefined): T[] => [...new Set([...(previous ?? []), ...parse(value)])];
+}
+
 function positiveInteger(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive whole number');
@@ -65,12 +74,24 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     )
     .option('--lake <dir>', 'local lake folder (landing/, curated/, quarantine/, exports/)', DEFAULTS.lakeDir)
     .option('--config <file>', `config file (default: ./${DEFAULTS.configFile}, else the shipped example)`)
+    .addOption(
+      new Option(
+        '--engine <engine>',
+        `engine of query, metrics, report and refresh: duckdb (the local lake) or trino (a cluster, with --server); ddl takes trino (default: duckdb)`,
+      ).argParser(oneOf(ENGINES)),
+    )
+    .option('--server <url>', 'Trino coordinator URL, e.g. http://trino.internal:8080 (with --engine trino)')
+    .option('--catalog <name>', `Trino catalog holding the tables (default: ${TRINO_DEFAULTS.catalog})`)
+    .option('--schema <name>', `Trino schema holding the tables (default: ${TRINO_DEFAULTS.schema})`)
+    .option('--user <name>', `Trino user the queries run as (default: ${TRINO_DEFAULTS.user})`)
     .configureOutput({ writeOut: (text) => io.stdout.write(text), writeErr: (text) => io.stderr.write(text) })
     .showHelpAfterError()
     .exitOverride();
-  const context = (): CommandContext => {
-    const globals = program.opts<GlobalOptions>();
-    return { io, lakeDir: globals.lake, configFile: globals.config };
+  /** The context of one command, once its engine options are valid for it (else a UsageError lists every problem). */
+  const context = (command: string, commandProblems: readonly string[] = []): CommandContext => {
+    const { lake, config, ...engineFlags } = program.opts<GlobalOptions>();
+    const engine = chooseEngine(engineFlags, command, commandProblems);
+    return { io, lakeDir: lake, configFile: config, engine, engineFlags };
   };
   const formatOption = () =>
     new Option('--format <format>', OUTPUT_FORMATS.join(', ')).argParser(oneOf(OUTPUT_FORMATS)).default('table');
@@ -85,17 +106,17 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .argument('<files...>', 'export files to ingest')
     .action(async (files: string[], options: { source: string; strict?: boolean }) => {
       const { ingest } = await import('./commands/ingest.ts');
-      exitWith(await ingest(context(), files, options));
+      exitWith(await ingest(context('ingest'), files, options));
     });
 
   program
     .command('query')
-    .description('Run SQL over the curated tables and every metric view (DuckDB, same view SQL as Athena).')
+    .description('Run SQL over the curated tables and every metric view (DuckDB or Trino, same view SQL as Athena).')
     .argument('<sql>', 'one SQL statement')
     .addOption(formatOption())
     .action(async (sql: string, options: { format: OutputFormat }) => {
       const { query } = await import('./commands/query.ts');
-      await query(context(), sql, options.format);
+      await query(context('query'), sql, options.format);
     });
 
   program
@@ -107,7 +128,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .addOption(formatOption())
     .action(async (options: { period: string; grain?: Grain; by: Dimension; format: OutputFormat }) => {
       const { metrics } = await import('./commands/metrics.ts');
-      await metrics(context(), options);
+      await metrics(context('metrics'), options);
     });
 
   program
@@ -133,9 +154,57 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
         out?: string;
       }) => {
         const { report } = await import('./commands/report.ts');
-        await report(context(), options);
+        await report(context('report'), options);
       },
     );
+
+  program
+    .command('refresh')
+    .description(
+      "Rewrite the materialised metric_values table from the metric views, one metric family after another, and print each family's rows and time.",
+    )
+    .addOption(
+      new Option(
+        '--family <families>',
+        `metric families to rewrite, repeatable or comma-separated: ${METRIC_FAMILIES.join(', ')} (default: all; with --engine trino only)`,
+      ).argParser(collectOf(METRIC_FAMILIES)),
+    )
+    .addHelpText(
+      'after',
+      `
+A refresh rewrites whole families, every period at once: there is no per-period refresh. Run it
+after the lake changes (ingest, compaction) and before metrics or report.
+With --engine trino it writes the cluster's metric_values table, which metrics and report read.
+The local DuckDB engine keeps metric_values in memory and refreshes every family each time it opens
+the lake, so there refresh only shows what a refresh computes and how long it takes.`,
+    )
+    .action(async (options: { family?: MetricFamily[] }) => {
+      const { refresh, refreshProblems } = await import('./commands/refresh.ts');
+      await refresh(context('refresh', refreshProblems(options, program.opts<GlobalOptions>())), options);
+    });
+
+  program
+    .command(DDL_COMMAND)
+    .description(
+      'Print the Trino DDL of the lake (schema, canonical, reference and materialised tables, views) as one file for the Trino CLI.',
+    )
+    .requiredOption(
+      '--location <uri>',
+      'lake root as Trino sees it: local:///abs/path/to/lake (a local lake: its reference files are written there) or s3://bucket/prefix',
+    )
+    .addHelpText(
+      'after',
+      `
+Takes the global --engine trino (required), --catalog and --schema, e.g.
+  servicebench --engine trino ddl --location local://$PWD/lake > ddl.sql
+  trino --server http://localhost:8080 --file ddl.sql
+For an s3:// location, the reference tables read reference/<table>/rows.json under it: copy the
+files a local run writes (servicebench --engine trino ddl --location local://…) to the bucket.`,
+    )
+    .action(async (options: { location: string }) => {
+      const { ddl, locationProblems } = await import('./commands/ddl.ts');
+      await ddl(context(DDL_COMMAND, locationProblems(options.location)), options);
+    });
 
   program
     .command('demo')
@@ -153,7 +222,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     )
     .action(async (options: { seed: number; months: number; end: string; scale: number }) => {
       const { demo } = await import('./commands/demo.ts');
-      await demo(context(), options);
+      await demo(context('demo'), options);
     });
 
   program
@@ -161,7 +230,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .description('Check the config file and report every problem at once.')
     .action(async () => {
       const { validateConfigFile } = await import('./commands/validate-config.ts');
-      validateConfigFile(context());
+      validateConfigFile(context('validate-config'));
     });
 
   program
@@ -169,7 +238,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .description('List the export formats the normaliser reads.')
     .action(async () => {
       const { adapters } = await import('./commands/adapters.ts');
-      adapters(context());
+      adapters(context('adapters'));
     });
 
   return program;
@@ -191,7 +260,7 @@ export async function main(
     const code = (error as { code?: string }).code;
     if (code === 'commander.helpDisplayed' || code === 'commander.version') return EXIT.ok;
     if (typeof code === 'string' && code.startsWith('commander.')) return EXIT.error;
-    io.stderr.write(`error: ${(error as Error).message}\n`);
+    io.stderr.write(`error: ${describeFailure(error)}\n`);
     return EXIT.error;
   }
 }

@@ -1,8 +1,8 @@
 /** Reports of a local lake, written into its exports zone by the `report` and `demo` commands. */
 import { join } from 'node:path';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
-import { openLakeEngine } from '../lambdas/core/query/duckdb.ts';
 import { type WriteReportOptions, writeReport } from '../lambdas/report/write.ts';
+import { type EngineChoice, withQueryEngine } from './engine.ts';
 import type { Lake } from './lake.ts';
 
 export interface LakeReport {
@@ -12,17 +12,19 @@ export interface LakeReport {
   readonly skipped: string[];
 }
 
+/**
+ * Writes the report into the lake's exports zone, from the lake itself (DuckDB, the default) or
+ * from a Trino cluster whose catalog holds the same tables.
+ */
 export async function writeLakeReport(
   lake: Lake,
   config: ServiceBenchConfig,
   options: Omit<WriteReportOptions, 'config' | 'keyPrefix'>,
+  choice: EngineChoice = { engine: 'duckdb' },
 ): Promise<LakeReport> {
-  const engine = await openLakeEngine({ lakeDir: lake.dir, config });
-  try {
+  return withQueryEngine({ choice, lakeDir: lake.dir, config: () => config }, async (engine) => {
     // The lake's exports store is the exports zone itself: no extra `exports/` prefix.
     const result = await writeReport(engine, lake.stores.exports, { ...options, config, keyPrefix: '' });
     return { paths: result.files.map((key) => join(lake.zoneDir('exports'), key)), skipped: result.skipped };
-  } finally {
-    await engine.close();
-  }
+  });
 }

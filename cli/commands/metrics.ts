@@ -2,11 +2,10 @@
 import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
-import { openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 import { renderCsv } from '../../lambdas/report/csv.ts';
 import { type CommandContext, readConfig } from '../context.ts';
+import { noteEmptyScorecard, withQueryEngine } from '../engine.ts';
 import { formatRows, type OutputFormat } from '../format.ts';
-import { openLake } from '../lake.ts';
 
 export interface MetricsOptions {
   readonly period: string;
@@ -17,24 +16,25 @@ export interface MetricsOptions {
 
 export async function metrics(context: CommandContext, options: MetricsOptions): Promise<void> {
   const { stdout, stderr } = context.io;
-  const config = readConfig(context);
-  const engine = await openLakeEngine({ lakeDir: openLake(context.lakeDir).dir, config });
-  try {
-    const rows = await scorecardRows(engine, {
-      period: options.period,
-      by: options.by,
-      ...(options.grain ? { grain: options.grain } : {}),
-    });
-    if (rows.length === 0) stderr.write(`no metric has data for ${options.period} (by ${options.by})\n`);
-    if (options.format === 'json') stdout.write(formatRows(rows as unknown as Record<string, unknown>[], 'json'));
-    else if (options.format === 'csv') stdout.write(renderCsv(rows));
-    else {
-      stdout.write(formatRows(scorecardTable(rows), 'table'));
-      const labels = [...new Set(rows.map((r) => r.metric))].map((m) => `${m} = ${METRIC_BY_ID.get(m)?.label ?? m}`);
-      if (labels.length > 0 && options.by === 'overall') stdout.write(`\n${labels.join('; ')}\n`);
-    }
-  } finally {
-    await engine.close();
+  const rows = await withQueryEngine(
+    { choice: context.engine, lakeDir: context.lakeDir, config: () => readConfig(context) },
+    (engine) =>
+      scorecardRows(engine, {
+        period: options.period,
+        by: options.by,
+        ...(options.grain ? { grain: options.grain } : {}),
+      }),
+  );
+  if (rows.length === 0) {
+    stderr.write(`no metric has data for ${options.period} (by ${options.by})\n`);
+    noteEmptyScorecard(context.io, context.engine);
+  }
+  if (options.format === 'json') stdout.write(formatRows(rows as unknown as Record<string, unknown>[], 'json'));
+  else if (options.format === 'csv') stdout.write(renderCsv(rows));
+  else {
+    stdout.write(formatRows(scorecardTable(rows), 'table'));
+    const labels = [...new Set(rows.map((r) => r.metric))].map((m) => `${m} = ${METRIC_BY_ID.get(m)?.label ?? m}`);
+    if (labels.length > 0 && options.by === 'overall') stdout.write(`\n${labels.join('; ')}\n`);
   }
 }
 

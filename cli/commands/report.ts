@@ -20,13 +20,18 @@ export interface ReportCommandOptions {
 export async function report(context: CommandContext, options: ReportCommandOptions): Promise<void> {
   const { stdout, stderr } = context.io;
   const config = readConfig(context);
-  const written = await writeLakeReport(openLake(context.lakeDir), config, {
-    period: options.period,
-    grain: options.grain ?? (/^\d{4}-W\d{2}$/.test(options.period) ? 'week' : 'month'),
-    name: options.name,
-    formats: options.format,
-    ...(options.scope ? { scope: options.scope } : {}),
-  });
+  const written = await writeLakeReport(
+    openLake(context.lakeDir),
+    config,
+    {
+      period: options.period,
+      grain: options.grain ?? (/^\d{4}-W\d{2}$/.test(options.period) ? 'week' : 'month'),
+      name: options.name,
+      formats: options.format,
+      ...(options.scope ? { scope: options.scope } : {}),
+    },
+    context.engine,
+  );
   for (const path of written.paths) {
     if (options.out) {
       mkdirSync(options.out, { recursive: true });

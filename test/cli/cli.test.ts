@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli as run } from '../support/cli.ts';
 import { createCliFolder } from './support.ts';
 
-const COMMANDS = ['ingest', 'query', 'metrics', 'report', 'validate-config', 'adapters', 'demo'];
+const COMMANDS = ['ingest', 'query', 'metrics', 'report', 'refresh', 'ddl', 'validate-config', 'adapters', 'demo'];
 
 let dir: string;
 let previousDir: string;
