@@ -1,12 +1,14 @@
 /**
  * Local ingestion: copy an export into the lake's landing zone (as a landing bucket would receive
- * it), then run the same normaliser the Lambda runs.
+ * it), run the same normaliser the Lambda runs, then compact the partitions it touched as the
+ * compactor Lambda does.
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, statSync } from 'node:fs';
 import { basename } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { getAdapter } from '../lambdas/adapters/registry.ts';
+import { type CompactionResult, compactPartitions } from '../lambdas/core/compact/compact.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { SentimentAnalyser } from '../lambdas/core/normalise/adapter.ts';
 import { type NormaliseResult, normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
@@ -30,11 +32,18 @@ async function sha256(input: NodeJS.ReadableStream): Promise<string> {
   return hash.digest('hex');
 }
 
+export interface IngestFileResult extends NormaliseResult {
+  readonly landed: boolean;
+  readonly compacted: CompactionResult[];
+}
+
 /**
  * Lands the file (skipped when the landing object already has the same bytes, so its landing time
- * and therefore the curated output stay identical) and normalises it.
+ * and therefore the curated output stay identical), normalises it and compacts what it touched.
+ * A run that stops before compacting leaves those partitions as they were: running it again
+ * compacts them.
  */
-export async function ingestFile(options: IngestFileOptions): Promise<NormaliseResult & { landed: boolean }> {
+export async function ingestFile(options: IngestFileOptions): Promise<IngestFileResult> {
   const source = options.config.sources.find((s) => s.name === options.sourceName);
   if (!source) {
     const known = options.config.sources.map((s) => s.name).join(', ') || 'none';
@@ -59,5 +68,6 @@ export async function ingestFile(options: IngestFileOptions): Promise<NormaliseR
     ...(options.sentiment ? { sentiment: options.sentiment } : {}),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
-  return { ...result, landed };
+  const compacted = await compactPartitions(options.lake.stores.curated, result.partitions);
+  return { ...result, landed, compacted };
 }

@@ -1,19 +1,21 @@
 /**
- * Writes validated canonical rows as Parquet, one file per `dt` partition, with bounded memory:
- * rows are buffered per partition as columns and flushed as row groups to a spool file whenever a
- * partition reaches a full row group or all buffers together reach `maxBufferedRows`.
- * The output depends only on the input rows and their order, so re-ingesting is byte-identical.
+ * Writes validated canonical rows as Parquet. The normaliser's PartitionedParquetWriter writes one
+ * file per `dt` partition with bounded memory: rows are buffered per partition as columns and
+ * flushed as row groups to a spool file whenever a partition reaches a full row group or all
+ * buffers together reach `maxBufferedRows`. encodeParquet writes rows already in memory (a
+ * compacted partition) as one file. Either output depends only on the input rows and their order,
+ * so re-ingesting and re-compacting are byte-identical.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { SchemaElement } from 'hyparquet';
-import { ParquetWriter } from 'hyparquet-writer';
+import type { KeyValue, SchemaElement } from 'hyparquet';
+import { ByteWriter, ParquetWriter } from 'hyparquet-writer';
 import { fileWriter } from 'hyparquet-writer/src/node.js';
 import { DEFAULTS } from '../config/defaults.ts';
-import { TABLES, type TableName } from '../schema/canonical.ts';
+import type { TableName } from '../schema/canonical.ts';
 import type { LogicalType } from '../schema/columns.ts';
-import { type ColumnDefinition, columnsOf } from '../schema/derive.ts';
+import { type ColumnDefinition, columnsOf, partitionColumns } from '../schema/derive.ts';
 
 /** Rows per row group: large enough for good compression, small enough to bound memory. */
 export const ROW_GROUP_ROWS = 100_000;
@@ -54,6 +56,48 @@ const ENCODING: Partial<Record<LogicalType, 'DELTA_BINARY_PACKED'>> = {
   bigint: 'DELTA_BINARY_PACKED',
 };
 
+/** A value as the writer takes it: INT64 columns want bigint, everything else is written as given. */
+function parquetValue(column: ColumnDefinition, value: unknown): unknown {
+  const present = value ?? null;
+  return column.logicalType === 'bigint' && present !== null ? BigInt(present as number | bigint) : present;
+}
+
+/** One row group's column chunks, with the encodings above. */
+function columnChunks(columns: readonly ColumnDefinition[], values: readonly unknown[][]) {
+  return columns.map((c, i) => ({
+    name: c.name,
+    data: values[i] as unknown[],
+    ...(ENCODING[c.logicalType] ? { encoding: ENCODING[c.logicalType] } : {}),
+  }));
+}
+
+/**
+ * One Parquet file of a canonical table from rows held in memory, in their order, in row groups of
+ * `rowGroupRows`. `metadata` becomes the file's key-value metadata (in the order given).
+ */
+export function encodeParquet(
+  table: TableName,
+  rows: readonly Readonly<Record<string, unknown>>[],
+  metadata: readonly KeyValue[] = [],
+  rowGroupRows: number = ROW_GROUP_ROWS,
+): Uint8Array {
+  const columns = columnsOf(table);
+  const writer = new ByteWriter();
+  const parquet = new ParquetWriter({
+    writer,
+    schema: parquetSchema(table),
+    createdBy: PARQUET_CREATED_BY,
+    ...(metadata.length > 0 ? { kvMetadata: [...metadata] } : {}),
+  });
+  for (let start = 0; start < rows.length; start += rowGroupRows) {
+    const group = rows.slice(start, start + rowGroupRows);
+    const values = columns.map((c) => group.map((row) => parquetValue(c, row[c.name])));
+    void parquet.write({ columnData: columnChunks(columns, values), rowGroupSize: rowGroupRows });
+  }
+  void parquet.finish();
+  return new Uint8Array(writer.getBuffer());
+}
+
 const DAY_MS = 86_400_000;
 const dayLabels = new Map<number, string>();
 
@@ -66,6 +110,15 @@ export function partitionDate(value: Date): string {
     dayLabels.set(day, label);
   }
   return label;
+}
+
+/** The first set partition column of a validated row (the last one is required). */
+function partitionTime(columns: readonly string[], row: Record<string, unknown>): Date {
+  for (const column of columns) {
+    const value = row[column];
+    if (value instanceof Date) return value;
+  }
+  throw new Error(`row has none of its partition columns set: ${columns.join(', ')}`);
 }
 
 interface PartitionBuffer {
@@ -92,6 +145,7 @@ export interface PartitionedWriterOptions {
 
 export class PartitionedParquetWriter {
   private readonly columns: ColumnDefinition[];
+  private readonly partitionColumns: string[];
   private readonly schema: SchemaElement[];
   private readonly partitions = new Map<string, PartitionBuffer>();
   private readonly spoolDir: string;
@@ -104,6 +158,7 @@ export class PartitionedParquetWriter {
     options: PartitionedWriterOptions = {},
   ) {
     this.columns = columnsOf(table);
+    this.partitionColumns = partitionColumns(table);
     this.schema = parquetSchema(table);
     this.spoolDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `sb-${table}-`));
     this.maxBufferedRows = options.maxBufferedRows ?? DEFAULTS.maxBufferedRows;
@@ -112,7 +167,7 @@ export class PartitionedParquetWriter {
 
   /** Adds one row that already passed the table's zod schema. */
   add(row: Record<string, unknown>): void {
-    const dt = partitionDate(row[TABLES[this.table].partitionBy] as Date);
+    const dt = partitionDate(partitionTime(this.partitionColumns, row));
     let partition = this.partitions.get(dt);
     if (!partition) {
       partition = {
@@ -127,10 +182,7 @@ export class PartitionedParquetWriter {
     }
     for (let i = 0; i < this.columns.length; i++) {
       const column = this.columns[i] as ColumnDefinition;
-      const value = row[column.name] ?? null;
-      (partition.columns[i] as unknown[]).push(
-        column.logicalType === 'bigint' && value !== null ? BigInt(value as number) : value,
-      );
+      (partition.columns[i] as unknown[]).push(parquetValue(column, row[column.name]));
     }
     partition.buffered++;
     partition.rows++;
@@ -167,11 +219,7 @@ export class PartitionedParquetWriter {
       createdBy: PARQUET_CREATED_BY,
     });
     void partition.writer.write({
-      columnData: this.columns.map((c, i) => ({
-        name: c.name,
-        data: partition.columns[i] as unknown[],
-        ...(ENCODING[c.logicalType] ? { encoding: ENCODING[c.logicalType] } : {}),
-      })),
+      columnData: columnChunks(this.columns, partition.columns),
       rowGroupSize: this.rowGroupRows,
     });
     this.buffered -= partition.buffered;

@@ -1,6 +1,8 @@
 /**
- * The normaliser: one landing object in, curated Parquet + quarantined rejects + one audit record
- * out. The CLI and the Lambda handler both call normaliseObject; nothing here knows where it runs.
+ * The normaliser: one landing object in, staged curated Parquet + quarantined rejects + one audit
+ * record out. The CLI and the Lambda handler both call normaliseObject; nothing here knows where it
+ * runs. Its files go to the staging prefix of the curated zone, one per table and partition; the
+ * caller then compacts the partitions it reports as touched (lambdas/core/compact).
  */
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
@@ -12,6 +14,7 @@ import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { openDecoded } from '../read/index.ts';
 import { TABLES, type TableName } from '../schema/canonical.ts';
+import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stagingKey } from '../schema/layout.ts';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
 import { PartitionedParquetWriter, type PartitionFile } from './parquet.ts';
@@ -20,7 +23,6 @@ import { createPseudonymiser } from './pseudonymise.ts';
 export const NORMALISER_VERSION = '1.0.0';
 /** Hex characters of the landing-key hash used in output names (64 bits). */
 const OBJECT_ID_HEX_CHARS = 16;
-const MANIFEST_PREFIX = '_manifests/';
 
 export interface NormaliseStores {
   readonly landing: ObjectStore;
@@ -65,8 +67,13 @@ export interface NormaliseResult {
     duration_ms: number;
     normaliser_version: string;
   };
-  /** Curated keys written, per table and partition. */
+  /** Staging keys written, per table and partition. */
   readonly outputs: string[];
+  /**
+   * Partitions whose staging files this run wrote or removed (the audit's included), in table and
+   * date order: the ones to compact.
+   */
+  readonly partitions: Partition[];
   readonly rowsByTable: Partial<Record<TableName, number>>;
   readonly rejectKey: string | null;
   readonly fileError: string | null;
@@ -230,7 +237,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
         for (const file of writer.finish()) outputs.push(await upload(stores.curated, file, id));
       }
     }
-    await replaceManifest(stores.curated, id, key, outputs);
+    const removed = await replaceManifest(stores.curated, id, key, outputs);
 
     const rejectKey = `${key}.rejects.jsonl`;
     const rowsRejected = rowsRead - (fileError === null ? rowsAccepted : 0);
@@ -253,11 +260,13 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     };
     const auditWriter = new PartitionedParquetWriter('ingestion_audit', { tmpDir: spoolDir });
     auditWriter.add(TABLES.ingestion_audit.schema.parse(audit));
-    for (const file of auditWriter.finish()) await upload(stores.curated, file, id);
+    const auditKeys: string[] = [];
+    for (const file of auditWriter.finish()) auditKeys.push(await upload(stores.curated, file, id));
 
     return {
       audit,
       outputs,
+      partitions: sortedPartitions([...outputs, ...removed, ...auditKeys].flatMap((k) => partitionOfKey(k) ?? [])),
       rowsByTable: fileError === null ? rowsByTable : {},
       rejectKey: rejects.count > 0 ? rejectKey : null,
       fileError,
@@ -279,7 +288,7 @@ function withDirectoryAgent(
 }
 
 async function upload(store: ObjectStore, file: PartitionFile, id: string): Promise<string> {
-  const key = `${file.table}/dt=${file.dt}/${id}.parquet`;
+  const key = stagingKey({ table: file.table, dt: file.dt }, id);
   await store.write(key, createReadStream(file.file), 'application/vnd.apache.parquet');
   return key;
 }
@@ -287,17 +296,25 @@ async function upload(store: ObjectStore, file: PartitionFile, id: string): Prom
 /**
  * Re-ingesting an object replaces what it produced before: outputs of the previous run that this
  * run did not rewrite (e.g. partitions that no longer occur) are deleted, so nothing is duplicated.
+ * Returns the deleted keys, whose partitions need compacting too.
  */
-async function replaceManifest(store: ObjectStore, id: string, landingKey: string, outputs: string[]): Promise<void> {
+async function replaceManifest(
+  store: ObjectStore,
+  id: string,
+  landingKey: string,
+  outputs: string[],
+): Promise<string[]> {
   const manifestKey = `${MANIFEST_PREFIX}${id}.json`;
   const previous = await readManifest(store, manifestKey);
   const current = new Set(outputs);
-  for (const stale of previous) if (!current.has(stale)) await deleteIfPresent(store, stale);
+  const removed = previous.filter((stale) => !current.has(stale));
+  for (const stale of removed) await deleteIfPresent(store, stale);
   await store.write(
     manifestKey,
     `${JSON.stringify({ object_key: landingKey, outputs }, null, 2)}\n`,
     'application/json',
   );
+  return removed;
 }
 
 async function readManifest(store: ObjectStore, manifestKey: string): Promise<string[]> {

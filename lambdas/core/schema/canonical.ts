@@ -159,8 +159,14 @@ export interface TableDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly schema: S;
   readonly description: string;
-  /** Timestamp column whose UTC date is the `dt` partition. */
+  /** Required timestamp column whose UTC date is the `dt` partition (when no `partitionPrefers` column is set). */
   readonly partitionBy: string;
+  /**
+   * Nullable timestamp columns preferred to `partitionBy`, the first one set wins. Every version of
+   * a record should land in one partition, so the partition time is one its source does not change.
+   * @default none: `partitionBy` alone
+   */
+  readonly partitionPrefers?: readonly string[];
   /** Columns identifying one source record; views keep its latest version. */
   readonly key: readonly string[];
 }
@@ -179,6 +185,8 @@ export const TABLES = {
     name: 'survey_responses',
     schema: survey_responses,
     description: 'One answer to one rating question (or one offered, unanswered survey).',
+    // updated_at moves when a rating or comment is edited; the offer (else the answer) time does not.
+    partitionPrefers: ['sent_at', 'responded_at'],
     partitionBy: 'updated_at',
     key: ['source', 'response_id'],
   }),

@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { TABLES, type TableDefinition, type TableName } from './canonical.ts';
 import { type ColumnMeta, columnRegistry, TYPE_MAPPING } from './columns.ts';
+import { COMPACTED_FILE, STAGING_PREFIX } from './layout.ts';
 
 export interface ColumnDefinition extends ColumnMeta {
   readonly name: string;
@@ -30,6 +31,12 @@ export function blankRow(table: TableName): Record<string, null | false> {
   return blank;
 }
 
+/** The columns whose first non-null value dates a row's `dt` partition, in order of preference. */
+export function partitionColumns(table: TableDefinition | TableName): string[] {
+  const def: TableDefinition = typeof table === 'string' ? TABLES[table] : table;
+  return [...(def.partitionPrefers ?? []), def.partitionBy];
+}
+
 /** `name TYPE` pairs for DuckDB, e.g. to cast or to declare an empty table. */
 export function duckdbColumns(table: TableName): { name: string; type: string }[] {
   return columnsOf(table).map((c) => ({ name: c.name, type: TYPE_MAPPING[c.logicalType].duckdb }));
@@ -52,13 +59,18 @@ export function dataModelMarkdown(): string {
     'Generated from `lambdas/core/schema/canonical.ts` by `npm run docs`; do not edit by hand.',
     '',
     'Every table is Parquet under `curated/<table>/dt=YYYY-MM-DD/`, partitioned by the UTC date of',
-    'its partition column. Timestamps are UTC, durations are seconds, customer identifiers are',
-    'pseudonymised with HMAC-SHA256 before they are written.',
+    `its partition column, in one compacted file per partition (\`${COMPACTED_FILE}\`). The normaliser`,
+    `writes one file per landing object under \`curated/${STAGING_PREFIX}<table>/dt=YYYY-MM-DD/\`, which the`,
+    'tables do not read; compaction merges them into the partition file (see docs/deploy.md).',
+    'Timestamps are UTC, durations are seconds, customer identifiers are pseudonymised with',
+    'HMAC-SHA256 before they are written.',
   ];
   for (const def of Object.values(TABLES)) {
     lines.push('', `## ${def.name}`, '', def.description, '');
     lines.push(
-      `Partitioned by the date of \`${def.partitionBy}\`. Key: ${def.key.map((k) => `\`${k}\``).join(', ')}.`,
+      `Partitioned by the date of ${partitionColumns(def)
+        .map((c) => `\`${c}\``)
+        .join(', else ')}. Key: ${def.key.map((k) => `\`${k}\``).join(', ')}.`,
       '',
     );
     lines.push('| column | type | null | description |', '|---|---|---|---|');

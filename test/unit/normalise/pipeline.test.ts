@@ -87,13 +87,13 @@ const GOOD = [
 ].join('\n');
 
 describe('normaliseObject', () => {
-  it('curates valid rows by date, quarantines the rest with reasons, and reconciles the counts', async () => {
+  it('stages valid rows by date, quarantines the rest with reasons, and reconciles the counts', async () => {
     await land('calls/day.jsonl', GOOD);
     const result = await normalise('calls/day.jsonl');
     expect(result.audit).toMatchObject({ rows_read: 4, rows_accepted: 2, rows_rejected: 2, file_error: null });
     expect(result.outputs.sort()).toEqual([
-      expect.stringMatching(/^interactions\/dt=2025-06-01\/calls-[0-9a-f]{16}\.parquet$/),
-      expect.stringMatching(/^interactions\/dt=2025-06-02\/calls-[0-9a-f]{16}\.parquet$/),
+      expect.stringMatching(/^_staging\/interactions\/dt=2025-06-01\/calls-[0-9a-f]{16}\.parquet$/),
+      expect.stringMatching(/^_staging\/interactions\/dt=2025-06-02\/calls-[0-9a-f]{16}\.parquet$/),
     ]);
     const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/day.jsonl.rejects.jsonl'), 'utf8')
       .trim()
@@ -110,7 +110,21 @@ describe('normaliseObject', () => {
       { object_key: 'calls/day.jsonl', row_number: 3, field: null, reason: 'not valid JSON', raw: 'not json' },
     ]);
     expect(result.audit.object_sha256).toBe(createHash('sha256').update(GOOD).digest('hex'));
-    expect(await listAll('curated')).toContainEqual(expect.stringMatching(/^ingestion_audit\/dt=\d{4}-\d\d-\d\d\//));
+    expect(await listAll('curated')).toContainEqual(
+      expect.stringMatching(/^_staging\/ingestion_audit\/dt=\d{4}-\d\d-\d\d\//),
+    );
+  });
+
+  it('reports every partition it staged, its audit included, for compaction; the tables read none of them yet', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const result = await normalise('calls/day.jsonl');
+    const landedOn = result.audit.landed_at.toISOString().slice(0, 10);
+    expect(result.partitions).toEqual([
+      { table: 'ingestion_audit', dt: landedOn },
+      { table: 'interactions', dt: '2025-06-01' },
+      { table: 'interactions', dt: '2025-06-02' },
+    ]);
+    expect((await listAll('curated')).filter((k) => !k.startsWith('_'))).toEqual([]);
   });
 
   it('never writes the raw identifier, only its pseudonym', async () => {
@@ -128,7 +142,7 @@ describe('normaliseObject', () => {
     const second = await normalise('calls/day.jsonl');
     expect(second.outputs).toEqual(first.outputs);
     expect(second.outputs.map((k) => readFileSync(join(lake.zoneDir('curated'), k)))).toEqual(snapshot);
-    expect((await listAll('curated')).filter((k) => k.startsWith('ingestion_audit/'))).toHaveLength(1);
+    expect((await listAll('curated')).filter((k) => k.startsWith('_staging/ingestion_audit/'))).toHaveLength(1);
     expect(readFileSync(join(lake.zoneDir('landing'), 'calls/day.jsonl'), 'utf8')).toBe(GOOD);
   });
 
@@ -138,8 +152,9 @@ describe('normaliseObject', () => {
     await land('calls/day.jsonl', '{"id":"a","at":"2025-06-01T10:00:00Z","talk":1}\n');
     const result = await normalise('calls/day.jsonl');
     expect(result.rejectKey).toBeNull();
-    const data = (await listAll('curated')).filter((k) => k.startsWith('interactions/'));
-    expect(data).toEqual([expect.stringMatching(/^interactions\/dt=2025-06-01\//)]);
+    const data = (await listAll('curated')).filter((k) => k.startsWith('_staging/interactions/'));
+    expect(data).toEqual([expect.stringMatching(/^_staging\/interactions\/dt=2025-06-01\//)]);
+    expect(result.partitions).toContainEqual({ table: 'interactions', dt: '2025-06-02' });
     expect(await listAll('quarantine')).toEqual([]);
   });
 
@@ -196,7 +211,9 @@ describe('normaliseObject', () => {
     expect(result.fileError).toBe('line is not a record: wrong format');
     expect(result.audit).toMatchObject({ rows_read: 4, rows_accepted: 0, rows_rejected: 4 });
     expect(
-      (await listAll('curated')).filter((k) => !k.startsWith('ingestion_audit/') && !k.startsWith('_manifests/')),
+      (await listAll('curated')).filter(
+        (k) => !k.startsWith('_staging/ingestion_audit/') && !k.startsWith('_manifests/'),
+      ),
     ).toEqual([]);
   });
 

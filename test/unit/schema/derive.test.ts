@@ -19,6 +19,9 @@ describe('canonical schema derivations', () => {
       const partition = columns.get(TABLES[table].partitionBy);
       expect(partition?.logicalType, `${table}.${TABLES[table].partitionBy}`).toBe('timestamp');
       expect(partition?.nullable).toBe(false);
+      for (const preferred of TABLES[table].partitionPrefers ?? []) {
+        expect(columns.get(preferred)?.logicalType, `${table}.${preferred}`).toBe('timestamp');
+      }
       for (const key of TABLES[table].key) expect(columns.get(key)?.nullable, `${table}.${key}`).toBe(false);
     }
   });
