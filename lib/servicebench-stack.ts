@@ -93,11 +93,13 @@ export class ServiceBenchStack extends Stack {
       key,
       functions: {
         Normaliser: this.ingestion.normaliser.function,
+        Compactor: this.ingestion.compactor.function,
         Exporter: this.exports.exporter.function,
         ViewsDeployer: this.views.deployer.function,
       },
       failureQueues: {
         NormaliserDeadLetters: this.ingestion.deadLetterQueue,
+        CompactionDeadLetters: this.ingestion.compactionDeadLetterQueue,
         SchedulerDeadLetters: this.exports.schedulerDeadLetterQueue,
         FailedExports: this.exports.failedExports,
       },

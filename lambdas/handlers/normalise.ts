@@ -1,20 +1,25 @@
 /**
  * Normaliser Lambda: SQS batch of S3 object-created notifications → normaliseObject for each
- * landing object, the same core the `servicebench ingest` command runs. Each message succeeds or
- * fails on its own (partial batch response), so one bad message never holds back the others; a
- * message that keeps failing ends in the dead-letter queue, where an alarm picks it up.
+ * landing object, the same core the `servicebench ingest` command runs, then one compaction
+ * message per partition the object touched. Each message succeeds or fails on its own (partial
+ * batch response), so one bad message never holds back the others; a message that keeps failing
+ * ends in the dead-letter queue, where an alarm picks it up. A message fails until its partitions
+ * are published, so a retry publishes them again: the compactor never misses a touched partition.
  */
 import { ComprehendClient } from '@aws-sdk/client-comprehend';
 import { S3Client } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { getAdapter } from '../adapters/registry.ts';
+import { compactionMessages, SQS_BATCH_ENTRIES } from '../core/compact/messages.ts';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
 import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
 import { normaliserEnvSchema } from '../core/env/normaliser.ts';
 import type { Adapter, SentimentAnalyser } from '../core/normalise/adapter.ts';
 import { type NormaliseStores, normaliseObject, resolveSource } from '../core/normalise/pipeline.ts';
+import type { Partition } from '../core/schema/layout.ts';
 import { ComprehendSentimentAnalyser } from '../core/sentiment/index.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
 import { describeError, log } from './log.ts';
@@ -26,6 +31,8 @@ export interface NormaliserDeps {
   readonly pseudonymKey: Uint8Array;
   readonly sentiment?: SentimentAnalyser;
   readonly tmpDir: string;
+  /** Sends the partitions an object touched to the compaction queue. */
+  readonly publishPartitions: (partitions: readonly Partition[]) => Promise<void>;
   /** @default the adapter registry the CLI uses */
   readonly adapterFor?: (name: string) => Adapter;
 }
@@ -99,6 +106,7 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
       tmpDir: deps.tmpDir,
       ...(deps.sentiment ? { sentiment: deps.sentiment } : {}),
     });
+    await deps.publishPartitions(result.partitions);
     const fields = {
       source: source.name,
       key,
@@ -107,6 +115,7 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
       rows_rejected: result.audit.rows_rejected,
       duration_ms: result.audit.duration_ms,
       outputs: result.outputs.length,
+      partitions: result.partitions.length,
       rejectKey: result.rejectKey,
     };
     if (result.fileError !== null) log.warn('file rejected whole', { ...fields, fileError: result.fileError });
@@ -114,8 +123,38 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
   }
 }
 
+/** Publishes partitions to the FIFO compaction queue, ten per request; fails if SQS refuses any. */
+export function sqsPartitionPublisher(
+  client: SQSClient,
+  queueUrl: string,
+): (partitions: readonly Partition[]) => Promise<void> {
+  return async (partitions) => {
+    const messages = compactionMessages(partitions);
+    for (let start = 0; start < messages.length; start += SQS_BATCH_ENTRIES) {
+      const batch = messages.slice(start, start + SQS_BATCH_ENTRIES);
+      const response = await client.send(
+        new SendMessageBatchCommand({
+          QueueUrl: queueUrl,
+          Entries: batch.map((m, i) => ({
+            Id: String(i),
+            MessageBody: m.body,
+            MessageGroupId: m.groupId,
+            MessageDeduplicationId: m.deduplicationId,
+          })),
+        }),
+      );
+      const failed = response.Failed ?? [];
+      if (failed.length > 0) {
+        const reasons = failed.map((f) => `${batch[Number(f.Id)]?.groupId}: ${f.Code} ${f.Message ?? ''}`.trim());
+        throw new Error(`the compaction queue refused ${failed.length} partition(s): ${reasons.join('; ')}`);
+      }
+    }
+  };
+}
+
 export interface NormaliserClients {
   readonly s3?: S3Client;
+  readonly sqs?: SQSClient;
   readonly secrets?: SecretsManagerClient;
   readonly comprehend?: ComprehendClient;
 }
@@ -141,6 +180,7 @@ export async function coldStart(
     pseudonymKey: new Uint8Array(Buffer.from(secret.SecretString, 'utf8')),
     sentiment: new ComprehendSentimentAnalyser({ client: clients.comprehend ?? new ComprehendClient({}) }),
     tmpDir: settings.SPOOL_DIR,
+    publishPartitions: sqsPartitionPublisher(clients.sqs ?? new SQSClient({}), settings.COMPACTION_QUEUE_URL),
   };
 }
 

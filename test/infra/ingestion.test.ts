@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
+import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { INGESTION_DEFAULTS } from '../../lib/ingestion.ts';
 import { fixtureConfig, synth } from './support.ts';
 
@@ -175,5 +176,116 @@ describe('Ingestion', () => {
     });
     const { stack } = synth({ config: large });
     expect(stack.ingestion.normaliser.bundledFiles[CONFIG_FILE_NAME]?.length).toBeGreaterThan(16_000);
+  });
+});
+
+describe('Compaction', () => {
+  const compactorProps = { Description: Match.stringLikeRegexp('compacts touched curated partitions') };
+  const compactorId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: compactorProps }))[0];
+  const compactorStatements = () =>
+    Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes('IngestionCompactorRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
+  const curatedObjects = (suffix: string) => ({
+    'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageCurated/), 'Arn'] }, suffix]],
+  });
+
+  it('queues touched partitions on an encrypted FIFO queue with its own ids, dead-lettered after a few deliveries', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      ContentBasedDeduplication: false,
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueueKey'), 'Arn'] },
+      VisibilityTimeout: INGESTION_DEFAULTS.compactorTimeout.toSeconds() * INGESTION_DEFAULTS.visibilityTimeoutFactor,
+      RedrivePolicy: {
+        deadLetterTargetArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionCompactionDeadLetterQueue'), 'Arn'] },
+        maxReceiveCount: INGESTION_DEFAULTS.maxReceiveCount,
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      FifoQueue: true,
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionQueueKey'), 'Arn'] },
+      MessageRetentionPeriod: INGESTION_DEFAULTS.deadLetterRetention.toSeconds(),
+      RedrivePolicy: Match.absent(),
+    });
+    const tlsOnly = template.findResources('AWS::SQS::QueuePolicy', {
+      Properties: {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          ]),
+        },
+        Queues: [{ Ref: Match.stringLikeRegexp('^IngestionCompaction(Queue|DeadLetterQueue)') }],
+      },
+    });
+    expect(Object.keys(tlsOnly)).toHaveLength(2);
+  });
+
+  it('gives the normaliser the queue URL and lets it send there, with exact actions', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...normaliserProps,
+      Environment: {
+        Variables: Match.objectLike({
+          COMPACTION_QUEUE_URL: { Ref: Match.stringLikeRegexp('^IngestionCompactionQueue') },
+        }),
+      },
+    });
+    expect(statements()).toContainEqual(
+      expect.objectContaining({
+        Action: 'sqs:SendMessage',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^IngestionCompactionQueue/), 'Arn'] },
+      }),
+    );
+  });
+
+  it('runs the compactor on every batch of the queue, reporting partial batch failures, with bounded concurrency', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...compactorProps,
+      Runtime: 'nodejs22.x',
+      Timeout: INGESTION_DEFAULTS.compactorTimeout.toSeconds(),
+      MemorySize: INGESTION_DEFAULTS.compactorMemorySize,
+      Environment: {
+        Variables: {
+          CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^StorageCurated') },
+          NODE_OPTIONS: Match.anyValue(),
+        },
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: compactorId },
+      EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionCompactionQueue'), 'Arn'] },
+      BatchSize: INGESTION_DEFAULTS.compactorBatchSize,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: INGESTION_DEFAULTS.compactorMaxConcurrency },
+    });
+  });
+
+  it('lets the compactor read only staging files and write or delete only partition files of the canonical tables', () => {
+    const s3 = compactorStatements().filter(
+      (s) => String(s.Action).startsWith('s3:') || JSON.stringify(s.Action).includes('"s3:'),
+    );
+    const read = s3.find((s) => s.Action === 's3:GetObject');
+    expect(read?.Resource).toEqual(curatedObjects('/_staging/*'));
+    const write = s3.find((s) => JSON.stringify(s.Action) === JSON.stringify(['s3:PutObject', 's3:DeleteObject']));
+    expect(write?.Resource).toEqual(TABLE_NAMES.map((table) => curatedObjects(`/${table}/*`)));
+    const actions = compactorStatements().flatMap((s) => (Array.isArray(s.Action) ? s.Action : [s.Action]) as string[]);
+    expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+    expect(actions.filter((a) => a.startsWith('secretsmanager:') || a.startsWith('comprehend:'))).toEqual([]);
+    expect(JSON.stringify(compactorStatements())).not.toMatch(/StorageLanding|StorageQuarantine/);
+  });
+
+  it('alarms on compactor errors and on compaction dead letters', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: compactorId } }],
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [
+        {
+          Name: 'QueueName',
+          Value: { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionCompactionDeadLetterQueue'), 'QueueName'] },
+        },
+      ],
+    });
   });
 });

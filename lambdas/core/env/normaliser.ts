@@ -9,6 +9,8 @@ export const normaliserEnvSchema = z.object({
   LANDING_BUCKET: nonEmpty('the landing bucket name'),
   CURATED_BUCKET: nonEmpty('the curated bucket name'),
   QUARANTINE_BUCKET: nonEmpty('the quarantine bucket name'),
+  /** FIFO queue that receives each partition a normalised object touched, for the compactor. */
+  COMPACTION_QUEUE_URL: z.url('must be the URL of the compaction queue'),
   /** Secrets Manager secret holding the pseudonymisation key (read at cold start, never in the environment). */
   PSEUDONYM_SECRET_ARN: nonEmpty('the ARN of the pseudonymisation key secret'),
   /** Where large objects are spooled (the function's ephemeral storage). */

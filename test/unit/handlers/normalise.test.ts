@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { parquetReadObjects } from 'hyparquet';
@@ -10,12 +11,14 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../../lambdas/core/env/environment.ts';
 import { normaliserConfigJson } from '../../../lambdas/core/env/normaliser.ts';
+import type { Partition } from '../../../lambdas/core/schema/layout.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import {
   coldStart,
   decodeS3Key,
   handleNormaliseBatch,
   type NormaliserDeps,
+  sqsPartitionPublisher,
 } from '../../../lambdas/handlers/normalise.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
@@ -68,6 +71,7 @@ async function bytesOf(store: S3ObjectStore, key: string): Promise<Buffer> {
 
 let s3: S3rverHandle;
 let deps: NormaliserDeps;
+const published: Partition[][] = [];
 const keys = async (store: S3ObjectStore, prefix = '') => {
   const found: string[] = [];
   for await (const info of store.list(prefix)) found.push(info.key);
@@ -94,6 +98,9 @@ beforeAll(async () => {
     stores: { landing: store('landing'), curated: store('curated'), quarantine: store('quarantine') },
     pseudonymKey: new Uint8Array(Buffer.from('k'.repeat(64))),
     tmpDir: mkdtempSync(join(tmpdir(), 'sb-normaliser-')),
+    publishPartitions: async (partitions) => {
+      published.push([...partitions]);
+    },
   };
 });
 
@@ -122,22 +129,33 @@ describe('normaliser handler', () => {
 
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'poison' }, { itemIdentifier: 'unknown-source' }]);
     const curated = await keys(deps.stores.curated as S3ObjectStore);
-    expect(curated.some((k) => /^interactions\/dt=2024-03-04\/connect-[0-9a-f]{16}\.parquet$/.test(k))).toBe(true);
-    expect(curated.filter((k) => k.startsWith('ingestion_audit/'))).toHaveLength(2);
+    expect(curated.some((k) => /^_staging\/interactions\/dt=2024-03-04\/connect-[0-9a-f]{16}\.parquet$/.test(k))).toBe(
+      true,
+    );
+    expect(curated.filter((k) => k.startsWith('_staging/ingestion_audit/'))).toHaveLength(2);
+    expect(published).toHaveLength(2);
+    expect(published[0]).toContainEqual({ table: 'interactions', dt: '2024-03-04' });
+    expect(published[0]).toContainEqual({ table: 'ingestion_audit', dt: expect.stringMatching(/^\d{4}-\d\d-\d\d$/) });
     const quarantine = await keys(deps.stores.quarantine as S3ObjectStore);
     expect(quarantine).toContain('connect/2024/03/04/bad.ndjson.rejects.jsonl');
   });
 
   it('changes nothing when the same object is delivered again (at-least-once delivery)', async () => {
     const curated = deps.stores.curated as S3ObjectStore;
-    const dataKeys = async () => (await keys(curated)).filter((k) => !k.startsWith('ingestion_audit/'));
+    const dataKeys = async () => (await keys(curated)).filter((k) => !k.startsWith('_staging/ingestion_audit/'));
     const before = await dataKeys();
     const bytesBefore = await Promise.all(before.map((k) => bytesOf(curated, k)));
     const response = await handleNormaliseBatch({ Records: [s3Message('again', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([]);
     expect(await dataKeys()).toEqual(before);
     expect(await Promise.all(before.map((k) => bytesOf(curated, k)))).toEqual(bytesBefore);
-    expect((await keys(curated, 'ingestion_audit/')).length).toBe(2);
+    expect((await keys(curated, '_staging/ingestion_audit/')).length).toBe(2);
+  });
+
+  it('fails the message when its partitions cannot be published, so the retry publishes them', async () => {
+    const failing = { ...deps, publishPartitions: () => Promise.reject(new Error('queue unavailable')) };
+    const response = await handleNormaliseBatch({ Records: [s3Message('unpublished', 'landing', KEY)] }, failing);
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'unpublished' }]);
   });
 
   it('records an audit whose counts reconcile for a file with rejected rows', async () => {
@@ -152,7 +170,7 @@ describe('normaliser handler', () => {
     for (const reject of rejects) expect(reject.reason.length).toBeGreaterThan(0);
     const curated = deps.stores.curated as S3ObjectStore;
     const audits = await Promise.all(
-      (await keys(curated, 'ingestion_audit/')).map(async (k) => {
+      (await keys(curated, '_staging/ingestion_audit/')).map(async (k) => {
         const bytes = await bytesOf(curated, k);
         const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         return (await parquetReadObjects({ file }))[0] as Record<string, unknown>;
@@ -179,6 +197,7 @@ describe('normaliser cold start', () => {
     CURATED_BUCKET: 'curated',
     QUARANTINE_BUCKET: 'quarantine',
     PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pseudonym-key-AbCdEf',
+    COMPACTION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/compaction.fifo',
   };
 
   it('reads the pseudonymisation key from Secrets Manager and the sources from the environment', async () => {
@@ -206,5 +225,41 @@ describe('normaliser cold start', () => {
       /has no string value/,
     );
     secrets.restore();
+  });
+});
+
+describe('compaction publisher', () => {
+  const queueUrl = 'https://sqs.eu-west-1.amazonaws.com/123456789012/compaction.fifo';
+  const partitions: Partition[] = Array.from({ length: 12 }, (_, i) => ({
+    table: 'interactions',
+    dt: `2025-06-${String(i + 1).padStart(2, '0')}`,
+  }));
+
+  it('sends one FIFO message per partition, ten per request, grouped by partition, each with its own id', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    await sqsPartitionPublisher(new SQSClient({ region: 'eu-west-1' }), queueUrl)(partitions);
+    const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
+    expect(calls.map((c) => c.Entries?.length)).toEqual([10, 2]);
+    const entries = calls.flatMap((c) => c.Entries ?? []);
+    expect(calls.every((c) => c.QueueUrl === queueUrl)).toBe(true);
+    expect(entries[0]).toMatchObject({
+      MessageBody: JSON.stringify({ table: 'interactions', dt: '2025-06-01' }),
+      MessageGroupId: 'interactions/2025-06-01',
+    });
+    expect(new Set(entries.map((e) => e.MessageDeduplicationId)).size).toBe(12);
+    sqs.restore();
+  });
+
+  it('fails naming the partitions SQS refused', async () => {
+    const sqs = mockClient(SQSClient);
+    sqs.on(SendMessageBatchCommand).resolves({
+      Successful: [],
+      Failed: [{ Id: '1', Code: 'InternalError', SenderFault: false, Message: 'try again' }],
+    });
+    await expect(
+      sqsPartitionPublisher(new SQSClient({ region: 'eu-west-1' }), queueUrl)(partitions.slice(0, 2)),
+    ).rejects.toThrow(/refused 1 partition\(s\): interactions\/2025-06-02: InternalError try again/);
+    sqs.restore();
   });
 });
