@@ -115,6 +115,30 @@ export async function startTrinoServer(options: TrinoServerOptions = {}): Promis
   }
 }
 
+/**
+ * Runs a file of statements with the Trino CLI of the installation, as a user runs the output of
+ * `servicebench ddl`; stops at the first failing statement and throws with the CLI's output.
+ */
+export async function runTrinoFile(installation: TrinoInstallation, url: string, file: string): Promise<string> {
+  const java = join(installation.javaHome, 'bin', 'java');
+  const child = spawn(java, ['-jar', installation.cliJar, '--server', url, '--file', file], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`the Trino CLI exited with ${code} running ${file}:\n${output.trim()}`);
+  return output;
+}
+
 /** The node exited or never answered; the message ends with the tail of its log. */
 export class TrinoStartError extends Error {
   constructor(
