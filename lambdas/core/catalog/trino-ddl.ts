@@ -23,7 +23,10 @@ export const DDL_DEFAULTS = {
   schema: 'servicebench',
 } as const;
 
-/** Folders under the lake root: canonical Parquet and reference JSON lines. */
+/**
+ * Folders under the lake root: canonical Parquet (a local lake's curated zone; the stack's curated
+ * bucket holds the tables at its root) and reference JSON lines.
+ */
 export const CURATED_PREFIX = 'curated/';
 export const REFERENCE_PREFIX = 'reference/';
 
@@ -61,6 +64,12 @@ export interface TrinoDdlOptions {
   readonly catalog?: string;
   /** @default DDL_DEFAULTS.schema */
   readonly schema?: string;
+  /**
+   * Folder of the canonical tables under the location, ending with `/`; `''` for the stack's
+   * curated bucket, whose tables are at `s3://<bucket>/<table>/`.
+   * @default CURATED_PREFIX
+   */
+  readonly curatedPrefix?: string;
   /** The reference tables the views read (referenceTables(config)); only names and columns are used. */
   readonly referenceTables: readonly Pick<ReferenceTable, 'name' | 'columns'>[];
 }
@@ -82,6 +91,7 @@ export interface ReferenceFile {
 export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
   const catalog = options.catalog ?? DDL_DEFAULTS.catalog;
   const schema = options.schema ?? DDL_DEFAULTS.schema;
+  const curatedPrefix = options.curatedPrefix ?? CURATED_PREFIX;
   const problems: string[] = [];
   if (!LOCATION.test(options.location)) {
     problems.push(
@@ -90,6 +100,9 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
   }
   if (!IDENTIFIER.test(catalog)) problems.push(`catalog ${JSON.stringify(catalog)} must be a lower-case identifier`);
   if (!IDENTIFIER.test(schema)) problems.push(`schema ${JSON.stringify(schema)} must be a lower-case identifier`);
+  if (!/^([\w.-]+\/)*$/.test(curatedPrefix)) {
+    problems.push(`curatedPrefix ${JSON.stringify(curatedPrefix)} must be '' or folder names each ending with /`);
+  }
   for (const table of options.referenceTables) {
     if (!IDENTIFIER.test(table.name)) {
       problems.push(`reference table ${JSON.stringify(table.name)} must be a lower-case identifier`);
@@ -115,7 +128,7 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
         step: 'table',
         name: table,
         sql: createTable(table, columns, [
-          `external_location = ${literal(`${root}/${CURATED_PREFIX}${table}`)}`,
+          `external_location = ${literal(`${root}/${curatedPrefix}${table}`)}`,
           `format = 'PARQUET'`,
           `partitioned_by = ARRAY['${PARTITION_COLUMN}']`,
         ]),
@@ -147,7 +160,7 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
   // hold what a refresh wrote: created only when missing, never dropped here.
   for (const step of BUILD_ORDER) {
     if (step.kind === 'view') {
-      statements.push({ step: 'view', name: step.view.name, sql: createViewSql(step.view.name) });
+      statements.push(viewStatement(step.view.name));
       continue;
     }
     const table = step.table;
@@ -164,6 +177,19 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
     });
   }
   return statements;
+}
+
+/**
+ * Every view's `CREATE OR REPLACE VIEW`, in build order, for a catalog whose tables (canonical,
+ * reference, materialised) are declared elsewhere, as the stack's Glue catalog declares them for
+ * Athena. The same statements trinoDdl returns for the views.
+ */
+export function viewStatements(): DdlStatement[] {
+  return BUILD_ORDER.flatMap((step) => (step.kind === 'view' ? [viewStatement(step.view.name)] : []));
+}
+
+function viewStatement(name: string): DdlStatement {
+  return { step: 'view', name, sql: createViewSql(name) };
 }
 
 /** The statements as one script for the Trino CLI (`trino --file`), each ending with a semicolon. */

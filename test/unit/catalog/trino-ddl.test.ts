@@ -6,6 +6,7 @@ import {
   localLakeDir,
   referenceFiles,
   trinoDdl,
+  viewStatements,
   writeReferenceFiles,
 } from '../../../lambdas/core/catalog/trino-ddl.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
@@ -104,18 +105,37 @@ describe('trinoDdl', () => {
     expect(local.join('\n')).toContain("external_location = 'local:///tmp/o''lake/curated/survey_responses'");
   });
 
-  it('fails with every problem at once: location, catalog, schema and reference table names', () => {
+  it("reads the stack's curated bucket, whose tables are at its root, with an empty curated prefix", () => {
+    const sql = trinoDdl({ location: 's3://curated-bucket', curatedPrefix: '', referenceTables: tables })
+      .map((s) => s.sql)
+      .join('\n');
+    expect(sql).toContain("external_location = 's3://curated-bucket/interactions'");
+    expect(sql).toContain("external_location = 's3://curated-bucket/reference/targets'");
+  });
+
+  it('fails with every problem at once: location, catalog, schema, curated prefix and reference table names', () => {
     expect(() =>
       trinoDdl({
         location: '/tmp/lake',
         catalog: 'Hive',
         schema: 'my-schema',
+        curatedPrefix: 'curated',
         referenceTables: [{ name: 'bad name', columns: [] }],
       }),
     ).toThrow(
       'cannot generate the Trino DDL: location "/tmp/lake" must be a URI such as local:///abs/path/to/lake or s3://bucket/prefix; ' +
         'catalog "Hive" must be a lower-case identifier; schema "my-schema" must be a lower-case identifier; ' +
+        `curatedPrefix "curated" must be '' or folder names each ending with /; ` +
         'reference table "bad name" must be a lower-case identifier',
+    );
+  });
+});
+
+describe('viewStatements', () => {
+  it('are the views of trinoDdl, in the same order, for catalogs that declare their tables elsewhere', () => {
+    expect(viewStatements()).toEqual(statements.filter((s) => s.step === 'view'));
+    expect(viewStatements().map((s) => s.name)).toEqual(
+      BUILD_ORDER.flatMap((s) => (s.kind === 'view' ? [s.view.name] : [])),
     );
   });
 });
