@@ -12,6 +12,7 @@ import { createWriteStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { STAGING_PREFIX } from '../lambdas/core/schema/layout.ts';
 
 const DEFAULT_ROWS = 1_000_000;
 const rowsArg = process.argv.indexOf('--rows');
@@ -109,7 +110,11 @@ async function main(): Promise<void> {
         process.stderr.write(`normaliser (${stage}): ${result.ms.toFixed(0)} ms\n`);
         return [
           stage,
-          { ...result, outBytes: stage === 'full' ? duSize(join(lakeDir, 'curated', 'interactions')) : 0 },
+          {
+            ...result,
+            // The normaliser's own output: the staged files, before compaction.
+            outBytes: stage === 'full' ? duSize(join(lakeDir, 'curated', STAGING_PREFIX, 'interactions')) : 0,
+          },
         ];
       }),
     ) as Record<(typeof stages)[number], ChildResult & { outBytes: number }>;

@@ -1,7 +1,8 @@
 /**
  * The local lake: a folder that mirrors the deployed S3 layout, so the same normaliser and the same
  * views run on one machine. landing/ holds raw exports (never modified), curated/ the canonical
- * Parquet, quarantine/ the rejects, exports/ the reports.
+ * Parquet (one compacted file per table and day, derived from the per-object files of
+ * curated/_staging/), quarantine/ the rejects, exports/ the reports.
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
