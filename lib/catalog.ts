@@ -2,17 +2,33 @@ import { Stack } from 'aws-cdk-lib';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { REFERENCE_PREFIX } from '../lambdas/core/catalog/trino-ddl.ts';
+import { materialisedTableKey } from '../lambdas/core/env/refresh.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../lambdas/core/schema/derive.ts';
+import { MATERIALISED_TABLES, type MaterialisedColumnType, type MaterialisedTable } from '../sql/materialised.ts';
 
 export const CATALOG_DEFAULTS = {
   databaseName: 'servicebench',
   /** Earliest `dt` partition Athena projects; older exports are rare and can set their own start. */
   projectionStart: '2015-01-01',
   /** Folder of the curated bucket holding the reference tables written by the views deployer. */
-  referencePrefix: 'reference/',
+  referencePrefix: REFERENCE_PREFIX,
+  /**
+   * Folder of the curated bucket holding the materialised tables the refresh writes, one folder per
+   * table; no canonical table reads it (they read `<table>/dt=…/`).
+   */
+  materialisedPrefix: 'materialised/',
 } as const;
+
+/** Glue (Hive) spelling of the SQL types a materialised table declares. */
+const GLUE_TYPES: Readonly<Record<MaterialisedColumnType, string>> = {
+  DATE: 'date',
+  VARCHAR: 'string',
+  DOUBLE: 'double',
+  BIGINT: 'bigint',
+};
 
 const PARQUET = {
   inputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
@@ -41,14 +57,19 @@ export interface CatalogProps {
 
 /**
  * Glue database with one table per canonical table, columns derived from the canonical schema and
- * `dt` partitions projected by Athena (no crawlers, no partition maintenance), plus the reference
- * tables as JSON lines under `reference/<name>/` of the curated bucket.
+ * `dt` partitions projected by Athena (no crawlers, no partition maintenance), the reference tables
+ * as JSON lines under `reference/<name>/` of the curated bucket, and the materialised tables of
+ * sql/materialised.ts as Parquet under `materialised/<name>/`, their partitions registered by the
+ * refresh's INSERT (see materialisedTableInput).
  */
 export class Catalog extends Construct {
   readonly database: glue.CfnDatabase;
   readonly databaseName: string;
   readonly tables: glue.CfnTable[] = [];
+  /** The materialised tables, by name, for the grants of the refresh that writes them. */
+  readonly materialisedTables = new Map<string, glue.CfnTable>();
   readonly referencePrefix = CATALOG_DEFAULTS.referencePrefix;
+  readonly materialisedPrefix = CATALOG_DEFAULTS.materialisedPrefix;
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
@@ -115,7 +136,59 @@ export class Catalog extends Construct {
       table.addResourceDependency(this.database);
       this.tables.push(table);
     }
+
+    for (const materialised of MATERIALISED_TABLES) {
+      const table = new glue.CfnTable(this, `Materialised${pascal(materialised.name)}`, {
+        catalogId,
+        databaseName: this.databaseName,
+        tableInput: materialisedTableInput(
+          materialised,
+          location(materialisedTableKey(this.materialisedPrefix, materialised.name)),
+        ),
+      });
+      table.addResourceDependency(this.database);
+      this.tables.push(table);
+      this.materialisedTables.set(materialised.name, table);
+    }
   }
+}
+
+/**
+ * The Glue table of a materialised table, derived from its declaration: columns in declared order
+ * with the partition columns moved to the partition keys, Parquet, at `location`.
+ *
+ * Partitions are registered in the catalog, not projected: Athena's INSERT INTO writes a partition's
+ * files under `<location><column>=<value>/` and adds the partition to the Glue table, and the
+ * refresh's `ALTER TABLE … DROP PARTITION` removes it; with projection enabled Athena would ignore
+ * both, and a Glue or Hive reader other than Athena (Trino, EMR) sees only registered partitions.
+ * There are a handful of partitions (one per metric family), so projection would save nothing.
+ */
+export function materialisedTableInput(table: MaterialisedTable, location: string): glue.CfnTable.TableInputProperty {
+  const partitioned = new Set(table.partitionedBy);
+  const glueColumn = (c: MaterialisedTable['columns'][number]) => ({
+    name: c.name,
+    type: GLUE_TYPES[c.type],
+    comment: c.description,
+  });
+  const partitionKeys = table.partitionedBy.map((name) => {
+    const column = table.columns.find((c) => c.name === name);
+    if (!column)
+      throw new Error(`materialised table ${table.name} is partitioned by ${name}, which it does not declare`);
+    return glueColumn(column);
+  });
+  return {
+    name: table.name,
+    description: table.description,
+    tableType: 'EXTERNAL_TABLE',
+    // Athena's INSERT writes Parquet with the codec this names.
+    parameters: { EXTERNAL: 'TRUE', classification: 'parquet', 'parquet.compression': 'SNAPPY' },
+    partitionKeys,
+    storageDescriptor: {
+      location,
+      columns: table.columns.filter((c) => !partitioned.has(c.name)).map(glueColumn),
+      ...PARQUET,
+    },
+  };
 }
 
 /** `survey_responses` → `SurveyResponses`: stable construct ids derived from stable table names. */

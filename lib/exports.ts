@@ -1,7 +1,9 @@
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import type * as kms from 'aws-cdk-lib/aws-kms';
+import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -15,6 +17,7 @@ import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { EXPORTS_PREFIX } from '../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
+import type { RefreshRequest } from '../lambdas/core/env/refresh.ts';
 import { pascal } from './catalog.ts';
 import { ServiceFunction } from './function.ts';
 import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
@@ -54,12 +57,20 @@ export interface ScheduledExportsProps {
   readonly chromiumLayerArn?: string;
   /** Chromium executable inside the layer. @default EXPORTS_DEFAULTS.chromiumPath */
   readonly chromiumPath?: string;
+  /**
+   * The metric refresh a report run starts with (MetricRefresh): the schedules start it with the
+   * report's request, and a rule hands its success on to the exporter, so a report reads the
+   * materialised tables as of its own run. Its successes must go to the default event bus.
+   * @default the schedules start the exporter directly
+   */
+  readonly refreshFirst?: lambda.IFunction;
 }
 
 /**
  * One EventBridge Scheduler schedule per configured report (cron and time zone from the config)
- * → exporter Lambda → HTML/CSV (and PDF) in the exports bucket, announced by SES e-mail with a
- * time-limited link when a sender is configured, else on an SNS topic recipients subscribe to.
+ * → metric refresh (when `refreshFirst` is given) → exporter Lambda → HTML/CSV (and PDF) in the
+ * exports bucket, announced by SES e-mail with a time-limited link when a sender is configured,
+ * else on an SNS topic recipients subscribe to.
  */
 export class ScheduledExports extends Construct {
   readonly exporter: ServiceFunction;
@@ -181,6 +192,7 @@ export class ScheduledExports extends Construct {
     }
 
     if (config.reports.length === 0) return;
+    const firstRun = props.refreshFirst ?? fn;
     const schedulerRole = new iam.Role(this, 'SchedulerRole', {
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
@@ -190,22 +202,65 @@ export class ScheduledExports extends Construct {
     grantKeyUse(schedulerRole, props.key);
     acknowledge(
       schedulerRole,
-      wildcardResourceFinding(fn, ':*'),
-      'The Scheduler target grants lambda:InvokeFunction on the exporter and its versions; the role can invoke nothing else.',
+      wildcardResourceFinding(firstRun, ':*'),
+      `The Scheduler target grants lambda:InvokeFunction on the ${props.refreshFirst ? 'metric refresh' : 'exporter'} and its versions; the role can invoke nothing else.`,
     );
     for (const report of config.reports) {
+      const request = { report: report.name };
+      const refreshThenExport: RefreshRequest = { export: request };
       this.schedules.push(
         new scheduler.Schedule(this, `Schedule${pascal(report.name.replaceAll('-', '_'))}`, {
           description: `ServiceBench report ${report.name}`,
           schedule: scheduler.ScheduleExpression.expression(report.schedule, TimeZone.of(report.timeZone)),
           timeWindow: scheduler.TimeWindow.flexible(EXPORTS_DEFAULTS.flexibleWindow),
-          target: new targets.LambdaInvoke(fn, {
+          target: new targets.LambdaInvoke(firstRun, {
             role: schedulerRole,
-            input: scheduler.ScheduleTargetInput.fromObject({ report: report.name }),
+            input: scheduler.ScheduleTargetInput.fromObject(props.refreshFirst ? refreshThenExport : request),
             deadLetterQueue: this.schedulerDeadLetterQueue,
             retryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts,
             maxEventAge: EXPORTS_DEFAULTS.schedulerMaxEventAge,
           }),
+        }),
+      );
+    }
+    if (props.refreshFirst) this.exportAfterRefresh(props.refreshFirst, props.key);
+  }
+
+  /**
+   * A rule on the refresh's success records (Lambda destinations on the default bus) that starts
+   * the exporter with the report request the refresh returned, with the schedules' retries and
+   * dead-letter queue.
+   */
+  private exportAfterRefresh(refresh: lambda.IFunction, key: kms.IKey): void {
+    new events.Rule(this, 'ExportAfterRefresh', {
+      description: 'Starts a report run once the metric refresh it started with has succeeded',
+      eventPattern: {
+        source: ['lambda'],
+        detailType: ['Lambda Function Invocation Result - Success'],
+        detail: {
+          requestContext: { functionArn: events.Match.prefix(`${refresh.functionArn}:`) },
+          responsePayload: { export: { report: events.Match.exists() } },
+        },
+      },
+      targets: [
+        new eventsTargets.LambdaFunction(this.exporter.function, {
+          event: events.RuleTargetInput.fromEventPath('$.detail.responsePayload.export'),
+          deadLetterQueue: this.schedulerDeadLetterQueue,
+          retryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts,
+          maxEventAge: EXPORTS_DEFAULTS.schedulerMaxEventAge,
+        }),
+      ],
+    });
+    // EventBridge writes to the encrypted dead-letter queue with the queue's key. The condition
+    // names the account, not the rule: the rule depends on the queue, which depends on the key.
+    if (key instanceof kms.Key) {
+      key.addToResourcePolicy(
+        new iam.PolicyStatement({
+          sid: 'AllowEventBridgeToDeadLetterReportRuns',
+          principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+          actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+          resources: ['*'],
+          conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
         }),
       );
     }

@@ -19,6 +19,13 @@ export interface OperationsProps {
   readonly key: kms.IKey;
   /** Functions watched for errors and throttles, by a PascalCase name used in the alarm ids. */
   readonly functions: Readonly<Record<string, lambda.IFunction>>;
+  /**
+   * Functions that run one at a time (reserved concurrency 1), watched for errors only: a throttle
+   * there is an overlapping run waiting in Lambda's asynchronous queue, not a fault, and one that
+   * waits too long ends in the function's failure queue, which has its own alarm.
+   * @default none
+   */
+  readonly oneAtATimeFunctions?: Readonly<Record<string, lambda.IFunction>>;
   /** Queues whose every message is a failure (dead letters, failed report runs), by PascalCase name. */
   readonly failureQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Subscribed to the alarm topic (an e-mail confirmation is sent). @default no subscription */
@@ -68,17 +75,20 @@ export class Operations extends Construct {
         `Messages waiting in ${name}: each one is a failure to investigate (see docs/deploy.md).`,
       );
     }
-    for (const [name, fn] of Object.entries(props.functions)) {
+    const errors = (name: string, fn: lambda.IFunction) =>
       alarm(
         `${name}Errors`,
         fn.metricErrors({ period: OPERATIONS_DEFAULTS.period, statistic: 'Sum' }),
         `${name} invocations failed; its log group has the error.`,
       );
+    for (const [name, fn] of Object.entries(props.functions)) {
+      errors(name, fn);
       alarm(
         `${name}Throttles`,
         fn.metricThrottles({ period: OPERATIONS_DEFAULTS.period, statistic: 'Sum' }),
         `${name} was throttled: its concurrency limit was reached.`,
       );
     }
+    for (const [name, fn] of Object.entries(props.oneAtATimeFunctions ?? {})) errors(name, fn);
   }
 }

@@ -1,14 +1,14 @@
 import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { referenceTables } from '../lambdas/core/reference/tables.ts';
-import { createViewSql, VIEWS } from '../sql/registry.ts';
 import { Catalog, pascal } from './catalog.ts';
 import { ScheduledExports } from './exports.ts';
 import { Ingestion } from './ingestion.ts';
 import { Operations } from './operations.ts';
 import { Storage } from './storage.ts';
-import { MetricViews } from './views.ts';
+import { MetricRefresh, MetricViews } from './views.ts';
 import { QueryWorkgroup } from './workgroup.ts';
 
 export interface ServiceBenchStackProps extends StackProps {
@@ -25,12 +25,16 @@ export interface ServiceBenchStackProps extends StackProps {
   readonly projectionStart?: string;
 }
 
-/** The whole deployed product: landing → normalise → curated → views → exports, plus alarms. */
+/**
+ * The whole deployed product: landing → normalise → curated → views (and the metric tables the
+ * refresh materialises for them) → exports, plus alarms.
+ */
 export class ServiceBenchStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
   readonly catalog: Catalog;
   readonly workgroup: QueryWorkgroup;
+  readonly refresh: MetricRefresh;
   readonly views: MetricViews;
   readonly exports: ScheduledExports;
   readonly operations: Operations;
@@ -62,8 +66,20 @@ export class ServiceBenchStack extends Stack {
         : {}),
     });
 
+    this.refresh = new MetricRefresh(this, 'Refresh', {
+      workgroupName: this.workgroup.name,
+      workgroupArn: this.workgroup.arn,
+      databaseName: this.catalog.databaseName,
+      curated,
+      materialisedPrefix: this.catalog.materialisedPrefix,
+      results: athenaResults,
+      key,
+      removalPolicy,
+      ...(config.deployment.refreshSchedule ? { schedule: config.deployment.refreshSchedule } : {}),
+    });
+
     this.views = new MetricViews(this, 'Views', {
-      views: VIEWS.map((view) => ({ name: view.name, ddl: createViewSql(view.name) })),
+      views: viewStatements().map((statement) => ({ name: statement.name, ddl: statement.sql })),
       referenceTables: reference,
       workgroupName: this.workgroup.name,
       workgroupArn: this.workgroup.arn,
@@ -73,6 +89,7 @@ export class ServiceBenchStack extends Stack {
       results: athenaResults,
       key,
       removalPolicy,
+      refresh: this.refresh.refresher.function,
     });
     this.views.resource.node.addDependency(this.workgroup.workgroup, ...this.catalog.tables);
 
@@ -86,6 +103,7 @@ export class ServiceBenchStack extends Stack {
       workgroupArn: this.workgroup.arn,
       databaseName: this.catalog.databaseName,
       removalPolicy,
+      refreshFirst: this.refresh.refresher.function,
       ...(props.chromiumLayerArn ? { chromiumLayerArn: props.chromiumLayerArn } : {}),
     });
 
@@ -97,11 +115,13 @@ export class ServiceBenchStack extends Stack {
         Exporter: this.exports.exporter.function,
         ViewsDeployer: this.views.deployer.function,
       },
+      oneAtATimeFunctions: { MetricRefresh: this.refresh.refresher.function },
       failureQueues: {
         NormaliserDeadLetters: this.ingestion.deadLetterQueue,
         CompactionDeadLetters: this.ingestion.compactionDeadLetterQueue,
         SchedulerDeadLetters: this.exports.schedulerDeadLetterQueue,
         FailedExports: this.exports.failedExports,
+        FailedRefreshes: this.refresh.failedRefreshes,
       },
       ...(config.deployment.alarmEmail ? { alarmEmail: config.deployment.alarmEmail } : {}),
     });

@@ -1,18 +1,29 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CustomResource, Duration, type RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { CustomResource, Duration, type RemovalPolicy, Stack, TimeZone } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
+import * as scheduler from 'aws-cdk-lib/aws-scheduler';
+import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
+import { referenceFiles } from '../lambdas/core/catalog/trino-ddl.ts';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
+import { materialisedTableKey, type RefreshEnvironment, type RefreshRequest } from '../lambdas/core/env/refresh.ts';
 import type { ViewDefinitions, ViewsEnvironment } from '../lambdas/core/env/views.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
+import { MATERIALISED_TABLES, METRIC_FAMILIES, metricValuesInsertSql } from '../sql/materialised.ts';
+import { EXPORTS_DEFAULTS } from './exports.ts';
 import { LOG_RETENTION, ServiceFunction } from './function.ts';
-import { grantAthenaQueries, grantObjects } from './grants.ts';
+import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import { handlerEntry } from './paths.ts';
 
@@ -23,9 +34,9 @@ export interface ViewStatement {
 }
 
 export interface MetricViewsProps {
-  /** Views in dependency order, with their DDL from sql/registry.ts createViewSql. */
+  /** Views in build order, with their DDL from the Trino DDL generator (viewStatements). */
   readonly views: readonly ViewStatement[];
-  /** Reference tables written as JSON lines before the views are created. */
+  /** Reference tables written as JSON lines (referenceFiles, as for Trino) before the views are created. */
   readonly referenceTables: readonly ReferenceTable[];
   readonly workgroupName: string;
   readonly workgroupArn: string;
@@ -36,27 +47,44 @@ export interface MetricViewsProps {
   readonly results: s3.IBucket;
   readonly key: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
+  /**
+   * The metric refresh to start once the views are deployed, and again whenever a later deployment
+   * changes them, the reference rows or the refresh statements.
+   * @default no refresh after deployment
+   */
+  readonly refresh?: lambda.IFunction;
 }
 
 /**
  * Creates the metric views in Athena from the sql/ files at deploy time, through a custom resource
  * that runs each DDL in order and waits for it: a view that Athena rejects fails the deployment
- * with Athena's own message. The DDL and the reference rows travel in a content-addressed asset
+ * with Athena's own message. The DDL and the reference files travel in a content-addressed asset
  * named in the resource properties, so any change to a view (or to the reference data) updates the
- * resource; deleting the stack drops the views.
+ * resource; deleting the stack drops the views. The materialised tables the last views read are
+ * Glue tables of the catalog, in place before any view is created; the refresh fills them.
  */
 export class MetricViews extends Construct {
   readonly deployer: ServiceFunction;
   readonly resource: CustomResource;
+  /** Starts the refresh after the views are deployed; present when `refresh` is given. */
+  readonly refreshAfterDeployment?: CustomResource;
 
   constructor(scope: Construct, id: string, props: MetricViewsProps) {
     super(scope, id);
+    const files = referenceFiles(props.referenceTables);
     const problems = props.views.flatMap((v) =>
       /^[a-z_][a-z0-9_]*$/.test(v.name) ? [] : [`view name ${JSON.stringify(v.name)} must be a lower-case identifier`],
     );
     const names = props.views.map((v) => v.name);
     for (const name of new Set(names)) {
       if (names.indexOf(name) !== names.lastIndexOf(name)) problems.push(`view ${name} is listed twice`);
+    }
+    for (const file of files) {
+      if (!file.key.startsWith(props.referencePrefix)) {
+        problems.push(
+          `reference file ${file.key} lies outside referencePrefix ${JSON.stringify(props.referencePrefix)}`,
+        );
+      }
     }
     if (problems.length > 0) throw new Error(`MetricViews: ${problems.join('; ')}`);
 
@@ -101,14 +129,14 @@ export class MetricViews extends Construct {
       wildcardResourceFinding(this.deployer.function, ':*'),
       'The Provider framework may invoke the deployer function and its versions, and nothing else.',
     );
-    // The DDL and reference rows travel as an S3 asset, not in the resource properties: an update
+    // The DDL and reference files travel as an S3 asset, not in the resource properties: an update
     // event carries old and new properties together, which would outgrow the size CloudFormation
     // can hand to a custom resource. Each asset key is its content hash, so a rollback still finds
     // the definitions of the previous deployment.
     const definitions = new s3assets.Asset(this, 'Definitions', {
       path: stageDefinitions({
         views: props.views.map((v) => ({ name: v.name, ddl: v.ddl })),
-        referenceTables: props.referenceTables.map((t) => ({ name: t.name, rows: [...t.rows] })),
+        referenceFiles: files.map((f) => ({ key: f.key, body: f.body })),
       }),
     });
     this.deployer.role.addToPrincipalPolicy(
@@ -135,6 +163,167 @@ export class MetricViews extends Construct {
         Views: props.views.map((v) => v.name),
         ReferenceTables: props.referenceTables.map((t) => t.name),
       },
+    });
+
+    if (props.refresh) {
+      // The refresh function answers CloudFormation itself and then refreshes, so the deployment
+      // does not wait for (nor roll back on) a refresh; a failed refresh raises its own alarm.
+      this.refreshAfterDeployment = new CustomResource(this, 'RefreshAfterDeployment', {
+        serviceToken: props.refresh.functionArn,
+        resourceType: 'Custom::ServiceBenchMetricRefresh',
+        properties: {
+          Definitions: definitions.s3ObjectKey,
+          Statements: createHash('sha256').update(METRIC_FAMILIES.map(metricValuesInsertSql).join(';\n')).digest('hex'),
+        },
+      });
+      this.refreshAfterDeployment.node.addDependency(this.resource);
+    }
+  }
+}
+
+export interface MetricRefreshProps {
+  readonly workgroupName: string;
+  readonly workgroupArn: string;
+  readonly databaseName: string;
+  /** Holds the materialised tables under `materialisedPrefix` and the curated tables they are computed from. */
+  readonly curated: s3.IBucket;
+  /** Folder of the curated bucket holding the materialised tables' Glue locations, ending with `/`. */
+  readonly materialisedPrefix: string;
+  readonly results: s3.IBucket;
+  readonly key: kms.IKey;
+  readonly removalPolicy: RemovalPolicy;
+  /**
+   * When the refresh runs on its own (EventBridge Scheduler expression, UTC).
+   * @default DEFAULTS.refreshSchedule: daily at 03:00 UTC
+   */
+  readonly schedule?: string;
+}
+
+/**
+ * The refresh of the materialised metric tables on Athena (lambdas/handlers/refresh.ts): a function
+ * that runs one refresh at a time, started by its own schedule, by each report's schedule (before
+ * the report, see ScheduledExports) and after each deployment of the views (see MetricViews). Its
+ * runs retry once, then land in the failed-refreshes queue; its successes go to the default event
+ * bus, where a report run picks up the request it carried.
+ */
+export class MetricRefresh extends Construct {
+  readonly refresher: ServiceFunction;
+  readonly schedule: scheduler.Schedule;
+  /** Refresh runs that failed after Lambda's retry, and schedules that could not start one. */
+  readonly failedRefreshes: sqs.Queue;
+
+  constructor(scope: Construct, id: string, props: MetricRefreshProps) {
+    super(scope, id);
+    const expression = props.schedule ?? DEFAULTS.refreshSchedule;
+    if (!/^(cron|rate)\(.+\)$/.test(expression)) {
+      throw new Error(`MetricRefresh: schedule ${JSON.stringify(expression)} must be cron(...) or rate(...)`);
+    }
+    if (!props.materialisedPrefix.endsWith('/')) {
+      throw new Error(`MetricRefresh: materialisedPrefix ${JSON.stringify(props.materialisedPrefix)} must end with /`);
+    }
+
+    this.failedRefreshes = new sqs.Queue(this, 'FailedRefreshes', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: props.key,
+      enforceSSL: true,
+      retentionPeriod: EXPORTS_DEFAULTS.deadLetterRetention,
+    });
+    acknowledge(
+      this.failedRefreshes,
+      'AwsSolutions-SQS3',
+      'This queue is itself a dead-letter destination (of the refresh schedule and of failed refresh runs) with an alarm on its depth.',
+    );
+
+    const { curated, key, databaseName: database } = props;
+    const environment: RefreshEnvironment = {
+      ATHENA_WORKGROUP: props.workgroupName,
+      GLUE_DATABASE: database,
+      CURATED_BUCKET: curated.bucketName,
+      MATERIALISED_PREFIX: props.materialisedPrefix,
+    };
+    this.refresher = new ServiceFunction(this, 'Refresher', {
+      entry: handlerEntry('refresh'),
+      description: 'ServiceBench: rewrites the materialised metric tables on Athena',
+      environment,
+      timeout: Duration.minutes(15),
+      // Two runs at once would interleave deletes and inserts of a family; Lambda queues the second.
+      reservedConcurrentExecutions: 1,
+      logRemovalPolicy: props.removalPolicy,
+    });
+    const fn = this.refresher.function;
+    fn.configureAsyncInvoke({
+      retryAttempts: EXPORTS_DEFAULTS.asyncRetryAttempts,
+      onSuccess: new destinations.EventBridgeDestination(),
+      onFailure: new destinations.SqsDestination(this.failedRefreshes),
+    });
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(
+        this.refresher.role,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        'Granted by the Lambda on-failure destination on the lake key only, so a failed refresh can be written to the encrypted failed-refreshes queue.',
+      );
+    }
+
+    grantAthenaQueries(fn, {
+      workgroupArn: props.workgroupArn,
+      databaseName: database,
+      curated,
+      results: props.results,
+      key,
+    });
+    // Athena's INSERT writes the files with the caller's permissions; the refresh deletes them.
+    grantObjects(
+      fn,
+      curated,
+      ['s3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'],
+      MATERIALISED_TABLES.map((table) => materialisedTableKey(props.materialisedPrefix, table.name)),
+    );
+    fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['s3:GetBucketLocation'], resources: [curated.bucketArn] }));
+    const stack = Stack.of(this);
+    const glueArn = (resource: string, name?: string) =>
+      stack.formatArn({ service: 'glue', resource, ...(name === undefined ? {} : { resourceName: name }) });
+    // The INSERT registers a family's partition and ALTER TABLE … DROP PARTITION removes it.
+    fn.addToRolePolicy(
+      new iam.PolicyStatement({
+        actions: [
+          'glue:CreatePartition',
+          'glue:BatchCreatePartition',
+          'glue:UpdatePartition',
+          'glue:DeletePartition',
+          'glue:BatchDeletePartition',
+        ],
+        resources: [
+          glueArn('catalog'),
+          glueArn('database', database),
+          ...MATERIALISED_TABLES.map((table) => glueArn('table', `${database}/${table.name}`)),
+        ],
+      }),
+    );
+
+    const schedulerRole = new iam.Role(this, 'SchedulerRole', {
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com', {
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+      description: 'Lets EventBridge Scheduler start ServiceBench metric refreshes',
+    });
+    grantKeyUse(schedulerRole, key);
+    acknowledge(
+      schedulerRole,
+      wildcardResourceFinding(fn, ':*'),
+      'The Scheduler target grants lambda:InvokeFunction on the refresh function and its versions; the role can invoke nothing else.',
+    );
+    const everyFamily: RefreshRequest = {};
+    this.schedule = new scheduler.Schedule(this, 'Schedule', {
+      description: 'ServiceBench metric refresh',
+      schedule: scheduler.ScheduleExpression.expression(expression, TimeZone.ETC_UTC),
+      timeWindow: scheduler.TimeWindow.flexible(EXPORTS_DEFAULTS.flexibleWindow),
+      target: new targets.LambdaInvoke(fn, {
+        role: schedulerRole,
+        input: scheduler.ScheduleTargetInput.fromObject(everyFamily),
+        deadLetterQueue: this.failedRefreshes,
+        retryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts,
+        maxEventAge: EXPORTS_DEFAULTS.schedulerMaxEventAge,
+      }),
     });
   }
 }

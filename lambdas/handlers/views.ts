@@ -1,14 +1,17 @@
 /**
  * Views deployer: the onEvent handler of a CloudFormation custom resource (custom-resources
  * Provider). Create and update read the definitions asset (each view's `CREATE OR REPLACE VIEW`
- * DDL from sql/registry.ts, and the reference rows), write the reference tables as JSON lines, then
- * run every DDL in registry order, each waited for; views and reference tables that left the
- * definitions are dropped. Delete drops every view in reverse order. An Athena failure is thrown
- * with Athena's own reason, which the Provider reports to CloudFormation as the failure message.
+ * from the Trino DDL generator, and the reference tables' JSON-lines files, the same files a Trino
+ * lake gets), write the reference files, then run every DDL in build order, each waited for; views
+ * that left the definitions are dropped, dependents first, and reference files that left them are
+ * deleted. Delete drops every view in reverse order and deletes the reference files. An Athena
+ * failure is thrown with Athena's own reason, which the Provider reports to CloudFormation as the
+ * failure message.
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import type { CdkCustomResourceEvent, CdkCustomResourceResponse } from 'aws-lambda';
 import { z } from 'zod';
+import { writeReferenceFiles } from '../core/catalog/trino-ddl.ts';
 import { parseEnvironment } from '../core/env/environment.ts';
 import { type ViewDefinitions, viewDefinitionsSchema, viewsEnvSchema } from '../core/env/views.ts';
 import { AthenaEngine, AthenaQueryError } from '../core/query/athena.ts';
@@ -37,6 +40,7 @@ export interface ViewsDeps {
   readonly execute: (sql: string) => Promise<unknown>;
   /** The curated bucket, where the reference tables live. */
   readonly store: ObjectStore;
+  /** Folder of the reference files; the deployer owns everything under it. */
   readonly referencePrefix: string;
   /** Reads the definitions asset named in the resource properties. */
   readonly readDefinitions: (bucket: string, key: string) => Promise<string>;
@@ -66,6 +70,19 @@ async function loadDefinitions(properties: ViewsProperties, deps: ViewsDeps): Pr
       `the definitions list views ${names.join(', ')} but the resource lists ${properties.Views.join(', ')}`,
     );
   }
+  const keys = parsed.data.referenceFiles.map((f) => f.key);
+  const outside = keys.filter((key) => !key.startsWith(deps.referencePrefix));
+  const missing = properties.ReferenceTables.filter(
+    (table) => !keys.some((key) => key.startsWith(`${deps.referencePrefix}${table}/`)),
+  );
+  if (outside.length > 0 || missing.length > 0) {
+    throw new Error(
+      [
+        ...outside.map((key) => `reference file ${key} lies outside ${deps.referencePrefix}`),
+        ...missing.map((table) => `reference table ${table} has no file in the definitions`),
+      ].join('; '),
+    );
+  }
   return parsed.data;
 }
 
@@ -74,15 +91,12 @@ export async function onViewsEvent(event: CdkCustomResourceEvent, deps: ViewsDep
   if (event.RequestType === 'Delete') {
     const previous = parseProperties(event.ResourceProperties);
     await dropViews(previous.Views, deps);
-    await deleteReference(previous.ReferenceTables, deps);
+    await deleteReferenceFilesExcept(new Set(), deps);
     return { PhysicalResourceId: event.PhysicalResourceId };
   }
   const next = parseProperties(event.ResourceProperties);
   const definitions = await loadDefinitions(next, deps);
-  for (const table of definitions.referenceTables) {
-    const lines = table.rows.map((row) => `${JSON.stringify(row)}\n`).join('');
-    await deps.store.write(referenceKey(table.name, deps), lines, 'application/x-ndjson');
-  }
+  await writeReferenceFiles(deps.store, definitions.referenceFiles);
   for (const view of definitions.views) {
     await run(view.name, view.ddl, deps);
     log.info('view created', { view: view.name });
@@ -94,17 +108,9 @@ export async function onViewsEvent(event: CdkCustomResourceEvent, deps: ViewsDep
       previous.Views.filter((name) => !views.has(name)),
       deps,
     );
-    const tables = new Set(next.ReferenceTables);
-    await deleteReference(
-      previous.ReferenceTables.filter((name) => !tables.has(name)),
-      deps,
-    );
   }
+  await deleteReferenceFilesExcept(new Set(definitions.referenceFiles.map((f) => f.key)), deps);
   return { PhysicalResourceId: physicalResourceId, Data: { Views: definitions.views.length } };
-}
-
-function referenceKey(table: string, deps: ViewsDeps): string {
-  return `${deps.referencePrefix}${table}/rows.json`;
 }
 
 /** Later views read earlier ones, so they are dropped first. */
@@ -115,10 +121,15 @@ async function dropViews(names: readonly string[], deps: ViewsDeps): Promise<voi
   }
 }
 
-async function deleteReference(names: readonly string[], deps: ViewsDeps): Promise<void> {
-  for (const name of names) {
-    const key = referenceKey(name, deps);
-    if (await deps.store.head(key)) await deps.store.delete(key);
+/** Deletes every file under the reference prefix but those kept (the current definitions' files). */
+async function deleteReferenceFilesExcept(keep: ReadonlySet<string>, deps: ViewsDeps): Promise<void> {
+  const stale: string[] = [];
+  for await (const object of deps.store.list(deps.referencePrefix)) {
+    if (!keep.has(object.key)) stale.push(object.key);
+  }
+  for (const key of stale) {
+    await deps.store.delete(key);
+    log.info('reference file deleted', { key });
   }
 }
 

@@ -4,6 +4,7 @@ import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../../lambdas/core/schema/derive.ts';
 import { CATALOG_DEFAULTS } from '../../lib/catalog.ts';
+import { METRIC_VALUES } from '../../sql/materialised.ts';
 import { fixtureConfig, synth } from './support.ts';
 
 const { template } = synth();
@@ -79,6 +80,53 @@ describe('Catalog', () => {
         },
       });
     }
+  });
+
+  it('declares metric_values from its declaration: Parquet under materialised/, partitioned by family', () => {
+    const glueType = { DATE: 'date', VARCHAR: 'string', DOUBLE: 'double', BIGINT: 'bigint' } as const;
+    const column = (c: (typeof METRIC_VALUES.columns)[number]) => ({
+      Name: c.name,
+      Type: glueType[c.type],
+      Comment: c.description,
+    });
+    template.hasResourceProperties('AWS::Glue::Table', {
+      DatabaseName: CATALOG_DEFAULTS.databaseName,
+      TableInput: {
+        Name: 'metric_values',
+        TableType: 'EXTERNAL_TABLE',
+        PartitionKeys: METRIC_VALUES.columns.filter((c) => c.name === 'family').map(column),
+        StorageDescriptor: {
+          Columns: METRIC_VALUES.columns.filter((c) => c.name !== 'family').map(column),
+          Location: curatedLocation('/materialised/metric_values/'),
+          InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
+          OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',
+          SerdeInfo: Match.objectLike({
+            SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe',
+          }),
+        },
+      },
+    });
+  });
+
+  it('registers the partitions of metric_values rather than projecting them, so INSERT INTO and DROP PARTITION take effect', () => {
+    template.hasResourceProperties('AWS::Glue::Table', {
+      TableInput: {
+        Name: 'metric_values',
+        Parameters: {
+          EXTERNAL: 'TRUE',
+          classification: 'parquet',
+          'parquet.compression': 'SNAPPY',
+          'projection.enabled': Match.absent(),
+        },
+      },
+    });
+  });
+
+  it('keeps the logical id of the metric_values table', () => {
+    const tables = template.findResources('AWS::Glue::Table', {
+      Properties: { TableInput: { Name: 'metric_values' } },
+    });
+    expect(Object.keys(tables)).toEqual(['CatalogMaterialisedMetricValues364D253C']);
   });
 });
 

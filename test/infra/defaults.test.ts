@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { EXPORTER_DEFAULTS } from '../../lambdas/core/env/exporter.ts';
 import { CATALOG_DEFAULTS } from '../../lib/catalog.ts';
 import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
@@ -40,6 +41,7 @@ describe('documented stack defaults', () => {
       databaseName: 'servicebench',
       projectionStart: '2015-01-01',
       referencePrefix: 'reference/',
+      materialisedPrefix: 'materialised/',
     });
     expect(WORKGROUP_DEFAULTS).toEqual({
       name: 'servicebench',
@@ -52,6 +54,10 @@ describe('documented stack defaults', () => {
     expect(EXPORTS_DEFAULTS.asyncRetryAttempts).toBe(1);
     expect(EXPORTS_DEFAULTS.chromiumPath).toBe('/opt/chromium');
     expect(EXPORTER_DEFAULTS.linkTtlSeconds).toBe(12 * 3600);
+  });
+
+  it('refreshes the materialised metric tables daily at 03:00 UTC', () => {
+    expect(DEFAULTS.refreshSchedule).toBe('cron(0 3 * * ? *)');
   });
 
   it('keeps the runtime, log retention and alarm period', () => {

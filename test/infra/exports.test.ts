@@ -15,14 +15,18 @@ const exporterStatements = (t = template) =>
 
 describe('ScheduledExports', () => {
   it('schedules each configured report with its cron, time zone, a flexible window, retries and a dead-letter queue', () => {
-    template.resourceCountIs('AWS::Scheduler::Schedule', 2);
+    const reports = template.findResources('AWS::Scheduler::Schedule', {
+      Properties: { Description: Match.stringLikeRegexp('^ServiceBench report ') },
+    });
+    expect(Object.keys(reports)).toHaveLength(2);
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 7 1 * ? *)',
       ScheduleExpressionTimezone: 'Europe/Paris',
       FlexibleTimeWindow: { Mode: 'FLEXIBLE', MaximumWindowInMinutes: EXPORTS_DEFAULTS.flexibleWindow.toMinutes() },
       Target: {
-        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsExporterFunction'), 'Arn'] },
-        Input: JSON.stringify({ report: 'monthly-exec' }),
+        // A report run starts with the metric refresh, which carries the request on to the exporter.
+        Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^RefreshRefresherFunction'), 'Arn'] },
+        Input: JSON.stringify({ export: { report: 'monthly-exec' } }),
         RetryPolicy: { MaximumRetryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts, MaximumEventAgeInSeconds: 21600 },
         DeadLetterConfig: {
           Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsSchedulerDeadLetterQueue'), 'Arn'] },
@@ -33,17 +37,72 @@ describe('ScheduledExports', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 6 ? * MON *)',
       ScheduleExpressionTimezone: 'UTC',
-      Target: Match.objectLike({ Input: JSON.stringify({ report: 'weekly-ops' }) }),
+      Target: Match.objectLike({ Input: JSON.stringify({ export: { report: 'weekly-ops' } }) }),
     });
   });
 
-  it('lets the scheduler role use the key of the encrypted dead-letter queue', () => {
+  it('starts the exporter with the report request of each refresh that succeeded, with retries and a dead-letter queue', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventPattern: {
+        source: ['lambda'],
+        'detail-type': ['Lambda Function Invocation Result - Success'],
+        detail: {
+          requestContext: {
+            functionArn: [
+              {
+                prefix: {
+                  'Fn::Join': [
+                    '',
+                    [{ 'Fn::GetAtt': [Match.stringLikeRegexp('^RefreshRefresherFunction'), 'Arn'] }, ':'],
+                  ],
+                },
+              },
+            ],
+          },
+          responsePayload: { export: { report: [{ exists: true }] } },
+        },
+      },
+      Targets: [
+        Match.objectLike({
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsExporterFunction'), 'Arn'] },
+          InputPath: '$.detail.responsePayload.export',
+          RetryPolicy: {
+            MaximumRetryAttempts: EXPORTS_DEFAULTS.schedulerRetryAttempts,
+            MaximumEventAgeInSeconds: EXPORTS_DEFAULTS.schedulerMaxEventAge.toSeconds(),
+          },
+          DeadLetterConfig: {
+            Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsSchedulerDeadLetterQueue'), 'Arn'] },
+          },
+        }),
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsExporterFunction'), 'Arn'] },
+    });
+    template.hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Principal: { Service: 'events.amazonaws.com' },
+            Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } },
+          }),
+        ]),
+      },
+    });
+  });
+
+  it('lets the scheduler role start the refresh only, and use the key of the encrypted dead-letter queue', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('ExportsSchedulerRole'))
-      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown }[]);
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
     expect(statements.map((s) => s.Action)).toEqual(
       expect.arrayContaining(['lambda:InvokeFunction', 'sqs:SendMessage', ['kms:Decrypt', 'kms:GenerateDataKey']]),
     );
+    const invoke = statements.find((s) => s.Action === 'lambda:InvokeFunction');
+    expect(JSON.stringify(invoke?.Resource)).toContain('RefreshRefresherFunction');
+    expect(JSON.stringify(invoke?.Resource)).not.toContain('ExportsExporterFunction');
   });
 
   it('sends failed report runs to an encrypted queue after one retry', () => {
@@ -128,7 +187,10 @@ describe('ScheduledExports', () => {
     });
   });
 
-  it('creates no schedule when the config has no report', () => {
-    synth({ config: fixtureConfig({ reports: [] }) }).template.resourceCountIs('AWS::Scheduler::Schedule', 0);
+  it('creates no report schedule and no rule when the config has no report', () => {
+    const quiet = synth({ config: fixtureConfig({ reports: [] }) }).template;
+    quiet.resourceCountIs('AWS::Scheduler::Schedule', 1);
+    quiet.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'ServiceBench metric refresh' });
+    quiet.resourceCountIs('AWS::Events::Rule', 0);
   });
 });

@@ -11,7 +11,12 @@ const alarmOn = (metric: string, dimension: RegExp) =>
 
 describe('Operations', () => {
   it('alarms on the depth of every dead-letter and failure queue', () => {
-    for (const queue of [/IngestionDeadLetterQueue/, /ExportsSchedulerDeadLetterQueue/, /ExportsFailedExports/]) {
+    for (const queue of [
+      /IngestionDeadLetterQueue/,
+      /ExportsSchedulerDeadLetterQueue/,
+      /ExportsFailedExports/,
+      /RefreshFailedRefreshes/,
+    ]) {
       const [alarm] = alarmOn('ApproximateNumberOfMessagesVisible', queue);
       expect(alarm?.Properties).toMatchObject({
         Namespace: 'AWS/SQS',
@@ -27,6 +32,11 @@ describe('Operations', () => {
       expect(alarmOn('Errors', fn)).toHaveLength(1);
       expect(alarmOn('Throttles', fn)).toHaveLength(1);
     }
+  });
+
+  it('alarms on errors of the refresh, but not on its throttles: one run at a time queues the next', () => {
+    expect(alarmOn('Errors', /RefreshRefresherFunction/)).toHaveLength(1);
+    expect(alarmOn('Throttles', /RefreshRefresherFunction/)).toHaveLength(0);
   });
 
   it('sends every alarm to the encrypted alarm topic, which CloudWatch may use the key for', () => {
@@ -65,7 +75,14 @@ describe('Operations', () => {
     const functions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) =>
       String(f.Properties.Description).startsWith('ServiceBench'),
     );
-    expect(functions).toHaveLength(3);
+    expect(functions.map((f) => f.Properties.Description)).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(/normalises landed exports/),
+        expect.stringMatching(/runs a scheduled report/),
+        expect.stringMatching(/creates the Athena views/),
+        expect.stringMatching(/rewrites the materialised metric tables/),
+      ]),
+    );
     for (const fn of functions) expect(fn.Properties.LoggingConfig.LogFormat).toBe('JSON');
     for (const group of Object.values(template.findResources('AWS::Logs::LogGroup'))) {
       expect(group.Properties.RetentionInDays).toBe(90);

@@ -2,35 +2,35 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { referenceFiles, viewStatements } from '../../lambdas/core/catalog/trino-ddl.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
-import { createViewSql, VIEWS } from '../../sql/registry.ts';
+import { BUILD_ORDER } from '../../sql/registry.ts';
 import { fixtureConfig, synth } from './support.ts';
 
 const { template, outdir } = synth();
 const definitionsOf = (dir: string, key: string) =>
   JSON.parse(readFileSync(join(dir, `asset.${key}`), 'utf8')) as {
     views: { name: string; ddl: string }[];
-    referenceTables: { name: string; rows: unknown[] }[];
+    referenceFiles: { key: string; body: string }[];
   };
 
 describe('MetricViews', () => {
-  it('names every registered view, in registry order, and the reference tables in its properties', () => {
+  it('names every view, in build order, and the reference tables in its properties', () => {
     template.hasResourceProperties('Custom::ServiceBenchViews', {
-      Views: VIEWS.map((v) => v.name),
+      Views: BUILD_ORDER.flatMap((step) => (step.kind === 'view' ? [step.view.name] : [])),
       ReferenceTables: referenceTables(fixtureConfig()).map((t) => t.name),
       DefinitionsBucket: { 'Fn::Sub': Match.stringLikeRegexp('assets') },
       DefinitionsKey: Match.stringLikeRegexp('^[0-9a-f]{64}\\.json$'),
     });
   });
 
-  it('ships the DDL the local engine runs and the reference rows in a content-addressed asset', () => {
+  it('ships the view DDL and the reference files the Trino DDL generator gives, in a content-addressed asset', () => {
     const key = new Capture();
     template.hasResourceProperties('Custom::ServiceBenchViews', { DefinitionsKey: key });
     const definitions = definitionsOf(outdir, key.asString());
-    expect(definitions.views).toEqual(VIEWS.map((v) => ({ name: v.name, ddl: createViewSql(v.name) })));
-    expect(definitions.referenceTables).toEqual(
-      referenceTables(fixtureConfig()).map((t) => ({ name: t.name, rows: JSON.parse(JSON.stringify(t.rows)) })),
-    );
+    expect(definitions.views).toEqual(viewStatements().map((v) => ({ name: v.name, ddl: v.sql })));
+    expect(definitions.referenceFiles).toEqual(referenceFiles(referenceTables(fixtureConfig())));
+    expect(definitions.referenceFiles.every((f) => f.key.startsWith('reference/'))).toBe(true);
 
     const retargeted = synth({ config: fixtureConfig({ targets: [{ metric: 'csat_pct', goal: 90 }] }) }).template;
     const otherKey = new Capture();
@@ -45,6 +45,7 @@ describe('MetricViews', () => {
       expect.arrayContaining([
         expect.stringMatching(/^WorkgroupWorkGroup/),
         expect.stringMatching(/^CatalogInteractions/),
+        expect.stringMatching(/^CatalogMaterialisedMetricValues/),
       ]),
     );
     template.hasResourceProperties('AWS::Lambda::Function', {

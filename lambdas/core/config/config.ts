@@ -98,6 +98,11 @@ export const configSchema = z.object({
       sesSender: z.email().optional(),
       maxNormaliserConcurrency: z.number().int().min(1).max(100).optional(),
       athenaBytesScannedCutoff: z.number().int().min(10_000_000).optional(),
+      /** EventBridge Scheduler expression (UTC) of the metric refresh; DEFAULTS.refreshSchedule when absent. */
+      refreshSchedule: z
+        .string()
+        .regex(/^(cron|rate)\(.+\)$/, 'must be cron(...) or rate(...)')
+        .optional(),
     })
     .default({}),
 });

@@ -20,4 +20,9 @@ export const DEFAULTS = {
   lakeDir: 'lake',
   /** Config file looked for when --config is not given. */
   configFile: 'servicebench.config.json',
+  /**
+   * When the deployed stack rewrites the materialised metric tables (EventBridge Scheduler, UTC):
+   * daily at 03:00, after a night's exports have landed; reports refresh them again before they run.
+   */
+  refreshSchedule: 'cron(0 3 * * ? *)',
 } as const;

@@ -9,29 +9,38 @@ import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { CdkCustomResourceEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { referenceFiles, viewStatements } from '../../../lambdas/core/catalog/trino-ddl.ts';
 import { AthenaEngine } from '../../../lambdas/core/query/athena.ts';
+import type { ReferenceTable } from '../../../lambdas/core/reference/tables.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { onViewsEvent, type ViewsDeps } from '../../../lambdas/handlers/views.ts';
-import { createViewSql, VIEWS } from '../../../sql/registry.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const athena = mockClient(AthenaClient);
-const views = VIEWS.slice(0, 3).map((v) => ({ name: v.name, ddl: createViewSql(v.name) }));
-const reference = [
+const views = viewStatements()
+  .slice(0, 3)
+  .map((v) => ({ name: v.name, ddl: v.sql }));
+const reference: ReferenceTable[] = [
   {
     name: 'targets',
+    columns: [
+      { name: 'metric', type: 'string' },
+      { name: 'scope', type: 'string' },
+      { name: 'goal', type: 'double' },
+      { name: 'amber_band', type: 'double' },
+    ],
     rows: [
       { metric: 'csat_pct', scope: 'overall', goal: 85, amber_band: 0.05 },
-      { metric: 'aht_s', scope: 'team:Billing', goal: 420, amber_band: 0.1 },
+      { metric: 'aht_s', scope: 'team:Billing', goal: 420 },
     ],
   },
-  { name: 'metric_options', rows: [{ name: 'min_sample', value: 30 }] },
+  { name: 'metric_options', columns: [{ name: 'name', type: 'string' }], rows: [{ name: 'min_sample' }] },
 ];
 /** Stages a definitions asset in the assets bucket and returns the properties naming it. */
-async function properties(v = views, r = reference) {
-  const key = `${createHash('sha256').update(JSON.stringify({ v, r })).digest('hex')}.json`;
+async function properties(v = views, r = reference, files = referenceFiles(r)) {
+  const key = `${createHash('sha256').update(JSON.stringify({ v, files })).digest('hex')}.json`;
   await s3.client.send(
-    new PutObjectCommand({ Bucket: 'assets', Key: key, Body: JSON.stringify({ views: v, referenceTables: r }) }),
+    new PutObjectCommand({ Bucket: 'assets', Key: key, Body: JSON.stringify({ views: v, referenceFiles: files }) }),
   );
   return {
     ServiceToken: 'arn:aws:lambda:eu-west-1:123456789012:function:provider',
@@ -103,7 +112,7 @@ const read = async (key: string) => {
 };
 
 describe('views deployer', () => {
-  it('on create, writes the reference tables as JSON lines, then creates each view in registry order', async () => {
+  it('on create, writes the reference files a Trino lake gets, then creates each view in build order', async () => {
     const event = { ...base, RequestType: 'Create', ResourceProperties: await properties() } as CdkCustomResourceEvent;
 
     const response = await onViewsEvent(event, deps);
@@ -118,11 +127,16 @@ describe('views deployer', () => {
       .trim()
       .split('\n')
       .map((line) => JSON.parse(line));
-    expect(targets).toEqual(reference[0]?.rows);
-    expect(await read('reference/metric_options/rows.json')).toBe('{"name":"min_sample","value":30}\n');
+    expect(targets).toEqual([
+      { metric: 'csat_pct', scope: 'overall', goal: 85, amber_band: 0.05 },
+      { metric: 'aht_s', scope: 'team:Billing', goal: 420, amber_band: null },
+    ]);
+    expect(await read('reference/metric_options/rows.json')).toBe('{"name":"min_sample"}\n');
   });
 
-  it('on update, replaces the views, then drops the ones that left the registry and their stale reference data', async () => {
+  it('on update, replaces the views, then drops the ones that left and deletes reference files that left', async () => {
+    await deps.store.write('reference/metric_options/rows.json', '{"name":"min_sample"}\n');
+    await deps.store.write('reference/composite_weights/rows.json', '{}\n');
     const [first, second] = views;
     const event = {
       ...base,
@@ -130,7 +144,7 @@ describe('views deployer', () => {
       PhysicalResourceId: 'servicebench-views-servicebench',
       ResourceProperties: await properties(
         [first, second].filter((v) => v !== undefined),
-        [reference[0] as (typeof reference)[0]],
+        [reference[0] as ReferenceTable],
       ),
       OldResourceProperties: await properties(),
     } as CdkCustomResourceEvent;
@@ -139,10 +153,12 @@ describe('views deployer', () => {
 
     expect(statements()).toEqual([first?.ddl, second?.ddl, `DROP VIEW IF EXISTS ${views[2]?.name}`]);
     expect(await deps.store.head('reference/metric_options/rows.json')).toBeUndefined();
+    expect(await deps.store.head('reference/composite_weights/rows.json')).toBeUndefined();
     expect(await deps.store.head('reference/targets/rows.json')).toBeDefined();
   });
 
-  it('on delete, drops every view, dependents first', async () => {
+  it('on delete, drops every view, dependents first, and deletes the reference files', async () => {
+    await deps.store.write('reference/targets/rows.json', '{}\n');
     const event = {
       ...base,
       RequestType: 'Delete',
@@ -154,6 +170,21 @@ describe('views deployer', () => {
 
     expect(response.PhysicalResourceId).toBe('servicebench-views-servicebench');
     expect(statements()).toEqual([...views].reverse().map((v) => `DROP VIEW IF EXISTS ${v.name}`));
+    expect(await deps.store.head('reference/targets/rows.json')).toBeUndefined();
+  });
+
+  it('fails when a reference file lies outside the reference folder or a named table has none', async () => {
+    const event = {
+      ...base,
+      RequestType: 'Create',
+      ResourceProperties: await properties(views, reference, [{ key: 'interactions/rows.json', body: '{}\n' }]),
+    } as CdkCustomResourceEvent;
+
+    await expect(onViewsEvent(event, deps)).rejects.toThrow(
+      'reference file interactions/rows.json lies outside reference/; reference table targets has no file in the definitions; reference table metric_options has no file in the definitions',
+    );
+    expect(statements()).toEqual([]);
+    expect(await deps.store.head('interactions/rows.json')).toBeUndefined();
   });
 
   it('fails the deployment with Athena own message when a view does not compile, creating no later view', async () => {

@@ -1,0 +1,207 @@
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  StartQueryExecutionCommand,
+  type StartQueryExecutionCommandInput,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { AthenaEngine } from '../../../lambdas/core/query/athena.ts';
+import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
+import { exportEventSchema } from '../../../lambdas/handlers/export.ts';
+import {
+  type CloudFormationResponse,
+  DEPLOYMENT_RESOURCE_ID,
+  type RefreshDeps,
+  runRefresh,
+} from '../../../lambdas/handlers/refresh.ts';
+import { METRIC_FAMILIES, metricValuesInsertSql } from '../../../sql/materialised.ts';
+import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
+
+const athena = mockClient(AthenaClient);
+const table = 'materialised/metric_values/';
+const drop = (family: string) => `ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = '${family}')`;
+const familyStatements = (family: (typeof METRIC_FAMILIES)[number]) => [drop(family), metricValuesInsertSql(family)];
+
+let s3: S3rverHandle;
+let deps: RefreshDeps;
+let store: S3ObjectStore;
+/** Each statement Athena was given, with the keys left under the table's folder when it started. */
+let started: { sql: string; keys: string[] }[];
+let responses: { url: string; response: CloudFormationResponse; statementsBefore: number }[];
+
+const keysUnder = async (prefix: string) => {
+  const keys: string[] = [];
+  for await (const object of store.list(prefix)) keys.push(object.key);
+  return keys;
+};
+const statements = () =>
+  athena
+    .commandCalls(StartQueryExecutionCommand)
+    .map((c) => (c.args[0].input as StartQueryExecutionCommandInput).QueryString);
+
+beforeAll(async () => {
+  vi.spyOn(console, 'info').mockImplementation(() => {});
+  s3 = await startS3rver();
+  await s3.createBucket('curated');
+  store = new S3ObjectStore({ client: s3.client, bucket: 'curated' });
+  const engine = new AthenaEngine({
+    client: new AthenaClient({ region: 'eu-west-1' }),
+    workGroup: 'servicebench',
+    database: 'servicebench',
+    sleep: async () => {},
+  });
+  deps = {
+    execute: (sql) => engine.execute(sql),
+    store,
+    bucket: 'curated',
+    materialisedPrefix: 'materialised/',
+    respond: async (url, response) => {
+      responses.push({ url, response, statementsBefore: started.length });
+    },
+  };
+});
+
+afterAll(async () => {
+  athena.restore();
+  await s3?.stop();
+});
+
+beforeEach(async () => {
+  athena.reset();
+  started = [];
+  responses = [];
+  for (const key of await keysUnder('')) await store.delete(key);
+  for (const key of [
+    `${table}family=contact_centre/20250601_a.parquet`,
+    `${table}family=contact_centre/20250601_b.parquet`,
+    `${table}family=tickets/20250601_c.parquet`,
+    `${table}family=surveys/20250601_d.parquet`,
+    'interactions/dt=2025-06-01/compacted.parquet',
+  ]) {
+    await store.write(key, 'parquet bytes');
+  }
+  let n = 0;
+  athena.on(StartQueryExecutionCommand).callsFake(async (input: StartQueryExecutionCommandInput) => {
+    started.push({ sql: input.QueryString ?? '', keys: await keysUnder(table) });
+    return { QueryExecutionId: `q-${++n}` };
+  });
+  athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+});
+
+describe('metric refresh handler', () => {
+  it('rewrites each listed family in turn: deletes its files, drops its partition, then inserts it', async () => {
+    const result = await runRefresh({ families: ['contact_centre', 'tickets'] }, deps);
+
+    expect(statements()).toEqual([...familyStatements('contact_centre'), ...familyStatements('tickets')]);
+    expect(athena.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input).toMatchObject({
+      WorkGroup: 'servicebench',
+      QueryExecutionContext: { Database: 'servicebench' },
+    });
+    // When a family's partition is dropped, its files are already gone, and only its files.
+    expect(started[0]?.keys).toEqual([
+      `${table}family=surveys/20250601_d.parquet`,
+      `${table}family=tickets/20250601_c.parquet`,
+    ]);
+    expect(started[2]?.keys).toEqual([`${table}family=surveys/20250601_d.parquet`]);
+    expect(await keysUnder('interactions/')).toEqual(['interactions/dt=2025-06-01/compacted.parquet']);
+    expect(result.families.map((f) => f.family)).toEqual(['contact_centre', 'tickets']);
+    expect(result.export).toBeUndefined();
+  });
+
+  it('rewrites every family, in the order metric_long stacks them, when the request lists none', async () => {
+    const result = await runRefresh({}, deps);
+
+    expect(statements()).toEqual(METRIC_FAMILIES.flatMap(familyStatements));
+    expect(result.families.map((f) => f.family)).toEqual([...METRIC_FAMILIES]);
+    expect(await keysUnder(table)).toEqual([]);
+  });
+
+  it("returns a report's request after the refresh, in the shape the exporter accepts", async () => {
+    const result = await runRefresh({ export: { report: 'monthly-exec', period: '2025-05' } }, deps);
+
+    expect(statements()).toHaveLength(2 * METRIC_FAMILIES.length);
+    expect(result.export).toEqual({ report: 'monthly-exec', period: '2025-05' });
+    expect(exportEventSchema.parse(result.export)).toEqual(result.export);
+  });
+
+  it("fails with Athena's reason and the family, leaves later families alone and hands no report on", async () => {
+    athena
+      .on(GetQueryExecutionCommand)
+      .resolvesOnce({ QueryExecution: { Status: { State: 'SUCCEEDED' } } })
+      .resolves({
+        QueryExecution: {
+          Status: {
+            State: 'FAILED',
+            StateChangeReason: 'HIVE_PATH_ALREADY_EXISTS: Target directory for new partition already exists',
+            AthenaError: { ErrorCategory: 2, Retryable: false },
+          },
+        },
+      });
+
+    await expect(
+      runRefresh({ families: ['contact_centre', 'tickets'], export: { report: 'monthly-exec' } }, deps),
+    ).rejects.toThrow(
+      /refreshing metric_values family contact_centre failed: .*HIVE_PATH_ALREADY_EXISTS: Target directory for new partition already exists/,
+    );
+    expect(statements()).toEqual(familyStatements('contact_centre'));
+    expect(await keysUnder(`${table}family=tickets/`)).toEqual([`${table}family=tickets/20250601_c.parquet`]);
+  });
+
+  it('fails on an unknown family or field, naming each, before touching any file', async () => {
+    await expect(runRefresh({ families: ['nps'], report: 'monthly-exec' }, deps)).rejects.toThrow(
+      /invalid refresh request: families\.0: .*; \(root\): Unrecognized key: "report"/,
+    );
+    expect(statements()).toEqual([]);
+    expect(await keysUnder(table)).toHaveLength(4);
+  });
+
+  it('after a deployment, answers CloudFormation first, then rewrites every family', async () => {
+    const event = {
+      RequestType: 'Update',
+      ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
+      StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/ServiceBench/1',
+      RequestId: 'request-1',
+      LogicalResourceId: 'ViewsRefreshAfterDeployment',
+      PhysicalResourceId: DEPLOYMENT_RESOURCE_ID,
+      ResourceType: 'Custom::ServiceBenchMetricRefresh',
+      ResourceProperties: { ServiceToken: 'arn', Definitions: 'abc.json', Statements: 'def' },
+    };
+
+    const result = await runRefresh(event, deps);
+
+    expect(responses).toEqual([
+      {
+        url: event.ResponseURL,
+        statementsBefore: 0,
+        response: expect.objectContaining({
+          Status: 'SUCCESS',
+          PhysicalResourceId: DEPLOYMENT_RESOURCE_ID,
+          StackId: event.StackId,
+          RequestId: 'request-1',
+          LogicalResourceId: 'ViewsRefreshAfterDeployment',
+        }),
+      },
+    ]);
+    expect(statements()).toEqual(METRIC_FAMILIES.flatMap(familyStatements));
+    expect(result.families).toHaveLength(METRIC_FAMILIES.length);
+  });
+
+  it('when the stack is deleted, answers CloudFormation and refreshes nothing', async () => {
+    const result = await runRefresh(
+      {
+        RequestType: 'Delete',
+        ResponseURL: 'https://cloudformation-custom-resource-response.example/response',
+        StackId: 'arn:aws:cloudformation:eu-west-1:123456789012:stack/ServiceBench/1',
+        RequestId: 'request-2',
+        LogicalResourceId: 'ViewsRefreshAfterDeployment',
+        PhysicalResourceId: DEPLOYMENT_RESOURCE_ID,
+      },
+      deps,
+    );
+
+    expect(responses.map((r) => r.response.Status)).toEqual(['SUCCESS']);
+    expect(statements()).toEqual([]);
+    expect(result.families).toEqual([]);
+  });
+});
