@@ -48,7 +48,7 @@ export async function loadLakeIntoTrino(
 
 /** Runs the query on both engines and expects the same rows (numbers within the tolerance). */
 export async function expectSameRows(duckdb: QueryEngine, trino: QueryEngine, sql: string): Promise<number> {
-  const [left, right] = [await duckdb.query<Row>(sql), await trino.query<Row>(sql)];
+  const [left, right] = await Promise.all([duckdb.query<Row>(sql), trino.query<Row>(sql)]);
   const comparison = compareRows(left, right);
   expect(isSame(comparison), `${sql}\n${describeComparison(comparison, ['DuckDB', 'Trino'])}`).toBe(true);
   return comparison.leftRows;
