@@ -17,6 +17,10 @@
 --   overall, across the teams of the period (n = teams).
 -- Decisions: grain is month only (weekly samples are too small to correlate); the correlation is
 -- null when n < 3 or when either side does not vary, so a reader never sees a spurious +-1.
+-- Whether a side varies, and the correlation itself, are taken at 9 decimals: durations equal to
+-- the millisecond can differ in their last bit (timestamps subtracted as epoch seconds), which
+-- would correlate rounding noise, and a correlation of exactly 0 comes out as +-1e-16 from the
+-- order of the sums (differently on each engine).
 WITH
 csat_answers AS (
   SELECT
@@ -143,6 +147,6 @@ SELECT
   dimension,
   dimension_value,
   driver,
-  CASE WHEN n >= 3 AND x_variance > 0 AND y_variance > 0 THEN correlation END AS correlation,
+  CASE WHEN n >= 3 AND round(x_variance, 9) > 0 AND round(y_variance, 9) > 0 THEN round(correlation, 9) END AS correlation,
   n
 FROM grouped
