@@ -202,8 +202,8 @@ For an s3:// location, the reference tables read reference/<table>/rows.json und
 files a local run writes (servicebench --engine trino ddl --location local://…) to the bucket.`,
     )
     .action(async (options: { location: string }) => {
-      const { ddl, locationProblems } = await import('./commands/ddl.ts');
-      await ddl(context(DDL_COMMAND, locationProblems(options.location)), options);
+      const { ddl, ddlProblems } = await import('./commands/ddl.ts');
+      await ddl(context(DDL_COMMAND, ddlProblems(options.location, program.opts<GlobalOptions>())), options);
     });
 
   program

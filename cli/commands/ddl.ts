@@ -7,6 +7,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import {
+  ddlOptionProblems,
   ddlScript,
   localLakeDir,
   prepareLocalLake,
@@ -18,19 +19,33 @@ import {
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { LocalObjectStore } from '../../lambdas/core/store/local.ts';
 import { type CommandContext, readConfig } from '../context.ts';
+import type { EngineFlags } from '../engine.ts';
 
 export interface DdlOptions {
   /** The lake root as Trino sees it: `local:///abs/path` or `s3://bucket/prefix`. */
   readonly location: string;
 }
 
-/** Problems of --location the generator cannot see: a local lake folder that does not exist. */
-export function locationProblems(location: string): string[] {
+/**
+ * Every problem of the ddl options the generator checks (--location, --catalog, --schema), and a
+ * local lake folder that does not exist.
+ */
+export function ddlProblems(location: string, flags: EngineFlags): string[] {
+  const problems = ddlOptionProblems({
+    location,
+    catalog: flags.catalog,
+    schema: flags.schema,
+    referenceTables: [],
+  }).map((problem) => `--${problem}`);
   const dir = localLakeDir(location);
-  if (dir === undefined || (existsSync(dir) && statSync(dir).isDirectory())) return [];
-  return [
-    `--location ${location}: ${dir} is not a folder; give the lake folder as local:///absolute/path (servicebench --lake DIR demo writes one)`,
-  ];
+  if (location.startsWith('local:') && dir === undefined) {
+    problems.push(`--location ${location}: a local lake is local:///absolute/path (three slashes, then the path)`);
+  } else if (dir !== undefined && !(existsSync(dir) && statSync(dir).isDirectory())) {
+    problems.push(
+      `--location ${location}: ${dir} is not a folder; give the lake folder as local:///absolute/path (servicebench --lake DIR demo writes one)`,
+    );
+  }
+  return problems;
 }
 
 export async function ddl(context: CommandContext, options: DdlOptions): Promise<void> {

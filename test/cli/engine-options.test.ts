@@ -159,6 +159,16 @@ describe('servicebench ddl', () => {
   });
 });
 
+it('fails with exit 1 naming each bad ddl option: a location that is no URI, a catalog and schema that are no identifiers', async () => {
+  const result = await run(['--engine', 'trino', '--catalog', 'Hive', '--schema', 'a-b', 'ddl', '--location', lake]);
+  expect(result.code).toBe(1);
+  expect(problems(result.stderr)).toEqual([
+    `  --location "${lake}" must be a URI such as local:///abs/path/to/lake or s3://bucket/prefix`,
+    '  --catalog "Hive" must be a lower-case identifier',
+    '  --schema "a-b" must be a lower-case identifier',
+  ]);
+});
+
 describe('servicebench refresh on the local engine', () => {
   it('rewrites every family and prints each one with its rows and time', async () => {
     const result = await run(['refresh']);

@@ -10,17 +10,17 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILD_ORDER, createViewSql } from '../../../sql/registry.ts';
+import { TRINO_DEFAULTS } from '../query/trino.ts';
 import type { ReferenceTable } from '../reference/tables.ts';
 import { TABLE_NAMES } from '../schema/canonical.ts';
 import { glueColumns } from '../schema/derive.ts';
 import { LocalObjectStore } from '../store/local.ts';
 import type { ObjectStore } from '../store/object-store.ts';
 
+/** Where the DDL creates everything: the catalog and schema the Trino engine queries by default. */
 export const DDL_DEFAULTS = {
-  /** The catalog name the Trino documentation and most deployments give the Hive connector. */
-  catalog: 'hive',
-  /** The Glue database name of the stack, so one set of queries serves both. */
-  schema: 'servicebench',
+  catalog: TRINO_DEFAULTS.catalog,
+  schema: TRINO_DEFAULTS.schema,
 } as const;
 
 /**
@@ -89,27 +89,11 @@ export interface ReferenceFile {
  * and recreated and a rerun picks up a changed column list.
  */
 export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
+  const problems = ddlOptionProblems(options);
+  if (problems.length > 0) throw new Error(`cannot generate the Trino DDL: ${problems.join('; ')}`);
   const catalog = options.catalog ?? DDL_DEFAULTS.catalog;
   const schema = options.schema ?? DDL_DEFAULTS.schema;
   const curatedPrefix = options.curatedPrefix ?? CURATED_PREFIX;
-  const problems: string[] = [];
-  if (!LOCATION.test(options.location)) {
-    problems.push(
-      `location ${JSON.stringify(options.location)} must be a URI such as local:///abs/path/to/lake or s3://bucket/prefix`,
-    );
-  }
-  if (!IDENTIFIER.test(catalog)) problems.push(`catalog ${JSON.stringify(catalog)} must be a lower-case identifier`);
-  if (!IDENTIFIER.test(schema)) problems.push(`schema ${JSON.stringify(schema)} must be a lower-case identifier`);
-  if (!/^([\w.-]+\/)*$/.test(curatedPrefix)) {
-    problems.push(`curatedPrefix ${JSON.stringify(curatedPrefix)} must be '' or folder names each ending with /`);
-  }
-  for (const table of options.referenceTables) {
-    if (!IDENTIFIER.test(table.name)) {
-      problems.push(`reference table ${JSON.stringify(table.name)} must be a lower-case identifier`);
-    }
-  }
-  if (problems.length > 0) throw new Error(`cannot generate the Trino DDL: ${problems.join('; ')}`);
-
   const root = options.location.replace(/\/+$/, '');
   const statements: DdlStatement[] = [
     { step: 'schema', name: schema, sql: `CREATE SCHEMA IF NOT EXISTS ${catalog}.${schema}` },
@@ -177,6 +161,30 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
     });
   }
   return statements;
+}
+
+/** Every problem of the options, each naming the option and its bad value; trinoDdl throws them together. */
+export function ddlOptionProblems(options: TrinoDdlOptions): string[] {
+  const catalog = options.catalog ?? DDL_DEFAULTS.catalog;
+  const schema = options.schema ?? DDL_DEFAULTS.schema;
+  const curatedPrefix = options.curatedPrefix ?? CURATED_PREFIX;
+  const problems: string[] = [];
+  if (!LOCATION.test(options.location)) {
+    problems.push(
+      `location ${JSON.stringify(options.location)} must be a URI such as local:///abs/path/to/lake or s3://bucket/prefix`,
+    );
+  }
+  if (!IDENTIFIER.test(catalog)) problems.push(`catalog ${JSON.stringify(catalog)} must be a lower-case identifier`);
+  if (!IDENTIFIER.test(schema)) problems.push(`schema ${JSON.stringify(schema)} must be a lower-case identifier`);
+  if (!/^([\w.-]+\/)*$/.test(curatedPrefix)) {
+    problems.push(`curatedPrefix ${JSON.stringify(curatedPrefix)} must be '' or folder names each ending with /`);
+  }
+  for (const table of options.referenceTables) {
+    if (!IDENTIFIER.test(table.name)) {
+      problems.push(`reference table ${JSON.stringify(table.name)} must be a lower-case identifier`);
+    }
+  }
+  return problems;
 }
 
 /**

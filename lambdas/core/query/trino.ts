@@ -3,7 +3,7 @@
  * sent through Trino's REST protocol by the official `trino-client` package. Named `:name`
  * parameters are bound by Trino (`EXECUTE IMMEDIATE … USING`), never spliced into the statement.
  */
-import { BasicAuth, type QueryError, type QueryResult, type QueryStage, type QueryStats, Trino } from 'trino-client';
+import type { QueryError, QueryResult, QueryStage, QueryStats, Trino } from 'trino-client';
 import type { QueryEngine, SqlValue } from './engine.ts';
 import { rewritePlaceholders } from './placeholders.ts';
 
@@ -67,21 +67,19 @@ export class TrinoEngine implements QueryEngine {
   readonly catalog: string;
   readonly schema: string;
   private readonly user: string;
-  private readonly client: Trino;
+  private readonly password: string | undefined;
+  /**
+   * Created on the first query: the client package is imported then, so importing this module (for
+   * TRINO_DEFAULTS, as the DDL generator in the Lambda bundles does) does not load it.
+   */
+  private client: Promise<Trino> | undefined;
 
   constructor(options: TrinoEngineOptions = {}) {
     this.server = options.server ?? TRINO_DEFAULTS.server;
     this.catalog = options.catalog ?? TRINO_DEFAULTS.catalog;
     this.schema = options.schema ?? TRINO_DEFAULTS.schema;
     this.user = options.user ?? TRINO_DEFAULTS.user;
-    this.client = Trino.create({
-      server: this.server,
-      catalog: this.catalog,
-      schema: this.schema,
-      source: TRINO_DEFAULTS.source,
-      // Trino refuses credentials over plain HTTP, so only a password turns basic authentication on.
-      ...(options.password === undefined ? {} : { auth: new BasicAuth(this.user, options.password) }),
-    });
+    this.password = options.password;
   }
 
   async query<T = Record<string, SqlValue>>(sql: string, params?: Readonly<Record<string, SqlValue>>): Promise<T[]> {
@@ -119,7 +117,7 @@ export class TrinoEngine implements QueryEngine {
   private async send<T>(statement: string): Promise<TrinoRun<T>> {
     let results: AsyncIterator<QueryResult>;
     try {
-      results = await this.client.query({ query: statement, user: this.user });
+      results = await (await this.connect()).query({ query: statement, user: this.user });
     } catch (error) {
       throw this.unreachable(error);
     }
@@ -147,6 +145,20 @@ export class TrinoEngine implements QueryEngine {
       }
     }
     return { rows: rows as T[], stats: summarise(last) };
+  }
+
+  private connect(): Promise<Trino> {
+    this.client ??= import('trino-client').then(({ BasicAuth, Trino }) =>
+      Trino.create({
+        server: this.server,
+        catalog: this.catalog,
+        schema: this.schema,
+        source: TRINO_DEFAULTS.source,
+        // Trino refuses credentials over plain HTTP, so only a password turns basic authentication on.
+        ...(this.password === undefined ? {} : { auth: new BasicAuth(this.user, this.password) }),
+      }),
+    );
+    return this.client;
   }
 
   private unreachable(error: unknown): Error {
