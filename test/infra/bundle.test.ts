@@ -21,6 +21,7 @@ describe('Lambda bundles', () => {
     expect(functions.map((f) => f.Properties.Description)).toEqual(
       expect.arrayContaining([
         'ServiceBench: normalises landed exports into curated Parquet',
+        'ServiceBench: compacts touched curated partitions into one Parquet file each',
         'ServiceBench: runs a scheduled report on Athena and delivers it',
         'ServiceBench: writes the reference tables and creates the Athena views',
         'ServiceBench: rewrites the materialised metric tables on Athena',
