@@ -14,36 +14,35 @@ import { compareRows, describeComparison, isSame, type Row } from '../support/co
 export interface TrinoLake {
   readonly engine: TrinoEngine;
   readonly schema: string;
-  /** Milliseconds spent creating everything and refreshing the materialised tables. */
-  readonly loadMs: number;
   /** Drops the schema with everything in it (the lake's files stay). */
   drop(): Promise<void>;
 }
 
 /**
- * Readies the lake folder (reference files, table folders), runs every statement of the generated DDL in a schema
- * of its own (named after `label`, unique per call) and refreshes the materialised tables.
+ * Readies the lake folder (reference files, table folders), runs every statement of the generated
+ * DDL in a schema of its own (named after `label`, unique per call) and refreshes the materialised
+ * tables. A failure drops the schema again.
  */
 export async function loadLakeIntoTrino(
   lakeDir: string,
   tables: readonly ReferenceTable[],
   label: string,
 ): Promise<TrinoLake> {
-  const started = performance.now();
   const catalog = inject('trinoCatalog');
   const schema = `${label}_${randomUUID().replaceAll('-', '').slice(0, 8)}`;
   const engine = new TrinoEngine({ server: inject('trinoUrl'), catalog, schema });
+  const drop = () => engine.exec(`DROP SCHEMA IF EXISTS ${catalog}.${schema} CASCADE`);
   await prepareLocalLake(lakeDir, tables);
-  for (const statement of trinoDdl({ location: `local://${lakeDir}`, catalog, schema, referenceTables: tables })) {
-    await engine.exec(statement.sql);
+  try {
+    for (const statement of trinoDdl({ location: `local://${lakeDir}`, catalog, schema, referenceTables: tables })) {
+      await engine.exec(statement.sql);
+    }
+    await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
+  } catch (error) {
+    await drop();
+    throw error;
   }
-  await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
-  return {
-    engine,
-    schema,
-    loadMs: performance.now() - started,
-    drop: () => engine.exec(`DROP SCHEMA IF EXISTS ${catalog}.${schema} CASCADE`),
-  };
+  return { engine, schema, drop };
 }
 
 /** Runs the query on both engines and expects the same rows (numbers within the tolerance). */
