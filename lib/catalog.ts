@@ -8,6 +8,7 @@ import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../lambdas/core/schema/derive.ts';
 import { MATERIALISED_TABLES, type MaterialisedColumnType, type MaterialisedTable } from '../sql/materialised.ts';
+import { pascal } from './ids.ts';
 
 export const CATALOG_DEFAULTS = {
   databaseName: 'servicebench',
@@ -189,12 +190,4 @@ export function materialisedTableInput(table: MaterialisedTable, location: strin
       ...PARQUET,
     },
   };
-}
-
-/** `survey_responses` → `SurveyResponses`: stable construct ids derived from stable table names. */
-export function pascal(name: string): string {
-  return name
-    .split('_')
-    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -18,9 +18,16 @@ import { EXPORTS_PREFIX } from '../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
 import type { RefreshRequest } from '../lambdas/core/env/refresh.ts';
-import { pascal } from './catalog.ts';
 import { ServiceFunction } from './function.ts';
-import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
+import {
+  type AthenaAccess,
+  databaseName,
+  grantAthenaQueries,
+  grantKeyUse,
+  grantObjects,
+  workgroupName,
+} from './grants.ts';
+import { pascal } from './ids.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import { handlerEntry } from './paths.ts';
 
@@ -43,12 +50,10 @@ export const EXPORTS_DEFAULTS = {
 export interface ScheduledExportsProps {
   readonly config: ServiceBenchConfig;
   readonly exportsBucket: s3.IBucket;
-  readonly curated: s3.IBucket;
-  readonly results: s3.IBucket;
+  /** Where the reports' queries run. */
+  readonly athena: AthenaAccess;
+  /** Encrypts the queues and the report topic. */
   readonly key: kms.IKey;
-  readonly workgroupName: string;
-  readonly workgroupArn: string;
-  readonly databaseName: string;
   readonly removalPolicy: RemovalPolicy;
   /**
    * A Lambda layer providing Chromium, used to print the PDF.
@@ -128,8 +133,8 @@ export class ScheduledExports extends Construct {
       : undefined;
     const environment: ExporterEnvironment = {
       SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
-      ATHENA_WORKGROUP: props.workgroupName,
-      GLUE_DATABASE: props.databaseName,
+      ATHENA_WORKGROUP: workgroupName(props.athena),
+      GLUE_DATABASE: databaseName(props.athena),
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
       LINK_TTL_SECONDS: String(EXPORTER_DEFAULTS.linkTtlSeconds),
       ...(sesSender ? { SES_SENDER: sesSender } : { REPORT_TOPIC_ARN: this.reportTopic.topicArn }),
@@ -160,13 +165,7 @@ export class ScheduledExports extends Construct {
         'Granted by the Lambda on-failure destination on the lake key only, so a failed report run can be written to the encrypted failed-exports queue.',
       );
     }
-    grantAthenaQueries(fn, {
-      workgroupArn: props.workgroupArn,
-      databaseName: props.databaseName,
-      curated: props.curated,
-      results: props.results,
-      key: props.key,
-    });
+    grantAthenaQueries(fn, props.athena);
     // GetObject lets the presigned link (signed with this role) download the report.
     grantObjects(
       fn,
@@ -209,7 +208,7 @@ export class ScheduledExports extends Construct {
       const request = { report: report.name };
       const refreshThenExport: RefreshRequest = { export: request };
       this.schedules.push(
-        new scheduler.Schedule(this, `Schedule${pascal(report.name.replaceAll('-', '_'))}`, {
+        new scheduler.Schedule(this, `Schedule${pascal(report.name)}`, {
           description: `ServiceBench report ${report.name}`,
           schedule: scheduler.ScheduleExpression.expression(report.schedule, TimeZone.of(report.timeZone)),
           timeWindow: scheduler.TimeWindow.flexible(EXPORTS_DEFAULTS.flexibleWindow),

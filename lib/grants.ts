@@ -1,4 +1,6 @@
 import { Stack } from 'aws-cdk-lib';
+import * as athena from 'aws-cdk-lib/aws-athena';
+import type * as glue from 'aws-cdk-lib/aws-glue';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -44,19 +46,35 @@ export function grantKeyUse(grantee: iam.IGrantable, key: kms.IKey): void {
   );
 }
 
+/**
+ * What querying the views takes: one workgroup over one Glue database, the curated bucket it
+ * reads, the bucket its results land in and the key of both. Functions that query receive this,
+ * and read the workgroup and database names from it, so they depend on those resources.
+ */
 export interface AthenaAccess {
-  readonly workgroupArn: string;
-  readonly databaseName: string;
+  readonly workgroup: athena.CfnWorkGroup;
+  readonly database: glue.CfnDatabase;
   readonly curated: s3.IBucket;
   readonly results: s3.IBucket;
   readonly key: kms.IKey;
+}
+
+export const workgroupName = (access: AthenaAccess): string => access.workgroup.workGroupRef.workGroupName;
+export const databaseName = (access: AthenaAccess): string => access.database.databaseRef.databaseName;
+
+export interface AthenaGrantOptions {
   /** Also create, replace and drop views (Glue tables) in the database. @default false */
   readonly manageViews?: boolean;
 }
 
 /** Run queries in one workgroup over one Glue database, reading the curated bucket. */
-export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaAccess): void {
+export function grantAthenaQueries(
+  grantee: iam.IGrantable,
+  access: AthenaAccess,
+  options: AthenaGrantOptions = {},
+): void {
   const stack = Stack.of(access.curated);
+  const database = databaseName(access);
   const glueArn = (resource: string, name?: string) =>
     stack.formatArn({ service: 'glue', resource, ...(name === undefined ? {} : { resourceName: name }) });
   const principal = grantee.grantPrincipal;
@@ -68,7 +86,7 @@ export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaAccess
         'athena:GetQueryResults',
         'athena:StopQueryExecution',
       ],
-      resources: [access.workgroupArn],
+      resources: [athena.CfnWorkGroup.arnForWorkGroup(access.workgroup)],
     }),
   );
   principal.addToPrincipalPolicy(
@@ -79,13 +97,9 @@ export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaAccess
         'glue:GetTables',
         'glue:GetPartition',
         'glue:GetPartitions',
-        ...(access.manageViews ? ['glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable'] : []),
+        ...(options.manageViews ? ['glue:CreateTable', 'glue:UpdateTable', 'glue:DeleteTable'] : []),
       ],
-      resources: [
-        glueArn('catalog'),
-        glueArn('database', access.databaseName),
-        glueArn('table', `${access.databaseName}/*`),
-      ],
+      resources: [glueArn('catalog'), glueArn('database', database), glueArn('table', `${database}/*`)],
     }),
   );
   grantObjects(grantee, access.curated, ['s3:GetObject']);
@@ -97,7 +111,7 @@ export function grantAthenaQueries(grantee: iam.IGrantable, access: AthenaAccess
   if (principal instanceof Construct) {
     acknowledge(
       principal,
-      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/${access.databaseName}/*]`,
+      `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:glue:<AWS::Region>:<AWS::AccountId>:table/<${stack.getLogicalId(access.database)}>/*]`,
       'Athena reads (and the views deployer replaces) tables and views of this one Glue database; their names come from the canonical schema and the sql/ registry.',
     );
   }

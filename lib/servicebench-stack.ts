@@ -3,8 +3,10 @@ import type { Construct } from 'constructs';
 import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { referenceTables } from '../lambdas/core/reference/tables.ts';
-import { Catalog, pascal } from './catalog.ts';
+import { Catalog } from './catalog.ts';
 import { ScheduledExports } from './exports.ts';
+import type { AthenaAccess } from './grants.ts';
+import { pascal } from './ids.ts';
 import { Ingestion } from './ingestion.ts';
 import { Operations } from './operations.ts';
 import { Storage } from './storage.ts';
@@ -66,13 +68,16 @@ export class ServiceBenchStack extends Stack {
         : {}),
     });
 
-    this.refresh = new MetricRefresh(this, 'Refresh', {
-      workgroupName: this.workgroup.name,
-      workgroupArn: this.workgroup.arn,
-      databaseName: this.catalog.databaseName,
+    const athena: AthenaAccess = {
+      workgroup: this.workgroup.workgroup,
+      database: this.catalog.database,
       curated,
-      materialisedPrefix: this.catalog.materialisedPrefix,
       results: athenaResults,
+      key,
+    };
+    this.refresh = new MetricRefresh(this, 'Refresh', {
+      athena,
+      materialisedPrefix: this.catalog.materialisedPrefix,
       key,
       removalPolicy,
       ...(config.deployment.refreshSchedule ? { schedule: config.deployment.refreshSchedule } : {}),
@@ -81,13 +86,8 @@ export class ServiceBenchStack extends Stack {
     this.views = new MetricViews(this, 'Views', {
       views: viewStatements().map((statement) => ({ name: statement.name, ddl: statement.sql })),
       referenceTables: reference,
-      workgroupName: this.workgroup.name,
-      workgroupArn: this.workgroup.arn,
-      databaseName: this.catalog.databaseName,
+      athena,
       referencePrefix: this.catalog.referencePrefix,
-      curated,
-      results: athenaResults,
-      key,
       removalPolicy,
       refresh: this.refresh.refresher.function,
     });
@@ -96,12 +96,8 @@ export class ServiceBenchStack extends Stack {
     this.exports = new ScheduledExports(this, 'Exports', {
       config,
       exportsBucket: this.storage.exports,
-      curated,
-      results: athenaResults,
+      athena,
       key,
-      workgroupName: this.workgroup.name,
-      workgroupArn: this.workgroup.arn,
-      databaseName: this.catalog.databaseName,
       removalPolicy,
       refreshFirst: this.refresh.refresher.function,
       ...(props.chromiumLayerArn ? { chromiumLayerArn: props.chromiumLayerArn } : {}),
@@ -131,7 +127,7 @@ export class ServiceBenchStack extends Stack {
       description: 'Upload raw exports here, under <source name>/ (one prefix per configured source)',
     });
     for (const source of config.sources) {
-      new CfnOutput(this, `Landing${pascal(source.name.replaceAll('-', '_'))}`, {
+      new CfnOutput(this, `Landing${pascal(source.name)}`, {
         value: `s3://${landing.bucketName}/${source.name}/`,
         description: `Landing prefix of source ${source.name} (adapter ${source.adapter})`,
       });

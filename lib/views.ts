@@ -8,7 +8,6 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import * as logs from 'aws-cdk-lib/aws-logs';
-import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3assets from 'aws-cdk-lib/aws-s3-assets';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -23,7 +22,14 @@ import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { MATERIALISED_TABLES, METRIC_FAMILIES, metricValuesInsertSql } from '../sql/materialised.ts';
 import { EXPORTS_DEFAULTS } from './exports.ts';
 import { LOG_RETENTION, ServiceFunction } from './function.ts';
-import { grantAthenaQueries, grantKeyUse, grantObjects } from './grants.ts';
+import {
+  type AthenaAccess,
+  databaseName,
+  grantAthenaQueries,
+  grantKeyUse,
+  grantObjects,
+  workgroupName,
+} from './grants.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
 import { handlerEntry } from './paths.ts';
 
@@ -38,14 +44,10 @@ export interface MetricViewsProps {
   readonly views: readonly ViewStatement[];
   /** Reference tables written as JSON lines (referenceFiles, as for Trino) before the views are created. */
   readonly referenceTables: readonly ReferenceTable[];
-  readonly workgroupName: string;
-  readonly workgroupArn: string;
-  readonly databaseName: string;
+  /** Where the views are created; the reference tables are written to its curated bucket. */
+  readonly athena: AthenaAccess;
   /** Folder of the curated bucket the reference tables' Glue tables point at. */
   readonly referencePrefix: string;
-  readonly curated: s3.IBucket;
-  readonly results: s3.IBucket;
-  readonly key: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   /**
    * The metric refresh to start once the views are deployed, and again whenever a later deployment
@@ -89,9 +91,9 @@ export class MetricViews extends Construct {
     if (problems.length > 0) throw new Error(`MetricViews: ${problems.join('; ')}`);
 
     const environment: ViewsEnvironment = {
-      ATHENA_WORKGROUP: props.workgroupName,
-      GLUE_DATABASE: props.databaseName,
-      CURATED_BUCKET: props.curated.bucketName,
+      ATHENA_WORKGROUP: workgroupName(props.athena),
+      GLUE_DATABASE: databaseName(props.athena),
+      CURATED_BUCKET: props.athena.curated.bucketName,
       REFERENCE_PREFIX: props.referencePrefix,
     };
     this.deployer = new ServiceFunction(this, 'Deployer', {
@@ -102,15 +104,13 @@ export class MetricViews extends Construct {
       memorySize: 512,
       logRemovalPolicy: props.removalPolicy,
     });
-    grantAthenaQueries(this.deployer.function, {
-      workgroupArn: props.workgroupArn,
-      databaseName: props.databaseName,
-      curated: props.curated,
-      results: props.results,
-      key: props.key,
-      manageViews: true,
-    });
-    grantObjects(this.deployer.function, props.curated, ['s3:PutObject', 's3:DeleteObject'], [props.referencePrefix]);
+    grantAthenaQueries(this.deployer.function, props.athena, { manageViews: true });
+    grantObjects(
+      this.deployer.function,
+      props.athena.curated,
+      ['s3:PutObject', 's3:DeleteObject'],
+      [props.referencePrefix],
+    );
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: this.deployer.function,
@@ -182,14 +182,14 @@ export class MetricViews extends Construct {
 }
 
 export interface MetricRefreshProps {
-  readonly workgroupName: string;
-  readonly workgroupArn: string;
-  readonly databaseName: string;
-  /** Holds the materialised tables under `materialisedPrefix` and the curated tables they are computed from. */
-  readonly curated: s3.IBucket;
+  /**
+   * Where the refresh queries run; its curated bucket holds the materialised tables under
+   * `materialisedPrefix` and the curated tables they are computed from.
+   */
+  readonly athena: AthenaAccess;
   /** Folder of the curated bucket holding the materialised tables' Glue locations, ending with `/`. */
   readonly materialisedPrefix: string;
-  readonly results: s3.IBucket;
+  /** Encrypts the failed-refreshes queue. */
   readonly key: kms.IKey;
   readonly removalPolicy: RemovalPolicy;
   /**
@@ -234,9 +234,11 @@ export class MetricRefresh extends Construct {
       'This queue is itself a dead-letter destination (of the refresh schedule and of failed refresh runs) with an alarm on its depth.',
     );
 
-    const { curated, key, databaseName: database } = props;
+    const { key } = props;
+    const { curated } = props.athena;
+    const database = databaseName(props.athena);
     const environment: RefreshEnvironment = {
-      ATHENA_WORKGROUP: props.workgroupName,
+      ATHENA_WORKGROUP: workgroupName(props.athena),
       GLUE_DATABASE: database,
       CURATED_BUCKET: curated.bucketName,
       MATERIALISED_PREFIX: props.materialisedPrefix,
@@ -264,13 +266,7 @@ export class MetricRefresh extends Construct {
       );
     }
 
-    grantAthenaQueries(fn, {
-      workgroupArn: props.workgroupArn,
-      databaseName: database,
-      curated,
-      results: props.results,
-      key,
-    });
+    grantAthenaQueries(fn, props.athena);
     // Athena's INSERT writes the files with the caller's permissions; the refresh deletes them.
     grantObjects(
       fn,

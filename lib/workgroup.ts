@@ -49,10 +49,4 @@ export class QueryWorkgroup extends Construct {
       },
     });
   }
-
-  /** ARN of the workgroup, for IAM statements. */
-  get arn(): string {
-    const stack = this.workgroup.stack;
-    return stack.formatArn({ service: 'athena', resource: 'workgroup', resourceName: this.name });
-  }
 }

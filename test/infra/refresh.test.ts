@@ -5,7 +5,14 @@ import type { ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
 import { METRIC_FAMILIES, metricValuesInsertSql } from '../../sql/materialised.ts';
-import { fixtureConfig, synth } from './support.ts';
+import {
+  DATABASE_REF,
+  fixtureConfig,
+  glueTablePattern,
+  synth,
+  WORKGROUP_ARN_PATTERN,
+  WORKGROUP_REF,
+} from './support.ts';
 
 const { template } = synth();
 const refresher = { Description: Match.stringLikeRegexp('rewrites the materialised metric tables') };
@@ -25,8 +32,8 @@ describe('MetricRefresh', () => {
       ReservedConcurrentExecutions: 1,
       Environment: {
         Variables: Match.objectLike({
-          ATHENA_WORKGROUP: 'servicebench',
-          GLUE_DATABASE: 'servicebench',
+          ATHENA_WORKGROUP: WORKGROUP_REF,
+          GLUE_DATABASE: DATABASE_REF,
           CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^StorageCurated') },
           MATERIALISED_PREFIX: 'materialised/',
         }),
@@ -112,12 +119,12 @@ describe('MetricRefresh', () => {
       'glue:BatchDeletePartition',
     ]);
     const resources = JSON.stringify(partitions?.Resource);
-    expect(resources).toContain(':table/servicebench/metric_values"');
-    expect(resources).not.toContain(':table/servicebench/*');
+    expect(resources).toMatch(glueTablePattern('metric_values'));
+    expect(resources).not.toMatch(glueTablePattern('*'));
     const everything = JSON.stringify(refresherStatements());
     expect(everything).not.toMatch(/glue:(Create|Update|Delete)Table/);
     const athena = refresherStatements().find((s) => actionsOf(s).includes('athena:StartQueryExecution'));
-    expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/servicebench');
+    expect(JSON.stringify(athena?.Resource)).toMatch(WORKGROUP_ARN_PATTERN);
   });
 });
 

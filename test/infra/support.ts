@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { ServiceBenchStack, type ServiceBenchStackProps } from '../../lib/servicebench-stack.ts';
@@ -105,3 +105,15 @@ function collectFindings(report: unknown): NagFinding[] {
   visit(report);
   return findings;
 }
+
+/** How functions name the workgroup and the database: by reference, so they are created after both. */
+export const WORKGROUP_REF = { Ref: Match.stringLikeRegexp('^WorkgroupWorkGroup') };
+export const DATABASE_REF = { Ref: Match.stringLikeRegexp('^CatalogDatabase') };
+
+/** An IAM resource (rendered as JSON) under the stack's Glue database: `table/<database>/<rest>`. */
+export function glueTablePattern(rest: string): RegExp {
+  return new RegExp(`:table/",\\{"Ref":"CatalogDatabase[0-9A-F]+"\\},"/${rest.replace(/[*]/g, '\\*')}"`);
+}
+
+/** An IAM resource (rendered as JSON) naming the stack's workgroup. */
+export const WORKGROUP_ARN_PATTERN = /:workgroup\/",\{"Ref":"WorkgroupWorkGroup[0-9A-F]+"\}/;

@@ -5,7 +5,14 @@ import { describe, expect, it } from 'vitest';
 import { referenceFiles, viewStatements } from '../../lambdas/core/catalog/trino-ddl.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { BUILD_ORDER } from '../../sql/registry.ts';
-import { fixtureConfig, synth } from './support.ts';
+import {
+  DATABASE_REF,
+  fixtureConfig,
+  glueTablePattern,
+  synth,
+  WORKGROUP_ARN_PATTERN,
+  WORKGROUP_REF,
+} from './support.ts';
 
 const { template, outdir } = synth();
 const definitionsOf = (dir: string, key: string) =>
@@ -62,8 +69,8 @@ describe('MetricViews', () => {
       Timeout: 900,
       Environment: {
         Variables: Match.objectLike({
-          ATHENA_WORKGROUP: 'servicebench',
-          GLUE_DATABASE: 'servicebench',
+          ATHENA_WORKGROUP: WORKGROUP_REF,
+          GLUE_DATABASE: DATABASE_REF,
           REFERENCE_PREFIX: 'reference/',
           CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^StorageCurated') },
         }),
@@ -76,13 +83,13 @@ describe('MetricViews', () => {
       .filter((p) => JSON.stringify(p.Properties.Roles).includes('ViewsDeployerRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     const glue = statements.find((s) => JSON.stringify(s.Action).includes('glue:CreateTable'));
-    expect(JSON.stringify(glue?.Resource)).toContain(':table/servicebench/*');
+    expect(JSON.stringify(glue?.Resource)).toMatch(glueTablePattern('*'));
     const writes = statements.find(
       (s) => JSON.stringify(s.Action).includes('s3:PutObject') && JSON.stringify(s.Resource).includes('StorageCurated'),
     );
     expect(JSON.stringify(writes?.Resource)).toContain('/reference/*');
     const athena = statements.find((s) => JSON.stringify(s.Action).includes('athena:StartQueryExecution'));
-    expect(JSON.stringify(athena?.Resource)).toContain(':workgroup/servicebench');
+    expect(JSON.stringify(athena?.Resource)).toMatch(WORKGROUP_ARN_PATTERN);
     const definitions = statements.find(
       (s) => s.Action === 's3:GetObject' && JSON.stringify(s.Resource).includes('.json'),
     );
