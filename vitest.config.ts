@@ -9,6 +9,13 @@ const project = (name: string, test: TestProjectInlineConfiguration['test'] = {}
   test: { name, include: [`test/${name}/**/*.test.ts`], ...test },
 });
 
+/**
+ * Files of these projects share one module cache per worker: most of a file's time went to
+ * importing the same zod schemas, adapters, SDK clients and aws-cdk-lib again. A file that changes
+ * process state (a stubbed client, the working directory) restores it after its tests.
+ */
+const shared = (name: string) => project(name, { isolate: false });
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
@@ -16,14 +23,12 @@ export default defineConfig({
     // Forks, not threads: the CLI tests change the working directory, which a worker thread cannot.
     pool: 'forks',
     projects: [
-      // Files share one module cache per worker: most of a unit file's time was importing the
-      // same zod schemas, adapters and SDK clients again. A file that stubs a client restores it.
-      project('unit', { isolate: false }),
-      project('sql'),
-      project('infra'),
-      project('cli'),
-      project('browser'),
-      project('realdata'),
+      shared('unit'),
+      shared('sql'),
+      shared('infra'),
+      shared('cli'),
+      shared('browser'),
+      shared('realdata'),
       project('trino', {
         globalSetup: ['./test/support/trino/global-setup.ts'],
         testTimeout: 300_000,
