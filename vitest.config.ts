@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config';
 
 /**
@@ -22,6 +23,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Forks, not threads: the CLI tests change the working directory, which a worker thread cannot.
     pool: 'forks',
+    // Vitest keeps a core for its own process, which on two cores runs one file at a time; that
+    // process is mostly idle, and files waiting on DuckDB, Chromium or Trino leave a core free.
+    maxWorkers: Math.max(2, availableParallelism() - 1),
     projects: [
       shared('unit'),
       shared('sql'),
