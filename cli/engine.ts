@@ -143,7 +143,7 @@ export interface OpenEngineOptions {
 export async function openQueryEngine(options: OpenEngineOptions): Promise<QueryEngine> {
   const { choice } = options;
   if (choice.engine === 'duckdb') {
-    const { openLakeEngine } = await import('../lambdas/core/query/duckdb.ts');
+    const { openLakeEngine } = await import('./duckdb.ts');
     return openLakeEngine({ lakeDir: options.lakeDir, config: options.config() });
   }
   const { TrinoEngine } = await import('../lambdas/core/query/trino.ts');

@@ -36,7 +36,7 @@ export async function refresh(context: CommandContext, options: RefreshOptions):
   const started = performance.now();
   const refreshed: FamilyRefreshed[] = [];
   if (choice.engine === 'duckdb') {
-    const { openLakeEngine } = await import('../../lambdas/core/query/duckdb.ts');
+    const { openLakeEngine } = await import('../duckdb.ts');
     const engine = await openLakeEngine({ lakeDir: openLake(context.lakeDir).dir, config: readConfig(context) });
     try {
       const families = await engine.materialise();

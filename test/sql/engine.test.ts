@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
-import { toDuckParameters } from '../../lambdas/core/query/duckdb.ts';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
+import { toDuckParameters } from '../../cli/duckdb.ts';
 import { VIEWS } from '../../sql/registry.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
 

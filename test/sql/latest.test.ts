@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { columnsOf } from '../../lambdas/core/schema/derive.ts';
 import { viewSql } from '../../sql/registry.ts';

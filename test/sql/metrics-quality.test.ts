@@ -1,6 +1,6 @@
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import type { QaEvaluation } from '../../lambdas/core/schema/canonical.ts';
 import { createViewSql } from '../../sql/registry.ts';
 import { createTestLake, type TestLake, utc, viewRows } from '../support/lake.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import type { Interaction, SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import { createTestLake, interaction, plus, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 import { wilson } from '../support/stats.ts';

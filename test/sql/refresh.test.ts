@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import {
   athenaTarget,
   deleteStatementTarget,

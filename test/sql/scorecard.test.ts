@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { SCORECARD_COLUMNS } from '../../lambdas/core/metrics/scorecard.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import type { Interaction } from '../../lambdas/core/schema/canonical.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';

@@ -7,9 +7,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
+import { type DuckDbEngine, openLakeEngine } from '../../cli/duckdb.ts';
 import { parseConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { PartitionedParquetWriter } from '../../lambdas/core/normalise/parquet.ts';
-import { type DuckDbEngine, openLakeEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import {
   type CanonicalRow,

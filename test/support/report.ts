@@ -2,9 +2,10 @@
  * A real DuckDB engine holding exactly the relations the report reads (scorecard and the dedup
  * views), created as tables and filled with small hand-made rows. June 2025 is the reported month.
  */
+
+import { DuckDbEngine } from '../../cli/duckdb.ts';
 import { METRIC_BY_ID, type MetricId } from '../../lambdas/core/metrics/catalogue.ts';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
-import { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { SqlValue } from '../../lambdas/core/query/engine.ts';
 import { duckdbColumns } from '../../lambdas/core/schema/derive.ts';
 

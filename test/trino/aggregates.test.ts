@@ -5,8 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { COMPAT_SQL_FILE, DuckDbEngine } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import { COMPAT_SQL_FILE, DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import { TrinoEngine } from '../../lambdas/core/query/trino.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';

@@ -5,8 +5,8 @@
  * rounding noise: 0.354).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';

@@ -5,10 +5,10 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { ingestFile } from '../../cli/ingest.ts';
 import { openLake } from '../../cli/lake.ts';
 import { loadConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { LexiconSentimentAnalyser } from '../../lambdas/core/sentiment/index.ts';
 import { REALDATA } from '../support/realdata.ts';

@@ -5,8 +5,8 @@
  * written straight into metric_values, so the scorecard's own rules are all that is tested.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../lambdas/core/query/duckdb.ts';
 import type { QueryEngine } from '../../lambdas/core/query/engine.ts';
 import { ANY_INDUSTRY, ANY_REGION, type BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';

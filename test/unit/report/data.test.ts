@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData, verdictOf } from '../../../lambdas/report/data.ts';
 import { PeriodError } from '../../../lambdas/report/period.ts';
 import { emptyReportEngine, fullReportEngine, insertScorecard, scorecardRow } from '../../support/report.ts';

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../../lambdas/report/data.ts';
 import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../../lambdas/report/html.ts';
 import {

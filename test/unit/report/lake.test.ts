@@ -4,8 +4,8 @@
  */
 import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
-import type { DuckDbEngine } from '../../../lambdas/core/query/duckdb.ts';
 import type { QueryEngine, SqlValue } from '../../../lambdas/core/query/engine.ts';
 import type { SurveyResponse } from '../../../lambdas/core/schema/canonical.ts';
 import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
