@@ -1,13 +1,17 @@
 /**
- * The local query engine of the CLI: an embedded DuckDB over a lake folder, with the canonical
- * tables under their canonical names (the curated Parquet, one compacted file per table and day,
- * read when the engine opens), the reference tables built from the config, the Trino compatibility
- * macros, and every view of the registry from the same `sql/views` files Athena runs. The
- * materialised tables are in-memory tables, filled by the same refresh statements Trino and Athena
- * run, before the first query that reads them.
+ * The local query engine of the CLI: an embedded DuckDB over a lake folder. Nothing of the lake is
+ * copied at open: each canonical table is a view over its curated Parquet (one compacted file per
+ * table and day), so a query reads only the partitions and columns it needs and DuckDB keeps within
+ * its memory limit, spilling to the lake's temporary folder beyond it. The reference tables are
+ * built from the config, then the Trino compatibility macros and every view of the registry, from
+ * the same `sql/views` files Athena runs.
+ *
+ * The materialised tables are filled before the first query that reads them: from the lake's cache
+ * (duckdb-cache.ts) when it was computed from the same curated files, reference tables and SQL, else
+ * by the same refresh statements Trino and Athena run, whose result then replaces the cache.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import {
   type DuckDBConnection,
   DuckDBInstance,
@@ -16,6 +20,7 @@ import {
   type DuckDBValue,
 } from '@duckdb/node-api';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
 import { rewritePlaceholders } from '../lambdas/core/query/placeholders.ts';
 import { deleteStatementTarget, type RefreshedFamily, refreshMetricValues } from '../lambdas/core/query/refresh.ts';
@@ -23,10 +28,19 @@ import type { BenchmarkRow } from '../lambdas/core/reference/benchmarks.ts';
 import { type ReferenceTable, referenceTables } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
-import { MATERIALISED_TABLES, type MaterialisedTable } from '../sql/materialised.ts';
+import {
+  MATERIALISED_TABLES,
+  type MaterialisedTable,
+  METRIC_FAMILIES,
+  metricValuesInsertSql,
+} from '../sql/materialised.ts';
 import { BUILD_ORDER, createViewSql, viewsReading } from '../sql/registry.ts';
+import { type CuratedFile, curatedFiles, FINGERPRINT_KEY, fingerprintOf, LakeCache } from './duckdb-cache.ts';
 
 export const COMPAT_SQL_FILE = new URL('../sql/compat/duckdb.sql', import.meta.url);
+
+/** Environment variable that overrides DEFAULTS.duckdbMemoryLimit (a DuckDB size such as `2GiB`). */
+export const MEMORY_LIMIT_ENV = 'SERVICEBENCH_DUCKDB_MEMORY_LIMIT';
 
 /** Extensions beyond the built-in ones would be downloaded: refused, so a missing one fails fast. */
 const INSTANCE_OPTIONS = {
@@ -35,18 +49,19 @@ const INSTANCE_OPTIONS = {
 } as const;
 
 /**
- * Session settings that make DuckDB read and compute like Athena: UTC session time, integer
- * division that truncates, and the hive partition `dt` kept as the string Glue declares.
+ * Session settings that make DuckDB read and compute like Athena: UTC session time and integer
+ * division that truncates. Parquet footers are cached, as the metric views scan each table several
+ * times.
  */
-const SESSION_SETTINGS = ["SET TimeZone = 'UTC'", 'SET integer_division = true'];
+const SESSION_SETTINGS = ["SET TimeZone = 'UTC'", 'SET integer_division = true', 'SET parquet_metadata_cache = true'];
 
 const MATERIALISED_NAMES = MATERIALISED_TABLES.map((table) => table.name);
 
 /**
  * Matches a statement that names a materialised table or a view reading one. Such a statement
- * waits for the refresh; any other (a canonical table, a metric view, `SELECT 1`) runs at once,
- * so opening the engine does not pay for metrics it is not asked for. A name in a comment or a
- * literal only refreshes early.
+ * waits for the materialised tables; any other (a canonical table, a metric view, `SELECT 1`) runs
+ * at once, so opening the engine does not pay for metrics it is not asked for. A name in a comment
+ * or a literal only fills them early.
  */
 const READS_MATERIALISED = new RegExp(
   `\\b(${[...MATERIALISED_NAMES, ...viewsReading(MATERIALISED_NAMES)].join('|')})\\b`,
@@ -66,16 +81,43 @@ export interface LakeEngineOptions {
   readonly config: ServiceBenchConfig;
   /** Benchmark rows to choose from instead of the shipped benchmarks/industry.csv. */
   readonly benchmarks?: readonly BenchmarkRow[];
+  /** Told of each step that takes seconds (a metric family being refreshed). */
+  readonly onProgress?: (message: string) => void;
+  /**
+   * DuckDB's memory limit; beyond it, operators spill to `<lake>/.servicebench/tmp`.
+   * @default the SERVICEBENCH_DUCKDB_MEMORY_LIMIT environment variable, else DEFAULTS.duckdbMemoryLimit
+   */
+  readonly memoryLimit?: string;
+}
+
+/** How the materialised tables were filled. */
+export type Materialised =
+  | { readonly from: 'cache'; readonly file: string }
+  | { readonly from: 'refresh'; readonly families: readonly RefreshedFamily[] };
+
+/** The settings the engine gives DuckDB when it opens a lake. */
+interface EngineSettings {
+  readonly memoryLimit?: string;
+  readonly spillDir?: string;
 }
 
 /** Opens DuckDB over a lake folder, with every reference table and view ready to query. */
 export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDbEngine> {
-  const engine = await DuckDbEngine.create();
+  const lakeDir = resolve(options.lakeDir);
+  const files = new Map(TABLE_NAMES.map((table) => [table, curatedFiles(lakeDir, table)]));
+  const reference = referenceTables(options.config, { benchmarks: options.benchmarks });
+  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(files, reference)));
+  cache.removeOrphans();
+  const engine = await DuckDbEngine.create({
+    memoryLimit: options.memoryLimit ?? process.env[MEMORY_LIMIT_ENV] ?? DEFAULTS.duckdbMemoryLimit,
+    spillDir: cache.spillDir(),
+  });
   try {
     for (const table of TABLE_NAMES) {
-      await engine.exec(await canonicalTableSql(table, resolve(options.lakeDir), engine));
+      await engine.exec(await canonicalViewSql(table, files.get(table) ?? [], engine));
     }
-    await engine.installReferenceAndViews(referenceTables(options.config, { benchmarks: options.benchmarks }));
+    await engine.installReferenceAndViews(reference);
+    engine.useCache(cache, options.onProgress);
   } catch (error) {
     await engine.close();
     throw error;
@@ -83,21 +125,54 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
   return engine;
 }
 
+/**
+ * Everything the materialised tables are computed from: the curated files (path, size and time of
+ * each), the reference tables built from the config, the session settings, the compatibility
+ * macros and the statements that create the views and tables and refresh them.
+ */
+function materialisedInputs(
+  files: ReadonlyMap<TableName, readonly CuratedFile[]>,
+  reference: readonly ReferenceTable[],
+): unknown {
+  return {
+    curated: [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
+    reference,
+    session: SESSION_SETTINGS,
+    compat: readFileSync(COMPAT_SQL_FILE, 'utf8'),
+    build: BUILD_ORDER.map((step) =>
+      step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table),
+    ),
+    refresh: METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)),
+  };
+}
+
 export class DuckDbEngine implements QueryEngine {
   /** Whether the (empty) materialised tables were created; they are filled on first read. */
   private hasMaterialised = false;
-  /** The refresh of the materialised tables, once started. */
-  private refresh: Promise<RefreshedFamily[]> | null = null;
+  /** Filling the materialised tables, once started. */
+  private filling: Promise<Materialised> | null = null;
+  private cache: LakeCache | undefined;
+  private onProgress: (message: string) => void = () => {};
 
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
   ) {}
 
-  static async create(): Promise<DuckDbEngine> {
-    const instance = await DuckDBInstance.create(':memory:', INSTANCE_OPTIONS);
+  /** An engine with no lake: the reference tables and views are installed by the caller. */
+  static async create(settings: EngineSettings = {}): Promise<DuckDbEngine> {
+    const options: Record<string, string> = { ...INSTANCE_OPTIONS };
+    if (settings.spillDir !== undefined) options.temp_directory = settings.spillDir;
+    const instance = await DuckDBInstance.create(':memory:', options);
     const connection = await instance.connect();
-    for (const setting of SESSION_SETTINGS) await connection.run(setting);
+    try {
+      if (settings.memoryLimit !== undefined) await setMemoryLimit(connection, settings.memoryLimit);
+      for (const setting of SESSION_SETTINGS) await connection.run(setting);
+    } catch (error) {
+      connection.closeSync();
+      instance.closeSync();
+      throw error;
+    }
     return new DuckDbEngine(instance, connection);
   }
 
@@ -113,8 +188,8 @@ export class DuckDbEngine implements QueryEngine {
 
   /**
    * Loads the reference tables and the compatibility macros and creates every view and (empty)
-   * materialised table in registry order. The first query that reads a materialised table refreshes
-   * them from the views.
+   * materialised table in registry order. The first query that reads a materialised table fills
+   * them.
    */
   async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
     for (const table of tables) await this.loadReferenceTable(table);
@@ -125,14 +200,29 @@ export class DuckDbEngine implements QueryEngine {
     this.hasMaterialised = true;
   }
 
+  /** Reads the materialised tables from this cache when it is fresh, and writes it after a refresh. */
+  useCache(cache: LakeCache, onProgress?: (message: string) => void): void {
+    this.cache = cache;
+    if (onProgress) this.onProgress = onProgress;
+  }
+
   /**
-   * Fills the materialised tables from the views (every metric family), once per engine: a second
-   * call, or a query while it runs, waits for the same refresh.
+   * Fills the materialised tables, once per engine: from the cache when every table's file carries
+   * the current fingerprint and reads whole, otherwise by a refresh. A second call, or a query
+   * while it runs, waits for the same filling.
    */
-  async materialise(): Promise<RefreshedFamily[]> {
+  async materialise(): Promise<Materialised> {
     if (!this.hasMaterialised) throw new Error('the materialised tables are not installed in this engine');
-    this.refresh ??= refreshMetricValues(deleteStatementTarget((sql) => this.exec(sql)));
-    return this.refresh;
+    this.filling ??= this.fill();
+    return this.filling;
+  }
+
+  /** Rewrites the materialised tables from the views and the cache from them, whatever the cache holds. */
+  async refresh(): Promise<readonly RefreshedFamily[]> {
+    if (!this.hasMaterialised) throw new Error('the materialised tables are not installed in this engine');
+    const refreshing = this.refreshAndCache();
+    this.filling = refreshing.then((families) => ({ from: 'refresh', families }));
+    return refreshing;
   }
 
   async query<T = Record<string, SqlValue>>(
@@ -163,6 +253,73 @@ export class DuckDbEngine implements QueryEngine {
     this.instance.closeSync();
   }
 
+  private async fill(): Promise<Materialised> {
+    const cache = this.cache;
+    if (cache !== undefined && (await this.readCache(cache))) return { from: 'cache', file: cache.cacheDir };
+    return { from: 'refresh', families: await this.refreshAndCache() };
+  }
+
+  /**
+   * Loads every materialised table from its cached file; false, with the tables left empty, when a
+   * file is missing, carries another fingerprint, or cannot be read whole (a truncated or damaged
+   * file fails DuckDB's checks and is never half loaded: each INSERT is one transaction).
+   */
+  private async readCache(cache: LakeCache): Promise<boolean> {
+    for (const table of MATERIALISED_TABLES) {
+      if ((await this.cachedFingerprint(cache.file(table.name))) !== cache.fingerprint) return false;
+    }
+    try {
+      for (const table of MATERIALISED_TABLES) {
+        const columns = table.columns.map((c) => c.name).join(', ');
+        await this.exec(
+          `INSERT INTO ${table.name} (${columns}) SELECT ${columns} FROM read_parquet(${sqlString(cache.file(table.name))})`,
+        );
+      }
+      return true;
+    } catch {
+      for (const table of MATERIALISED_TABLES) await this.exec(`DELETE FROM ${table.name}`);
+      return false;
+    }
+  }
+
+  /** The fingerprint a cached file was written with; undefined when it is missing or unreadable. */
+  private async cachedFingerprint(file: string): Promise<string | undefined> {
+    try {
+      const reader = await this.connection.runAndReadAll(
+        `SELECT decode(value) AS fingerprint FROM parquet_kv_metadata(${sqlString(file)}) WHERE decode(key) = ${sqlString(FINGERPRINT_KEY)}`,
+      );
+      const [row] = reader.getRowObjectsJS();
+      return row === undefined ? undefined : String(row.fingerprint);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private async refreshAndCache(): Promise<RefreshedFamily[]> {
+    const target = deleteStatementTarget((sql) => this.exec(sql));
+    const refreshed: RefreshedFamily[] = [];
+    for (const [index, family] of METRIC_FAMILIES.entries()) {
+      this.onProgress(`refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})…`);
+      refreshed.push(...(await refreshMetricValues(target, [family])));
+    }
+    if (this.cache !== undefined) await this.writeCache(this.cache);
+    return refreshed;
+  }
+
+  private async writeCache(cache: LakeCache): Promise<void> {
+    for (const table of MATERIALISED_TABLES) {
+      const temp = cache.tempFile(table.name);
+      try {
+        await this.exec(
+          `COPY ${table.name} TO ${sqlString(temp)} (FORMAT parquet, KV_METADATA {${FINGERPRINT_KEY}: ${sqlString(cache.fingerprint)}})`,
+        );
+        cache.commit(temp, table.name);
+      } finally {
+        rmSync(temp, { force: true });
+      }
+    }
+  }
+
   private async insertRows(table: string, rows: readonly Record<string, SqlValue>[]): Promise<void> {
     for (const row of rows) {
       const names = Object.keys(row);
@@ -186,24 +343,38 @@ export class DuckDbEngine implements QueryEngine {
 }
 
 /**
- * One canonical table: its Parquet files when there are any, each canonical column cast to its
- * declared type (a column missing from every file reads as NULL), or an empty typed relation.
- * The files are copied into the engine once, as the metric views scan each table several times.
+ * One canonical table as a view over its partition files: each canonical column cast to its
+ * declared type (a column missing from every file reads as NULL), `dt` the partition string Glue
+ * declares, or an empty typed relation when the table has no file. Being a view, a filter on `dt`
+ * prunes partitions and filters reach the Parquet reader.
  */
-async function canonicalTableSql(table: TableName, lakeDir: string, engine: DuckDbEngine): Promise<string> {
+async function canonicalViewSql(
+  table: TableName,
+  files: readonly CuratedFile[],
+  engine: DuckDbEngine,
+): Promise<string> {
   const columns = duckdbColumns(table);
-  const tableDir = join(lakeDir, 'curated', table);
-  if (!hasParquetPartitions(tableDir)) {
+  if (files.length === 0) {
     const select = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${c.name}`).join(', ');
     return `CREATE VIEW ${table} AS SELECT ${select}, CAST(NULL AS VARCHAR) AS dt WHERE false`;
   }
-  const glob = sqlString(join(tableDir, '*', '*.parquet'));
-  const source = `read_parquet(${glob}, hive_partitioning = true, union_by_name = true, hive_types_autocast = false)`;
+  const paths = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
+  const source = `read_parquet(${paths}, hive_partitioning = true, union_by_name = true, hive_types_autocast = false)`;
   const found = new Set(await engine.columnsOf(`SELECT * FROM ${source}`));
   const select = columns.map((c) =>
     found.has(c.name) ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`,
   );
-  return `CREATE TABLE ${table} AS SELECT ${select.join(', ')}, CAST(dt AS VARCHAR) AS dt FROM ${source}`;
+  return `CREATE VIEW ${table} AS SELECT ${select.join(', ')}, dt FROM ${source}`;
+}
+
+async function setMemoryLimit(connection: DuckDBConnection, limit: string): Promise<void> {
+  try {
+    await connection.run(`SET memory_limit = ${sqlString(limit)}`);
+  } catch (error) {
+    throw new Error(
+      `DuckDB memory limit "${limit}" (${MEMORY_LIMIT_ENV}, default ${DEFAULTS.duckdbMemoryLimit}) is not a size DuckDB accepts; give one such as 1GiB or 768MiB: ${errorMessage(error)}`,
+    );
+  }
 }
 
 /** An empty in-memory table with the declared columns (the declared types are also DuckDB types). */
@@ -211,18 +382,12 @@ function createMaterialisedTableSql(table: MaterialisedTable): string {
   return `CREATE TABLE ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
 }
 
-function hasParquetPartitions(tableDir: string): boolean {
-  if (!existsSync(tableDir)) return false;
-  return readdirSync(tableDir, { withFileTypes: true }).some(
-    (entry) =>
-      entry.isDirectory() &&
-      entry.name.startsWith('dt=') &&
-      readdirSync(join(tableDir, entry.name)).some((file) => file.endsWith('.parquet')),
-  );
-}
-
 function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /**

@@ -137,6 +137,8 @@ export interface OpenEngineOptions {
   readonly lakeDir: string;
   /** Read only for DuckDB, which builds its reference tables from the config. */
   readonly config: () => ServiceBenchConfig;
+  /** Told of each step that takes seconds (DuckDB refreshing the metrics of a changed lake). */
+  readonly onProgress?: (message: string) => void;
 }
 
 /** Opens the chosen engine: DuckDB over the lake folder, or a client of the Trino coordinator. */
@@ -144,7 +146,11 @@ export async function openQueryEngine(options: OpenEngineOptions): Promise<Query
   const { choice } = options;
   if (choice.engine === 'duckdb') {
     const { openLakeEngine } = await import('./duckdb.ts');
-    return openLakeEngine({ lakeDir: options.lakeDir, config: options.config() });
+    return openLakeEngine({
+      lakeDir: options.lakeDir,
+      config: options.config(),
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
   }
   const { TrinoEngine } = await import('../lambdas/core/query/trino.ts');
   return new TrinoEngine(choice);

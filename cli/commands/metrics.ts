@@ -3,7 +3,7 @@ import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { renderCsv } from '../../lambdas/report/csv.ts';
-import { type CommandContext, readConfig } from '../context.ts';
+import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { noteEmptyScorecard, withQueryEngine } from '../engine.ts';
 import { formatRows, type OutputFormat } from '../format.ts';
 
@@ -17,7 +17,12 @@ export interface MetricsOptions {
 export async function metrics(context: CommandContext, options: MetricsOptions): Promise<void> {
   const { stdout, stderr } = context.io;
   const rows = await withQueryEngine(
-    { choice: context.engine, lakeDir: context.lakeDir, config: () => readConfig(context) },
+    {
+      choice: context.engine,
+      lakeDir: context.lakeDir,
+      config: () => readConfig(context),
+      onProgress: progressLines(context.io),
+    },
     (engine) =>
       scorecardRows(engine, {
         period: options.period,

@@ -25,4 +25,9 @@ export const DEFAULTS = {
    * daily at 03:00, after a night's exports have landed; reports refresh them again before they run.
    */
   refreshSchedule: 'cron(0 3 * * ? *)',
+  /**
+   * Memory the local DuckDB engine may use before it spills to `<lake>/.servicebench/tmp`; with the
+   * CLI's own Node.js process, a command then stays within 1 GiB on a demo lake of a million records.
+   */
+  duckdbMemoryLimit: '512MiB',
 } as const;

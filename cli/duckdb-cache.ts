@@ -1,0 +1,116 @@
+/**
+ * What the local engine keeps in a lake between CLI processes: the materialised tables, one Parquet
+ * file each under `.servicebench/cache/`, stamped with a fingerprint of everything they were
+ * computed from. A process whose inputs have the same fingerprint reads the file instead of
+ * refreshing; any other process refreshes and replaces the file.
+ *
+ * A file is written under `.servicebench/tmp/` and renamed into place, so a reader sees a whole file
+ * or none: two processes refreshing at once each rename a complete file (the last one stays), and a
+ * process killed while writing leaves only its temporary file, removed by the next process to open
+ * the lake once the writer's pid is gone.
+ */
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+
+/** The lake's own state folder (the pseudonymisation key lives there too). */
+export const STATE_DIR = '.servicebench';
+
+/** Parquet key-value metadata entry holding the fingerprint of a cached materialised table. */
+export const FINGERPRINT_KEY = 'servicebench_fingerprint';
+
+/** Bumped when the layout of the cache files changes, so older files are refreshed. */
+const CACHE_FORMAT = 1;
+
+/** One curated Parquet file, as the fingerprint sees it. */
+export interface CuratedFile {
+  /** Absolute path. */
+  readonly path: string;
+  readonly size: number;
+  readonly mtimeMs: number;
+}
+
+/**
+ * The partition files of one canonical table, `curated/<table>/dt=…/*.parquet`, sorted by path.
+ * `curated/_staging/` holds the per-object files compaction merges, and is no table.
+ */
+export function curatedFiles(lakeDir: string, table: string): CuratedFile[] {
+  const tableDir = join(lakeDir, 'curated', table);
+  if (!existsSync(tableDir)) return [];
+  const files: CuratedFile[] = [];
+  for (const partition of readdirSync(tableDir, { withFileTypes: true })) {
+    if (!partition.isDirectory() || !partition.name.startsWith('dt=')) continue;
+    const partitionDir = join(tableDir, partition.name);
+    for (const name of readdirSync(partitionDir)) {
+      if (!name.endsWith('.parquet')) continue;
+      const path = join(partitionDir, name);
+      const stat = statSync(path);
+      if (stat.isFile()) files.push({ path, size: stat.size, mtimeMs: stat.mtimeMs });
+    }
+  }
+  return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** A SHA-256 over the JSON of the inputs, with the cache format. */
+export function fingerprintOf(inputs: unknown): string {
+  return createHash('sha256')
+    .update(JSON.stringify({ format: CACHE_FORMAT, inputs }))
+    .digest('hex');
+}
+
+/** The cache folders of one lake. */
+export class LakeCache {
+  readonly cacheDir: string;
+  readonly tmpDir: string;
+
+  constructor(
+    lakeDir: string,
+    /** What the cached tables must have been computed from to be read. */
+    readonly fingerprint: string,
+  ) {
+    this.cacheDir = join(lakeDir, STATE_DIR, 'cache');
+    this.tmpDir = join(lakeDir, STATE_DIR, 'tmp');
+  }
+
+  /** The cached file of a materialised table (it may not exist). */
+  file(table: string): string {
+    return join(this.cacheDir, `${table}.parquet`);
+  }
+
+  /** DuckDB's spill folder for this process, so processes sharing a lake never remove each other's files. */
+  spillDir(): string {
+    return join(this.tmpDir, `duckdb-${process.pid}`);
+  }
+
+  /** A fresh temporary path to write a table's file to before `commit`. */
+  tempFile(table: string): string {
+    mkdirSync(this.tmpDir, { recursive: true });
+    return join(this.tmpDir, `${table}-${process.pid}-${randomBytes(4).toString('hex')}.parquet`);
+  }
+
+  /** Moves a completely written temporary file into place (atomic: same file system). */
+  commit(tempFile: string, table: string): void {
+    mkdirSync(this.cacheDir, { recursive: true });
+    renameSync(tempFile, this.file(table));
+  }
+
+  /** Removes what processes that no longer run left in the temporary folder (a kill, a crash). */
+  removeOrphans(): void {
+    if (!existsSync(this.tmpDir)) return;
+    for (const name of readdirSync(this.tmpDir)) {
+      const pid = /-(\d+)(?:-[0-9a-f]+\.parquet)?$/.exec(name)?.[1];
+      if (pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid))) {
+        rmSync(join(this.tmpDir, name), { recursive: true, force: true });
+      }
+    }
+  }
+}
+
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
