@@ -9,12 +9,17 @@
  * by a refresh, instead of planning the whole chain of metric views in each query.
  */
 import { readFileSync } from 'node:fs';
+import type { TableName } from '../lambdas/core/schema/canonical.ts';
+import { latestViewName, latestViewSql } from './latest.ts';
 import { MATERIALISED_TABLES, type MaterialisedTable, METRIC_VALUES } from './materialised.ts';
 
 export interface ViewDefinition {
   readonly name: string;
-  /** File under sql/views holding the view's SELECT (Trino dialect), without CREATE VIEW. */
-  readonly file: string;
+  /**
+   * Where the view's SELECT (Trino dialect, without CREATE VIEW) comes from: a file under sql/views,
+   * or a generator (the `*_latest` views, derived from the canonical model by sql/latest.ts).
+   */
+  readonly source: { readonly file: string } | { readonly generate: () => string };
   readonly description: string;
   /** The views and materialised tables the view reads. */
   readonly dependsOn: readonly string[];
@@ -22,9 +27,9 @@ export interface ViewDefinition {
 
 export const VIEWS_DIR = new URL('./views/', import.meta.url);
 
-const latest = (table: string, description: string): ViewDefinition => ({
-  name: `${table}_latest`,
-  file: `${table}_latest.sql`,
+const latest = (table: TableName, description: string): ViewDefinition => ({
+  name: latestViewName(table),
+  source: { generate: () => latestViewSql(table) },
   description,
   dependsOn: [],
 });
@@ -39,100 +44,100 @@ export const VIEWS: readonly ViewDefinition[] = [
   latest('ingestion_audit', 'Latest run over each landing object.'),
   {
     name: 'interaction_facts',
-    file: 'interaction_facts.sql',
+    source: { file: 'interaction_facts.sql' },
     description:
       'Per-contact facts behind the contact-centre and ticket metrics (wait, handle time, SLA, FCR evidence).',
     dependsOn: ['interactions_latest', 'survey_responses_latest'],
   },
   {
     name: 'interaction_slices',
-    file: 'interaction_slices.sql',
+    source: { file: 'interaction_slices.sql' },
     description: 'Each contact once per grain and dimension, with its created and resolved periods.',
     dependsOn: ['interaction_facts'],
   },
   {
     name: 'contact_centre_stats',
-    file: 'contact_centre_stats.sql',
+    source: { file: 'contact_centre_stats.sql' },
     description: 'Counts and components of the contact-centre metrics, incl. the unadjusted abandonment rate.',
     dependsOn: ['interaction_slices'],
   },
   {
     name: 'metrics_contact_centre',
-    file: 'metrics_contact_centre.sql',
+    source: { file: 'metrics_contact_centre.sql' },
     description: 'Abandonment, service level, ASA, AHT, hold time and transfer rate as long metric rows.',
     dependsOn: ['contact_centre_stats'],
   },
   {
     name: 'ticket_stats',
-    file: 'ticket_stats.sql',
+    source: { file: 'ticket_stats.sql' },
     description: 'Counts, percentiles, per-kind SLA compliance and FCR method behind the ticket metrics.',
     dependsOn: ['interaction_slices'],
   },
   {
     name: 'metrics_tickets',
-    file: 'metrics_tickets.sql',
+    source: { file: 'metrics_tickets.sql' },
     description:
       'FCR, escalation, reopen, SLA compliance, first-response and resolution percentiles as long metric rows.',
     dependsOn: ['ticket_stats'],
   },
   {
     name: 'metrics_surveys',
-    file: 'metrics_surveys.sql',
+    source: { file: 'metrics_surveys.sql' },
     description: 'CSAT, NPS, CES and survey response rate as long metric rows.',
     dependsOn: ['survey_responses_latest'],
   },
   {
     name: 'metrics_quality',
-    file: 'metrics_quality.sql',
+    source: { file: 'metrics_quality.sql' },
     description: 'QA and mystery-shop scores (means of evaluation scores) as long metric rows.',
     dependsOn: ['qa_evaluations_latest'],
   },
   {
     name: 'quality_criteria',
-    file: 'quality_criteria.sql',
+    source: { file: 'quality_criteria.sql' },
     description: 'Pass rate and attainment of each scorecard criterion, for coaching.',
     dependsOn: ['qa_evaluations_latest'],
   },
   {
     name: 'metrics_social',
-    file: 'metrics_social.sql',
+    source: { file: 'metrics_social.sql' },
     description: 'Social volume, net sentiment and brand response as long metric rows.',
     dependsOn: ['social_mentions_latest'],
   },
   {
     name: 'social_sentiment_shares',
-    file: 'social_sentiment_shares.sql',
+    source: { file: 'social_sentiment_shares.sql' },
     description: 'Positive, neutral and negative shares of customer posts.',
     dependsOn: ['social_mentions_latest'],
   },
   {
     name: 'metrics_retention',
-    file: 'metrics_retention.sql',
+    source: { file: 'metrics_retention.sql' },
     description: 'Customer retention, churn and repeat purchase rates as long metric rows.',
     dependsOn: ['customer_activity_latest'],
   },
   {
     name: 'metrics_employee',
-    file: 'metrics_employee.sql',
+    source: { file: 'metrics_employee.sql' },
     description: 'Employee NPS and engagement score as long metric rows.',
     dependsOn: ['employee_pulse_latest'],
   },
   {
     name: 'drivers',
-    file: 'drivers.sql',
+    source: { file: 'drivers.sql' },
     description: 'Correlations of CSAT with engagement, response and resolution times and FCR.',
     dependsOn: ['survey_responses_latest', 'interactions_latest', 'employee_pulse_latest'],
   },
   {
     name: 'metric_long',
-    file: 'metric_long.sql',
+    source: { file: 'metric_long.sql' },
     description:
       'Every metric of every domain as long rows (period, grain, dimension, value, n, interval), as last refreshed.',
     dependsOn: [METRIC_VALUES.name],
   },
   {
     name: 'scorecard',
-    file: 'scorecard.sql',
+    source: { file: 'scorecard.sql' },
     description:
       'Metric rows with target and RAG, benchmark position, peer rank, previous period and the service index.',
     dependsOn: [METRIC_VALUES.name],
@@ -180,11 +185,13 @@ function buildOrder(): BuildStep[] {
   return steps;
 }
 
-/** The SELECT of a registered view, read from its file (trailing semicolons and blank lines removed). */
+/** The SELECT of a registered view, from its file or its generator (trailing semicolons and blank lines removed). */
 export function viewSql(name: string): string {
   const view = BY_NAME.get(name);
   if (!view) throw new Error(`unknown view "${name}"; registered views: ${VIEWS.map((v) => v.name).join(', ')}`);
-  return readFileSync(new URL(view.file, VIEWS_DIR), 'utf8').replace(/[\s;]+$/, '');
+  const text =
+    'file' in view.source ? readFileSync(new URL(view.source.file, VIEWS_DIR), 'utf8') : view.source.generate();
+  return text.replace(/[\s;]+$/, '');
 }
 
 /** The DDL that creates or replaces a registered view (the same statement on Athena and DuckDB). */

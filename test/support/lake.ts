@@ -40,12 +40,21 @@ export function createTestLake(): TestLake {
     write(table, rows) {
       const writer = new PartitionedParquetWriter(table, { tmpDir: dir });
       try {
-        for (const row of rows) writer.add(TABLES[table].schema.parse(row) as Record<string, unknown>);
         files += 1;
+        const object = `test-${String(files).padStart(4, '0')}`;
+        rows.forEach((row, i) => {
+          // Lineage as the normaliser writes it, unless the test set it: this file, then the row.
+          const values: Record<string, unknown> = { ...row };
+          if ('source_object' in TABLES[table].schema.shape) {
+            values.source_object ??= `${object}.json`;
+            values.source_row ??= i + 1;
+          }
+          writer.add(TABLES[table].schema.parse(values) as Record<string, unknown>);
+        });
         for (const part of writer.finish()) {
           const target = join(dir, 'curated', table, `dt=${part.dt}`);
           mkdirSync(target, { recursive: true });
-          copyFileSync(part.file, join(target, `test-${String(files).padStart(4, '0')}.parquet`));
+          copyFileSync(part.file, join(target, `${object}.parquet`));
         }
       } finally {
         writer.dispose();

@@ -30,12 +30,6 @@ import type { ObjectStore } from '../store/object-store.ts';
 /** Key-value metadata of a compacted file listing the objects it was derived from and their rows. */
 export const LINEAGE_METADATA_KEY = 'servicebench.objects';
 
-/**
- * Columns that order a record's versions (those the `*_latest` views rank on first), after the
- * key. Every other column follows in schema order, so the order depends on the rows alone.
- */
-const VERSION_COLUMNS = ['updated_at', 'started_at', 'ingested_at'];
-
 export interface ObjectLineage {
   /** The object id that names its staging file (source and landing-key hash). */
   readonly object: string;
@@ -152,7 +146,9 @@ function rowOrder(
 ): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
   const names = columns.map((c) => c.name);
   const key = TABLES[table].key as readonly string[];
-  const version = VERSION_COLUMNS.filter((c) => names.includes(c) && !key.includes(c));
+  // The key, then the version order the `*_latest` views rank on, then every other column in
+  // schema order: the order of a partition's rows depends on the rows alone.
+  const version = TABLES[table].versionBy.filter((c) => !key.includes(c));
   const order = [...key, ...version, ...names.filter((c) => !key.includes(c) && !version.includes(c))];
   return (a, b) => {
     for (const name of order) {

@@ -182,7 +182,10 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
         const validated: { table: TableName; row: Record<string, unknown> }[] = [];
         let problem: { field: string | null; reason: string } | undefined;
         for (const mapped of record.rows) {
-          const result = TABLES[mapped.table].schema.safeParse(withDirectoryAgent(mapped.row, source.agentIds));
+          const lineage = { source_object: key, source_row: record.rowNumber };
+          const result = TABLES[mapped.table].schema.safeParse(
+            withLineage(mapped.table, withDirectoryAgent(mapped.row, source.agentIds), lineage),
+          );
           if (!result.success) {
             const issue = result.error.issues[0];
             const field = issue?.path.length ? String(issue.path[0]) : null;
@@ -195,6 +198,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
           }
           validated.push({ table: mapped.table, row: result.data as Record<string, unknown> });
         }
+        problem ??= repeatedKey(validated);
         if (problem) {
           await rejects.add({ object_key: key, row_number: record.rowNumber, ...problem, raw: record.raw });
           continue;
@@ -278,6 +282,38 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
 }
 
 /** The row with its agent_id replaced by the directory name when the source's directory has one. */
+/**
+ * The row with its lineage (landing object and record number), for tables that carry it: it orders
+ * versions that share their timestamps (TABLES versionBy), so it is set here, never by an adapter.
+ */
+function withLineage(
+  table: TableName,
+  row: Record<string, unknown>,
+  lineage: { source_object: string; source_row: number },
+): Record<string, unknown> {
+  return 'source_object' in TABLES[table].schema.shape ? { ...row, ...lineage } : row;
+}
+
+/**
+ * A record that yields two rows with one key (e.g. a QA form listing a criterion twice) is
+ * rejected: the two would be versions no timestamp or lineage can order.
+ */
+function repeatedKey(
+  rows: readonly { table: TableName; row: Record<string, unknown> }[],
+): { field: string | null; reason: string } | undefined {
+  const seen = new Set<string>();
+  for (const { table, row } of rows) {
+    const key = TABLES[table].key.map((column) => row[column]);
+    const id = JSON.stringify([table, ...key]);
+    if (seen.has(id)) {
+      const named = TABLES[table].key.map((column, i) => `${column}=${JSON.stringify(key[i])}`).join(', ');
+      return { field: null, reason: `${table} key (${named}) appears twice in one record` };
+    }
+    seen.add(id);
+  }
+  return undefined;
+}
+
 function withDirectoryAgent(
   row: Record<string, unknown>,
   agentIds: Readonly<Record<string, string>> | undefined,

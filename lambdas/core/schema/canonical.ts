@@ -3,7 +3,7 @@
  * schema, DuckDB views, Glue columns, docs/data-model.md) is derived from this file.
  */
 import { z } from 'zod';
-import { col, opt } from './columns.ts';
+import { col, late, opt } from './columns.ts';
 
 export const CHANNELS = ['voice', 'chat', 'email', 'web', 'messaging', 'social', 'sms', 'other'] as const;
 export const SURVEY_KINDS = ['csat', 'nps', 'ces', 'enps', 'custom'] as const;
@@ -17,6 +17,17 @@ const source = col.string('Source name from the config (the adapter instance tha
 const ingestedAt = col.timestamp(
   'When the raw object landed (its last-modified time), so re-ingesting the same object is byte-identical.',
 );
+/**
+ * Lineage of a curated row: the landing object and the record within it that produced it. Together
+ * with `ingested_at` they order versions that share every version timestamp, so choosing the latest
+ * version never reads the other columns.
+ */
+const lineage = {
+  source_object: late.string('Landing object the row was read from (lineage; joins ingestion_audit.object_key).'),
+  source_row: late.int(
+    'Record number within that object, from 1, as in its reject file; a later record wins a version tie.',
+  ),
+};
 
 export const interactions = z.object({
   source,
@@ -57,6 +68,7 @@ export const interactions = z.object({
   category: opt.string('Topic, reason or category.'),
   updated_at: col.timestamp('Last update of the record in its source; latest version wins.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const survey_responses = z.object({
@@ -80,6 +92,7 @@ export const survey_responses = z.object({
   resolved: opt.boolean('Answer to "was your issue resolved?".'),
   updated_at: col.timestamp('Last update in the source; latest version wins.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const qa_evaluations = z.object({
@@ -101,6 +114,7 @@ export const qa_evaluations = z.object({
   evaluated_at: col.timestamp('When the evaluation was made.'),
   updated_at: col.timestamp('Last update in the source; latest version wins.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const social_mentions = z.object({
@@ -117,6 +131,7 @@ export const social_mentions = z.object({
   brand_replied_at: opt.timestamp('First brand reply to this post.'),
   updated_at: col.timestamp('Last update in the source; latest version wins.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const employee_pulse = z.object({
@@ -129,6 +144,7 @@ export const employee_pulse = z.object({
   scale_min: col.double('Lowest value of the scale.'),
   scale_max: col.double('Highest value of the scale.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const customer_activity = z.object({
@@ -139,6 +155,7 @@ export const customer_activity = z.object({
   kind: col.enum(ACTIVITY_KINDS, 'signup, order, renewal or cancellation.'),
   amount: opt.double('Monetary amount, when known.'),
   ingested_at: ingestedAt,
+  ...lineage,
 });
 
 export const ingestion_audit = z.object({
@@ -169,9 +186,19 @@ export interface TableDefinition<S extends z.ZodObject = z.ZodObject> {
   readonly partitionPrefers?: readonly string[];
   /** Columns identifying one source record; views keep its latest version. */
   readonly key: readonly string[];
+  /**
+   * The order of one record's versions, newest first: each column descending, NULLs last. The
+   * `*_latest` views keep the first version of each key in this order, so it must tell apart every
+   * two versions a lake can hold (the lineage columns do: the normaliser rejects a record that
+   * yields one key twice).
+   */
+  readonly versionBy: readonly string[];
 }
 
 const table = <S extends z.ZodObject>(def: TableDefinition<S>) => def;
+
+/** Lineage last: the later object, then the later record in it, wins a tie on the timestamps. */
+const LINEAGE_ORDER = ['ingested_at', 'source_object', 'source_row'] as const;
 
 export const TABLES = {
   interactions: table({
@@ -180,6 +207,7 @@ export const TABLES = {
     description: 'One customer contact: call, chat, email, ticket, social DM.',
     partitionBy: 'created_at',
     key: ['source', 'interaction_id'],
+    versionBy: ['updated_at', ...LINEAGE_ORDER],
   }),
   survey_responses: table({
     name: 'survey_responses',
@@ -189,6 +217,7 @@ export const TABLES = {
     partitionPrefers: ['sent_at', 'responded_at'],
     partitionBy: 'updated_at',
     key: ['source', 'response_id'],
+    versionBy: ['updated_at', ...LINEAGE_ORDER],
   }),
   qa_evaluations: table({
     name: 'qa_evaluations',
@@ -196,6 +225,7 @@ export const TABLES = {
     description: 'One criterion of one QA or mystery-shop evaluation.',
     partitionBy: 'evaluated_at',
     key: ['source', 'evaluation_id', 'criterion'],
+    versionBy: ['updated_at', ...LINEAGE_ORDER],
   }),
   social_mentions: table({
     name: 'social_mentions',
@@ -203,6 +233,7 @@ export const TABLES = {
     description: 'One public post.',
     partitionBy: 'posted_at',
     key: ['source', 'mention_id'],
+    versionBy: ['updated_at', ...LINEAGE_ORDER],
   }),
   employee_pulse: table({
     name: 'employee_pulse',
@@ -210,6 +241,7 @@ export const TABLES = {
     description: 'One anonymous employee answer.',
     partitionBy: 'period',
     key: ['source', 'response_id'],
+    versionBy: LINEAGE_ORDER,
   }),
   customer_activity: table({
     name: 'customer_activity',
@@ -217,6 +249,7 @@ export const TABLES = {
     description: 'One customer event.',
     partitionBy: 'event_at',
     key: ['source', 'event_id'],
+    versionBy: LINEAGE_ORDER,
   }),
   ingestion_audit: table({
     name: 'ingestion_audit',
@@ -224,6 +257,9 @@ export const TABLES = {
     description: 'One ingested landing object (the latest run over it).',
     partitionBy: 'landed_at',
     key: ['source', 'object_key'],
+    // One row per run over an object; runs of one object differ in when they started, and a rerun
+    // of the same bytes at the same instant by the same normaliser writes the same row.
+    versionBy: ['started_at', 'normaliser_version', 'object_sha256', 'duration_ms'],
   }),
 } as const;
 

@@ -97,3 +97,18 @@ export const opt = {
   boolean: (description: string) =>
     register(z.boolean().nullable(), { logicalType: 'boolean', nullable: true, description }),
 };
+
+/**
+ * Columns the normaliser sets after an adapter mapped a record (the lineage): absent from an
+ * adapter's row, null when unknown (rows written before the column existed).
+ */
+export const late = {
+  string: (description: string) =>
+    register(z.string().min(1, 'must not be empty').nullish(), { logicalType: 'string', nullable: true, description }),
+  int: (description: string) =>
+    register(z.number().int('must be a whole number').min(0, 'must not be negative').nullish(), {
+      logicalType: 'bigint',
+      nullable: true,
+      description,
+    }),
+};

@@ -31,27 +31,22 @@ const linesAdapter: Adapter<{ channel: string }> = {
         yield { kind: 'rejected', rowNumber, raw: line, field: null, reason: 'not valid JSON' };
         continue;
       }
-      yield {
-        kind: 'mapped',
-        rowNumber,
-        raw,
-        rows: [
-          {
-            table: 'interactions',
-            row: validInteraction({
-              source: context.source,
-              interaction_id: raw.id,
-              channel: options.channel,
-              created_at: new Date(String(raw.at)),
-              talk_s: raw.talk ?? null,
-              agent_id: raw.agent ?? null,
-              customer_key: context.pseudonymise('customer', raw.email as string | undefined),
-              updated_at: new Date(String(raw.at)),
-              ingested_at: context.ingestedAt,
-            }),
-          },
-        ],
+      const row = {
+        table: 'interactions' as const,
+        row: validInteraction({
+          source: context.source,
+          interaction_id: raw.id,
+          channel: options.channel,
+          created_at: new Date(String(raw.at)),
+          talk_s: raw.talk ?? null,
+          agent_id: raw.agent ?? null,
+          customer_key: context.pseudonymise('customer', raw.email as string | undefined),
+          updated_at: new Date(String(raw.at)),
+          ingested_at: context.ingestedAt,
+        }),
       };
+      // `"twice": true` makes one record yield its contact twice, as a form listing an item twice would.
+      yield { kind: 'mapped', rowNumber, raw, rows: raw.twice === true ? [row, row] : [row] };
     }
   },
 };
@@ -239,6 +234,38 @@ describe('normaliseObject', () => {
 
   it('fails when the landing object does not exist', async () => {
     await expect(normalise('calls/missing.jsonl')).rejects.toThrow(/object not found: calls\/missing\.jsonl/);
+  });
+
+  it('stamps every curated row with its landing object and record number', async () => {
+    await land('calls/day.jsonl', GOOD);
+    const result = await normalise('calls/day.jsonl');
+    const files = result.outputs
+      .filter((k) => k.includes('/interactions/'))
+      .map((k) => join(lake.zoneDir('curated'), k));
+    const db = await (await DuckDBInstance.create(':memory:')).connect();
+    const reader = await db.runAndReadAll(
+      `SELECT interaction_id, source_object, source_row FROM read_parquet([${files.map((f) => `'${f}'`).join(', ')}])
+       ORDER BY interaction_id`,
+    );
+    expect(reader.getRowObjectsJS()).toEqual([
+      { interaction_id: 'a', source_object: 'calls/day.jsonl', source_row: 1n },
+      { interaction_id: 'c', source_object: 'calls/day.jsonl', source_row: 4n },
+    ]);
+  });
+
+  it('rejects a record that yields one key twice, keeping the rest of the file', async () => {
+    await land(
+      'calls/twice.jsonl',
+      ['{"id":"a","at":"2025-06-01T10:00:00Z","twice":true}', '{"id":"b","at":"2025-06-01T11:00:00Z"}'].join('\n'),
+    );
+    const result = await normalise('calls/twice.jsonl');
+    expect(result.audit).toMatchObject({ rows_read: 2, rows_accepted: 1, rows_rejected: 1, file_error: null });
+    const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/twice.jsonl.rejects.jsonl'), 'utf8');
+    expect(JSON.parse(rejects)).toMatchObject({
+      row_number: 1,
+      field: null,
+      reason: 'interactions key (source="calls", interaction_id="a") appears twice in one record',
+    });
   });
 
   it('spools partitions to disk as row groups when rows arrive in random date order', async () => {

@@ -77,6 +77,9 @@ describe('mappingAdapter', () => {
       kind: 'order',
       amount: null,
       ingested_at: new Date('2024-05-01T00:00:00Z'),
+      // Lineage is the normaliser's to set, after mapping.
+      source_object: null,
+      source_row: null,
     });
   });
 
