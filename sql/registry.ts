@@ -43,6 +43,12 @@ export const VIEWS: readonly ViewDefinition[] = [
   latest('customer_activity', 'Latest version of each customer event.'),
   latest('ingestion_audit', 'Latest run over each landing object.'),
   {
+    name: 'ingestion_sources',
+    source: { file: 'ingestion_sources.sql' },
+    description: 'Files and rows read, kept and rejected per source, over the whole history of the lake.',
+    dependsOn: ['ingestion_audit_latest'],
+  },
+  {
     name: 'interaction_facts',
     source: { file: 'interaction_facts.sql' },
     description:
@@ -87,6 +93,12 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: ['survey_responses_latest'],
   },
   {
+    name: 'survey_comments',
+    source: { file: 'survey_comments.sql' },
+    description: 'Scored, commented survey answers dated as metrics_surveys dates them, for the voice of the customer.',
+    dependsOn: ['survey_responses_latest'],
+  },
+  {
     name: 'metrics_quality',
     source: { file: 'metrics_quality.sql' },
     description: 'QA and mystery-shop scores (means of evaluation scores) as long metric rows.',
@@ -97,6 +109,13 @@ export const VIEWS: readonly ViewDefinition[] = [
     source: { file: 'quality_criteria.sql' },
     description: 'Pass rate and attainment of each scorecard criterion, for coaching.',
     dependsOn: ['qa_evaluations_latest'],
+  },
+  {
+    name: 'qa_criterion_attainment',
+    source: { file: 'qa_criterion_attainment.sql' },
+    description:
+      'Mean score and critical misses of each QA criterion per period, dated by partition so one period reads its own.',
+    dependsOn: [],
   },
   {
     name: 'metrics_social',

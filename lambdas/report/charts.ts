@@ -7,18 +7,12 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { METRIC_BY_ID, type MetricUnit } from '../core/metrics/catalogue.ts';
-import type { Breakdown, ReportFacts, Trend } from './data.ts';
 import { escapeHtml } from './escape.ts';
 import { formatValue } from './format.ts';
+import type { Breakdown, ChartSvg, ReportFacts, Trend } from './model.ts';
 import type { ThemeCount } from './themes.ts';
 
-export interface ChartSvg {
-  readonly id: string;
-  readonly title: string;
-  /** Text alternative: what the chart shows, with its latest figures. */
-  readonly description: string;
-  readonly svg: string;
-}
+export type { ChartSvg } from './model.ts';
 
 export const CHART_COLOURS = {
   actual: '#0b4f8a',

@@ -1,28 +1,20 @@
 /**
- * Everything the executive report shows, read through the QueryEngine from the scorecard view,
- * the dedup views and the ingestion audit. Every value reaches SQL as a bound parameter; the only
- * text spliced into SQL is constant column names picked from fixed maps.
+ * Everything the executive report shows, read through the QueryEngine from views only: the
+ * scorecard for the tiles, trends, breakdowns and peers, and the views of lambdas/report/reads.ts
+ * for QA criteria, comments and ingestion. Then the derived facts (verdict, trends, rankings,
+ * themes) and their charts. Every value reaches SQL as a bound parameter.
  */
-import { type MetricOptions, metricOptions, type ServiceBenchConfig } from '../core/config/config.ts';
+import { metricOptions } from '../core/config/config.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
-import {
-  type Dimension,
-  type Grain,
-  SCORECARD_COLUMNS,
-  type Scope,
-  type ScopeDimension,
-  type ScorecardRow,
-} from '../core/metrics/scorecard.ts';
+import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
-import { type ChartSvg, renderCharts } from './charts.ts';
+import { renderCharts } from './charts.ts';
+import type { Breakdown, Kpi, PeerEntry, PeerRanking, ReportData, ReportFacts, ReportOptions, Trend } from './model.ts';
 import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
-import {
-  analyseComments,
-  type CommentedResponse,
-  DEFAULT_TAXONOMY,
-  type ThemeTaxonomy,
-  type VoiceAnalysis,
-} from './themes.ts';
+import { queryComments, queryFiles, queryQaCriteria, querySources } from './reads.ts';
+import { analyseComments, DEFAULT_TAXONOMY } from './themes.ts';
+
+export type * from './model.ts';
 
 /** The KPI tiles, in reading order: customer outcome, resolution, access, speed, quality, wider signals. */
 export const HEADLINE_METRICS = [
@@ -59,147 +51,8 @@ export const PEER_METRICS = ['qa_score', 'csat_pct', 'fcr_rate', 'aht_s'] as con
 export const PEERS_LISTED = 5;
 /** An agent in the bottom quartile of their peers on a metric is a coaching candidate. */
 export const COACHING_PERCENTILE = 25;
-/** QA criteria listed as coaching needs (lowest scores first). */
-export const QA_CRITERIA_LISTED = 5;
-/** A QA criterion needs coaching when it scores below this share of its points or a critical one was missed. */
-export const QA_COACHING_BELOW_PCT = 80;
 /** Agents are recognised from this mean peer percentile up, and only with no weak metric. */
 export const RECOGNITION_PERCENTILE = 50;
-/** Commented answers read for the voice of the customer (a deterministic sample beyond this). */
-export const MAX_COMMENTS = 5000;
-/** Ingested files named in the data-quality footer (most recent first). */
-export const FILES_LISTED = 12;
-
-export interface ReportOptions {
-  /** `YYYY-MM` for a month, `YYYY-Www` (or its Monday's date) for a week. */
-  readonly period: string;
-  readonly grain: Grain;
-  /** Report on one team, channel, agent, queue or source instead of the whole service. */
-  readonly scope?: Scope;
-  readonly config: ServiceBenchConfig;
-  /** Comment themes; the shipped default taxonomy when absent. */
-  readonly taxonomy?: ThemeTaxonomy;
-  /** Stamped on the report; now when absent. */
-  readonly generatedAt?: Date;
-}
-
-export interface Kpi {
-  readonly metric: MetricId;
-  readonly label: string;
-  readonly unit: MetricUnit;
-  readonly higherIsBetter: boolean;
-  /** Null when the metric has no data for the period. */
-  readonly row: ScorecardRow | null;
-}
-
-export interface TrendPoint {
-  readonly period_start: string;
-  readonly value: number | null;
-  readonly n: number;
-  readonly low_sample: boolean;
-}
-
-export interface Trend {
-  readonly metric: MetricId;
-  readonly label: string;
-  readonly unit: MetricUnit;
-  readonly higherIsBetter: boolean;
-  /** One point per period of the window, oldest first; value null where there was no data. */
-  readonly points: readonly TrendPoint[];
-  readonly target: number | null;
-  readonly bench: { readonly p25: number; readonly median: number; readonly p75: number } | null;
-}
-
-export interface Breakdown {
-  readonly dimension: 'channel' | 'team';
-  /** Metrics with data for at least one value of the dimension. */
-  readonly metrics: readonly MetricId[];
-  readonly rows: readonly { readonly value: string; readonly cells: Partial<Record<MetricId, ScorecardRow>> }[];
-  /** The metric charted as bars (the first of `metrics`). */
-  readonly chartMetric: MetricId | null;
-}
-
-export interface PeerRanking {
-  readonly agents: number;
-  readonly top: readonly PeerEntry[];
-  readonly coaching: readonly PeerEntry[];
-  readonly qaCriteria: readonly QaCriterionNeed[];
-}
-
-export interface PeerEntry {
-  readonly agent: string;
-  /** Mean peer percentile over the ranked metrics (100 = best of the peers). */
-  readonly percentile: number;
-  readonly rows: readonly ScorecardRow[];
-  /** Metrics on which the agent is off target or in the bottom quartile of peers. */
-  readonly weakMetrics: readonly MetricId[];
-}
-
-export interface QaCriterionNeed {
-  readonly criterion: string;
-  readonly section: string | null;
-  readonly evaluations: number;
-  readonly score_pct: number;
-  readonly critical_misses: number;
-}
-
-export interface SourceAudit {
-  readonly source: string;
-  readonly files: number;
-  readonly rows_read: number;
-  readonly rows_accepted: number;
-  readonly rows_rejected: number;
-  readonly files_rejected: number;
-  readonly last_ingested: string | null;
-}
-
-export interface IngestedFile {
-  readonly source: string;
-  readonly object_key: string;
-  readonly rows_accepted: number;
-  readonly rows_rejected: number;
-  readonly file_error: string | null;
-}
-
-export interface DataQuality {
-  readonly sources: readonly SourceAudit[];
-  readonly recentFiles: readonly IngestedFile[];
-  readonly totalFiles: number;
-  /** Sources in the config that have no ingested file yet. */
-  readonly sourcesWithoutData: readonly string[];
-  readonly metricOptions: MetricOptions;
-  readonly benchmarkIndustry: string;
-  readonly compositeWeights: Readonly<Record<string, number>> | null;
-}
-
-export interface ReportData {
-  readonly organisation: string;
-  readonly period: ReportPeriod;
-  readonly scope: Scope | null;
-  readonly generatedAt: string;
-  /** The composite service index of the scope, when there was enough data to compute it. */
-  readonly index: ScorecardRow | null;
-  readonly verdict: string;
-  readonly kpis: readonly Kpi[];
-  readonly trends: readonly Trend[];
-  readonly breakdowns: readonly Breakdown[];
-  readonly peers: PeerRanking;
-  readonly voice: VoiceAnalysis & { readonly answered: number | null };
-  readonly quality: DataQuality;
-  /** Every scorecard row of the period (all dimensions), as the CSV carries them. */
-  readonly rows: readonly ScorecardRow[];
-  /** SVG charts keyed by id: `trend-<metric>`, `breakdown-<dimension>`, `themes`. */
-  readonly charts: Readonly<Record<string, ChartSvg>>;
-}
-
-/** Columns of the canonical tables that a scope filters on (queues and sources are not on surveys). */
-const SURVEY_SCOPE_COLUMN: Partial<Record<ScopeDimension, string>> = {
-  team: 'team',
-  channel: 'channel',
-  agent: 'agent_id',
-  source: 'source',
-};
-const QA_SCOPE_COLUMN: Partial<Record<ScopeDimension, string>> = { team: 'team', agent: 'agent_id', source: 'source' };
 
 export async function buildReportData(engine: QueryEngine, options: ReportOptions): Promise<ReportData> {
   const period = parsePeriod(options.period, options.grain);
@@ -235,7 +88,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
   const answered = sumN(focusRows, ['csat_pct', 'nps', 'ces_mean']);
   const totalFiles = sources.reduce((sum, s) => sum + s.files, 0);
 
-  const facts = {
+  const facts: ReportFacts = {
     organisation: options.config.organisation,
     period,
     scope,
@@ -262,8 +115,6 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
   };
   return { ...facts, charts: await renderCharts(facts) };
 }
-
-export type ReportFacts = Omit<ReportData, 'charts'>;
 
 function definition(metric: string) {
   const def = METRIC_BY_ID.get(metric);
@@ -428,105 +279,6 @@ async function queryTrendRows(
     },
   );
   return raw.map(toScorecardRow);
-}
-
-function scopeFilter(
-  scope: Scope | null,
-  columns: Partial<Record<ScopeDimension, string>>,
-): { sql: string; params: Record<string, SqlValue> } {
-  const column = scope ? columns[scope.dimension] : undefined;
-  if (!scope || !column) return { sql: '', params: {} };
-  return { sql: ` AND ${column} = :scope_value`, params: { scope_value: scope.value } };
-}
-
-async function queryQaCriteria(
-  engine: QueryEngine,
-  period: ReportPeriod,
-  scope: Scope | null,
-): Promise<QaCriterionNeed[]> {
-  const filter = scopeFilter(scope, QA_SCOPE_COLUMN);
-  const raw = await engine.query(
-    `SELECT criterion, max(section) AS section, count(DISTINCT evaluation_id) AS evaluations,
-            avg(points / max_points) * 100 AS score_pct,
-            count_if(is_critical AND points < max_points) AS critical_misses
-     FROM qa_evaluations_latest
-     WHERE NOT is_na AND points IS NOT NULL AND max_points > 0
-       AND evaluated_at >= CAST(:period_start AS TIMESTAMP) AND evaluated_at < CAST(:period_end AS TIMESTAMP)${filter.sql}
-     GROUP BY criterion
-     HAVING avg(points / max_points) * 100 < :coaching_below OR count_if(is_critical AND points < max_points) > 0
-     ORDER BY score_pct ASC, criterion
-     LIMIT ${QA_CRITERIA_LISTED}`,
-    { period_start: period.start, period_end: period.end, coaching_below: QA_COACHING_BELOW_PCT, ...filter.params },
-  );
-  return raw.map((r) => ({
-    criterion: String(r.criterion),
-    section: r.section === null ? null : String(r.section),
-    evaluations: Number(r.evaluations),
-    score_pct: Number(r.score_pct),
-    critical_misses: Number(r.critical_misses),
-  }));
-}
-
-async function queryComments(
-  engine: QueryEngine,
-  period: ReportPeriod,
-  scope: Scope | null,
-): Promise<CommentedResponse[]> {
-  const filter = scopeFilter(scope, SURVEY_SCOPE_COLUMN);
-  const raw = await engine.query(
-    `SELECT survey_kind, score, scale_min, scale_max, higher_is_better, comment
-     FROM survey_responses_latest
-     WHERE comment IS NOT NULL AND score IS NOT NULL
-       AND coalesce(responded_at, updated_at) >= CAST(:period_start AS TIMESTAMP)
-       AND coalesce(responded_at, updated_at) < CAST(:period_end AS TIMESTAMP)${filter.sql}
-     ORDER BY source, response_id
-     LIMIT ${MAX_COMMENTS}`,
-    { period_start: period.start, period_end: period.end, ...filter.params },
-  );
-  return raw.map((r) => ({
-    survey_kind: String(r.survey_kind),
-    score: Number(r.score),
-    scale_min: Number(r.scale_min),
-    scale_max: Number(r.scale_max),
-    higher_is_better: r.higher_is_better === true || r.higher_is_better === 'true',
-    comment: String(r.comment),
-  }));
-}
-
-async function querySources(engine: QueryEngine): Promise<SourceAudit[]> {
-  const raw = await engine.query(
-    `SELECT source, count(*) AS files, sum(rows_read) AS rows_read, sum(rows_accepted) AS rows_accepted,
-            sum(rows_rejected) AS rows_rejected, count_if(file_error IS NOT NULL) AS files_rejected,
-            max(started_at) AS last_ingested
-     FROM ingestion_audit_latest
-     GROUP BY source
-     ORDER BY source`,
-  );
-  return raw.map((r) => ({
-    source: String(r.source),
-    files: Number(r.files),
-    rows_read: Number(r.rows_read ?? 0),
-    rows_accepted: Number(r.rows_accepted ?? 0),
-    rows_rejected: Number(r.rows_rejected ?? 0),
-    files_rejected: Number(r.files_rejected),
-    last_ingested: r.last_ingested === null ? null : String(r.last_ingested),
-  }));
-}
-
-async function queryFiles(engine: QueryEngine): Promise<IngestedFile[]> {
-  const raw = await engine.query(
-    `SELECT source, object_key, rows_accepted, rows_rejected, file_error
-     FROM ingestion_audit_latest
-     ORDER BY started_at DESC, object_key
-     LIMIT ${FILES_LISTED}`,
-  );
-  return raw.map((r) => ({
-    source: String(r.source),
-    object_key: String(r.object_key),
-    rows_accepted: Number(r.rows_accepted),
-    rows_rejected: Number(r.rows_rejected),
-    file_error: r.file_error === null ? null : String(r.file_error),
-  }));
 }
 
 function num(value: SqlValue | undefined): number | null {

@@ -1,13 +1,16 @@
 /**
- * A real DuckDB engine holding exactly the relations the report reads (scorecard and the dedup
- * views), created as tables and filled with small hand-made rows. June 2025 is the reported month.
+ * A real DuckDB engine holding what the report reads: the scorecard as a table, and the canonical
+ * survey, QA and audit tables as tables under the registry's own views (the dedup views and the
+ * report's views over them), filled with small hand-made rows. June 2025 is the reported month.
  */
 
-import { DuckDbEngine } from '../../cli/duckdb.ts';
+import { readFileSync } from 'node:fs';
+import { COMPAT_SQL_FILE, DuckDbEngine } from '../../cli/duckdb.ts';
 import { METRIC_BY_ID, type MetricId } from '../../lambdas/core/metrics/catalogue.ts';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import type { SqlValue } from '../../lambdas/core/query/engine.ts';
-import { duckdbColumns } from '../../lambdas/core/schema/derive.ts';
+import { duckdbColumns, partitionColumns } from '../../lambdas/core/schema/derive.ts';
+import { createViewSql } from '../../sql/registry.ts';
 
 const SCORECARD_TYPES: Readonly<Record<(typeof SCORECARD_COLUMNS)[number], string>> = {
   period_start: 'DATE',
@@ -39,20 +42,44 @@ const SCORECARD_TYPES: Readonly<Record<(typeof SCORECARD_COLUMNS)[number], strin
 
 export type FixtureRow = Record<string, SqlValue>;
 
-/** An engine with empty scorecard, survey, QA and audit relations. */
+/** The canonical tables the report's views read. */
+const REPORT_TABLES = ['survey_responses', 'qa_evaluations', 'ingestion_audit'] as const;
+type ReportTable = (typeof REPORT_TABLES)[number];
+/** The views over them that the report reads or that those read, in registry order. */
+const REPORT_VIEWS = [
+  'survey_responses_latest',
+  'qa_evaluations_latest',
+  'ingestion_audit_latest',
+  'ingestion_sources',
+  'survey_comments',
+  'qa_criterion_attainment',
+];
+
+/** An engine with an empty scorecard and empty survey, QA and audit tables under their views. */
 export async function emptyReportEngine(): Promise<DuckDbEngine> {
   const engine = await DuckDbEngine.create();
   await engine.exec(
     `CREATE TABLE scorecard (${SCORECARD_COLUMNS.map((c) => `${c} ${SCORECARD_TYPES[c]}`).join(', ')})`,
   );
-  for (const table of ['survey_responses', 'qa_evaluations', 'ingestion_audit'] as const) {
+  for (const table of REPORT_TABLES) {
     const columns = duckdbColumns(table).map((c) => `${c.name} ${c.type}`);
-    await engine.exec(`CREATE TABLE ${table}_latest (${columns.join(', ')})`);
+    await engine.exec(`CREATE TABLE ${table} (${[...columns, 'dt VARCHAR'].join(', ')})`);
   }
+  await engine.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
+  for (const view of REPORT_VIEWS) await engine.exec(createViewSql(view));
   return engine;
 }
 
-export async function insertRows(engine: DuckDbEngine, table: string, rows: readonly FixtureRow[]): Promise<void> {
+/** Inserts rows into a canonical table, each in the `dt` partition the normaliser would give it. */
+export async function insertRows(engine: DuckDbEngine, table: ReportTable, rows: readonly FixtureRow[]): Promise<void> {
+  await insertInto(
+    engine,
+    table,
+    rows.map((row) => ({ ...row, dt: partitionDate(table, row) })),
+  );
+}
+
+async function insertInto(engine: DuckDbEngine, table: string, rows: readonly FixtureRow[]): Promise<void> {
   for (const row of rows) {
     const names = Object.keys(row);
     await engine.query(
@@ -60,6 +87,15 @@ export async function insertRows(engine: DuckDbEngine, table: string, rows: read
       row,
     );
   }
+}
+
+/** The UTC date of a fixture row's first set partition column (fixture timestamps are UTC text). */
+function partitionDate(table: ReportTable, row: FixtureRow): string {
+  const at = partitionColumns(table)
+    .map((column) => row[column])
+    .find((value) => value !== null && value !== undefined);
+  if (typeof at !== 'string') throw new Error(`${table} fixture row has no partition time: ${JSON.stringify(row)}`);
+  return at.slice(0, 10);
 }
 
 /** A scorecard row with consistent defaults: direction from the catalogue, RAG from the target. */
@@ -108,7 +144,7 @@ export function scorecardRow(partial: Partial<ScorecardRow> & Pick<ScorecardRow,
 }
 
 export async function insertScorecard(engine: DuckDbEngine, rows: readonly ScorecardRow[]): Promise<void> {
-  await insertRows(engine, 'scorecard', rows as unknown as FixtureRow[]);
+  await insertInto(engine, 'scorecard', rows as unknown as FixtureRow[]);
 }
 
 interface MetricSeries {
@@ -437,6 +473,7 @@ function auditRow(
     source,
     object_key,
     object_sha256: 'a'.repeat(64),
+    landed_at: started_at,
     rows_read,
     rows_accepted,
     rows_rejected,
@@ -451,8 +488,8 @@ function auditRow(
 export async function fullReportEngine(): Promise<DuckDbEngine> {
   const engine = await emptyReportEngine();
   await insertScorecard(engine, fullScorecard());
-  await insertRows(engine, 'survey_responses_latest', FIXTURE_COMMENTS);
-  await insertRows(engine, 'qa_evaluations_latest', FIXTURE_QA);
-  await insertRows(engine, 'ingestion_audit_latest', FIXTURE_AUDIT);
+  await insertRows(engine, 'survey_responses', FIXTURE_COMMENTS);
+  await insertRows(engine, 'qa_evaluations', FIXTURE_QA);
+  await insertRows(engine, 'ingestion_audit', FIXTURE_AUDIT);
   return engine;
 }

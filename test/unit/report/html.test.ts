@@ -41,7 +41,7 @@ describe('renderHtml with data', () => {
   let html: string;
   beforeAll(async () => {
     data = await reportFrom(fullReportEngine, (e) =>
-      insertRows(e, 'survey_responses_latest', [
+      insertRows(e, 'survey_responses', [
         surveyRow('csat', 1, '<script>alert(1)</script> the refund never came back to me'),
       ]),
     );

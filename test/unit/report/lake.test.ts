@@ -11,6 +11,7 @@ import type { SurveyResponse } from '../../../lambdas/core/schema/canonical.ts';
 import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
 import { buildReportData, type ReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
+import { VIEWS } from '../../../sql/registry.ts';
 import { createTestLake, type TestLake, utc } from '../../support/lake.ts';
 
 const NULLS = Object.fromEntries(
@@ -109,7 +110,7 @@ describe('the report over the lake views', () => {
     expect(row?.delta).toBeCloseTo(30, 9);
   });
 
-  it('reads comments from survey_responses_latest and sources from ingestion_audit_latest', () => {
+  it('reads comments from survey_comments and sources from ingestion_sources', () => {
     expect(data.voice.commented).toBe(2);
     expect(data.voice.quotes.positive.map((q) => q.score)).toEqual([5]);
     expect(data.quality.sources).toEqual([
@@ -133,5 +134,23 @@ describe('the report over the lake views', () => {
       const positional = sql.replace(/:([A-Za-z_][A-Za-z0-9_]*)/g, '?');
       expect(parser.validate(positional), sql).toEqual([]);
     }
+  });
+
+  it('reads registered views only, one per statement, with no join, grouping or subquery', () => {
+    const views = new Set(VIEWS.map((v) => v.name));
+    const read = recording.statements.map((sql) => {
+      const relations = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)].map((m) => m[1]);
+      expect(sql).not.toMatch(/\b(JOIN|GROUP BY|HAVING)\b|\(\s*SELECT/i);
+      expect(relations, sql).toHaveLength(1);
+      return relations[0] ?? '';
+    });
+    expect(read.filter((name) => !views.has(name))).toEqual([]);
+    expect([...new Set(read)].sort()).toEqual([
+      'ingestion_audit_latest',
+      'ingestion_sources',
+      'qa_criterion_attainment',
+      'scorecard',
+      'survey_comments',
+    ]);
   });
 });

@@ -1,0 +1,146 @@
+/**
+ * The shape of the executive report: what buildReportData reads and derives, what the charts, the
+ * HTML, the PDF and the CSV are rendered from. Types only, so the modules that build and the ones
+ * that render depend on it and not on each other.
+ */
+import type { MetricOptions, ServiceBenchConfig } from '../core/config/config.ts';
+import type { MetricId, MetricUnit } from '../core/metrics/catalogue.ts';
+import type { Grain, Scope, ScorecardRow } from '../core/metrics/scorecard.ts';
+import type { ReportPeriod } from './period.ts';
+import type { ThemeTaxonomy, VoiceAnalysis } from './themes.ts';
+
+export interface ReportOptions {
+  /** `YYYY-MM` for a month, `YYYY-Www` (or its Monday's date) for a week. */
+  readonly period: string;
+  readonly grain: Grain;
+  /** Report on one team, channel, agent, queue or source instead of the whole service. */
+  readonly scope?: Scope;
+  readonly config: ServiceBenchConfig;
+  /** Comment themes; the shipped default taxonomy when absent. */
+  readonly taxonomy?: ThemeTaxonomy;
+  /** Stamped on the report; now when absent. */
+  readonly generatedAt?: Date;
+}
+
+export interface Kpi {
+  readonly metric: MetricId;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly higherIsBetter: boolean;
+  /** Null when the metric has no data for the period. */
+  readonly row: ScorecardRow | null;
+}
+
+export interface TrendPoint {
+  readonly period_start: string;
+  readonly value: number | null;
+  readonly n: number;
+  readonly low_sample: boolean;
+}
+
+export interface Trend {
+  readonly metric: MetricId;
+  readonly label: string;
+  readonly unit: MetricUnit;
+  readonly higherIsBetter: boolean;
+  /** One point per period of the window, oldest first; value null where there was no data. */
+  readonly points: readonly TrendPoint[];
+  readonly target: number | null;
+  readonly bench: { readonly p25: number; readonly median: number; readonly p75: number } | null;
+}
+
+export interface Breakdown {
+  readonly dimension: 'channel' | 'team';
+  /** Metrics with data for at least one value of the dimension. */
+  readonly metrics: readonly MetricId[];
+  readonly rows: readonly { readonly value: string; readonly cells: Partial<Record<MetricId, ScorecardRow>> }[];
+  /** The metric charted as bars (the first of `metrics`). */
+  readonly chartMetric: MetricId | null;
+}
+
+export interface PeerRanking {
+  readonly agents: number;
+  readonly top: readonly PeerEntry[];
+  readonly coaching: readonly PeerEntry[];
+  readonly qaCriteria: readonly QaCriterionNeed[];
+}
+
+export interface PeerEntry {
+  readonly agent: string;
+  /** Mean peer percentile over the ranked metrics (100 = best of the peers). */
+  readonly percentile: number;
+  readonly rows: readonly ScorecardRow[];
+  /** Metrics on which the agent is off target or in the bottom quartile of peers. */
+  readonly weakMetrics: readonly MetricId[];
+}
+
+export interface QaCriterionNeed {
+  readonly criterion: string;
+  readonly section: string | null;
+  readonly evaluations: number;
+  readonly score_pct: number;
+  readonly critical_misses: number;
+}
+
+export interface SourceAudit {
+  readonly source: string;
+  readonly files: number;
+  readonly rows_read: number;
+  readonly rows_accepted: number;
+  readonly rows_rejected: number;
+  readonly files_rejected: number;
+  readonly last_ingested: string | null;
+}
+
+export interface IngestedFile {
+  readonly source: string;
+  readonly object_key: string;
+  readonly rows_accepted: number;
+  readonly rows_rejected: number;
+  readonly file_error: string | null;
+}
+
+export interface DataQuality {
+  readonly sources: readonly SourceAudit[];
+  readonly recentFiles: readonly IngestedFile[];
+  readonly totalFiles: number;
+  /** Sources in the config that have no ingested file yet. */
+  readonly sourcesWithoutData: readonly string[];
+  readonly metricOptions: MetricOptions;
+  readonly benchmarkIndustry: string;
+  readonly compositeWeights: Readonly<Record<string, number>> | null;
+}
+
+/** Everything the report shows, before its charts are drawn. */
+export interface ReportFacts {
+  readonly organisation: string;
+  readonly period: ReportPeriod;
+  readonly scope: Scope | null;
+  readonly generatedAt: string;
+  /** The composite service index of the scope, when there was enough data to compute it. */
+  readonly index: ScorecardRow | null;
+  readonly verdict: string;
+  readonly kpis: readonly Kpi[];
+  readonly trends: readonly Trend[];
+  readonly breakdowns: readonly Breakdown[];
+  readonly peers: PeerRanking;
+  readonly voice: VoiceAnalysis & { readonly answered: number | null };
+  readonly quality: DataQuality;
+  /** Every scorecard row of the period (all dimensions), as the CSV carries them. */
+  readonly rows: readonly ScorecardRow[];
+}
+
+/** One drawn chart, inlined in the HTML and the PDF. */
+export interface ChartSvg {
+  readonly id: string;
+  readonly title: string;
+  /** Text alternative: what the chart shows, with its latest figures. */
+  readonly description: string;
+  readonly svg: string;
+}
+
+/** The facts and their charts: what every format of the report is rendered from. */
+export interface ReportData extends ReportFacts {
+  /** SVG charts keyed by id: `trend-<metric>`, `breakdown-<dimension>`, `themes`. */
+  readonly charts: Readonly<Record<string, ChartSvg>>;
+}
