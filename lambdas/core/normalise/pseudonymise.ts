@@ -11,6 +11,12 @@ export const MIN_KEY_BYTES = 32;
 /** Bytes kept from the HMAC: 128 bits, collision-free at any realistic volume. */
 const KEPT_BYTES = 16;
 const PREFIX: Readonly<Record<IdentifierKind, string>> = { customer: 'c_', employee: 'e_', author: 'a_' };
+/**
+ * Pseudonyms remembered per pseudonymiser. A customer's contacts, surveys and activity repeat the
+ * same identifier, and a remembered pseudonym costs a map lookup instead of an HMAC. Capped so
+ * a run over millions of distinct identifiers stays within a few tens of MB.
+ */
+export const PSEUDONYM_CACHE_ENTRIES = 100_000;
 
 /**
  * Canonical form of an identifier before hashing, so trivial formatting differences do not split
@@ -25,17 +31,37 @@ export function canonicalIdentifier(value: string): string {
 
 export type Pseudonymiser = (kind: IdentifierKind, value: string | null | undefined) => string | null;
 
-export function createPseudonymiser(key: Uint8Array): Pseudonymiser {
+export interface PseudonymiserOptions {
+  /** Pseudonyms remembered; 0 computes every one. @default PSEUDONYM_CACHE_ENTRIES */
+  readonly cacheEntries?: number;
+}
+
+export function createPseudonymiser(key: Uint8Array, options: PseudonymiserOptions = {}): Pseudonymiser {
   if (key.byteLength < MIN_KEY_BYTES) {
     throw new Error(`the pseudonymisation key must be at least ${MIN_KEY_BYTES} bytes (got ${key.byteLength})`);
   }
   const secret = Buffer.from(key);
-  return (kind, value) => {
+  const pseudonymise: Pseudonymiser = (kind, value) => {
     if (value === null || value === undefined) return null;
     const canonical = canonicalIdentifier(String(value));
     if (canonical === '') return null;
     const digest = createHmac('sha256', secret).update(kind).update('\0').update(canonical).digest();
     // base64url keeps the pseudonym short (22 characters), which matters in the biggest column.
     return `${PREFIX[kind]}${digest.subarray(0, KEPT_BYTES).toString('base64url')}`;
+  };
+  const capacity = options.cacheEntries ?? PSEUDONYM_CACHE_ENTRIES;
+  if (capacity <= 0) return pseudonymise;
+  // Keyed by the value as given: a hit skips canonicalisation too. The kind's prefix letter keeps
+  // one value of two kinds apart; a full cache forgets its oldest entry (Map keeps insertion order).
+  const cache = new Map<string, string | null>();
+  return (kind, value) => {
+    if (value === null || value === undefined) return null;
+    const cacheKey = `${PREFIX[kind]}${value}`;
+    const known = cache.get(cacheKey);
+    if (known !== undefined) return known;
+    const pseudonym = pseudonymise(kind, value);
+    if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
+    cache.set(cacheKey, pseudonym);
+    return pseudonym;
   };
 }

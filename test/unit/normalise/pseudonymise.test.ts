@@ -1,5 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalIdentifier, createPseudonymiser } from '../../../lambdas/core/normalise/pseudonymise.ts';
+import {
+  canonicalIdentifier,
+  createPseudonymiser,
+  PSEUDONYM_CACHE_ENTRIES,
+} from '../../../lambdas/core/normalise/pseudonymise.ts';
 
 const KEY = Buffer.alloc(32, 7);
 
@@ -30,5 +34,45 @@ describe('pseudonymisation', () => {
 
   it('fails when the key is too short', () => {
     expect(() => createPseudonymiser(Buffer.alloc(16))).toThrow(/at least 32 bytes/);
+  });
+});
+
+describe('the pseudonym cache', () => {
+  const values = [
+    ...Array.from({ length: 300 }, (_, i) => `customer-${i % 97}`),
+    'Jane.Doe@Example.com',
+    ' jane.doe@example.com ',
+    '+1 (555) 010-2030',
+    '+15550102030',
+    '42',
+    '   ',
+    '',
+  ];
+
+  it('returns the pseudonyms an uncached pseudonymiser computes, for every kind, also once it is full', () => {
+    const uncached = createPseudonymiser(KEY, { cacheEntries: 0 });
+    for (const cacheEntries of [PSEUDONYM_CACHE_ENTRIES, 10, 1]) {
+      const cached = createPseudonymiser(KEY, { cacheEntries });
+      for (const kind of ['customer', 'employee', 'author'] as const) {
+        for (const value of [...values, ...[...values].reverse()]) {
+          expect(cached(kind, value), `${kind} ${value} (cache of ${cacheEntries})`).toBe(uncached(kind, value));
+        }
+      }
+    }
+  });
+
+  it('keeps one value of two kinds apart, and numbers equal to their text', () => {
+    const p = createPseudonymiser(KEY);
+    expect(p('customer', '42')).toMatch(/^c_/);
+    expect(p('employee', '42')).toMatch(/^e_/);
+    expect(p('customer', 42 as unknown as string)).toBe(p('customer', '42'));
+    expect(p('customer', null)).toBeNull();
+    expect(p('customer', '  ')).toBeNull();
+  });
+
+  it('is keyed: a second key gets its own pseudonyms for the same values', () => {
+    const a = createPseudonymiser(KEY);
+    const b = createPseudonymiser(Buffer.alloc(32, 8));
+    expect(a('customer', 'customer-1')).not.toBe(b('customer', 'customer-1'));
   });
 });
