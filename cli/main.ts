@@ -95,6 +95,11 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
   };
   const formatOption = () =>
     new Option('--format <format>', OUTPUT_FORMATS.join(', ')).argParser(oneOf(OUTPUT_FORMATS)).default('table');
+  const jobsOption = () =>
+    new Option(
+      '--jobs <n>',
+      "files normalised at once, each on its own worker thread; 1 runs them one by one in this process (default: the machine's cores)",
+    ).argParser(positiveInteger);
   const grainOption = () =>
     new Option('--grain <grain>', `${GRAINS.join(' or ')} (default: what the period names)`).argParser(oneOf(GRAINS));
 
@@ -103,8 +108,9 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .description('Land export files under a source and normalise them into the curated zone.')
     .requiredOption('--source <name>', 'source name from the config (decides the adapter and its options)')
     .option('--strict', `exit ${EXIT.rowsRejected} when any row is rejected`)
+    .addOption(jobsOption())
     .argument('<files...>', 'export files to ingest')
-    .action(async (files: string[], options: { source: string; strict?: boolean }) => {
+    .action(async (files: string[], options: { source: string; strict?: boolean; jobs?: number }) => {
       const { ingest } = await import('./commands/ingest.ts');
       exitWith(await ingest(context('ingest'), files, options));
     });
@@ -220,7 +226,8 @@ files a local run writes (servicebench --engine trino ddl --location local://…
       usage(parseDemoScale),
       DEMO_DEFAULTS.scale,
     )
-    .action(async (options: { seed: number; months: number; end: string; scale: number }) => {
+    .addOption(jobsOption())
+    .action(async (options: { seed: number; months: number; end: string; scale: number; jobs?: number }) => {
       const { demo } = await import('./commands/demo.ts');
       await demo(context('demo'), options);
     });

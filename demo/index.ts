@@ -5,14 +5,10 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
+import { type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
 import { LAKE_ZONES, openLake, pseudonymKey } from '../cli/lake.ts';
-import { getAdapter } from '../lambdas/adapters/registry.ts';
-import { compactPartitions } from '../lambdas/core/compact/compact.ts';
 import type { ServiceBenchConfig, SourceConfig } from '../lambdas/core/config/config.ts';
-import { normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
 import type { TableName } from '../lambdas/core/schema/canonical.ts';
-import { type Partition, sortedPartitions } from '../lambdas/core/schema/layout.ts';
-import { LexiconSentimentAnalyser } from '../lambdas/core/sentiment/index.ts';
 import { demoWindow } from './calendar.ts';
 import { connectFiles } from './formats/connect.ts';
 import type { DemoFile, PlantedReject } from './formats/files.ts';
@@ -24,7 +20,7 @@ import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/sur
 import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
 import { DEMO_DEFAULTS } from './options.ts';
 import { DEMO_SOURCES } from './sources.ts';
-import { type Agent, buildWorld } from './world.ts';
+import { type Agent, buildWorld, type World } from './world.ts';
 
 export type { PlantedReject } from './formats/files.ts';
 export { DEMO_SOURCES } from './sources.ts';
@@ -84,6 +80,37 @@ function resolveGeneration(options: DemoGenerationOptions) {
   return { seed, months, endMonth, scale };
 }
 
+/** The simulated company and its story; its export files come one at a time from `files`. */
+function simulate(options: DemoGenerationOptions) {
+  const world = buildWorld(resolveGeneration(options));
+  const months = world.window.months;
+  return {
+    files: exportFiles(world),
+    period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
+    plot: { improvingTeam: world.improvingTeam, worseningTeam: world.worseningTeam, dipMonth: world.dipMonth },
+    agentDirectory: agentDirectoryOf(world.agents),
+  };
+}
+
+/**
+ * Every format's files, one format after another: each format draws from its own fork of the
+ * seeded generator, so the files are the same however fast they are consumed.
+ */
+function* exportFiles(world: World): Generator<DemoFile> {
+  yield* connectFiles(world);
+  yield* zendeskFiles(world);
+  yield* freshdeskFiles(world);
+  yield* intercomFiles(world);
+  yield* qualtricsFiles(world);
+  yield* surveyMonkeyFiles(world);
+  yield* delightedFiles(world);
+  yield* socialFiles(world);
+  yield* qaScorecardFiles(world);
+  yield* zendeskQaFiles(world);
+  yield* pulseFiles(world);
+  yield* activityFiles(world);
+}
+
 /** Every export file of the simulation, in memory. */
 export function simulateDemo(options: DemoGenerationOptions = {}): {
   files: DemoFile[];
@@ -91,28 +118,8 @@ export function simulateDemo(options: DemoGenerationOptions = {}): {
   plot: DemoPlot;
   agentDirectory: AgentDirectory;
 } {
-  const world = buildWorld(resolveGeneration(options));
-  const files = [
-    ...connectFiles(world),
-    ...zendeskFiles(world),
-    ...freshdeskFiles(world),
-    ...intercomFiles(world),
-    ...qualtricsFiles(world),
-    ...surveyMonkeyFiles(world),
-    ...delightedFiles(world),
-    ...socialFiles(world),
-    ...qaScorecardFiles(world),
-    ...zendeskQaFiles(world),
-    ...pulseFiles(world),
-    ...activityFiles(world),
-  ];
-  const months = world.window.months;
-  return {
-    files,
-    period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
-    plot: { improvingTeam: world.improvingTeam, worseningTeam: world.worseningTeam, dipMonth: world.dipMonth },
-    agentDirectory: agentDirectoryOf(world.agents),
-  };
+  const { files, ...story } = simulate(options);
+  return { files: [...files], ...story };
 }
 
 /**
@@ -131,31 +138,34 @@ function agentDirectoryOf(agents: readonly Agent[]): AgentDirectory {
 }
 
 /**
- * Writes the exports under `dir/<source>/<key>`, each file's modification time set to when the
- * vendor delivered it (it becomes the landing time when `dir` is a lake's landing zone).
+ * Writes each file under `root/<source>/<key>` as it is generated, its modification time set to
+ * when the vendor delivered it (it becomes the landing time when `root` is a lake's landing zone),
+ * and yields what was written: only one file's body is held at a time.
  */
-export async function generateDemoExports(
-  options: DemoGenerationOptions & { readonly dir: string },
-): Promise<DemoExports> {
-  const root = resolve(options.dir);
-  const { files, period, plot, agentDirectory } = simulateDemo(options);
-  const written: DemoExportFile[] = [];
+function* writeExports(root: string, files: Iterable<DemoFile>): Generator<DemoExportFile> {
   for (const file of files) {
     const path = join(root, file.source, ...file.key.split('/'));
     if (!path.startsWith(root + sep)) throw new Error(`export key "${file.key}" escapes ${root}`);
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, file.body);
     utimesSync(path, file.deliveredAt, file.deliveredAt);
-    written.push({
+    yield {
       source: file.source,
       key: file.key,
       path,
       bytes: file.body.byteLength,
       deliveredAt: file.deliveredAt,
       planted: file.planted,
-    });
+    };
   }
-  return { files: written, period, plot, agentDirectory };
+}
+
+/** Writes the exports under `dir/<source>/<key>` (see writeExports). */
+export async function generateDemoExports(
+  options: DemoGenerationOptions & { readonly dir: string },
+): Promise<DemoExports> {
+  const { files, ...story } = simulate(options);
+  return { files: [...writeExports(resolve(options.dir), files)], ...story };
 }
 
 /** The config with the demo sources (they replace any configured source of the same name). */
@@ -175,6 +185,8 @@ function withAgentDirectory(config: ServiceBenchConfig, directory: AgentDirector
 export interface DemoOptions extends DemoGenerationOptions {
   readonly lakeDir: string;
   readonly config: ServiceBenchConfig;
+  /** Files normalised at once, each on its own worker thread; 1 runs on this thread. @default defaultJobs() */
+  readonly jobs?: number;
   readonly onProgress?: (message: string) => void;
 }
 
@@ -220,7 +232,11 @@ export interface DemoSummary {
   readonly plantedRejects: number;
   readonly sources: readonly DemoSourceSummary[];
   readonly ingested: readonly DemoIngestedFile[];
-  /** ingestMs includes compactMs, the compaction of every touched partition at the end. */
+  /**
+   * Files are normalised as they are generated: generateMs is the time spent generating and
+   * writing them, ingestMs the time from the first file to the last compacted partition (it
+   * overlaps generateMs and includes compactMs, the compaction of every touched partition at the end).
+   */
   readonly timings: {
     readonly generateMs: number;
     readonly ingestMs: number;
@@ -266,15 +282,31 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const lake = prepareLake(options.lakeDir);
   const key = pseudonymKey(lake);
 
-  const generated = await generateDemoExports({ ...settings, dir: lake.zoneDir('landing') });
-  const config = withAgentDirectory(demoConfig(options.config), generated.agentDirectory);
+  const simulation = simulate(settings);
+  const config = withAgentDirectory(demoConfig(options.config), simulation.agentDirectory);
+  const sourceConfig = (name: string): SourceConfig => {
+    const found = config.sources.find((s) => s.name === name);
+    if (!found) throw new Error(`the demo source ${name} is missing from the config`);
+    return found;
+  };
   const t1 = performance.now();
-  const bytes = generated.files.reduce((sum, f) => sum + f.bytes, 0);
-  progress(
-    `generated ${generated.files.length} export files (${(bytes / 1_048_576).toFixed(1)} MB) for ${generated.period.from}..${generated.period.to} in ${Math.round(t1 - t0)} ms`,
-  );
+  const written: DemoExportFile[] = [];
+  let generateMs = t1 - t0;
+  /** The exports as ingest tasks, each file written just before the ingest takes it. */
+  async function* tasks(): AsyncGenerator<IngestTask> {
+    const files = writeExports(lake.zoneDir('landing'), simulation.files);
+    for (let started = performance.now(), next = files.next(); !next.done; next = files.next()) {
+      const file = next.value;
+      generateMs += performance.now() - started;
+      if (file.source !== written[written.length - 1]?.source) {
+        progress(`ingesting ${file.source} (${sourceConfig(file.source).adapter})`);
+      }
+      written.push(file);
+      yield { source: file.source, key: `${file.source}/${file.key}` };
+      started = performance.now();
+    }
+  }
 
-  const sentiment = new LexiconSentimentAnalyser();
   const bySource = new Map<string, DemoSourceSummary>();
   for (const source of DEMO_SOURCES) {
     bySource.set(source.name, {
@@ -289,29 +321,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       rowsByTable: {},
     });
   }
-  const sourceConfig = (name: string): SourceConfig => {
-    const found = config.sources.find((s) => s.name === name);
-    if (!found) throw new Error(`the demo source ${name} is missing from the config`);
-    return found;
-  };
   const ingested: DemoIngestedFile[] = [];
-  const touched: Partition[] = [];
-  let current = '';
-  for (const file of generated.files) {
-    const source = sourceConfig(file.source);
-    if (file.source !== current) {
-      current = file.source;
-      progress(`ingesting ${current} (${source.adapter})`);
+  const failed: string[] = [];
+  const record = ({ task, index, result, error }: IngestOutcome) => {
+    const file = written[index] as DemoExportFile;
+    if (error !== undefined) {
+      failed.push(`${task.key}: ${error}`);
+      return;
     }
-    const result = await normaliseObject({
-      stores: lake.stores,
-      key: `${file.source}/${file.key}`,
-      source,
-      adapter: getAdapter(source.adapter),
-      pseudonymKey: key.key,
-      sentiment,
-    });
-    touched.push(...result.partitions);
     ingested.push({
       source: file.source,
       key: file.key,
@@ -336,27 +353,41 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
       plantedRejects: before.plantedRejects + file.planted.length,
       rowsByTable,
     });
-  }
-  const sources = [...bySource.values()].filter((s) => s.files > 0);
-  const tCompact = performance.now();
-  const compacted = await compactPartitions(lake.stores.curated, sortedPartitions(touched));
+  };
+  const { compacted, timings } = await ingestAll({
+    lake,
+    config,
+    pseudonymKey: key.key,
+    sentiment: 'lexicon',
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    tasks: tasks(),
+    onOutcome: record,
+  });
   const t2 = performance.now();
+  if (failed.length > 0) {
+    throw new Error(`${failed.length} demo files could not be ingested: ${failed.join('; ')}`);
+  }
+  const bytes = written.reduce((sum, f) => sum + f.bytes, 0);
+  progress(
+    `generated ${written.length} export files (${(bytes / 1_048_576).toFixed(1)} MB) for ${simulation.period.from}..${simulation.period.to} in ${Math.round(generateMs)} ms`,
+  );
+  const sources = [...bySource.values()].filter((s) => s.files > 0);
   for (const s of sources) {
     progress(
       `${s.source} (${s.adapter}): ${s.files} files, ${s.rowsRead} records read, ${s.rowsAccepted} accepted, ${s.rowsRejected} rejected (${s.plantedRejects} planted)`,
     );
   }
-  progress(`compacted ${compacted.length} partitions into one file each in ${Math.round(t2 - tCompact)} ms`);
+  progress(`compacted ${compacted.length} partitions into one file each in ${Math.round(timings.compactMs)} ms`);
   progress(`ingested in ${Math.round(t2 - t1)} ms; demo ready in ${Math.round(t2 - t0)} ms`);
 
   const sum = (pick: (s: DemoSourceSummary) => number) => sources.reduce((total, s) => total + pick(s), 0);
   return {
     lakeDir: lake.dir,
     ...settings,
-    period: generated.period,
-    plot: generated.plot,
+    period: simulation.period,
+    plot: simulation.plot,
     config,
-    files: generated.files.length,
+    files: written.length,
     bytes,
     rowsRead: sum((s) => s.rowsRead),
     rowsAccepted: sum((s) => s.rowsAccepted),
@@ -365,9 +396,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     sources,
     ingested,
     timings: {
-      generateMs: Math.round(t1 - t0),
+      generateMs: Math.round(generateMs),
       ingestMs: Math.round(t2 - t1),
-      compactMs: Math.round(t2 - tCompact),
+      compactMs: Math.round(timings.compactMs),
       totalMs: Math.round(t2 - t0),
     },
   };

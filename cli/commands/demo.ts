@@ -9,6 +9,8 @@ export interface DemoCommandOptions {
   readonly months: number;
   readonly end: string;
   readonly scale: number;
+  /** Files normalised at once. @default the machine's cores */
+  readonly jobs?: number;
 }
 
 export async function demo(context: CommandContext, options: DemoCommandOptions): Promise<void> {
@@ -22,6 +24,7 @@ export async function demo(context: CommandContext, options: DemoCommandOptions)
     months: options.months,
     endMonth: options.end,
     scale: options.scale,
+    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
     onProgress: say,
   });
   stdout.write(

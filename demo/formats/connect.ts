@@ -121,7 +121,7 @@ function handling(random: Random, team: Team, quality: number) {
   return { talkS, holdS, holds, acwS };
 }
 
-export function connectFiles(world: World): DemoFile[] {
+export function* connectFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('connect');
   const versions: Version[] = [];
   const push = (leg: Leg) => versions.push({ record: record(leg), updatedAt: leg.lastUpdate });
@@ -309,7 +309,7 @@ export function connectFiles(world: World): DemoFile[] {
   }
 
   versions.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
-  return deliveries(world, random, versions);
+  yield* deliveries(world, random, versions);
 }
 
 /** Layouts Firehose produces, in turn: newline-delimited or not, compressed or not. */
@@ -320,14 +320,13 @@ const LAYOUTS = [
   { newline: false, gzip: true },
 ] as const;
 
-function deliveries(world: World, random: Random, versions: readonly Version[]): DemoFile[] {
+function* deliveries(world: World, random: Random, versions: readonly Version[]): Generator<DemoFile> {
   const bounds: Date[] = [];
   for (const month of world.window.months) {
     const [y, m] = month.split('-').map(Number) as [number, number];
     for (const day of DELIVERY_DAYS) bounds.push(new Date(Date.UTC(y, m - 1, day)));
   }
   bounds.push(world.window.end);
-  const files: DemoFile[] = [];
   let next = 0;
   let redeliver: Ctr[] = [];
   for (let b = 1; b < bounds.length; b++) {
@@ -355,15 +354,14 @@ function deliveries(world: World, random: Random, versions: readonly Version[]):
     const [date, time] = [stamp.slice(0, 8), stamp.slice(8)];
     const path = `${date.slice(0, 4)}/${date.slice(4, 6)}/${date.slice(6, 8)}/${time.slice(0, 2)}`;
     const name = `${STREAM}-1-${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}-${time.slice(0, 2)}-${time.slice(2, 4)}-${time.slice(4, 6)}-${random.uuid()}`;
-    files.push({
+    yield {
       source: CONNECT_SOURCE,
       key: `${path}/${name}${layout.gzip ? '.gz' : ''}`,
       body: layout.gzip ? gzip(text) : Buffer.from(text, 'utf8'),
       deliveredAt: after(deliveredAt, 300),
       planted,
-    });
+    };
   }
-  return files;
 }
 
 /**

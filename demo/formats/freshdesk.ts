@@ -31,7 +31,7 @@ interface FreshTicket {
   readonly source: number;
 }
 
-export function freshdeskFiles(world: World): DemoFile[] {
+export function* freshdeskFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('freshdesk');
   const horizon = new Date(world.window.end.getTime() - 1000);
   const tickets: FreshTicket[] = [];
@@ -90,8 +90,6 @@ export function freshdeskFiles(world: World): DemoFile[] {
     });
     ratings.set(monthKey(at), list);
   }
-
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const deliveredAt = new Date(
       Math.min(nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() - 60_000, horizon.getTime()),
@@ -118,13 +116,13 @@ export function freshdeskFiles(world: World): DemoFile[] {
       planted.push({ problem: 'record truncated mid-line (interrupted dump)' });
     }
     if (lines.length > 0) {
-      files.push({
+      yield {
         source: FRESHDESK_SOURCE,
         key: `tickets/${month}/tickets.jsonl`,
         body: Buffer.from(jsonLines(lines)),
         deliveredAt,
         planted,
-      });
+      };
     }
     const monthRatings = (ratings.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => e.json);
     const ratingPlanted: PlantedReject[] = [];
@@ -133,16 +131,15 @@ export function freshdeskFiles(world: World): DemoFile[] {
       ratingPlanted.push({ problem: 'rating code 104 that the survey does not publish' });
     }
     if (monthRatings.length > 0) {
-      files.push({
+      yield {
         source: FRESHDESK_SOURCE,
         key: `satisfaction-ratings/${month}/ratings.json`,
         body: Buffer.from(`${JSON.stringify(monthRatings, null, 2)}\n`),
         deliveredAt,
         planted: ratingPlanted,
-      });
+      };
     }
   }
-  return files;
 }
 
 function ticketJson(t: FreshTicket, asOf: Date): Record<string, unknown> {

@@ -14,7 +14,7 @@ const PER_PAGE = 150;
 /** Chats move in minutes where e-mail moves in hours. */
 const CHAT_PACE = 0.05;
 
-export function intercomFiles(world: World): DemoFile[] {
+export function* intercomFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('intercom');
   const horizon = new Date(world.window.end.getTime() - 1000);
   const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
@@ -100,15 +100,13 @@ export function intercomFiles(world: World): DemoFile[] {
     list.push({ at: updatedAt, json });
     byMonth.set(monthKey(updatedAt), list);
   }
-
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const list = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
     const deliveredAt = new Date(
       Math.min(nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() - 60_000, horizon.getTime()),
     );
     const chunks = pages(list, PER_PAGE);
-    chunks.forEach((chunk, p) => {
+    for (const [p, chunk] of chunks.entries()) {
       const conversations: Record<string, unknown>[] = chunk.map((e) => e.json);
       const planted: PlantedReject[] = [];
       const sample = conversations[0];
@@ -146,14 +144,13 @@ export function intercomFiles(world: World): DemoFile[] {
         total_count: list.length,
         conversations,
       };
-      files.push({
+      yield {
         source: INTERCOM_SOURCE,
         key: `conversations/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
         body: Buffer.from(`${JSON.stringify(document)}\n`),
         deliveredAt,
         planted,
-      });
-    });
+      };
+    }
   }
-  return files;
 }

@@ -23,10 +23,9 @@ const monthEndDelivery = (world: World, month: string, hours: number) =>
     ),
   );
 
-export function pulseFiles(world: World): DemoFile[] {
+export function* pulseFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('pulse');
   const header = csvLine(['response_id', 'team', 'period', 'question_kind', 'question', 'score']);
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const lines: string[] = [];
     for (const team of world.teams) {
@@ -75,18 +74,17 @@ export function pulseFiles(world: World): DemoFile[] {
       );
       planted.push({ problem: 'period month 13' });
     }
-    files.push({
+    yield {
       source: PULSE_SOURCE,
       key: `pulse/${month}.csv`,
       body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
       deliveredAt: monthEndDelivery(world, month, 8),
       planted,
-    });
+    };
   }
-  return files;
 }
 
-export function activityFiles(world: World): DemoFile[] {
+export function* activityFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('activity');
   const { start, end } = world.window;
   const contactsOf = new Map<Customer, Contact[]>();
@@ -140,7 +138,6 @@ export function activityFiles(world: World): DemoFile[] {
   }
   events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.line.localeCompare(b.line));
   const header = csvLine(['customer_id', 'event_at', 'kind', 'amount', 'region']);
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const lines = events.filter((e) => monthKey(e.at) === month).map((e) => e.line);
     const planted: PlantedReject[] = [];
@@ -159,15 +156,14 @@ export function activityFiles(world: World): DemoFile[] {
       );
       planted.push({ problem: 'event_at that is not a date-time' });
     }
-    files.push({
+    yield {
       source: ACTIVITY_SOURCE,
       key: `events/${month}.csv`,
       body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
       deliveredAt: monthEndDelivery(world, month, 4),
       planted,
-    });
+    };
   }
-  return files;
 }
 
 const POSITIVE = [
@@ -195,7 +191,7 @@ const REPLIES = [
   "We're on it, an update will follow shortly.",
 ];
 
-export function socialFiles(world: World): DemoFile[] {
+export function* socialFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('social');
   const { start } = world.window;
   const byWeek = new Map<number, number[]>();
@@ -253,7 +249,6 @@ export function socialFiles(world: World): DemoFile[] {
     }
   }
   posts.sort((a, b) => a.at.getTime() - b.at.getTime());
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const lines: string[] = posts.filter((p) => monthKey(p.at) === month).map((p) => JSON.stringify(p.json));
     const planted: PlantedReject[] = [];
@@ -270,13 +265,12 @@ export function socialFiles(world: World): DemoFile[] {
       planted.push({ problem: 'created_at in ISO form in a Twitter-format feed' });
     }
     if (lines.length === 0) continue;
-    files.push({
+    yield {
       source: SOCIAL_SOURCE,
       key: `mentions/${month}.jsonl`,
       body: Buffer.from(jsonLines(lines)),
       deliveredAt: monthEndDelivery(world, month, 1),
       planted,
-    });
+    };
   }
-  return files;
 }

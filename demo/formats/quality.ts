@@ -52,7 +52,7 @@ function points(random: Random, c: Criterion, quality: number): number {
 
 const leadOf = (agent: Agent) => `lead.${agent.team.name.toLowerCase().replace(/ /g, '')}`;
 
-export function qaScorecardFiles(world: World): DemoFile[] {
+export function* qaScorecardFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('qa-scorecard');
   const header = csvLine([
     'evaluation_id',
@@ -71,7 +71,6 @@ export function qaScorecardFiles(world: World): DemoFile[] {
     'evaluated_at',
     'interaction_id',
   ]);
-  const files: DemoFile[] = [];
   let evaluation = 10_001;
   for (const [index, month] of world.window.months.entries()) {
     const start = new Date(`${month}-01T00:00:00Z`);
@@ -176,7 +175,7 @@ export function qaScorecardFiles(world: World): DemoFile[] {
       );
       planted.push({ problem: 'evaluated_at in a day/month/year form' });
     }
-    files.push({
+    yield {
       source: QA_SCORECARD_SOURCE,
       key: `evaluations/${month}.csv`,
       body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
@@ -184,9 +183,8 @@ export function qaScorecardFiles(world: World): DemoFile[] {
         Math.min(nextMonthStart(start).getTime() + 6 * 3600_000, world.window.end.getTime() + 6 * 3600_000),
       ),
       planted,
-    });
+    };
   }
-  return files;
 }
 
 const ZQA_CATEGORIES = [
@@ -196,7 +194,7 @@ const ZQA_CATEGORIES = [
   { id: '304', name: 'Internal process', group: 'Resolution', weight: 1, critical: false, naRate: 0.35 },
 ] as const;
 
-export function zendeskQaFiles(world: World): DemoFile[] {
+export function* zendeskQaFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('zendesk-qa');
   const ids = zendeskTicketIds(world);
   const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
@@ -262,7 +260,6 @@ export function zendeskQaFiles(world: World): DemoFile[] {
     list.push({ at, json });
     byMonth.set(monthKey(at), list);
   }
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const conversations = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => e.json);
     const planted: PlantedReject[] = [];
@@ -287,7 +284,7 @@ export function zendeskQaFiles(world: World): DemoFile[] {
       planted.push({ problem: 'review created without a time zone offset' });
     }
     if (conversations.length === 0) continue;
-    files.push({
+    yield {
       source: ZENDESK_QA_SOURCE,
       key: `reviews/${month}.json`,
       body: Buffer.from(`${JSON.stringify({ conversations, pagination: { next: null } }, null, 1)}\n`),
@@ -298,7 +295,6 @@ export function zendeskQaFiles(world: World): DemoFile[] {
         ),
       ),
       planted,
-    });
+    };
   }
-  return files;
 }

@@ -30,7 +30,7 @@ function recentExperience(history: ReadonlyMap<Customer, Contact[]>, customer: C
 
 const npsGroup = (score: number) => (score >= 9 ? 3 : score >= 7 ? 2 : 1);
 
-export function qualtricsFiles(world: World): DemoFile[] {
+export function* qualtricsFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('qualtrics');
   const history = new Map<Customer, Contact[]>();
   for (const c of world.contacts) {
@@ -68,14 +68,11 @@ export function qualtricsFiles(world: World): DemoFile[] {
   const header = [columns.map((c) => c[0]), columns.map((c) => c[1]), columns.map((c) => c[2])].map((row) =>
     row.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(','),
   );
-
-  const files: DemoFile[] = [];
   const quarters: string[][] = [];
   world.window.months.forEach((m, i) => {
     if (i % 3 === 0) quarters.push([]);
     quarters[quarters.length - 1]?.push(m);
   });
-  let responseNo = 0;
   for (const [q, months] of quarters.entries()) {
     const rows: string[] = [];
     const planted: PlantedReject[] = [];
@@ -118,7 +115,6 @@ export function qualtricsFiles(world: World): DemoFile[] {
             commentFor(random, latent, 0.3) ?? '',
           ]),
         );
-        responseNo++;
       }
     }
     // Qualtrics exports keep the survey owner's preview and responses closed before the end.
@@ -235,7 +231,7 @@ export function qualtricsFiles(world: World): DemoFile[] {
       );
     }
     const last = months[months.length - 1] ?? months[0] ?? '';
-    files.push({
+    yield {
       source: QUALTRICS_SOURCE,
       key: `relationship-nps/${months[0]}_${last}.csv`,
       body: Buffer.from(`\ufeff${[...header, ...rows].join('\r\n')}\r\n`),
@@ -246,12 +242,11 @@ export function qualtricsFiles(world: World): DemoFile[] {
         ),
       ),
       planted,
-    });
+    };
   }
-  return responseNo > 0 ? files : [];
 }
 
-export function surveyMonkeyFiles(world: World): DemoFile[] {
+export function* surveyMonkeyFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('surveymonkey');
   const header1 = [
     'Respondent ID',
@@ -320,7 +315,6 @@ export function surveyMonkeyFiles(world: World): DemoFile[] {
     list.push({ at: startedAt, line });
     byQuarter.set(quarter, list);
   }
-  const files: DemoFile[] = [];
   for (const [quarter, list] of [...byQuarter.entries()].sort(([a], [b]) => a - b)) {
     list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const lines = list.map((e) => e.line);
@@ -374,7 +368,7 @@ export function surveyMonkeyFiles(world: World): DemoFile[] {
     planted.push({ problem: 'End Date in a day.month.year form' });
     const months = world.window.months.slice(quarter * 3, quarter * 3 + 3);
     const last = months[months.length - 1] ?? '';
-    files.push({
+    yield {
       source: SURVEYMONKEY_SOURCE,
       key: `customer-effort/${months[0]}_${last}.csv`,
       body: Buffer.from(`${[csvLine(header1), csvLine(header2), ...lines].join('\r\n')}\r\n`),
@@ -385,12 +379,11 @@ export function surveyMonkeyFiles(world: World): DemoFile[] {
         ),
       ),
       planted,
-    });
+    };
   }
-  return files;
 }
 
-export function delightedFiles(world: World): DemoFile[] {
+export function* delightedFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('delighted');
   const byMonth = new Map<string, Record<string, unknown>[]>();
   let id = 5_435;
@@ -426,7 +419,6 @@ export function delightedFiles(world: World): DemoFile[] {
     list.push(json);
     byMonth.set(monthKey(at), list);
   }
-  const files: DemoFile[] = [];
   for (const [index, month] of world.window.months.entries()) {
     const list = (byMonth.get(month) ?? []).sort((a, b) => Number(a.created_at) - Number(b.created_at));
     const planted: PlantedReject[] = [];
@@ -444,7 +436,7 @@ export function delightedFiles(world: World): DemoFile[] {
       planted.push({ problem: 'created_at as an ISO string instead of Unix seconds' });
     }
     if (list.length === 0) continue;
-    files.push({
+    yield {
       source: DELIGHTED_SOURCE,
       key: `survey-responses/${month}.json`,
       body: Buffer.from(`${JSON.stringify(list, null, 2)}\n`),
@@ -455,7 +447,6 @@ export function delightedFiles(world: World): DemoFile[] {
         ),
       ),
       planted,
-    });
+    };
   }
-  return files;
 }

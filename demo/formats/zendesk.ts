@@ -55,7 +55,7 @@ export function zendeskTicketIds(world: World): ReadonlyMap<Contact, number> {
   return ids;
 }
 
-export function zendeskFiles(world: World): DemoFile[] {
+export function* zendeskFiles(world: World): Generator<DemoFile> {
   const random = world.random.fork('zendesk');
   const horizon = new Date(world.window.end.getTime() - 1000);
   const migration = csatMigrationMonth(world);
@@ -89,12 +89,9 @@ export function zendeskFiles(world: World): DemoFile[] {
       unoffered: !offered,
     });
   }
-
-  const files: DemoFile[] = [];
-  files.push(...ticketPages(world, random, tickets, horizon));
-  files.push(...ratingPages(tickets, horizon));
-  files.push(...surveyPages(world, random, tickets, horizon));
-  return files;
+  yield* ticketPages(world, random, tickets, horizon);
+  yield* ratingPages(tickets, horizon);
+  yield* surveyPages(world, random, tickets, horizon);
 }
 
 function eventsOf(t: Ticket): Date[] {
@@ -220,7 +217,7 @@ function metricSetJson(t: Ticket, asOf: Date) {
   };
 }
 
-function ticketPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+function* ticketPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
   const byMonth = new Map<string, { at: Date; ticket: Record<string, unknown>; metrics: Record<string, unknown> }[]>();
   const add = (t: Ticket, asOf: Date) => {
     const at = lastEvent(t, asOf);
@@ -250,12 +247,10 @@ function ticketPages(world: World, random: Random, tickets: readonly Ticket[], h
     });
     deletedId++;
   }
-
-  const files: DemoFile[] = [];
   for (const [monthIndexInWindow, month] of world.window.months.entries()) {
     const entries = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
     const chunks = pages(entries, TICKETS_PER_PAGE);
-    chunks.forEach((chunk, p) => {
+    for (const [p, chunk] of chunks.entries()) {
       const planted: PlantedReject[] = [];
       const ticketsJson: unknown[] = chunk.map((e) => e.ticket);
       const metricsJson: unknown[] = chunk.map((e) => e.metrics);
@@ -272,16 +267,15 @@ function ticketPages(world: World, random: Random, tickets: readonly Ticket[], h
         before_cursor: null,
         end_of_stream: p === chunks.length - 1,
       };
-      files.push({
+      yield {
         source: ZENDESK_SOURCE,
         key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
         body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
         deliveredAt: deliveryTime(month, horizon),
         planted,
-      });
-    });
+      };
+    }
   }
-  return files;
 }
 
 /** A monthly export runs in the last minute of its month (or at the end of the data). */
@@ -313,7 +307,7 @@ function plantTickets(
   planted.push({ problem: 'negative reply_time_in_minutes.calendar' });
 }
 
-function ratingPages(tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+function* ratingPages(tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
   const byMonth = new Map<string, { at: Date; json: unknown }[]>();
   for (const t of tickets) {
     if (!t.legacy || !t.rating) continue;
@@ -337,30 +331,28 @@ function ratingPages(tickets: readonly Ticket[], horizon: Date): DemoFile[] {
     list.push({ at, json });
     byMonth.set(monthKey(at), list);
   }
-  const files: DemoFile[] = [];
   for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const chunks = pages(list, RATINGS_PER_PAGE);
-    chunks.forEach((chunk, p) => {
+    for (const [p, chunk] of chunks.entries()) {
       const document = {
         satisfaction_ratings: chunk.map((e) => e.json),
         next_page: p < chunks.length - 1 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p + 2}` : null,
         previous_page: p > 0 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p}` : null,
         count: list.length,
       };
-      files.push({
+      yield {
         source: ZENDESK_SOURCE,
         key: `satisfaction-ratings/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
         body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
         deliveredAt: deliveryTime(month, horizon),
         planted: [],
-      });
-    });
+      };
+    }
   }
-  return files;
 }
 
-function surveyPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): DemoFile[] {
+function* surveyPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
   const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
   for (const t of tickets) {
     if (t.legacy || !t.rating) continue;
@@ -412,7 +404,6 @@ function surveyPages(world: World, random: Random, tickets: readonly Ticket[], h
     list.push({ at, json });
     byMonth.set(month, list);
   }
-  const files: DemoFile[] = [];
   for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const planted: PlantedReject[] = [];
@@ -428,13 +419,12 @@ function surveyPages(world: World, random: Random, tickets: readonly Ticket[], h
       meta: { after_cursor: null, before_cursor: null, has_more: false },
       survey_responses: responses,
     };
-    files.push({
+    yield {
       source: ZENDESK_SOURCE,
       key: `csat-survey-responses/${month}/page-001.json`,
       body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
       deliveredAt: deliveryTime(month, horizon),
       planted,
-    });
+    };
   }
-  return files;
 }

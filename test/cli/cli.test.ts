@@ -3,6 +3,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { landingKeyOf } from '../../cli/ingest.ts';
 import { runCli as run } from '../support/cli.ts';
 import { createCliFolder } from './support.ts';
 
@@ -34,9 +35,10 @@ describe('servicebench CLI', () => {
     const result = await run(['ingest', '--source', 'calls', 'calls.csv']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('calls.csv: 4 read, 3 accepted, 1 rejected (interactions: 3)');
-    expect(result.stdout).toContain(join(dir, 'lake', 'quarantine', 'calls', 'calls.csv.rejects.jsonl'));
+    const rejects = join(dir, 'lake', 'quarantine', `${landingKeyOf('calls', 'calls.csv')}.rejects.jsonl`);
+    expect(result.stdout).toContain(rejects);
     expect(result.stderr).toContain('created a new pseudonymisation key');
-    const reject = JSON.parse(readFileSync(join(dir, 'lake/quarantine/calls/calls.csv.rejects.jsonl'), 'utf8'));
+    const reject = JSON.parse(readFileSync(rejects, 'utf8'));
     expect(reject).toMatchObject({ row_number: 4, field: 'wait' });
   });
 

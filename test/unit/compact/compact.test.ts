@@ -342,7 +342,7 @@ describe('local ingest', () => {
   const v2 = [v1, 'C-2,2024-03-05T12:00:00Z,renewal,120,'].join('\n');
 
   it('compacts what it touched, and completes an ingest killed before compacting when run again', async () => {
-    const { ingestFile } = await import('../../../cli/ingest.ts');
+    const { ingestFile, landingKeyOf } = await import('../../../cli/ingest.ts');
     const { getAdapter } = await import('../../../lambdas/adapters/registry.ts');
     const lake = newLake();
     const file = join(lake.dir, 'events.csv');
@@ -356,11 +356,12 @@ describe('local ingest', () => {
 
     // The export grows; a run lands and normalises it, then dies before compacting.
     writeFileSync(file, v2);
-    await lake.stores.landing.write('activity/events.csv', v2);
+    const key = landingKeyOf('activity', file);
+    await lake.stores.landing.write(key, v2);
     await normaliseObject({
       stores: lake.stores,
-      key: 'activity/events.csv',
-      source: resolveSource(activityConfig, 'activity/events.csv'),
+      key,
+      source: resolveSource(activityConfig, key),
       adapter: getAdapter('customer-activity'),
       pseudonymKey: KEY,
     });
