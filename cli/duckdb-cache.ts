@@ -1,8 +1,9 @@
 /**
- * What the local engine keeps in a lake between CLI processes: the materialised tables, one Parquet
- * file each under `.servicebench/cache/`, stamped with a fingerprint of everything they were
- * computed from. A process whose inputs have the same fingerprint reads the file instead of
- * refreshing; any other process refreshes and replaces the file.
+ * What the local engine keeps in a lake between CLI processes, under `.servicebench/cache/`, each
+ * stamped with a fingerprint of what it was computed from: the materialised tables, one Parquet file
+ * each, and the columns of each canonical table's files (reading every Parquet footer of a lake
+ * takes longer than the rest of opening it). A process whose inputs have the same fingerprint reads
+ * the file; any other process computes it again and replaces the file.
  *
  * A file is written under `.servicebench/tmp/` and renamed into place, so a reader sees a whole file
  * or none: two processes refreshing at once each rename a complete file (the last one stays), and a
@@ -10,7 +11,7 @@
  * the lake once the writer's pid is gone.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lake's own state folder (the pseudonymisation key lives there too). */
@@ -51,6 +52,16 @@ export function curatedFiles(lakeDir: string, table: string): CuratedFile[] {
   return files.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/** The columns of one canonical table's files. */
+export interface TableLayout {
+  /** Every column some file has, in the order first met. */
+  readonly columns: readonly string[];
+  /** Whether every file has the same columns with the same types (then no file's footer is needed to read another). */
+  readonly uniform: boolean;
+}
+
+const LAYOUT_FILE = 'curated-layout.json';
+
 /** A SHA-256 over the JSON of the inputs, with the cache format. */
 export function fingerprintOf(inputs: unknown): string {
   return createHash('sha256')
@@ -82,10 +93,34 @@ export class LakeCache {
     return join(this.tmpDir, `duckdb-${process.pid}`);
   }
 
-  /** A fresh temporary path to write a table's file to before `commit`. */
-  tempFile(table: string): string {
+  /** A fresh temporary path to write a file to before it is renamed into place. */
+  tempFile(name: string, extension = 'parquet'): string {
     mkdirSync(this.tmpDir, { recursive: true });
-    return join(this.tmpDir, `${table}-${process.pid}-${randomBytes(4).toString('hex')}.parquet`);
+    return join(this.tmpDir, `${name}-${process.pid}-${randomBytes(4).toString('hex')}.${extension}`);
+  }
+
+  /** The layouts of the canonical tables, when they were computed from files with this fingerprint. */
+  readLayouts(fingerprint: string): Record<string, TableLayout> | undefined {
+    try {
+      const stored = JSON.parse(readFileSync(join(this.cacheDir, LAYOUT_FILE), 'utf8')) as {
+        fingerprint?: unknown;
+        tables?: Record<string, TableLayout>;
+      };
+      return stored.fingerprint === fingerprint ? stored.tables : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  writeLayouts(fingerprint: string, tables: Readonly<Record<string, TableLayout>>): void {
+    const temp = this.tempFile('curated-layout', 'json');
+    try {
+      writeFileSync(temp, JSON.stringify({ fingerprint, tables }));
+      mkdirSync(this.cacheDir, { recursive: true });
+      renameSync(temp, join(this.cacheDir, LAYOUT_FILE));
+    } finally {
+      rmSync(temp, { force: true });
+    }
   }
 
   /** Moves a completely written temporary file into place (atomic: same file system). */
@@ -98,7 +133,7 @@ export class LakeCache {
   removeOrphans(): void {
     if (!existsSync(this.tmpDir)) return;
     for (const name of readdirSync(this.tmpDir)) {
-      const pid = /-(\d+)(?:-[0-9a-f]+\.parquet)?$/.exec(name)?.[1];
+      const pid = /-(\d+)(?:-[0-9a-f]{8}\.[a-z]+)?$/.exec(name)?.[1];
       if (pid !== undefined && Number(pid) !== process.pid && !isRunning(Number(pid))) {
         rmSync(join(this.tmpDir, name), { recursive: true, force: true });
       }

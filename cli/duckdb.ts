@@ -34,8 +34,15 @@ import {
   METRIC_FAMILIES,
   metricValuesInsertSql,
 } from '../sql/materialised.ts';
-import { BUILD_ORDER, createViewSql, viewsReading } from '../sql/registry.ts';
-import { type CuratedFile, curatedFiles, FINGERPRINT_KEY, fingerprintOf, LakeCache } from './duckdb-cache.ts';
+import { BUILD_ORDER, type BuildStep, createViewSql, viewsReading } from '../sql/registry.ts';
+import {
+  type CuratedFile,
+  curatedFiles,
+  FINGERPRINT_KEY,
+  fingerprintOf,
+  LakeCache,
+  type TableLayout,
+} from './duckdb-cache.ts';
 
 export const COMPAT_SQL_FILE = new URL('../sql/compat/duckdb.sql', import.meta.url);
 
@@ -67,6 +74,12 @@ const READS_MATERIALISED = new RegExp(
   `\\b(${[...MATERIALISED_NAMES, ...viewsReading(MATERIALISED_NAMES)].join('|')})\\b`,
   'i',
 );
+
+/** The name of any view or materialised table of the registry, as a whole word. */
+const REGISTRY_NAMES = new RegExp(`\\b(${BUILD_ORDER.map(stepName).join('|')})\\b`, 'gi');
+
+/** A statement that lists or describes the catalog sees every view of the registry. */
+const READS_CATALOG = /\b(information_schema|duckdb_views|duckdb_tables|show|pragma)\b/i;
 
 const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type'], string>> = {
   string: 'VARCHAR',
@@ -105,16 +118,24 @@ interface EngineSettings {
 export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDbEngine> {
   const lakeDir = resolve(options.lakeDir);
   const files = new Map(TABLE_NAMES.map((table) => [table, curatedFiles(lakeDir, table)]));
+  const curated = fingerprintOf(
+    [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
+  );
   const reference = referenceTables(options.config, { benchmarks: options.benchmarks });
-  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(files, reference)));
+  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(curated, reference)));
   cache.removeOrphans();
   const engine = await DuckDbEngine.create({
     memoryLimit: options.memoryLimit ?? process.env[MEMORY_LIMIT_ENV] ?? DEFAULTS.duckdbMemoryLimit,
     spillDir: cache.spillDir(),
   });
   try {
+    let layouts = cache.readLayouts(curated);
+    if (!describesEveryTable(layouts, files)) {
+      layouts = await engine.layoutsOf(files);
+      cache.writeLayouts(curated, layouts);
+    }
     for (const table of TABLE_NAMES) {
-      await engine.exec(await canonicalViewSql(table, files.get(table) ?? [], engine));
+      await engine.exec(canonicalViewSql(table, files.get(table) ?? [], layouts[table]));
     }
     await engine.installReferenceAndViews(reference);
     engine.useCache(cache, options.onProgress);
@@ -126,16 +147,13 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
 }
 
 /**
- * Everything the materialised tables are computed from: the curated files (path, size and time of
- * each), the reference tables built from the config, the session settings, the compatibility
- * macros and the statements that create the views and tables and refresh them.
+ * Everything the materialised tables are computed from: the curated files (the fingerprint of
+ * their paths, sizes and times), the reference tables built from the config, the session settings,
+ * the compatibility macros and the statements that create the views and tables and refresh them.
  */
-function materialisedInputs(
-  files: ReadonlyMap<TableName, readonly CuratedFile[]>,
-  reference: readonly ReferenceTable[],
-): unknown {
+function materialisedInputs(curated: string, reference: readonly ReferenceTable[]): unknown {
   return {
-    curated: [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
+    curated,
     reference,
     session: SESSION_SETTINGS,
     compat: readFileSync(COMPAT_SQL_FILE, 'utf8'),
@@ -146,9 +164,31 @@ function materialisedInputs(
   };
 }
 
+/** Whether stored layouts name the columns of every table that has files. */
+function describesEveryTable(
+  layouts: Readonly<Record<string, TableLayout>> | undefined,
+  files: ReadonlyMap<TableName, readonly CuratedFile[]>,
+): layouts is Record<string, TableLayout> {
+  if (layouts === undefined) return false;
+  return [...files].every(([table, list]) => {
+    const layout = layouts[table];
+    if (list.length === 0) return true;
+    return (
+      layout !== undefined &&
+      Array.isArray(layout.columns) &&
+      layout.columns.every((c) => typeof c === 'string') &&
+      typeof layout.uniform === 'boolean'
+    );
+  });
+}
+
 export class DuckDbEngine implements QueryEngine {
-  /** Whether the (empty) materialised tables were created; they are filled on first read. */
+  /** Whether the registry's objects were installed; materialised tables are filled on first read. */
   private hasMaterialised = false;
+  /** Registry objects installed but not created yet, by name: a statement naming one creates it first. */
+  private readonly pending = new Map<string, BuildStep>();
+  /** Creation of the registry objects statements asked for, in the order they asked. */
+  private creating: Promise<void> = Promise.resolve();
   /** Filling the materialised tables, once started. */
   private filling: Promise<Materialised> | null = null;
   private cache: LakeCache | undefined;
@@ -178,6 +218,7 @@ export class DuckDbEngine implements QueryEngine {
 
   /** Runs trusted statements (DDL from this repository); user input goes through `query`. */
   async exec(sql: string): Promise<void> {
+    await this.createObjectsNamedIn(sql);
     await this.connection.run(sql);
   }
 
@@ -186,17 +227,45 @@ export class DuckDbEngine implements QueryEngine {
     return reader.getRowObjectsJS().map((row) => String(row.column_name));
   }
 
+  /** The columns of each table's files, from every file's Parquet footer. */
+  async layoutsOf(files: ReadonlyMap<TableName, readonly CuratedFile[]>): Promise<Record<string, TableLayout>> {
+    const tableOf = new Map([...files].flatMap(([table, list]) => list.map((f) => [f.path, table] as const)));
+    if (tableOf.size === 0) return {};
+    const reader = await this.connection.runAndReadAll(
+      `SELECT file_name, list(name ORDER BY column_id) AS names, list(name || ' ' || duckdb_type ORDER BY name) AS typed
+       FROM parquet_schema([${[...tableOf.keys()].map(sqlString).join(', ')}])
+       WHERE num_children IS NULL
+       GROUP BY file_name`,
+    );
+    const columns = new Map<string, Set<string>>();
+    const signatures = new Map<string, Set<string>>();
+    for (const row of reader.getRowObjectsJS()) {
+      const table = tableOf.get(String(row.file_name));
+      if (table === undefined) continue;
+      const names = columns.get(table) ?? new Set();
+      for (const name of row.names as string[]) names.add(name);
+      columns.set(table, names);
+      signatures.set(table, (signatures.get(table) ?? new Set()).add((row.typed as string[]).join(',')));
+    }
+    return Object.fromEntries(
+      [...columns].map(([table, names]) => [
+        table,
+        { columns: [...names], uniform: (signatures.get(table)?.size ?? 0) === 1 },
+      ]),
+    );
+  }
+
   /**
-   * Loads the reference tables and the compatibility macros and creates every view and (empty)
-   * materialised table in registry order. The first query that reads a materialised table fills
-   * them.
+   * Loads the reference tables and the compatibility macros, and installs every view and (empty)
+   * materialised table of the registry. Each is created when a statement first names it, after what
+   * it reads: DuckDB binds a view when it is created, and binding every metric view took longer than
+   * the rest of opening a lake, for commands that read one view or none. The first query that reads
+   * a materialised table fills them.
    */
   async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
     for (const table of tables) await this.loadReferenceTable(table);
     await this.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
-    for (const step of BUILD_ORDER) {
-      await this.exec(step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table));
-    }
+    for (const step of BUILD_ORDER) this.pending.set(stepName(step), step);
     this.hasMaterialised = true;
   }
 
@@ -229,6 +298,7 @@ export class DuckDbEngine implements QueryEngine {
     sql: string,
     params: Readonly<Record<string, SqlValue>> = {},
   ): Promise<T[]> {
+    await this.createObjectsNamedIn(sql);
     if (this.hasMaterialised && READS_MATERIALISED.test(sql)) await this.materialise();
     const { text, names } = toDuckParameters(sql);
     const values: Record<string, DuckDBValue> = {};
@@ -251,6 +321,39 @@ export class DuckDbEngine implements QueryEngine {
   async close(): Promise<void> {
     this.connection.closeSync();
     this.instance.closeSync();
+  }
+
+  /**
+   * Creates, in registry order, the pending objects a statement names and those they read. A
+   * statement that looks into the catalog creates them all.
+   */
+  private createObjectsNamedIn(sql: string): Promise<void> {
+    if (this.pending.size > 0) {
+      const wanted = new Set<string>();
+      const want = (name: string) => {
+        const step = this.pending.get(name);
+        if (step === undefined || wanted.has(name)) return;
+        wanted.add(name);
+        if (step.kind === 'view') for (const dependency of step.view.dependsOn) want(dependency);
+      };
+      if (READS_CATALOG.test(sql)) for (const name of this.pending.keys()) want(name);
+      else for (const [name] of sql.matchAll(REGISTRY_NAMES)) want(name.toLowerCase());
+      const steps = BUILD_ORDER.filter((step) => wanted.has(stepName(step)));
+      for (const step of steps) this.pending.delete(stepName(step));
+      if (steps.length > 0) {
+        // A creation that failed rejects the statements that asked for it, not the ones after.
+        this.creating = this.creating
+          .catch(() => {})
+          .then(async () => {
+            for (const step of steps) {
+              await this.connection.run(
+                step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table),
+              );
+            }
+          });
+      }
+    }
+    return this.creating;
   }
 
   private async fill(): Promise<Materialised> {
@@ -320,14 +423,16 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
+  /** Inserts rows with one statement (a statement per row took a quarter of a second per lake opened). */
   private async insertRows(table: string, rows: readonly Record<string, SqlValue>[]): Promise<void> {
-    for (const row of rows) {
-      const names = Object.keys(row);
-      await this.connection.run(
-        `INSERT INTO ${table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`,
-        names.map((name) => row[name] ?? null),
-      );
-    }
+    const [first] = rows;
+    if (first === undefined) return;
+    const names = Object.keys(first);
+    const tuples = rows.map((_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`);
+    await this.connection.run(
+      `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}`,
+      rows.flatMap((row) => names.map((name) => row[name] ?? null)),
+    );
   }
 
   private async loadReferenceTable(table: ReferenceTable): Promise<void> {
@@ -346,21 +451,20 @@ export class DuckDbEngine implements QueryEngine {
  * One canonical table as a view over its partition files: each canonical column cast to its
  * declared type (a column missing from every file reads as NULL), `dt` the partition string Glue
  * declares, or an empty typed relation when the table has no file. Being a view, a filter on `dt`
- * prunes partitions and filters reach the Parquet reader.
+ * prunes partitions and filters reach the Parquet reader. Files whose columns differ are read by
+ * name (union_by_name), which reads every footer each time a query names the table; files alike
+ * are read as the first one.
  */
-async function canonicalViewSql(
-  table: TableName,
-  files: readonly CuratedFile[],
-  engine: DuckDbEngine,
-): Promise<string> {
+function canonicalViewSql(table: TableName, files: readonly CuratedFile[], layout: TableLayout | undefined): string {
   const columns = duckdbColumns(table);
-  if (files.length === 0) {
+  if (files.length === 0 || layout === undefined) {
     const select = columns.map((c) => `CAST(NULL AS ${c.type}) AS ${c.name}`).join(', ');
     return `CREATE VIEW ${table} AS SELECT ${select}, CAST(NULL AS VARCHAR) AS dt WHERE false`;
   }
   const paths = `[${files.map((f) => sqlString(f.path)).join(', ')}]`;
-  const source = `read_parquet(${paths}, hive_partitioning = true, union_by_name = true, hive_types_autocast = false)`;
-  const found = new Set(await engine.columnsOf(`SELECT * FROM ${source}`));
+  const byName = layout.uniform ? '' : ', union_by_name = true';
+  const source = `read_parquet(${paths}, hive_partitioning = true, hive_types_autocast = false${byName})`;
+  const found = new Set(layout.columns);
   const select = columns.map((c) =>
     found.has(c.name) ? `CAST(${c.name} AS ${c.type}) AS ${c.name}` : `CAST(NULL AS ${c.type}) AS ${c.name}`,
   );
@@ -375,6 +479,10 @@ async function setMemoryLimit(connection: DuckDBConnection, limit: string): Prom
       `DuckDB memory limit "${limit}" (${MEMORY_LIMIT_ENV}, default ${DEFAULTS.duckdbMemoryLimit}) is not a size DuckDB accepts; give one such as 1GiB or 768MiB: ${errorMessage(error)}`,
     );
   }
+}
+
+function stepName(step: BuildStep): string {
+  return step.kind === 'view' ? step.view.name : step.table.name;
 }
 
 /** An empty in-memory table with the declared columns (the declared types are also DuckDB types). */

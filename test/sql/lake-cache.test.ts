@@ -118,6 +118,56 @@ describe('the cache of metric_values in the lake', () => {
   });
 });
 
+describe('canonical tables read in place', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine | undefined;
+  beforeEach(() => {
+    lake = createTestLake();
+    lake.write('survey_responses', [csat('r1', 5)]);
+  });
+  afterEach(async () => {
+    await engine?.close();
+    lake.remove();
+  });
+
+  /** Writes a Parquet file of one SELECT into the lake with DuckDB, as another writer could have. */
+  async function writeFile(relative: string, select: string): Promise<void> {
+    const writer = await openLakeEngine({ lakeDir: lake.dir, config: parseConfig({}, 'test config') });
+    try {
+      mkdirSync(join(lake.dir, relative, '..'), { recursive: true });
+      await writer.exec(`COPY (${select}) TO '${join(lake.dir, relative)}' (FORMAT parquet)`);
+    } finally {
+      await writer.close();
+    }
+  }
+
+  it('reads files with other columns by name: a column a file lacks is NULL, and a column no file has', async () => {
+    await writeFile(
+      'curated/survey_responses/dt=2025-06-06/older.parquet',
+      "SELECT 'r2' AS response_id, 'qualtrics' AS source, 'csat' AS survey_kind, 4.0 AS score, 'extra' AS retired_column",
+    );
+    await writeFile('curated/employee_pulse/dt=2025-06-01/partial.parquet', "SELECT 'p1' AS response_id");
+    engine = await openLakeEngine({ lakeDir: lake.dir, config: parseConfig({}, 'test config') });
+    expect(await engine.query('SELECT response_id, score, typeof(score) AS score_type FROM employee_pulse')).toEqual([
+      { response_id: 'p1', score: null, score_type: 'DOUBLE' },
+    ]);
+    expect(
+      await engine.query(
+        'SELECT response_id, score, team, typeof(team) AS team_type, dt FROM survey_responses ORDER BY response_id',
+      ),
+    ).toEqual([
+      { response_id: 'r1', score: 5, team: 'billing', team_type: 'VARCHAR', dt: '2025-06-05' },
+      { response_id: 'r2', score: 4, team: null, team_type: 'VARCHAR', dt: '2025-06-06' },
+    ]);
+  });
+
+  it('never reads the staging files of compaction as a table', async () => {
+    await writeFile('curated/_staging/survey_responses/dt=2025-06-05/object.parquet', "SELECT 'staged' AS response_id");
+    engine = await openLakeEngine({ lakeDir: lake.dir, config: parseConfig({}, 'test config') });
+    expect(await engine.query('SELECT response_id FROM survey_responses')).toEqual([{ response_id: 'r1' }]);
+  });
+});
+
 describe('the memory limit of the local engine', () => {
   let lake: TestLake;
   beforeEach(() => {
