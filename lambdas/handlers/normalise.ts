@@ -104,6 +104,7 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
       adapter,
       pseudonymKey: deps.pseudonymKey,
       tmpDir: deps.tmpDir,
+      partitionsFrom: deps.config.lake.partitionsFrom,
       ...(deps.sentiment ? { sentiment: deps.sentiment } : {}),
     });
     await deps.publishPartitions(result.partitions);

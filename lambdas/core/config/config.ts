@@ -91,6 +91,13 @@ export const configSchema = z.object({
   /** Weights of the composite service index by metric id (only metrics with enough data count). */
   compositeWeights: z.record(z.string().regex(METRIC_ID), z.number().min(0)).optional(),
   reports: z.array(reportSchema).default([]),
+  /** The curated lake, the same locally and deployed. */
+  lake: z
+    .object({
+      /** First day a row may be dated (yyyy-MM-dd); DEFAULTS.partitionsFrom when absent. */
+      partitionsFrom: z.iso.date('must be a yyyy-MM-dd date').default(DEFAULTS.partitionsFrom),
+    })
+    .default({ partitionsFrom: DEFAULTS.partitionsFrom }),
   /** Deployment settings read by the CDK app. */
   deployment: z
     .object({

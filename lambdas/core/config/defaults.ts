@@ -30,4 +30,10 @@ export const DEFAULTS = {
    * CLI's own Node.js process, a command then stays within 1 GiB on a demo lake of a million records.
    */
   duckdbMemoryLimit: '512MiB',
+  /**
+   * First day a curated row may be dated (its `dt` partition). Athena's partition projection reads
+   * from this day to today; the normaliser rejects rows dated before it, or more than a day after
+   * their file landed, so no row is curated where a query would never see it.
+   */
+  partitionsFrom: '2015-01-01',
 } as const;

@@ -14,11 +14,12 @@ import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { openDecoded } from '../read/index.ts';
 import { TABLES, type TableName } from '../schema/canonical.ts';
+import { partitionColumns } from '../schema/derive.ts';
 import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stagingKey } from '../schema/layout.ts';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
-import { PartitionedParquetWriter, type PartitionFile } from './parquet.ts';
-import { createPseudonymiser, type Pseudonymiser } from './pseudonymise.ts';
+import { PartitionedParquetWriter, type PartitionFile, partitionDate } from './parquet.ts';
+import { createPseudonymiser } from './pseudonymise.ts';
 
 export const NORMALISER_VERSION = '1.0.0';
 /** Hex characters of the landing-key hash used in output names (64 bits). */
@@ -43,6 +44,8 @@ export interface NormaliseRequest {
   readonly maxBufferedRows?: number;
   /** Called every few thousand records with the number read so far. */
   readonly onProgress?: (rowsRead: number) => void;
+  /** First day a row may be dated (config `lake.partitionsFrom`). @default DEFAULTS.partitionsFrom */
+  readonly partitionsFrom?: string;
 }
 
 export interface RejectRecord {
@@ -90,22 +93,6 @@ export function resolveSource(config: ServiceBenchConfig, landingKey: string): S
     );
   }
   return source;
-}
-
-/**
- * One pseudonymiser per key object: a run (a CLI run, an ingest worker, a Lambda execution
- * environment) passes the same key to every object it normalises, so the pseudonymiser's cache
- * serves them all, and goes when the key does.
- */
-const pseudonymisers = new WeakMap<Uint8Array, Pseudonymiser>();
-
-function pseudonymiserFor(key: Uint8Array): Pseudonymiser {
-  let pseudonymiser = pseudonymisers.get(key);
-  if (!pseudonymiser) {
-    pseudonymiser = createPseudonymiser(key);
-    pseudonymisers.set(key, pseudonymiser);
-  }
-  return pseudonymiser;
 }
 
 export function objectId(source: string, landingKey: string): string {
@@ -162,11 +149,12 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     source: source.name,
     objectKey: key,
     ingestedAt: info.lastModified,
-    pseudonymise: pseudonymiserFor(request.pseudonymKey),
+    pseudonymise: createPseudonymiser(request.pseudonymKey),
     timeZone: source.timeZone ?? DEFAULTS.timeZone,
     ...(request.sentiment ? { sentiment: request.sentiment } : {}),
   };
 
+  const dates = partitionRange(request.partitionsFrom ?? DEFAULTS.partitionsFrom, info.lastModified);
   let rowsRead = 0;
   let rowsAccepted = 0;
   let fileError: string | null = null;
@@ -214,7 +202,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
           }
           validated.push({ table: mapped.table, row: result.data as Record<string, unknown> });
         }
-        problem ??= repeatedKey(validated);
+        problem ??= repeatedKey(validated) ?? datedOutside(validated, dates);
         if (problem) {
           await rejects.add({ object_key: key, row_number: record.rowNumber, ...problem, raw: record.raw });
           continue;
@@ -326,6 +314,47 @@ function repeatedKey(
       return { field: null, reason: `${table} key (${named}) appears twice in one record` };
     }
     seen.add(id);
+  }
+  return undefined;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The `dt` values a row may take: from the configured first day to the day after its file landed. */
+interface PartitionRange {
+  readonly from: string;
+  readonly to: string;
+}
+
+function partitionRange(from: string, landedAt: Date): PartitionRange {
+  return { from, to: partitionDate(new Date(landedAt.getTime() + DAY_MS)) };
+}
+
+/**
+ * A row dated outside the partitions queries read (Athena projects `dt` from the configured first
+ * day to today) is rejected, never curated where it would count locally and be invisible deployed.
+ * The upper bound is the file's landing day plus one, so re-ingesting the file decides the same.
+ */
+function datedOutside(
+  rows: readonly { table: TableName; row: Record<string, unknown> }[],
+  range: PartitionRange,
+): { field: string | null; reason: string } | undefined {
+  for (const { table, row } of rows) {
+    const column = partitionColumns(table).find((c) => row[c] instanceof Date);
+    if (column === undefined) continue;
+    const dt = partitionDate(row[column] as Date);
+    if (dt < range.from) {
+      return {
+        field: column,
+        reason: `${table}.${column} dates the row ${dt}, before lake.partitionsFrom (${range.from}); set an earlier lake.partitionsFrom to keep it`,
+      };
+    }
+    if (dt > range.to) {
+      return {
+        field: column,
+        reason: `${table}.${column} dates the row ${dt}, more than a day after its file landed (${range.to} at the latest)`,
+      };
+    }
   }
   return undefined;
 }

@@ -268,6 +268,44 @@ describe('normaliseObject', () => {
     });
   });
 
+  it('rejects rows dated before lake.partitionsFrom or after the day after their file landed, naming the bound', async () => {
+    await land(
+      'calls/dates.jsonl',
+      [
+        '{"id":"old","at":"2014-12-31T23:00:00Z"}',
+        '{"id":"first","at":"2015-01-01T00:00:00Z"}',
+        '{"id":"future","at":"9999-01-01T00:00:00Z"}',
+      ].join('\n'),
+    );
+    const landed = (await lake.stores.landing.head('calls/dates.jsonl'))?.lastModified as Date;
+    const result = await normaliseObject({
+      stores: lake.stores,
+      key: 'calls/dates.jsonl',
+      source,
+      adapter: linesAdapter as Adapter,
+      pseudonymKey: KEY,
+      partitionsFrom: '2015-01-01',
+    });
+    expect(result.audit).toMatchObject({ rows_read: 3, rows_accepted: 1, rows_rejected: 2 });
+    const dayAfter = new Date(landed.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/dates.jsonl.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.row_number, r.field, r.reason])).toEqual([
+      [
+        1,
+        'created_at',
+        'interactions.created_at dates the row 2014-12-31, before lake.partitionsFrom (2015-01-01); set an earlier lake.partitionsFrom to keep it',
+      ],
+      [
+        3,
+        'created_at',
+        `interactions.created_at dates the row 9999-01-01, more than a day after its file landed (${dayAfter} at the latest)`,
+      ],
+    ]);
+  });
+
   it('spools partitions to disk as row groups when rows arrive in random date order', async () => {
     const lines = Array.from({ length: 6_000 }, (_, i) =>
       JSON.stringify({
