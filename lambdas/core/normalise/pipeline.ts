@@ -19,7 +19,7 @@ import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stag
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
 import { PartitionedParquetWriter, type PartitionFile, partitionDate } from './parquet.ts';
-import { createPseudonymiser } from './pseudonymise.ts';
+import { createPseudonymiser, type Pseudonymiser } from './pseudonymise.ts';
 
 export const NORMALISER_VERSION = '1.0.0';
 /** Hex characters of the landing-key hash used in output names (64 bits). */
@@ -95,6 +95,22 @@ export function resolveSource(config: ServiceBenchConfig, landingKey: string): S
   return source;
 }
 
+/**
+ * One pseudonymiser per key object: a run (a CLI run, an ingest worker, a Lambda execution
+ * environment) passes the same key to every object it normalises, so the pseudonymiser's cache
+ * serves them all, and goes when the key does.
+ */
+const pseudonymisers = new WeakMap<Uint8Array, Pseudonymiser>();
+
+function pseudonymiserFor(key: Uint8Array): Pseudonymiser {
+  let pseudonymiser = pseudonymisers.get(key);
+  if (!pseudonymiser) {
+    pseudonymiser = createPseudonymiser(key);
+    pseudonymisers.set(key, pseudonymiser);
+  }
+  return pseudonymiser;
+}
+
 export function objectId(source: string, landingKey: string): string {
   return `${source}-${createHash('sha256').update(landingKey).digest('hex').slice(0, OBJECT_ID_HEX_CHARS)}`;
 }
@@ -149,7 +165,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     source: source.name,
     objectKey: key,
     ingestedAt: info.lastModified,
-    pseudonymise: createPseudonymiser(request.pseudonymKey),
+    pseudonymise: pseudonymiserFor(request.pseudonymKey),
     timeZone: source.timeZone ?? DEFAULTS.timeZone,
     ...(request.sentiment ? { sentiment: request.sentiment } : {}),
   };
