@@ -22,7 +22,9 @@ export async function writeLakeReport(
   options: Omit<WriteReportOptions, 'config' | 'keyPrefix'>,
   choice: EngineChoice = { engine: 'duckdb' },
 ): Promise<LakeReport> {
-  return withQueryEngine({ choice, lakeDir: lake.dir, config: () => config }, async (engine) => {
+  const { onProgress } = options;
+  const progress = onProgress ? { onProgress } : {};
+  return withQueryEngine({ choice, lakeDir: lake.dir, config: () => config, ...progress }, async (engine) => {
     // The lake's exports store is the exports zone itself: no extra `exports/` prefix.
     const result = await writeReport(engine, lake.stores.exports, { ...options, config, keyPrefix: '' });
     return { paths: result.files.map((key) => join(lake.zoneDir('exports'), key)), skipped: result.skipped };

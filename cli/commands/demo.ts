@@ -37,6 +37,7 @@ export async function demo(context: CommandContext, options: DemoCommandOptions)
   const written = await writeLakeReport(openLake(summary.lakeDir), summary.config, {
     period: summary.endMonth,
     grain: 'month',
+    onProgress: say,
   });
   for (const path of written.paths) stdout.write(`report: ${path}\n`);
   for (const line of written.skipped) stderr.write(`skipped ${line}\n`);

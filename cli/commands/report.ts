@@ -3,7 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ReportFormat } from '../../lambdas/core/config/reports.ts';
 import type { Grain, Scope } from '../../lambdas/core/metrics/scorecard.ts';
-import { type CommandContext, readConfig } from '../context.ts';
+import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { openLake } from '../lake.ts';
 import { writeLakeReport } from '../report.ts';
 
@@ -28,6 +28,7 @@ export async function report(context: CommandContext, options: ReportCommandOpti
       grain: options.grain ?? (/^\d{4}-W\d{2}$/.test(options.period) ? 'week' : 'month'),
       name: options.name,
       formats: options.format,
+      onProgress: progressLines(context.io),
       ...(options.scope ? { scope: options.scope } : {}),
     },
     context.engine,
