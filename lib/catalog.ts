@@ -162,7 +162,8 @@ export class Catalog extends Construct {
  * files under `<location><column>=<value>/` and adds the partition to the Glue table, and the
  * refresh's `ALTER TABLE … DROP PARTITION` removes it; with projection enabled Athena would ignore
  * both, and a Glue or Hive reader other than Athena (Trino, EMR) sees only registered partitions.
- * There are a handful of partitions (one per metric family), so projection would save nothing.
+ * metric_values has one partition per family, grain and period (about 65 per family and year), so
+ * a query for one period reads that period's files; the refresh registers them as it writes them.
  */
 export function materialisedTableInput(table: MaterialisedTable, location: string): glue.CfnTable.TableInputProperty {
   const partitioned = new Set(table.partitionedBy);

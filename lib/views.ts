@@ -173,7 +173,9 @@ export class MetricViews extends Construct {
         resourceType: 'Custom::ServiceBenchMetricRefresh',
         properties: {
           Definitions: definitions.s3ObjectKey,
-          Statements: createHash('sha256').update(METRIC_FAMILIES.map(metricValuesInsertSql).join(';\n')).digest('hex'),
+          Statements: createHash('sha256')
+            .update(METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)).join(';\n'))
+            .digest('hex'),
         },
       });
       this.refreshAfterDeployment.node.addDependency(this.resource);

@@ -1,8 +1,9 @@
 /**
  * Metric refresh Lambda: rewrites the materialised metric_values table on Athena with the refresh
  * the CLI runs on DuckDB and Trino (refreshMetricValues), one family at a time: the family's files
- * are deleted from the table's folder, its partition dropped from the catalog, then one
- * INSERT … SELECT writes it again and registers the partition.
+ * are deleted from its folder of the table, its partitions (one per grain and period) dropped from
+ * the catalog, then INSERT … SELECT writes it again, at most 100 partitions per statement (Athena's
+ * limit), and registers the partitions.
  *
  * It is started asynchronously, one run at a time, in three ways:
  * - by its own schedule, with `{}` (every family) or `{ "families": [...] }`;
@@ -16,7 +17,7 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import type { MetricFamily } from '../../sql/materialised.ts';
+import { METRIC_VALUES, type MetricFamily } from '../../sql/materialised.ts';
 import { parseEnvironment } from '../core/env/environment.ts';
 import { materialisedTableKey, refreshEnvSchema, refreshRequestSchema } from '../core/env/refresh.ts';
 import { AthenaEngine } from '../core/query/athena.ts';
@@ -50,6 +51,8 @@ export interface CloudFormationResponse {
 export interface RefreshDeps {
   /** Runs one statement on Athena and waits for it (AthenaEngine.execute). */
   readonly execute: (sql: string) => Promise<unknown>;
+  /** Runs one query on Athena and returns its rows (AthenaEngine.query). */
+  readonly query: (sql: string) => Promise<readonly Record<string, unknown>[]>;
   /** The curated bucket, which holds the materialised tables' files. */
   readonly store: ObjectStore;
   readonly bucket: string;
@@ -94,15 +97,16 @@ async function afterDeployment(event: CloudFormationEvent, deps: RefreshDeps): P
 async function refresh(deps: RefreshDeps, families?: readonly MetricFamily[]): Promise<RefreshedFamily[]> {
   const target = athenaTarget({
     execute: deps.execute,
+    query: deps.query,
     deletePrefix: (uri) => deleteFolder(uri, deps),
-    location: (table) => `s3://${deps.bucket}/${materialisedTableKey(deps.materialisedPrefix, table.name)}`,
+    location: `s3://${deps.bucket}/${materialisedTableKey(deps.materialisedPrefix, METRIC_VALUES.name)}`,
   });
   const refreshed = await refreshMetricValues(target, families);
   for (const { family, ms } of refreshed) log.info('family refreshed', { family, ms: Math.round(ms) });
   return refreshed;
 }
 
-/** Deletes every object of one partition folder, which must lie under the materialised prefix. */
+/** Deletes every object of one family's folder, which must lie under the materialised prefix. */
 async function deleteFolder(uri: string, deps: RefreshDeps): Promise<void> {
   const root = `s3://${deps.bucket}/`;
   const prefix = uri.startsWith(root) ? uri.slice(root.length) : '';
@@ -137,6 +141,7 @@ export async function handler(event: unknown): Promise<RefreshResult> {
     const engine = new AthenaEngine({ workGroup: settings.ATHENA_WORKGROUP, database: settings.GLUE_DATABASE });
     deps = {
       execute: (sql) => engine.execute(sql),
+      query: (sql) => engine.query(sql),
       store: new S3ObjectStore({ client: new S3Client({}), bucket: settings.CURATED_BUCKET }),
       bucket: settings.CURATED_BUCKET,
       materialisedPrefix: settings.MATERIALISED_PREFIX,

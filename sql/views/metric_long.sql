@@ -7,6 +7,8 @@
 --   family's rows are written there by one INSERT from its view (metrics_contact_centre,
 --   metrics_tickets, …; sql/materialised.ts): stacking the seven views here would make Trino plan
 --   the whole view chain (over 100 stages) in every query that reads this one.
+-- * metric_values is partitioned by family, grain and period_start, so a filter on those columns
+--   here reads only the matching partitions.
 -- * Each domain view already computes its metrics from counts within the group, so nothing here
 --   averages averages. The service index is computed in scorecard, from these rows.
 SELECT period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high

@@ -25,6 +25,17 @@
 --   (80.47619047619048 and 80.47619047619047), which must not break a tie on one engine only.
 -- * Previous period: the immediately preceding month or ISO week of the same group (no row when
 --   that period has no value). delta = value - prev_value.
+-- * Frames, so that a query for one period reads only that period and the one before it: every
+--   row of metric_values enters twice, in the frame of its own period and in the frame of the
+--   next one (a month or 7 days on), and everything is computed within a frame (frame_start is
+--   in every GROUP BY and window partition). A frame holds its period and the period before,
+--   which is all a row needs: its peers, its group's service index, its previous value. The rows
+--   kept are each frame's own period, and the view's period_start is frame_start, so a predicate
+--   on period_start reaches both reads of metric_values, as period_start = p on the first and as
+--   "the next period of period_start = p" on the second; both are on partition columns of
+--   metric_values, so Trino and Athena read the partitions of two periods, not the history.
+--   A lag() over the history would see the previous row too, but its window, not partitioned by
+--   period, stops the predicate: every query then read every period.
 -- * change_significant, at 95% (|z| > 1.96): proportions use the pooled two-proportion z-test
 --   from value and n; other metrics whose rows both carry a 95% interval use a z-test on the
 --   difference with standard errors recovered from the intervals (the wider half-width / 1.96,
@@ -44,8 +55,24 @@ options AS (
   FROM metric_options
 ),
 
+framed_values AS (
+  SELECT
+    v.period_start AS frame_start,
+    v.period_start, v.grain, v.dimension, v.dimension_value, v.metric, v.value, v.n, v.ci_low, v.ci_high
+  FROM metric_values AS v
+  UNION ALL
+  SELECT
+    CASE v.grain
+      WHEN 'month' THEN CAST(v.period_start + INTERVAL '1' MONTH AS DATE)
+      ELSE CAST(v.period_start + INTERVAL '7' DAY AS DATE)
+    END AS frame_start,
+    v.period_start, v.grain, v.dimension, v.dimension_value, v.metric, v.value, v.n, v.ci_low, v.ci_high
+  FROM metric_values AS v
+),
+
 metric_rows AS (
   SELECT
+    l.frame_start,
     l.period_start,
     l.grain,
     l.dimension,
@@ -61,7 +88,7 @@ metric_rows AS (
     c.is_proportion,
     c.scale_min,
     c.scale_max
-  FROM metric_values AS l
+  FROM framed_values AS l
   INNER JOIN metric_catalogue AS c ON c.metric = l.metric
   CROSS JOIN options AS o
   WHERE l.metric <> 'service_index'
@@ -105,6 +132,7 @@ total_weight AS (
 
 index_groups AS (
   SELECT
+    s.frame_start,
     s.period_start,
     s.grain,
     s.dimension,
@@ -116,11 +144,12 @@ index_groups AS (
   INNER JOIN composite_weights AS w ON w.metric = s.metric AND w.weight > 0
   CROSS JOIN total_weight AS tw
   WHERE NOT s.low_sample AND s.index_score IS NOT NULL
-  GROUP BY s.period_start, s.grain, s.dimension, s.dimension_value
+  GROUP BY s.frame_start, s.period_start, s.grain, s.dimension, s.dimension_value
 ),
 
 index_rows AS (
   SELECT
+    g.frame_start,
     g.period_start,
     g.grain,
     g.dimension,
@@ -151,12 +180,12 @@ index_rows AS (
 
 all_rows AS (
   SELECT
-    period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
+    frame_start, period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
     higher_is_better, is_proportion, target, amber_band, bench_p25, bench_median, bench_p75, bench_p90, bench_source
   FROM scored
   UNION ALL
   SELECT
-    period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
+    frame_start, period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, low_sample,
     higher_is_better, is_proportion, target, amber_band, bench_p25, bench_median, bench_p75, bench_p90, bench_source
   FROM index_rows
 ),
@@ -165,37 +194,31 @@ oriented AS (
   SELECT
     a.*,
     CASE WHEN a.higher_is_better THEN 1e0 ELSE -1e0 END AS good_sign,
-    a.value IS NOT NULL AS has_value,
-    CASE a.grain
-      WHEN 'month' THEN CAST(a.period_start - INTERVAL '1' MONTH AS DATE)
-      ELSE CAST(a.period_start - INTERVAL '7' DAY AS DATE)
-    END AS expected_prev_start
+    a.value IS NOT NULL AS has_value
   FROM all_rows AS a
 ),
 
 compared AS (
   SELECT
     o.*,
-    count(*) OVER (PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value) AS peers,
+    count(*) OVER (PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.has_value) AS peers,
     percent_rank() OVER (
-      PARTITION BY o.period_start, o.grain, o.dimension, o.metric, o.has_value ORDER BY round(o.good_sign * o.value, 9)
+      PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.has_value
+      ORDER BY round(o.good_sign * o.value, 9)
     ) AS peer_rank,
-    lag(o.period_start) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS prev_start,
-    lag(o.value) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_value,
-    lag(o.n) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_n,
-    lag(o.ci_low) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_ci_low,
-    lag(o.ci_high) OVER (PARTITION BY o.grain, o.dimension, o.dimension_value, o.metric ORDER BY o.period_start) AS lag_ci_high
+    max(CASE WHEN o.period_start < o.frame_start THEN o.value END)
+      OVER (PARTITION BY o.frame_start, o.grain, o.dimension, o.dimension_value, o.metric) AS prev_value,
+    max(CASE WHEN o.period_start < o.frame_start THEN o.n END)
+      OVER (PARTITION BY o.frame_start, o.grain, o.dimension, o.dimension_value, o.metric) AS prev_n,
+    max(CASE WHEN o.period_start < o.frame_start THEN o.ci_low END)
+      OVER (PARTITION BY o.frame_start, o.grain, o.dimension, o.dimension_value, o.metric) AS prev_ci_low,
+    max(CASE WHEN o.period_start < o.frame_start THEN o.ci_high END)
+      OVER (PARTITION BY o.frame_start, o.grain, o.dimension, o.dimension_value, o.metric) AS prev_ci_high
   FROM oriented AS o
 ),
 
-previous AS (
-  SELECT
-    c.*,
-    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_value END AS prev_value,
-    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_n END AS prev_n,
-    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_ci_low END AS prev_ci_low,
-    CASE WHEN c.prev_start = c.expected_prev_start THEN c.lag_ci_high END AS prev_ci_high
-  FROM compared AS c
+own_period AS (
+  SELECT c.* FROM compared AS c WHERE c.period_start = c.frame_start
 ),
 
 tested AS (
@@ -213,11 +236,11 @@ tested AS (
           + power(greatest(p.prev_value - p.prev_ci_low, p.prev_ci_high - p.prev_value) / 1.959963984540054e0, 2)
         )
     END AS se_difference
-  FROM previous AS p
+  FROM own_period AS p
 )
 
 SELECT
-  period_start,
+  frame_start AS period_start,
   grain,
   dimension,
   dimension_value,

@@ -82,7 +82,7 @@ describe('Catalog', () => {
     }
   });
 
-  it('declares metric_values from its declaration: Parquet under materialised/, partitioned by family', () => {
+  it('declares metric_values from its declaration: Parquet under materialised/, partitioned by family, grain and period', () => {
     const glueType = { DATE: 'date', VARCHAR: 'string', DOUBLE: 'double', BIGINT: 'bigint' } as const;
     const column = (c: (typeof METRIC_VALUES.columns)[number]) => ({
       Name: c.name,
@@ -94,9 +94,13 @@ describe('Catalog', () => {
       TableInput: {
         Name: 'metric_values',
         TableType: 'EXTERNAL_TABLE',
-        PartitionKeys: METRIC_VALUES.columns.filter((c) => c.name === 'family').map(column),
+        PartitionKeys: [
+          { Name: 'family', Type: 'string', Comment: Match.anyValue() },
+          { Name: 'grain', Type: 'string', Comment: Match.anyValue() },
+          { Name: 'period_start', Type: 'date', Comment: Match.anyValue() },
+        ],
         StorageDescriptor: {
-          Columns: METRIC_VALUES.columns.filter((c) => c.name !== 'family').map(column),
+          Columns: METRIC_VALUES.columns.filter((c) => !METRIC_VALUES.partitionedBy.includes(c.name)).map(column),
           Location: curatedLocation('/materialised/metric_values/'),
           InputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat',
           OutputFormat: 'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat',

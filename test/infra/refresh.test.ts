@@ -135,7 +135,9 @@ describe('refresh after deployment', () => {
     template.hasResourceProperties('Custom::ServiceBenchMetricRefresh', {
       ServiceToken: refresherArn,
       Definitions: definitions.asString(),
-      Statements: createHash('sha256').update(METRIC_FAMILIES.map(metricValuesInsertSql).join(';\n')).digest('hex'),
+      Statements: createHash('sha256')
+        .update(METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)).join(';\n'))
+        .digest('hex'),
     });
     const [views] = Object.keys(template.findResources('Custom::ServiceBenchViews'));
     const [resource] = Object.values(template.findResources('Custom::ServiceBenchMetricRefresh'));

@@ -6,15 +6,31 @@ import {
   METRIC_VALUES,
   type MetricFamily,
   metricValuesInsertSql,
+  metricValuesPartitionsSql,
 } from '../../sql/materialised.ts';
 import { VIEWS } from '../../sql/registry.ts';
 
 const trino = new TrinoSQL();
 
 describe('metric_values declaration', () => {
-  it('puts the partition column last', () => {
-    expect(METRIC_VALUES.columns.at(-1)?.name).toBe('family');
-    expect(METRIC_VALUES.partitionedBy).toEqual(['family']);
+  it('puts the partition columns last, in partition order: family, grain, period start', () => {
+    expect(METRIC_VALUES.partitionedBy).toEqual(['family', 'grain', 'period_start']);
+    expect(METRIC_VALUES.columns.slice(-3).map((c) => c.name)).toEqual([...METRIC_VALUES.partitionedBy]);
+    expect(METRIC_VALUES.columns.map((c) => c.name).sort()).toEqual(
+      [
+        'period_start',
+        'grain',
+        'dimension',
+        'dimension_value',
+        'metric',
+        'value',
+        'unit',
+        'n',
+        'ci_low',
+        'ci_high',
+        'family',
+      ].sort(),
+    );
   });
 
   it('has one family per registered metric view', () => {
@@ -22,10 +38,21 @@ describe('metric_values declaration', () => {
     expect(METRIC_FAMILIES.map((f) => `metrics_${f}`).sort()).toEqual(metricViews.sort());
   });
 
-  it.each(METRIC_FAMILIES)('writes family %s with one Trino INSERT … SELECT from its view', (family) => {
-    const sql = metricValuesInsertSql(family);
-    expect(trino.validate(sql)).toEqual([]);
-    expect(sql).toMatch(new RegExp(`'${family}' AS family\\nFROM metrics_${family}$`));
+  it.each(METRIC_FAMILIES)(
+    'writes family %s with a Trino INSERT … SELECT from its view, of every period or a run of them',
+    (family) => {
+      const sql = metricValuesInsertSql(family);
+      expect(trino.validate(sql)).toEqual([]);
+      expect(sql).toMatch(new RegExp(`'${family}' AS family, grain, period_start\\nFROM metrics_${family}$`));
+      const run = metricValuesInsertSql(family, { from: '2024-01-01', to: '2024-12-30' });
+      expect(trino.validate(run)).toEqual([]);
+      expect(run).toMatch(/\nWHERE period_start >= DATE '2024-01-01' AND period_start <= DATE '2024-12-30'$/);
+      expect(trino.validate(metricValuesPartitionsSql(family))).toEqual([]);
+    },
+  );
+
+  it('fails on a period bound that is not a date', () => {
+    expect(() => metricValuesInsertSql('surveys', { from: "2024-01-01' OR '1'='1" })).toThrow(/is not a date/);
   });
 
   it('fails when asked for a family that does not exist', () => {

@@ -3,11 +3,18 @@ import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import {
   athenaTarget,
   deleteStatementTarget,
+  periodRuns,
   type RefreshTarget,
   refreshMetricValues,
 } from '../../lambdas/core/query/refresh.ts';
 import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
-import { METRIC_FAMILIES, type MetricFamily, metricValuesInsertSql } from '../../sql/materialised.ts';
+import {
+  MAX_PARTITIONS_PER_INSERT,
+  METRIC_FAMILIES,
+  type MetricFamily,
+  metricValuesInsertSql,
+  metricValuesPartitionsSql,
+} from '../../sql/materialised.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
 
 const ORDERED = 'ORDER BY family, grain, period_start, dimension, dimension_value, metric';
@@ -149,10 +156,11 @@ describe('refresh on first read', () => {
 });
 
 describe('refresh statements', () => {
-  it('clears each family with a DELETE on its partition, then inserts it, family by family', async () => {
+  it('on DuckDB clears each family with a DELETE on its partitions, then inserts it whole, family by family', async () => {
     const target = recordingTarget();
     await refreshMetricValues(target, ['surveys', 'tickets']);
     expect(target.sent).toEqual([
+      'SELECT 1 AS one',
       "DELETE FROM metric_values WHERE family = 'surveys'",
       metricValuesInsertSql('surveys'),
       "DELETE FROM metric_values WHERE family = 'tickets'",
@@ -160,19 +168,63 @@ describe('refresh statements', () => {
     ]);
   });
 
-  it('on Athena deletes the partition folder and drops the partition before the same INSERT', async () => {
+  it('on an engine that returns rows (Trino) asks for the partitions first and writes at most 100 per INSERT', async () => {
+    const weeks = Array.from({ length: 130 }, (_, i) => ({
+      grain: 'week',
+      period_start: addDays('2024-01-01', 7 * i),
+    }));
+    const months = Array.from({ length: 30 }, (_, i) => ({
+      grain: 'month',
+      period_start: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+    }));
+    const sent: string[] = [];
+    const target = deleteStatementTarget(async (sql) => {
+      sent.push(sql);
+      return sql === metricValuesPartitionsSql('surveys') ? [...weeks, ...months] : [];
+    });
+    await refreshMetricValues(target, ['surveys']);
+    const runs = periodRuns([...weeks, ...months], MAX_PARTITIONS_PER_INSERT);
+    expect(runs).toHaveLength(2);
+    expect(sent).toEqual([
+      'SELECT 1 AS one',
+      metricValuesPartitionsSql('surveys'),
+      "DELETE FROM metric_values WHERE family = 'surveys'",
+      ...runs.map((periods) => metricValuesInsertSql('surveys', periods)),
+    ]);
+    expect(sent.at(-2)).toMatch(/\nWHERE period_start <= DATE '\d{4}-\d{2}-\d{2}'$/);
+    expect(sent.at(-1)).toMatch(/\nWHERE period_start >= DATE '\d{4}-\d{2}-\d{2}'$/);
+  });
+
+  it('on Athena deletes the family folder and drops the partitions the catalog lists before the INSERT', async () => {
     const calls: string[] = [];
+    const registered = Array.from({ length: 130 }, (_, i) => ({
+      grain: 'week',
+      period_start: addDays('2024-01-01', 7 * i),
+    }));
     const target = athenaTarget({
       execute: async (sql) => calls.push(sql),
+      query: async (sql) => {
+        calls.push(sql);
+        if (sql.includes('$partitions')) return registered;
+        return [{ grain: 'month', period_start: '2025-06-01' }];
+      },
       deletePrefix: async (prefix) => {
         calls.push(`delete ${prefix}`);
       },
-      location: (table) => `s3://curated-bucket/materialised/${table.name}/`,
+      location: 's3://curated-bucket/materialised/metric_values/',
     });
     await refreshMetricValues(target, ['quality']);
+    const drop = (from: number, to: number) =>
+      `ALTER TABLE metric_values DROP IF EXISTS ${registered
+        .slice(from, to)
+        .map((p) => `PARTITION (family = 'quality', grain = 'week', period_start = '${p.period_start}')`)
+        .join(', ')}`;
     expect(calls).toEqual([
+      metricValuesPartitionsSql('quality'),
       'delete s3://curated-bucket/materialised/metric_values/family=quality/',
-      "ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = 'quality')",
+      `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "metric_values$partitions" WHERE family = 'quality'`,
+      drop(0, 100),
+      drop(100, 130),
       metricValuesInsertSql('quality'),
     ]);
   });
@@ -192,4 +244,45 @@ describe('refresh statements', () => {
     );
     expect(target.sent).toEqual([]);
   });
+
+  it('fails on a partition row that is not a grain and a date, before clearing anything', async () => {
+    const sent: string[] = [];
+    const target = deleteStatementTarget(async (sql) => {
+      sent.push(sql);
+      return sql.startsWith('SELECT DISTINCT') ? [{ grain: 'month', period_start: "2025-06-01' OR 1=1" }] : [];
+    });
+    await expect(refreshMetricValues(target, ['social'])).rejects.toThrow(/unexpected partition row/);
+    expect(sent.some((sql) => sql.startsWith('DELETE'))).toBe(false);
+  });
 });
+
+describe('periodRuns', () => {
+  const months = (count: number) =>
+    Array.from({ length: count }, (_, i) => ({
+      grain: 'month',
+      period_start: `${2020 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
+    }));
+
+  it('is one run open both ways when every partition fits, none when there is no partition', () => {
+    expect(periodRuns(months(100), 100)).toEqual([{}]);
+    expect(periodRuns([], 100)).toEqual([]);
+  });
+
+  it('splits consecutive periods so that no run holds more partitions than the limit, open at both ends', () => {
+    expect(periodRuns(months(250), 100)).toEqual([
+      { to: '2028-04-01' },
+      { from: '2028-05-01', to: '2036-08-01' },
+      { from: '2036-09-01' },
+    ]);
+  });
+
+  it('counts a period start once per grain that has it, and never splits one start across runs', () => {
+    const both = [...months(60), ...months(60).map((p) => ({ ...p, grain: 'week' }))];
+    const runs = periodRuns(both, 100);
+    expect(runs).toEqual([{ to: '2024-02-01' }, { from: '2024-03-01' }]);
+  });
+});
+
+function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

@@ -57,7 +57,10 @@ async function writeFixture(engine: QueryEngine): Promise<void> {
     (a) =>
       `(DATE '2025-06-01', 'month', 'agent', '${a.agent}', 'qa_score', CAST('${a.value}' AS DOUBLE), 'score', 100, NULL, NULL, 'quality')`,
   );
-  await engine.query(`INSERT INTO ${METRIC_VALUES.name} VALUES ${rows.join(', ')}`);
+  await engine.query(
+    `INSERT INTO ${METRIC_VALUES.name} (period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, family)
+     VALUES ${rows.join(', ')}`,
+  );
 }
 
 beforeAll(async () => {

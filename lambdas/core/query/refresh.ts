@@ -1,28 +1,51 @@
 /**
  * Refresh of the materialised metric_values table, the same on every engine: for each metric
- * family, clear its partition, then run the family's INSERT … SELECT (sql/materialised.ts). Only
- * clearing a partition differs between engines, so a target supplies that and runs statements.
+ * family, clear its partitions, then write the family's rows with INSERT … SELECT from its view
+ * (sql/materialised.ts). Only clearing a family, and whether an INSERT is limited in the partitions
+ * it writes, differ between engines, so a target supplies those and runs statements.
+ *
+ * metric_values is partitioned by family, grain and period start. Athena, and Trino on its default
+ * settings, refuse an INSERT that writes more than MAX_PARTITIONS_PER_INSERT partitions: on those
+ * engines the refresh first asks which partitions a family's view gives and writes them in runs of
+ * consecutive periods, each within the limit (one INSERT for a year or so of months and weeks). The
+ * first run is open towards the past and the last towards the future, so a period that appears
+ * between the question and the writes is still written.
  *
  * Idempotent: a refresh replaces each family's rows, so refreshing twice leaves the same rows.
- * One write per family keeps each statement small enough for Trino to plan (one write of every
- * family at once plans over Trino's stage limit). A family whose INSERT fails is left empty, and
- * the error names it; the next refresh writes it again.
+ * One family at a time keeps each statement small enough for Trino to plan (one write of every
+ * family at once plans over Trino's stage limit). A family whose INSERT fails is left incomplete,
+ * and the error names it; the next refresh writes it again.
  */
 import {
   isMetricFamily,
-  type MaterialisedTable,
+  MAX_PARTITIONS_PER_INSERT,
   METRIC_FAMILIES,
   METRIC_VALUES,
   type MetricFamily,
   metricValuesInsertSql,
+  metricValuesPartitionsSql,
+  type PeriodRange,
 } from '../../../sql/materialised.ts';
 
-/** Where a materialised table lives: an engine that can drop one partition and run statements. */
+/** One partition a family writes below its family folder. */
+export interface FamilyPartition {
+  readonly grain: string;
+  /** `YYYY-MM-DD`. */
+  readonly period_start: string;
+}
+
+/** Where metric_values lives: an engine that can clear a family and run statements. */
 export interface RefreshTarget {
-  /** Removes every row of the partition `column = value` of a materialised table. */
-  clearPartition(table: MaterialisedTable, column: string, value: string): Promise<void>;
+  /** Removes every row of one family from metric_values, whatever periods it held. */
+  clearFamily(family: MetricFamily): Promise<void>;
   /** Runs one trusted statement from this repository (no user input in its text). */
   execute(sql: string): Promise<void>;
+  /**
+   * The partitions a family's view gives, on an engine whose INSERT writes at most
+   * MAX_PARTITIONS_PER_INSERT partitions (Trino, Athena). Undefined on an engine without that
+   * limit (DuckDB's in-memory table), which then writes each family with one INSERT.
+   */
+  familyPartitions(family: MetricFamily): Promise<readonly FamilyPartition[] | undefined>;
 }
 
 export interface RefreshedFamily {
@@ -40,14 +63,14 @@ export async function refreshMetricValues(
   if (unknown.length > 0) {
     throw new Error(`unknown metric families ${unknown.join(', ')}; families: ${METRIC_FAMILIES.join(', ')}`);
   }
-  const [partitionColumn] = METRIC_VALUES.partitionedBy;
-  if (partitionColumn === undefined) throw new Error(`${METRIC_VALUES.name} declares no partition column`);
   const refreshed: RefreshedFamily[] = [];
   for (const family of families) {
     const started = performance.now();
     try {
-      await target.clearPartition(METRIC_VALUES, partitionColumn, family);
-      await target.execute(metricValuesInsertSql(family));
+      const partitions = await target.familyPartitions(family);
+      await target.clearFamily(family);
+      const runs = partitions === undefined ? [{}] : periodRuns(partitions, MAX_PARTITIONS_PER_INSERT);
+      for (const periods of runs) await target.execute(metricValuesInsertSql(family, periods));
     } catch (error) {
       throw new Error(`refreshing ${METRIC_VALUES.name} family ${family} failed: ${errorMessage(error)}`, {
         cause: error,
@@ -59,17 +82,61 @@ export async function refreshMetricValues(
 }
 
 /**
+ * Splits a family's partitions into runs of consecutive period starts, each holding at most
+ * `limit` partitions (a period start holds one partition per grain that has it). The first run is
+ * open towards the past and the last towards the future; one run, open both ways, when everything
+ * fits; none for a family whose view gives no rows.
+ */
+export function periodRuns(partitions: readonly FamilyPartition[], limit: number): PeriodRange[] {
+  const grainsByStart = new Map<string, Set<string>>();
+  for (const { grain, period_start } of partitions) {
+    const grains = grainsByStart.get(period_start) ?? new Set<string>();
+    grains.add(grain);
+    grainsByStart.set(period_start, grains);
+  }
+  const starts = [...grainsByStart.keys()].sort();
+  const runs: { from: string; to: string }[] = [];
+  let count = 0;
+  for (const start of starts) {
+    const size = grainsByStart.get(start)?.size ?? 0;
+    const current = runs.at(-1);
+    if (current === undefined || count + size > limit) {
+      runs.push({ from: start, to: start });
+      count = size;
+    } else {
+      current.to = start;
+      count += size;
+    }
+  }
+  return runs.map((run, i) => ({
+    ...(i === 0 ? {} : { from: run.from }),
+    ...(i === runs.length - 1 ? {} : { to: run.to }),
+  }));
+}
+
+/**
  * A target whose DELETE removes whole partitions: a DuckDB table, or a Trino Hive table (Trino's
  * Hive connector deletes from a non-transactional table only when the filter is on partition
  * columns, which this one is).
+ *
+ * `run` runs one statement. When it resolves to the statement's rows (QueryEngine.query, as the
+ * Trino engine does), the engine is taken to limit the partitions of an INSERT and each family is
+ * written in runs within that limit; when it resolves to nothing (DuckDB's exec, into an in-memory
+ * table without partitions), each family is written by one INSERT and nothing is asked first.
  */
-export function deleteStatementTarget(execute: (sql: string) => Promise<unknown>): RefreshTarget {
+export function deleteStatementTarget(run: (sql: string) => Promise<unknown>): RefreshTarget {
+  let returnsRows: boolean | undefined;
   return {
-    async clearPartition(table, column, value) {
-      await execute(`DELETE FROM ${table.name} WHERE ${column} = ${sqlLiteral(value)}`);
+    async clearFamily(family) {
+      await run(`DELETE FROM ${METRIC_VALUES.name} WHERE family = ${sqlLiteral(family)}`);
     },
     async execute(sql) {
-      await execute(sql);
+      await run(sql);
+    },
+    async familyPartitions(family) {
+      returnsRows ??= Array.isArray(await run('SELECT 1 AS one'));
+      if (!returnsRows) return undefined;
+      return partitionRows(await run(metricValuesPartitionsSql(family)));
     },
   };
 }
@@ -77,27 +144,62 @@ export function deleteStatementTarget(execute: (sql: string) => Promise<unknown>
 export interface AthenaRefreshOptions {
   /** Runs one statement on Athena and waits for it to finish. */
   readonly execute: (sql: string) => Promise<unknown>;
+  /** Runs one query on Athena and returns its rows. */
+  readonly query: (sql: string) => Promise<readonly Record<string, unknown>[]>;
   /** Deletes every object under a key prefix of the table's location (e.g. `s3://b/t/family=x/`). */
   readonly deletePrefix: (prefix: string) => Promise<void>;
-  /** The table's location, as its Glue table declares it (`s3://bucket/prefix`). */
-  readonly location: (table: MaterialisedTable) => string;
+  /** metric_values' location, as its Glue table declares it (`s3://bucket/prefix`). */
+  readonly location: string;
 }
 
+/** Partitions one `ALTER TABLE … DROP PARTITION` names; Athena takes a list, within its statement size. */
+export const PARTITIONS_PER_DROP = 100;
+
 /**
- * Athena cannot DELETE from a Hive table: its files are removed from S3 and the partition dropped
- * from the catalog; the INSERT then writes new files and registers the partition again.
+ * Athena cannot DELETE from a Hive table: a family's files are removed from S3 and its partitions,
+ * as the catalog lists them (`metric_values$partitions`), dropped from the catalog, a list at a time
+ * (DROP PARTITION takes no filter); the INSERTs then write new files and register their partitions.
  */
 export function athenaTarget(options: AthenaRefreshOptions): RefreshTarget {
   return {
-    async clearPartition(table, column, value) {
-      const root = options.location(table).replace(/\/+$/, '');
-      await options.deletePrefix(`${root}/${column}=${value}/`);
-      await options.execute(`ALTER TABLE ${table.name} DROP IF EXISTS PARTITION (${column} = ${sqlLiteral(value)})`);
+    async clearFamily(family) {
+      const root = options.location.replace(/\/+$/, '');
+      await options.deletePrefix(`${root}/family=${family}/`);
+      const registered = partitionRows(
+        await options.query(
+          `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "${METRIC_VALUES.name}$partitions" WHERE family = ${sqlLiteral(family)}`,
+        ),
+      );
+      for (let i = 0; i < registered.length; i += PARTITIONS_PER_DROP) {
+        const specs = registered
+          .slice(i, i + PARTITIONS_PER_DROP)
+          .map(
+            (p) =>
+              `PARTITION (family = ${sqlLiteral(family)}, grain = ${sqlLiteral(p.grain)}, period_start = ${sqlLiteral(p.period_start)})`,
+          );
+        await options.execute(`ALTER TABLE ${METRIC_VALUES.name} DROP IF EXISTS ${specs.join(', ')}`);
+      }
     },
     async execute(sql) {
       await options.execute(sql);
     },
+    async familyPartitions(family) {
+      return partitionRows(await options.query(metricValuesPartitionsSql(family)));
+    },
   };
+}
+
+/** Partition rows as an engine returns them, checked: a grain and a `YYYY-MM-DD` period start. */
+function partitionRows(rows: unknown): FamilyPartition[] {
+  if (!Array.isArray(rows)) throw new Error('the engine returned no rows for a query of partitions');
+  return rows.map((row: Record<string, unknown>) => {
+    const grain = row.grain;
+    const start = row.period_start;
+    if (typeof grain !== 'string' || typeof start !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(start)) {
+      throw new Error(`unexpected partition row ${JSON.stringify(row)}`);
+    }
+    return { grain, period_start: start };
+  });
 }
 
 function sqlLiteral(value: string): string {

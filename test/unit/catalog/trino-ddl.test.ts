@@ -77,9 +77,9 @@ describe('trinoDdl', () => {
   it('creates each view with the registry DDL and keeps a materialised table that exists', () => {
     expect(sqlOf('view', 'scorecard')).toEqual([createViewSql('scorecard')]);
     const [create] = sqlOf('materialised', METRIC_VALUES.name);
-    expect(create).toMatch(/^CREATE TABLE IF NOT EXISTS metric_values \(\n {2}period_start date COMMENT/);
+    expect(create).toMatch(/^CREATE TABLE IF NOT EXISTS metric_values \(\n {2}dimension varchar COMMENT/);
     expect(create).toMatch(
-      / {2}family varchar COMMENT [^\n]*\n\)\nWITH \(\n {2}format = 'PARQUET',\n {2}partitioned_by = ARRAY\['family'\]\n\)$/,
+      / {2}family varchar COMMENT [^\n]*,\n {2}grain varchar COMMENT [^\n]*,\n {2}period_start date COMMENT [^\n]*\n\)\nWITH \(\n {2}format = 'PARQUET',\n {2}partitioned_by = ARRAY\['family', 'grain', 'period_start'\]\n\)$/,
     );
     expect(statements.some((s) => s.sql.startsWith('DROP TABLE IF EXISTS metric_values'))).toBe(false);
   });

@@ -1,6 +1,7 @@
 import {
   AthenaClient,
   GetQueryExecutionCommand,
+  GetQueryResultsCommand,
   StartQueryExecutionCommand,
   type StartQueryExecutionCommandInput,
 } from '@aws-sdk/client-athena';
@@ -15,13 +16,23 @@ import {
   type RefreshDeps,
   runRefresh,
 } from '../../../lambdas/handlers/refresh.ts';
-import { METRIC_FAMILIES, metricValuesInsertSql } from '../../../sql/materialised.ts';
+import { METRIC_FAMILIES, metricValuesInsertSql, metricValuesPartitionsSql } from '../../../sql/materialised.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const athena = mockClient(AthenaClient);
 const table = 'materialised/metric_values/';
-const drop = (family: string) => `ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = '${family}')`;
-const familyStatements = (family: (typeof METRIC_FAMILIES)[number]) => [drop(family), metricValuesInsertSql(family)];
+/** The one partition every family's view gives, and the catalog lists for every family, in these tests. */
+const JUNE = { grain: 'month', period_start: '2025-06-01' };
+const listed = (family: string) =>
+  `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "metric_values$partitions" WHERE family = '${family}'`;
+const drop = (family: string) =>
+  `ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = '${family}', grain = 'month', period_start = '2025-06-01')`;
+const familyStatements = (family: (typeof METRIC_FAMILIES)[number]) => [
+  metricValuesPartitionsSql(family),
+  listed(family),
+  drop(family),
+  metricValuesInsertSql(family),
+];
 
 let s3: S3rverHandle;
 let deps: RefreshDeps;
@@ -53,6 +64,7 @@ beforeAll(async () => {
   });
   deps = {
     execute: (sql) => engine.execute(sql),
+    query: (sql) => engine.query(sql),
     store,
     bucket: 'curated',
     materialisedPrefix: 'materialised/',
@@ -87,10 +99,21 @@ beforeEach(async () => {
     return { QueryExecutionId: `q-${++n}` };
   });
   athena.on(GetQueryExecutionCommand).resolves({ QueryExecution: { Status: { State: 'SUCCEEDED' } } });
+  athena.on(GetQueryResultsCommand).resolves({
+    ResultSet: {
+      ResultSetMetadata: {
+        ColumnInfo: [
+          { Name: 'grain', Type: 'varchar' },
+          { Name: 'period_start', Type: 'varchar' },
+        ],
+      },
+      Rows: [{ Data: [{ VarCharValue: JUNE.grain }, { VarCharValue: JUNE.period_start }] }],
+    },
+  });
 });
 
 describe('metric refresh handler', () => {
-  it('rewrites each listed family in turn: deletes its files, drops its partition, then inserts it', async () => {
+  it('rewrites each listed family in turn: deletes its files, drops the partitions listed, then inserts it', async () => {
     const result = await runRefresh({ families: ['contact_centre', 'tickets'] }, deps);
 
     expect(statements()).toEqual([...familyStatements('contact_centre'), ...familyStatements('tickets')]);
@@ -99,11 +122,12 @@ describe('metric refresh handler', () => {
       QueryExecutionContext: { Database: 'servicebench' },
     });
     // When a family's partition is dropped, its files are already gone, and only its files.
-    expect(started[0]?.keys).toEqual([
+    expect(started[0]?.keys).toHaveLength(4);
+    expect(started[2]?.keys).toEqual([
       `${table}family=surveys/20250601_d.parquet`,
       `${table}family=tickets/20250601_c.parquet`,
     ]);
-    expect(started[2]?.keys).toEqual([`${table}family=surveys/20250601_d.parquet`]);
+    expect(started[6]?.keys).toEqual([`${table}family=surveys/20250601_d.parquet`]);
     expect(await keysUnder('interactions/')).toEqual(['interactions/dt=2025-06-01/compacted.parquet']);
     expect(result.families.map((f) => f.family)).toEqual(['contact_centre', 'tickets']);
     expect(result.export).toBeUndefined();
@@ -120,7 +144,7 @@ describe('metric refresh handler', () => {
   it("returns a report's request after the refresh, in the shape the exporter accepts", async () => {
     const result = await runRefresh({ export: { report: 'monthly-exec', period: '2025-05' } }, deps);
 
-    expect(statements()).toHaveLength(2 * METRIC_FAMILIES.length);
+    expect(statements()).toHaveLength(4 * METRIC_FAMILIES.length);
     expect(result.export).toEqual({ report: 'monthly-exec', period: '2025-05' });
     expect(exportEventSchema.parse(result.export)).toEqual(result.export);
   });
@@ -128,6 +152,8 @@ describe('metric refresh handler', () => {
   it("fails with Athena's reason and the family, leaves later families alone and hands no report on", async () => {
     athena
       .on(GetQueryExecutionCommand)
+      .resolvesOnce({ QueryExecution: { Status: { State: 'SUCCEEDED' } } })
+      .resolvesOnce({ QueryExecution: { Status: { State: 'SUCCEEDED' } } })
       .resolvesOnce({ QueryExecution: { Status: { State: 'SUCCEEDED' } } })
       .resolves({
         QueryExecution: {
