@@ -21,7 +21,6 @@ new ServiceBenchStack(app, settings.stackName, {
   config: loadConfig(settings.configFile),
   allowDestroy: settings.allowDestroy,
   ...(settings.chromiumLayerArn ? { chromiumLayerArn: settings.chromiumLayerArn } : {}),
-  ...(settings.projectionStart ? { projectionStart: settings.projectionStart } : {}),
 });
 Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
 app.synth();

@@ -6,7 +6,6 @@ export const CONTEXT_KEYS = {
   config: 'servicebench:config',
   allowDestroy: 'servicebench:allowDestroy',
   chromiumLayerArn: 'servicebench:chromiumLayerArn',
-  projectionStart: 'servicebench:projectionStart',
   stackName: 'servicebench:stackName',
 } as const;
 
@@ -19,7 +18,6 @@ export interface AppSettings {
   readonly usingExample: boolean;
   readonly allowDestroy: boolean;
   readonly chromiumLayerArn?: string;
-  readonly projectionStart?: string;
   readonly stackName: string;
 }
 
@@ -64,10 +62,6 @@ export function appSettings(context: (key: string) => unknown, cwd = process.cwd
       `context ${CONTEXT_KEYS.chromiumLayerArn}: must be a versioned Lambda layer ARN (got ${chromiumLayerArn})`,
     );
   }
-  const projectionStart = text(CONTEXT_KEYS.projectionStart);
-  if (projectionStart !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(projectionStart)) {
-    problems.push(`context ${CONTEXT_KEYS.projectionStart}: must be a yyyy-MM-dd date (got ${projectionStart})`);
-  }
   const stackName = text(CONTEXT_KEYS.stackName) ?? APP_DEFAULTS.stackName;
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackName)) {
     problems.push(`context ${CONTEXT_KEYS.stackName}: must be a CloudFormation stack name (got ${stackName})`);
@@ -79,6 +73,5 @@ export function appSettings(context: (key: string) => unknown, cwd = process.cwd
     allowDestroy,
     stackName,
     ...(chromiumLayerArn ? { chromiumLayerArn } : {}),
-    ...(projectionStart ? { projectionStart } : {}),
   };
 }

@@ -12,8 +12,6 @@ import { pascal } from './ids.ts';
 
 export const CATALOG_DEFAULTS = {
   databaseName: 'servicebench',
-  /** Earliest `dt` partition Athena projects; older exports are rare and can set their own start. */
-  projectionStart: '2015-01-01',
   /** Folder of the curated bucket holding the reference tables written by the views deployer. */
   referencePrefix: REFERENCE_PREFIX,
   /**
@@ -52,8 +50,11 @@ export interface CatalogProps {
   readonly referenceTables: readonly Pick<ReferenceTable, 'name' | 'columns'>[];
   /** @default CATALOG_DEFAULTS.databaseName */
   readonly databaseName?: string;
-  /** First date (yyyy-MM-dd) of the projected `dt` partitions. @default CATALOG_DEFAULTS.projectionStart */
-  readonly projectionStart?: string;
+  /**
+   * First date (yyyy-MM-dd) of the projected `dt` partitions: the config's `lake.partitionsFrom`,
+   * before which the normaliser rejects rows, so no curated row lies outside the projection.
+   */
+  readonly projectionStart: string;
 }
 
 /**
@@ -75,7 +76,7 @@ export class Catalog extends Construct {
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
     this.databaseName = props.databaseName ?? CATALOG_DEFAULTS.databaseName;
-    const projectionStart = props.projectionStart ?? CATALOG_DEFAULTS.projectionStart;
+    const { projectionStart } = props;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(projectionStart)) {
       throw new Error(`projectionStart must be a yyyy-MM-dd date (got ${JSON.stringify(projectionStart)})`);
     }

@@ -23,8 +23,6 @@ export interface ServiceBenchStackProps extends StackProps {
   readonly allowDestroy?: boolean;
   /** Chromium layer for PDF reports. @default none (HTML and CSV only) */
   readonly chromiumLayerArn?: string;
-  /** First projected `dt` partition. @default CATALOG_DEFAULTS.projectionStart */
-  readonly projectionStart?: string;
 }
 
 /**
@@ -56,7 +54,7 @@ export class ServiceBenchStack extends Stack {
     this.catalog = new Catalog(this, 'Catalog', {
       curated,
       referenceTables: reference,
-      ...(props.projectionStart ? { projectionStart: props.projectionStart } : {}),
+      projectionStart: config.lake.partitionsFrom,
     });
 
     this.workgroup = new QueryWorkgroup(this, 'Workgroup', {

@@ -32,7 +32,6 @@ describe('appSettings', () => {
         [CONTEXT_KEYS.config]: 'prod.json',
         [CONTEXT_KEYS.allowDestroy]: 'true',
         [CONTEXT_KEYS.chromiumLayerArn]: 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3',
-        [CONTEXT_KEYS.projectionStart]: '2020-01-01',
         [CONTEXT_KEYS.stackName]: 'ServiceBench-Prod',
       }),
       dir,
@@ -42,7 +41,6 @@ describe('appSettings', () => {
       usingExample: false,
       allowDestroy: true,
       chromiumLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3',
-      projectionStart: '2020-01-01',
       stackName: 'ServiceBench-Prod',
     });
   });
@@ -55,7 +53,6 @@ describe('appSettings', () => {
           [CONTEXT_KEYS.config]: 'missing.json',
           [CONTEXT_KEYS.allowDestroy]: 'yes',
           [CONTEXT_KEYS.chromiumLayerArn]: 'chromium',
-          [CONTEXT_KEYS.projectionStart]: '01/01/2020',
           [CONTEXT_KEYS.stackName]: '1 stack',
         }),
         dir,
@@ -63,7 +60,6 @@ describe('appSettings', () => {
     expect(read).toThrow(/servicebench:config: file .*missing\.json does not exist/);
     expect(read).toThrow(/servicebench:allowDestroy: must be true or false \(got "yes"\)/);
     expect(read).toThrow(/servicebench:chromiumLayerArn: must be a versioned Lambda layer ARN/);
-    expect(read).toThrow(/servicebench:projectionStart: must be a yyyy-MM-dd date/);
     expect(read).toThrow(/servicebench:stackName: must be a CloudFormation stack name/);
   });
 });

@@ -1,5 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../../lambdas/core/schema/derive.ts';
@@ -44,7 +45,7 @@ describe('Catalog', () => {
           'projection.enabled': 'true',
           'projection.dt.type': 'date',
           'projection.dt.format': 'yyyy-MM-dd',
-          'projection.dt.range': `${CATALOG_DEFAULTS.projectionStart},NOW`,
+          'projection.dt.range': `${DEFAULTS.partitionsFrom},NOW`,
           'projection.dt.interval.unit': 'DAYS',
           // biome-ignore lint/suspicious/noTemplateCurlyInString: Athena's own placeholder, kept literally
           'storage.location.template': curatedLocation('/interactions/dt=${dt}/'),
@@ -53,14 +54,11 @@ describe('Catalog', () => {
     });
   });
 
-  it('starts the projection where the app says', () => {
-    synth({ projectionStart: '2021-01-01' }).template.hasResourceProperties('AWS::Glue::Table', {
+  it("starts the projection on the config's lake.partitionsFrom, the day the normaliser rejects rows before", () => {
+    const config = fixtureConfig({ lake: { partitionsFrom: '2021-01-01' } });
+    synth({ config }).template.hasResourceProperties('AWS::Glue::Table', {
       TableInput: { Name: 'interactions', Parameters: Match.objectLike({ 'projection.dt.range': '2021-01-01,NOW' }) },
     });
-  });
-
-  it('fails when the projection start is not a date', () => {
-    expect(() => synth({ projectionStart: '2021/01/01' })).toThrow(/projectionStart must be a yyyy-MM-dd date/);
   });
 
   it('declares every reference table the views read, as JSON lines under reference/', () => {

@@ -39,7 +39,6 @@ describe('documented stack defaults', () => {
   it('keeps the catalog, query and export settings', () => {
     expect(CATALOG_DEFAULTS).toEqual({
       databaseName: 'servicebench',
-      projectionStart: '2015-01-01',
       referencePrefix: 'reference/',
       materialisedPrefix: 'materialised/',
     });

@@ -36,6 +36,14 @@ describe('config validation', () => {
     expect(problems.join('\n')).toContain('reports.0.recipients.0');
   });
 
+  it('takes lake.partitionsFrom as a yyyy-MM-dd date, 2015-01-01 by default', () => {
+    expect(parseConfig({}).lake.partitionsFrom).toBe('2015-01-01');
+    expect(parseConfig({ lake: { partitionsFrom: '1999-01-01' } }).lake.partitionsFrom).toBe('1999-01-01');
+    expect(() => parseConfig({ lake: { partitionsFrom: '1999/01/01' } })).toThrow(
+      /lake\.partitionsFrom: must be a yyyy-MM-dd date \(got "1999\/01\/01"\)/,
+    );
+  });
+
   it('fails when two sources share a name', () => {
     const problems = problemsOf({
       sources: [
