@@ -76,7 +76,7 @@ describe('engine options', () => {
       '--family on the local engine',
       ['refresh', '--family', 'tickets,surveys'],
       [
-        '--family tickets,surveys: the local DuckDB engine refreshes every family each time it opens the lake; drop --family, or add --engine trino --server URL',
+        '--family tickets,surveys: the local DuckDB engine refreshes every family together whenever the lake, the config or the views change; drop --family, or add --engine trino --server URL',
       ],
     ],
   ])('fails with exit 1 on %s, naming each problem and its fix', async (_case, args, expected) => {
@@ -189,9 +189,18 @@ describe('servicebench refresh on the local engine', () => {
     const total = METRIC_FAMILIES.reduce((sum, family) => sum + rows(family), 0);
     expect(result.stdout).toMatch(
       new RegExp(
-        `metric_values: 7 families, ${total.toLocaleString('en')} rows rewritten on DuckDB over .* \\(in memory\\) in \\d+\\.\\d s\\n$`,
+        `metric_values: 7 families, ${total.toLocaleString('en')} rows rewritten on DuckDB over .* \\(cached in the lake\\) in \\d+\\.\\d s\\n$`,
       ),
     );
+  });
+
+  it('leaves the metrics in the lake for the next command, which reads them without a refresh', async () => {
+    const refreshed = await run(['refresh']);
+    expect(refreshed.stderr).toContain('refreshing metrics (family 1/7: contact_centre)…');
+    expect(existsSync(join(lake, '.servicebench', 'cache', 'metric_values.parquet'))).toBe(true);
+    const metrics = await run(['metrics', '--period', '2025-06', '--format', 'json']);
+    expect(metrics.code).toBe(0);
+    expect(metrics.stderr).not.toContain('refreshing metrics');
   });
 
   it('says in its help that it rewrites whole families, not periods', async () => {
