@@ -102,6 +102,20 @@ interface Row {
   readonly runs: readonly Run[];
 }
 
+/** One row of the results table: scale, command, runs, median, min and max seconds, largest peak RSS. */
+function summary(row: Row): string[] {
+  const ms = row.runs.map((x) => x.ms);
+  return [
+    String(row.scale),
+    row.step,
+    String(row.runs.length),
+    seconds(median(ms)),
+    seconds(Math.min(...ms)),
+    seconds(Math.max(...ms)),
+    mib(Math.max(...row.runs.map((x) => x.peakBytes))),
+  ];
+}
+
 function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
   const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join(' | ')} |`;
@@ -128,6 +142,7 @@ async function main(): Promise<void> {
         const demo = await runCli([...global, 'demo', '--scale', String(scale)]);
         process.stderr.write(`  ${demo.stdout.split('\n')[0]}\n`);
         results.push({ scale, step: `demo --scale ${scale}`, runs: [demo] });
+        process.stderr.write(`  ${summary({ scale, step: `demo --scale ${scale}`, runs: [demo] }).join(' | ')}\n`);
       }
       const steps: [string, string[], boolean][] = [
         ['query "SELECT 1"', ['query', 'SELECT 1'], false],
@@ -143,6 +158,7 @@ async function main(): Promise<void> {
           measured.push(await runCli([...global, ...args]));
         }
         results.push({ scale, step, runs: measured });
+        process.stderr.write(`  ${summary({ scale, step, runs: measured }).join(' | ')}\n`);
       }
       for (const name of TABLE_NAMES) {
         const list = curatedFiles(lake, name);
@@ -157,15 +173,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     `\n${table(
       ['scale', 'command', 'runs', 'median s', 'min s', 'max s', `peak RSS MiB (${peakHow}, largest run)`],
-      results.map((r) => [
-        String(r.scale),
-        r.step,
-        String(r.runs.length),
-        seconds(median(r.runs.map((x) => x.ms))),
-        seconds(Math.min(...r.runs.map((x) => x.ms))),
-        seconds(Math.max(...r.runs.map((x) => x.ms))),
-        mib(Math.max(...r.runs.map((x) => x.peakBytes))),
-      ]),
+      results.map(summary),
     )}\n\n${table(['scale', 'curated table', 'files', 'MiB'], files)}\n`,
   );
 }
