@@ -179,7 +179,7 @@ export async function ingestAll(options: IngestAllOptions): Promise<IngestAllRes
     );
     if (failed.length > 0) {
       throw new Error(
-        `could not compact ${failed.length} partition(s); run the ingest again to compact them: ${failed.join('; ')}`,
+        `could not compact ${failed.length} partition(s); run the ingest again to compact them: ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more` : ''}`,
       );
     }
     const compacted = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));

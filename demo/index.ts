@@ -365,7 +365,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   });
   const t2 = performance.now();
   if (failed.length > 0) {
-    throw new Error(`${failed.length} demo files could not be ingested: ${failed.join('; ')}`);
+    const named = failed.slice(0, 3).join('; ');
+    throw new Error(
+      `${failed.length} demo files could not be ingested: ${named}${failed.length > 3 ? `; and ${failed.length - 3} more` : ''}`,
+    );
   }
   const bytes = written.reduce((sum, f) => sum + f.bytes, 0);
   progress(

@@ -27,6 +27,8 @@ import { runCli } from '../support/cli.ts';
 import { createCliFolder } from './support.ts';
 
 const KEY = Buffer.alloc(32, 5);
+/** Ingesting a month of demo exports takes tens of seconds on a busy two-core machine. */
+const WHOLE_LAKE = 300_000;
 const root = mkdtempSync(join(tmpdir(), 'sb-ingest-parallel-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
@@ -75,52 +77,68 @@ describe('ingest on worker threads', () => {
     );
   });
 
-  it('builds the lake that one file at a time builds, byte for byte, with the same audit and rejects', async () => {
-    const one = await ingestAll({ lake: single, config, pseudonymKey: KEY, sentiment: 'lexicon', jobs: 1, tasks });
-    expect(one.outcomes.every((o) => o.result?.landed)).toBe(true);
-    // The landing time is every row's ingested_at: the parallel lake lands the same objects at the
-    // same times, so its ingest finds them in place, as a repeated ingest does.
-    cpSync(single.zoneDir('landing'), parallel.zoneDir('landing'), { recursive: true, preserveTimestamps: true });
-    const reported: string[] = [];
-    const two = await ingestAll({
-      lake: parallel,
-      config,
-      pseudonymKey: KEY,
-      sentiment: 'lexicon',
-      jobs: 2,
-      tasks,
-      onOutcome: (o) => reported.push(o.task.key),
-    });
-    expect(reported).toEqual(tasks.map((t) => t.key));
-    expect(two.outcomes.map((o) => o.error ?? null)).toEqual(tasks.map(() => null));
-    expect(two.outcomes.some((o) => o.result?.landed)).toBe(false);
+  it(
+    'builds the lake that one file at a time builds, byte for byte, with the same audit and rejects',
+    async () => {
+      const one = await ingestAll({ lake: single, config, pseudonymKey: KEY, sentiment: 'lexicon', jobs: 1, tasks });
+      expect(one.outcomes.every((o) => o.result?.landed)).toBe(true);
+      // The landing time is every row's ingested_at: the parallel lake lands the same objects at the
+      // same times, so its ingest finds them in place, as a repeated ingest does.
+      cpSync(single.zoneDir('landing'), parallel.zoneDir('landing'), { recursive: true, preserveTimestamps: true });
+      const reported: string[] = [];
+      const two = await ingestAll({
+        lake: parallel,
+        config,
+        pseudonymKey: KEY,
+        sentiment: 'lexicon',
+        jobs: 2,
+        tasks,
+        onOutcome: (o) => reported.push(o.task.key),
+      });
+      expect(reported).toEqual(tasks.map((t) => t.key));
+      expect(two.outcomes.map((o) => o.error ?? null)).toEqual(tasks.map(() => null));
+      expect(two.outcomes.some((o) => o.result?.landed)).toBe(false);
 
-    const timed = /(^|\/)ingestion_audit\//;
-    const curated = contents(single.zoneDir('curated'), timed);
-    expect(Object.keys(curated).filter((k) => k.endsWith('compacted.parquet')).length).toBeGreaterThan(20);
-    expect(contents(parallel.zoneDir('curated'), timed)).toEqual(curated);
-    expect(contents(parallel.zoneDir('quarantine'))).toEqual(contents(single.zoneDir('quarantine')));
-    const audit = await auditRows(single);
-    expect(audit).toHaveLength(tasks.length);
-    expect(await auditRows(parallel)).toEqual(audit);
-    for (const row of audit) expect(Number(row.rows_read)).toBe(Number(row.rows_accepted) + Number(row.rows_rejected));
-    const rejected = audit.reduce((sum, row) => sum + Number(row.rows_rejected), 0);
-    const quarantined = Object.values(contents(single.zoneDir('quarantine'))).reduce(
-      (sum, body) => sum + body.toString('utf8').trim().split('\n').length,
-      0,
-    );
-    expect(rejected).toBeGreaterThan(0);
-    expect(quarantined).toBe(rejected);
-    expect(one.compacted.map((c) => c.key)).toEqual(two.compacted.map((c) => c.key));
-  });
+      const timed = /(^|\/)ingestion_audit\//;
+      const curated = contents(single.zoneDir('curated'), timed);
+      expect(Object.keys(curated).filter((k) => k.endsWith('compacted.parquet')).length).toBeGreaterThan(20);
+      expect(contents(parallel.zoneDir('curated'), timed)).toEqual(curated);
+      expect(contents(parallel.zoneDir('quarantine'))).toEqual(contents(single.zoneDir('quarantine')));
+      const audit = await auditRows(single);
+      expect(audit).toHaveLength(tasks.length);
+      expect(await auditRows(parallel)).toEqual(audit);
+      for (const row of audit)
+        expect(Number(row.rows_read)).toBe(Number(row.rows_accepted) + Number(row.rows_rejected));
+      const rejected = audit.reduce((sum, row) => sum + Number(row.rows_rejected), 0);
+      const quarantined = Object.values(contents(single.zoneDir('quarantine'))).reduce(
+        (sum, body) => sum + body.toString('utf8').trim().split('\n').length,
+        0,
+      );
+      expect(rejected).toBeGreaterThan(0);
+      expect(quarantined).toBe(rejected);
+      expect(one.compacted.map((c) => c.key)).toEqual(two.compacted.map((c) => c.key));
+    },
+    WHOLE_LAKE,
+  );
 
-  it('gives the same curated bytes when the same files are ingested again on workers', async () => {
-    const timed = /(^|\/)ingestion_audit\//;
-    const before = contents(parallel.zoneDir('curated'), timed);
-    const again = await ingestAll({ lake: parallel, config, pseudonymKey: KEY, sentiment: 'lexicon', jobs: 2, tasks });
-    expect(again.outcomes.some((o) => o.error !== undefined || o.result?.landed)).toBe(false);
-    expect(contents(parallel.zoneDir('curated'), timed)).toEqual(before);
-  });
+  it(
+    'gives the same curated bytes when the same files are ingested again on workers',
+    async () => {
+      const timed = /(^|\/)ingestion_audit\//;
+      const before = contents(parallel.zoneDir('curated'), timed);
+      const again = await ingestAll({
+        lake: parallel,
+        config,
+        pseudonymKey: KEY,
+        sentiment: 'lexicon',
+        jobs: 2,
+        tasks,
+      });
+      expect(again.outcomes.some((o) => o.error !== undefined || o.result?.landed)).toBe(false);
+      expect(contents(parallel.zoneDir('curated'), timed)).toEqual(before);
+    },
+    WHOLE_LAKE,
+  );
 
   it('fails a request alone when its worker cannot do it, and keeps serving the others', async () => {
     const pool = new IngestPool({ lakeDir: parallel.dir, config, pseudonymKey: KEY }, 2);
