@@ -18,8 +18,9 @@
  *   as on 13 months (2.09 MiB against 0.87 MiB, 27 stages): every period of metric_values.
  * - partitioned by (family, grain, period_start), with the scorecard computing each period in a
  *   frame with the one before it, keyed so the period predicate reaches the table
- *   (sql/views/scorecard.sql): 0.13 MB instead of 2.19 MB for June on the 3-year lake, the same
- *   rows (prev_value, delta and peer ranks included), 29 stages; the 12-month trend 1.19 MB.
+ *   (sql/views/scorecard.sql): 0.13 MiB on both lakes (ratio 1.00, bench:trino), the same rows
+ *   (prev_value, delta and peer ranks included), 27 stages (29 for the report's queries); the
+ *   12-month trend 1.16 MiB on both.
  * - a materialised scorecard (the scorecard view over the whole history written at refresh into a
  *   table partitioned by grain and period, one INSERT per year): 0.03 MB and 1 stage for June on
  *   the same lake, the trend 0.34 MB; flat in history too. Not kept: it freezes targets,
