@@ -33,8 +33,13 @@ export default defineConfig({
       shared('cli'),
       shared('browser'),
       shared('realdata'),
+      // Trino starts in the background while the other projects run; its files run after them.
       project('trino', {
         globalSetup: ['./test/support/trino/global-setup.ts'],
+        setupFiles: ['./test/support/trino/ready.ts'],
+        sequence: { groupOrder: 1 },
+        // Concurrent tests (the parity relations) two at a time: one plans while the other runs.
+        maxConcurrency: 2,
         testTimeout: 300_000,
         hookTimeout: 300_000,
       }),

@@ -1,30 +1,27 @@
 /**
- * The CLI on a real Trino, as a company with its own cluster uses it: `servicebench ddl` over a
- * fresh demo lake, run by the Trino CLI; `refresh`; then `metrics` on Trino gives DuckDB's rows, in
+ * The CLI on a real Trino, as a company with its own cluster uses it: `servicebench ddl` over the
+ * demo lake, run by the Trino CLI; `refresh`; then `metrics` on Trino gives DuckDB's rows, in
  * the same order, and no query the commands sent ran in more than Trino's soft limit of stages.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runDemo } from '../../demo/index.ts';
-import { parseDemoScale } from '../../demo/options.ts';
-import { loadConfig } from '../../lambdas/core/config/config.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import type { DIMENSIONS } from '../../lambdas/core/metrics/scorecard.ts';
 import { TrinoEngine } from '../../lambdas/core/query/trino.ts';
 import { type CliRun, runCli } from '../support/cli.ts';
 import { compareRows, describeComparison, isSame, type Row } from '../support/compare.ts';
 import { installTrino, runTrinoFile } from '../support/trino/server.ts';
+import { demoLake } from './lakes.ts';
 
-const CONFIG = fileURLToPath(new URL('../../examples/servicebench.config.jsonc', import.meta.url));
 /** The last month of the demo's history. */
 const PERIOD = '2025-06';
 const BY = ['overall', 'team', 'agent'] as const satisfies readonly (typeof DIMENSIONS)[number][];
 /** Trino warns above 50 stages (its hard limit is 150); every query of metrics and report stays within it. */
 const STAGE_BUDGET = 50;
-/** Building the demo lake takes about a minute on 2 busy cores. */
+/** Building the demo lake (shared with the parity tests) takes about a minute on 2 busy cores. */
 const SETUP_TIMEOUT_MS = 600_000;
 
 const suffix = randomUUID().replaceAll('-', '').slice(0, 8);
@@ -62,7 +59,7 @@ function cli(args: readonly string[], onTrino?: { user: string }): Promise<CliRu
         onTrino.user,
       ]
     : [];
-  return runCli(['--config', CONFIG, '--lake', lake, ...engine, ...args]);
+  return runCli(['--config', EXAMPLE_CONFIG_FILE, '--lake', lake, ...engine, ...args]);
 }
 
 /**
@@ -81,11 +78,8 @@ async function stagesByQuery(user: string): Promise<{ query: string; stages: num
 
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'sb-trino-cli-'));
-  lake = join(root, 'lake');
   trino = new TrinoEngine({ server: inject('trinoUrl'), catalog: inject('trinoCatalog'), schema });
-  await timed('demo lake', () =>
-    runDemo({ lakeDir: lake, config: loadConfig(CONFIG), scale: parseDemoScale('small') }),
-  );
+  lake = (await timed('demo lake', demoLake)).lakeDir;
 }, SETUP_TIMEOUT_MS);
 
 afterAll(async () => {
@@ -94,7 +88,7 @@ afterAll(async () => {
   console.log(`trino cli test timings (ms): ${JSON.stringify(timings)}`);
 });
 
-describe('servicebench on Trino over a fresh demo lake', () => {
+describe('servicebench on Trino over the demo lake', () => {
   it('creates everything with the ddl output, run as one file by the Trino CLI', async () => {
     const ddl = await cli([
       '--engine',

@@ -1,19 +1,22 @@
 /**
  * The lakes the Trino tests compare engines over: the demo lake, and one lake holding every real
  * public export of ../shared/realdata ingested with the shipped example config and mappings.
+ *
+ * Each is built once per test run, by the first file that asks for it, under the run's folder
+ * (`inject('trinoRunDir')`); the other files wait for it and read the same folder. Readers only
+ * add what any run of the CLI adds to a lake (reference files, exports, the local engine's cache).
  */
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { DuckDbEngine } from '../../cli/duckdb.ts';
+import { inject } from 'vitest';
 import { ingestFile } from '../../cli/ingest.ts';
 import { openLake } from '../../cli/lake.ts';
+import { runDemo } from '../../demo/index.ts';
+import { parseDemoScale } from '../../demo/options.ts';
 import { loadConfig, type ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
-import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { LexiconSentimentAnalyser } from '../../lambdas/core/sentiment/index.ts';
 import { REALDATA } from '../support/realdata.ts';
-
-export const EXAMPLE_CONFIG = fileURLToPath(new URL('../../examples/servicebench.config.jsonc', import.meta.url));
 
 /** Every real export, under the example config's source that reads it. */
 export const REAL_EXPORTS: readonly { readonly source: string; readonly file: string }[] = [
@@ -31,7 +34,36 @@ export const REAL_EXPORTS: readonly { readonly source: string; readonly file: st
 ];
 
 export function exampleConfig(): ServiceBenchConfig {
-  return loadConfig(EXAMPLE_CONFIG);
+  return loadConfig(EXAMPLE_CONFIG_FILE);
+}
+
+/** A lake folder and the config its sources were ingested with. */
+export interface BuiltLake {
+  readonly lakeDir: string;
+  readonly config: ServiceBenchConfig;
+}
+
+/** How often a file waiting for another file's build looks whether it is done. */
+const POLL_INTERVAL_MS = 250;
+
+/**
+ * The demo lake (`servicebench demo --scale small`: a year of every demo source, compacted as the
+ * demo leaves it) and the config it was ingested with.
+ */
+export function demoLake(): Promise<BuiltLake> {
+  return sharedLake('demo', async (lakeDir) => {
+    const summary = await runDemo({ lakeDir, config: exampleConfig(), scale: parseDemoScale('small') });
+    return summary.config;
+  });
+}
+
+/** A lake of every real export, ingested (and so compacted) as `servicebench ingest` does. */
+export function realExportLake(): Promise<BuiltLake> {
+  return sharedLake('real-exports', async (lakeDir) => {
+    const config = exampleConfig();
+    await ingestRealExports(lakeDir, config);
+    return config;
+  });
 }
 
 /** Ingests every real export into the lake folder, as `servicebench ingest` would. */
@@ -50,16 +82,55 @@ export async function ingestRealExports(lakeDir: string, config: ServiceBenchCon
   }
 }
 
+const building = new Map<string, Promise<BuiltLake>>();
+
 /**
- * Writes the canonical tables the local engine loaded into a new lake folder, one Parquet file per
- * `dt` partition: the same rows and partitions, as a compaction would leave them. Trino spends
- * about a millisecond per file and split, and the views scan each table many times, so the demo
- * lake's 4,700 small files would cost minutes.
+ * The lake `name` of this run: built by the first caller of any file, which holds the lock (a
+ * folder, created atomically); the others wait for its outcome file, which holds the config or
+ * the build's error.
  */
-export async function writeCompactedLake(engine: DuckDbEngine, lakeDir: string): Promise<void> {
-  for (const table of TABLE_NAMES) {
-    const dir = join(lakeDir, 'curated', table);
-    await mkdir(dir, { recursive: true });
-    await engine.exec(`COPY ${table} TO '${dir.replaceAll("'", "''")}' (FORMAT parquet, PARTITION_BY (dt), OVERWRITE)`);
+function sharedLake(name: string, build: (lakeDir: string) => Promise<ServiceBenchConfig>): Promise<BuiltLake> {
+  let lake = building.get(name);
+  if (!lake) {
+    lake = buildOrWait(join(inject('trinoRunDir'), name), build);
+    building.set(name, lake);
+  }
+  return lake;
+}
+
+type Outcome = { readonly config: ServiceBenchConfig } | { readonly error: string };
+
+async function buildOrWait(
+  folder: string,
+  build: (lakeDir: string) => Promise<ServiceBenchConfig>,
+): Promise<BuiltLake> {
+  const lakeDir = join(folder, 'lake');
+  const outcomeFile = join(folder, 'outcome.json');
+  const holdsLock = await mkdir(`${folder}.lock`).then(
+    () => true,
+    (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EEXIST') return false;
+      throw error;
+    },
+  );
+  if (holdsLock) {
+    let outcome: Outcome;
+    try {
+      outcome = { config: await build(lakeDir) };
+    } catch (error) {
+      outcome = { error: error instanceof Error ? (error.stack ?? error.message) : String(error) };
+    }
+    await mkdir(folder, { recursive: true });
+    await writeFile(`${outcomeFile}.tmp`, JSON.stringify(outcome));
+    await rename(`${outcomeFile}.tmp`, outcomeFile);
+  }
+  for (;;) {
+    const text = await readFile(outcomeFile, 'utf8').catch(() => undefined);
+    if (text !== undefined) {
+      const outcome = JSON.parse(text) as Outcome;
+      if ('error' in outcome) throw new Error(`building the lake ${lakeDir} failed:\n${outcome.error}`);
+      return { lakeDir, config: outcome.config };
+    }
+    await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
 }

@@ -55,6 +55,11 @@ export interface TrinoServerOptions {
   readonly startTimeoutMs?: number;
   /** Receives the start-up line. @default console.log */
   readonly log?: (line: string) => void;
+  /**
+   * The HTTP port, for a caller that hands the address out before the node is up; a node that
+   * cannot bind it fails. @default a free port, chosen again when another process takes it first
+   */
+  readonly port?: number;
 }
 
 export interface TrinoServer {
@@ -110,7 +115,7 @@ export async function startTrinoServer(options: TrinoServerOptions = {}): Promis
       return await startOnce(installation, options);
     } catch (error) {
       const portTaken = error instanceof TrinoStartError && /BindException|Address already in use/.test(error.logTail);
-      if (!portTaken || attempt >= TRINO_SERVER_DEFAULTS.portAttempts) throw error;
+      if (!portTaken || options.port !== undefined || attempt >= TRINO_SERVER_DEFAULTS.portAttempts) throw error;
     }
   }
 }
@@ -152,7 +157,7 @@ export class TrinoStartError extends Error {
 
 async function startOnce(installation: TrinoInstallation, options: TrinoServerOptions): Promise<TrinoServer> {
   const directory = await mkdtemp(join(tmpdir(), 'servicebench-trino-'));
-  const port = await freeLoopbackPort();
+  const port = options.port ?? (await freeLoopbackPort());
   const url = `http://127.0.0.1:${port}`;
   const etc = join(directory, 'etc');
   const data = join(directory, 'data');
@@ -301,6 +306,42 @@ async function waitUntilStarted(url: string, timeoutMs: number): Promise<'starte
     await new Promise((resolve) => setTimeout(resolve, POLL_INTERVAL_MS));
   }
   return 'timed out';
+}
+
+/**
+ * A loopback port that is free now and below the kernel's range for outgoing connections, so that
+ * none of those takes it while a node that was handed it is still starting.
+ */
+export async function portOutsideEphemeralRange(): Promise<number> {
+  const [first] = readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/).map(Number);
+  const below = first !== undefined && first > 20_000 ? first : 32_768;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    if (await isFree(port)) return port;
+  }
+  return freeLoopbackPort();
+}
+
+function isFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+/**
+ * Resolves once the node at `url` has finished starting; rejects with the content of
+ * `failureFile` as soon as a starter writes its failure there, or after `timeoutMs`.
+ */
+export async function waitForTrino(url: string, failureFile: string, timeoutMs: number): Promise<void> {
+  const deadline = performance.now() + timeoutMs;
+  while (performance.now() < deadline) {
+    const failure = await readFile(failureFile, 'utf8').catch(() => undefined);
+    if (failure !== undefined) throw new Error(failure);
+    if ((await waitUntilStarted(url, POLL_INTERVAL_MS)) === 'started') return;
+  }
+  throw new Error(`Trino did not finish starting at ${url} within ${timeoutMs / 1000} s`);
 }
 
 function freeLoopbackPort(): Promise<number> {
