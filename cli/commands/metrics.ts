@@ -1,11 +1,11 @@
 /** `servicebench metrics`: the scorecard of one period, overall or by a dimension. */
 import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
-import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { renderCsv } from '../../lambdas/report/csv.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { noteEmptyScorecard, withQueryEngine } from '../engine.ts';
 import { formatRows, type OutputFormat } from '../format.ts';
+import { scorecardRows } from '../scorecard.ts';
 
 export interface MetricsOptions {
   readonly period: string;

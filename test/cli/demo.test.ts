@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openLakeEngine } from '../../cli/duckdb.ts';
+import { scorecardRows } from '../../cli/scorecard.ts';
 import { type DemoSummary, runDemo } from '../../demo/index.ts';
 import { parseDemoScale } from '../../demo/options.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_IDS } from '../../lambdas/core/metrics/catalogue.ts';
-import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sb-demo-run-'));

@@ -10,9 +10,9 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { type DuckDbEngine, openLakeEngine } from '../../cli/duckdb.ts';
 import { ingestFile } from '../../cli/ingest.ts';
 import { openLake } from '../../cli/lake.ts';
+import { scorecardRows } from '../../cli/scorecard.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
-import { scorecardRows } from '../../lambdas/core/metrics/compute.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { describeRealdata, REALDATA } from '../support/realdata.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod, scorecardRows } from '../../lambdas/core/metrics/compute.ts';
+import { resolvePeriod, scorecardRows } from '../../cli/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../../lambdas/core/query/engine.ts';
 import { createTestLake, interaction, utc } from '../support/lake.ts';
 

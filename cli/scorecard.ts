@@ -1,10 +1,12 @@
 /**
- * Scorecard rows for one period, read from the `scorecard` view of any QueryEngine (DuckDB locally,
- * Athena when deployed). The CLI `metrics` command and the report call this.
+ * What `servicebench metrics` prints: the scorecard rows of one period and dimension, read from the
+ * `scorecard` view of any QueryEngine (the local DuckDB or a Trino cluster). The report reads the
+ * scorecard itself, every dimension of the period at once (lambdas/report/data.ts).
  */
-import type { QueryEngine } from '../query/engine.ts';
-import { METRIC_IDS } from './catalogue.ts';
-import type { Dimension, Grain, ScorecardRow } from './scorecard.ts';
+
+import { METRIC_IDS } from '../lambdas/core/metrics/catalogue.ts';
+import type { Dimension, Grain, ScorecardRow } from '../lambdas/core/metrics/scorecard.ts';
+import type { QueryEngine } from '../lambdas/core/query/engine.ts';
 
 export const PERIOD_FORMATS =
   'YYYY-MM (a month), YYYY-Www (an ISO week, e.g. 2025-W23) or YYYY-MM-DD (a day in the period)';
