@@ -165,11 +165,9 @@ async function measureLake(
   const engine = new MeasuringEngine(trino);
   for (const family of METRIC_FAMILIES) {
     engine.phase = `refresh ${family}`;
-    // The engine returns rows, so the refresh writes at most 100 partitions per INSERT, as on Athena.
-    await refreshMetricValues(
-      deleteStatementTarget((sql) => engine.measure(engine.phase, sql)),
-      [family],
-    );
+    // Given a query, the refresh writes at most 100 partitions per INSERT, as on Athena.
+    const run = (sql: string) => engine.measure(engine.phase, sql);
+    await refreshMetricValues(deleteStatementTarget(run, run), [family]);
   }
   // Twice, keeping the second pass: the first pays for the JVM compiling the operators it uses.
   for (const keep of [false, true]) {

@@ -53,7 +53,10 @@ export async function refresh(context: CommandContext, options: RefreshOptions):
   } else {
     const { deleteStatementTarget, refreshMetricValues } = await import('../../lambdas/core/query/refresh.ts');
     const engine = await openQueryEngine({ choice, lakeDir: context.lakeDir, config: () => readConfig(context) });
-    const target = deleteStatementTarget((sql) => engine.query(sql));
+    const target = deleteStatementTarget(
+      (sql) => engine.query(sql),
+      (sql) => engine.query(sql),
+    );
     try {
       for (const family of options.family ?? METRIC_FAMILIES) {
         stderr.write(`refreshing ${family}…\n`);

@@ -160,7 +160,6 @@ describe('refresh statements', () => {
     const target = recordingTarget();
     await refreshMetricValues(target, ['surveys', 'tickets']);
     expect(target.sent).toEqual([
-      'SELECT 1 AS one',
       "DELETE FROM metric_values WHERE family = 'surveys'",
       metricValuesInsertSql('surveys'),
       "DELETE FROM metric_values WHERE family = 'tickets'",
@@ -168,7 +167,7 @@ describe('refresh statements', () => {
     ]);
   });
 
-  it('on an engine that returns rows (Trino) asks for the partitions first and writes at most 100 per INSERT', async () => {
+  it('given a query (Trino), asks for the partitions first and writes at most 100 per INSERT', async () => {
     const weeks = Array.from({ length: 130 }, (_, i) => ({
       grain: 'week',
       period_start: addDays('2024-01-01', 7 * i),
@@ -178,15 +177,15 @@ describe('refresh statements', () => {
       period_start: `${2024 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-01`,
     }));
     const sent: string[] = [];
-    const target = deleteStatementTarget(async (sql) => {
+    const run = async (sql: string) => {
       sent.push(sql);
       return sql === metricValuesPartitionsSql('surveys') ? [...weeks, ...months] : [];
-    });
+    };
+    const target = deleteStatementTarget(run, run);
     await refreshMetricValues(target, ['surveys']);
     const runs = periodRuns([...weeks, ...months], MAX_PARTITIONS_PER_INSERT);
     expect(runs).toHaveLength(2);
     expect(sent).toEqual([
-      'SELECT 1 AS one',
       metricValuesPartitionsSql('surveys'),
       "DELETE FROM metric_values WHERE family = 'surveys'",
       ...runs.map((periods) => metricValuesInsertSql('surveys', periods)),
@@ -247,10 +246,11 @@ describe('refresh statements', () => {
 
   it('fails on a partition row that is not a grain and a date, before clearing anything', async () => {
     const sent: string[] = [];
-    const target = deleteStatementTarget(async (sql) => {
+    const run = async (sql: string) => {
       sent.push(sql);
       return sql.startsWith('SELECT DISTINCT') ? [{ grain: 'month', period_start: "2025-06-01' OR 1=1" }] : [];
-    });
+    };
+    const target = deleteStatementTarget(run, run);
     await expect(refreshMetricValues(target, ['social'])).rejects.toThrow(/unexpected partition row/);
     expect(sent.some((sql) => sql.startsWith('DELETE'))).toBe(false);
   });

@@ -55,10 +55,16 @@ beforeAll(async () => {
     await trino.exec(statement.sql);
   }
   await refreshMetricValues(
-    deleteStatementTarget((sql) => {
-      sent.push(sql);
-      return trino.query(sql);
-    }),
+    deleteStatementTarget(
+      (sql) => {
+        sent.push(sql);
+        return trino.query(sql);
+      },
+      (sql) => {
+        sent.push(sql);
+        return trino.query(sql);
+      },
+    ),
   );
 }, 600_000);
 

@@ -47,7 +47,10 @@ class RefreshedOnFirstRead extends TrinoEngine {
       this.refresh ??= Promise.all(
         METRIC_FAMILIES.map((family) =>
           refreshMetricValues(
-            deleteStatementTarget((statement) => super.run(statement)),
+            deleteStatementTarget(
+              (statement) => super.run(statement),
+              async (statement) => (await super.run(statement)).rows,
+            ),
             [family],
           ),
         ),

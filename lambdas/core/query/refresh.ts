@@ -119,24 +119,24 @@ export function periodRuns(partitions: readonly FamilyPartition[], limit: number
  * Hive connector deletes from a non-transactional table only when the filter is on partition
  * columns, which this one is).
  *
- * `run` runs one statement. When it resolves to the statement's rows (QueryEngine.query, as the
- * Trino engine does), the engine is taken to limit the partitions of an INSERT and each family is
- * written in runs within that limit; when it resolves to nothing (DuckDB's exec, into an in-memory
- * table without partitions), each family is written by one INSERT and nothing is asked first.
+ * `execute` runs one statement. `query`, given for an engine whose INSERT writes at most
+ * MAX_PARTITIONS_PER_INSERT partitions (Trino), reads a statement's rows: the refresh then asks which
+ * partitions a family gives and writes them in runs within that limit. Without it (DuckDB's
+ * in-memory table, which has no partitions) each family is written by one INSERT.
  */
-export function deleteStatementTarget(run: (sql: string) => Promise<unknown>): RefreshTarget {
-  let returnsRows: boolean | undefined;
+export function deleteStatementTarget(
+  execute: (sql: string) => Promise<unknown>,
+  query?: (sql: string) => Promise<unknown>,
+): RefreshTarget {
   return {
     async clearFamily(family) {
-      await run(`DELETE FROM ${METRIC_VALUES.name} WHERE family = ${sqlLiteral(family)}`);
+      await execute(`DELETE FROM ${METRIC_VALUES.name} WHERE family = ${sqlLiteral(family)}`);
     },
     async execute(sql) {
-      await run(sql);
+      await execute(sql);
     },
     async familyPartitions(family) {
-      returnsRows ??= Array.isArray(await run('SELECT 1 AS one'));
-      if (!returnsRows) return undefined;
-      return partitionRows(await run(metricValuesPartitionsSql(family)));
+      return query === undefined ? undefined : partitionRows(await query(metricValuesPartitionsSql(family)));
     },
   };
 }
