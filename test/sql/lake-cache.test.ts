@@ -8,36 +8,14 @@ import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import { METRIC_VALUES } from '../../sql/materialised.ts';
-import { createTestLake, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, surveyResponse, type TestLake } from '../support/lake.ts';
 
 const ORDERED = 'ORDER BY family, grain, period_start, dimension, dimension_value, metric';
 const CSAT_JUNE =
   "SELECT value, n, target FROM scorecard WHERE metric = 'csat_pct' AND grain = 'month' AND dimension = 'overall' AND period_start = DATE '2025-06-01'";
 
 function csat(id: string, score: number): SurveyResponse {
-  const at = utc('2025-06-05 12:00:00');
-  return {
-    source: 'qualtrics',
-    response_id: id,
-    survey_kind: 'csat',
-    question: null,
-    score,
-    scale_min: 1,
-    scale_max: 5,
-    higher_is_better: true,
-    interaction_id: null,
-    customer_key: null,
-    agent_id: 'ana',
-    team: 'billing',
-    channel: 'voice',
-    touchpoint: null,
-    sent_at: null,
-    responded_at: at,
-    comment: null,
-    resolved: null,
-    updated_at: at,
-    ingested_at: utc('2025-07-01 00:00:00'),
-  };
+  return surveyResponse({ response_id: id, score, agent_id: 'ana', team: 'billing', channel: 'voice' });
 }
 
 describe('the cache of metric_values in the lake', () => {

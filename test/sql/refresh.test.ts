@@ -15,34 +15,12 @@ import {
   metricValuesInsertSql,
   metricValuesPartitionsSql,
 } from '../../sql/materialised.ts';
-import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 
 const ORDERED = 'ORDER BY family, grain, period_start, dimension, dimension_value, metric';
 
 function csat(id: string, score: number): SurveyResponse {
-  const at = utc('2025-06-05 12:00:00');
-  return {
-    source: 'qualtrics',
-    response_id: id,
-    survey_kind: 'csat',
-    question: null,
-    score,
-    scale_min: 1,
-    scale_max: 5,
-    higher_is_better: true,
-    interaction_id: null,
-    customer_key: null,
-    agent_id: 'ana',
-    team: 'billing',
-    channel: 'voice',
-    touchpoint: null,
-    sent_at: null,
-    responded_at: at,
-    comment: null,
-    resolved: null,
-    updated_at: at,
-    ingested_at: utc('2025-07-01 00:00:00'),
-  };
+  return surveyResponse({ response_id: id, score, agent_id: 'ana', team: 'billing', channel: 'voice' });
 }
 
 /** Records the statements a refresh sends, and can fail the INSERT of one family. */
