@@ -108,12 +108,18 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .description('Land export files under a source and normalise them into the curated zone.')
     .requiredOption('--source <name>', 'source name from the config (decides the adapter and its options)')
     .option('--strict', `exit ${EXIT.rowsRejected} when any row is rejected`)
+    .option(
+      '--no-sentiment',
+      `leave social posts without sentiment (default: scored by the local ${DEFAULTS.sentimentAnalyser} analyser)`,
+    )
     .addOption(jobsOption())
     .argument('<files...>', 'export files to ingest')
-    .action(async (files: string[], options: { source: string; strict?: boolean; jobs?: number }) => {
-      const { ingest } = await import('./commands/ingest.ts');
-      exitWith(await ingest(context('ingest'), files, options));
-    });
+    .action(
+      async (files: string[], options: { source: string; strict?: boolean; sentiment: boolean; jobs?: number }) => {
+        const { ingest } = await import('./commands/ingest.ts');
+        exitWith(await ingest(context('ingest'), files, options));
+      },
+    );
 
   program
     .command('query')

@@ -1,5 +1,6 @@
 /** `servicebench ingest`: land export files under a source and normalise them into the curated zone. */
 import { statSync } from 'node:fs';
+import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
 import { defaultJobs, type IngestOutcome, type IngestTask, ingestAll, landingKeyOf } from '../ingest.ts';
@@ -8,6 +9,8 @@ import { openLake, pseudonymKey } from '../lake.ts';
 export interface IngestOptions {
   readonly source: string;
   readonly strict?: boolean;
+  /** Score social text with the local analyser. @default true (DEFAULTS.sentimentAnalyser) */
+  readonly sentiment?: boolean;
   /** Files normalised at once. @default defaultJobs() */
   readonly jobs?: number;
 }
@@ -89,6 +92,7 @@ export async function ingest(
     lake,
     config,
     pseudonymKey: key.key,
+    ...(options.sentiment === false ? {} : { sentiment: DEFAULTS.sentimentAnalyser }),
     jobs: Math.min(options.jobs ?? defaultJobs(), tasks.length),
     tasks,
     onOutcome: report,

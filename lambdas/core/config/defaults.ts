@@ -16,6 +16,11 @@ export const DEFAULTS = {
   benchmarkIndustry: 'all',
   /** Rows buffered across partitions before the largest partition is flushed as a row group. */
   maxBufferedRows: 50_000,
+  /**
+   * Sentiment analyser of social text in local runs (`servicebench ingest`, the demo): the lexicon
+   * bundled with the normaliser, so net sentiment needs no cloud service; `--no-sentiment` turns it off.
+   */
+  sentimentAnalyser: 'lexicon',
   /** Local lake folder, relative to the working directory. */
   lakeDir: 'lake',
   /** Config file looked for when --config is not given. */

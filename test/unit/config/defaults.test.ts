@@ -10,6 +10,7 @@ describe('documented defaults', () => {
     expect(DEFAULTS.fcrWindowDays).toBe(7);
     expect(DEFAULTS.timeZone).toBe('UTC');
     expect(DEFAULTS.lakeDir).toBe('lake');
+    expect(DEFAULTS.sentimentAnalyser).toBe('lexicon');
   });
 
   it('applies defaults with ?? so an explicit 0 is kept', () => {
