@@ -14,6 +14,9 @@
 -- * aht_s = sum of (talk + hold + after-contact work) / handled contacts with a known talk time;
 --   its components are reported as means over the same contacts, so they add up to aht_s.
 -- * avg_hold_s = total hold / contacts that were put on hold.
+-- * transfer_rate = transferred / handled contacts whose source records transfers (is_transfer
+--   not null): a source that never records them has no rate, not 0%, and does not dilute the
+--   rate of a group it shares with one that does.
 -- * Ratios are DOUBLE and NULL when their denominator is 0; sd_* are sample standard deviations
 --   (NULL below two observations) for the confidence intervals of the means.
 WITH
@@ -53,6 +56,7 @@ grouped AS (
     count(s.held_s) AS held,
     avg(s.held_s) AS avg_hold_s,
     stddev_samp(s.held_s) AS sd_hold_s,
+    count_if(s.is_handled AND s.is_transfer IS NOT NULL) AS transfer_known,
     count_if(s.is_handled AND s.is_transfer) AS transferred
   FROM interaction_slices AS s
   CROSS JOIN options AS o
@@ -97,6 +101,7 @@ SELECT
   held,
   avg_hold_s,
   sd_hold_s,
+  transfer_known,
   transferred,
-  CASE WHEN handled > 0 THEN 100e0 * transferred / handled END AS transfer_rate
+  CASE WHEN transfer_known > 0 THEN 100e0 * transferred / transfer_known END AS transfer_rate
 FROM grouped

@@ -5,7 +5,7 @@
 -- Decisions:
 -- * n is the denominator of the metric (offered minus short abandons, answered plus abandoned
 --   after the threshold, answered with a known wait, handled with a known talk time, held
---   contacts, handled contacts). A group whose denominator is 0 has no row for that metric.
+--   contacts, handled contacts whose transfer flag is known). A group whose denominator is 0 has no row for that metric.
 -- * Proportions are percentages with a 95% Wilson interval. Means carry a normal-approximation
 --   95% interval (1.96 x sample standard deviation / sqrt(n), from two observations up, never
 --   below 0 seconds).
@@ -22,7 +22,7 @@ measures AS (
     CASE m.metric
       WHEN 'abandonment_rate' THEN s.abandonment_base
       WHEN 'service_level_pct' THEN s.service_level_base
-      WHEN 'transfer_rate' THEN s.handled
+      WHEN 'transfer_rate' THEN s.transfer_known
       WHEN 'asa_s' THEN s.answered_with_wait
       WHEN 'aht_s' THEN s.handled_timed
       ELSE s.held

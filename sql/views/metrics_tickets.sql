@@ -20,7 +20,7 @@ measures AS (
     m.estimator,
     CASE m.metric
       WHEN 'fcr_rate' THEN s.fcr_evidenced
-      WHEN 'escalation_rate' THEN s.handled
+      WHEN 'escalation_rate' THEN s.escalation_known
       WHEN 'reopen_rate' THEN s.reopen_known
       WHEN 'sla_compliance_pct' THEN s.sla_decided
       WHEN 'first_response_median_s' THEN s.first_responses

@@ -13,7 +13,8 @@
 -- * SLA compliance per kind = met / decided (active SLAs excluded); sla_compliance_pct pools both
 --   kinds (a ticket with both SLAs counts twice), so it is the share of SLA commitments kept.
 -- * reopen_rate = resolved items reopened at least once / resolved items whose reopen count is
---   known. escalation_rate = escalated / handled.
+--   known. escalation_rate = escalated / handled items whose source records escalation
+--   (is_escalated not null): a source that never records it has no rate, not 0%.
 -- * fcr_rate = resolved on first contact / handled contacts with evidence; fcr_method is the single
 --   method behind every evidenced contact of the group, or 'mixed' (the per-method counts follow).
 -- * Each contact enters the grouping twice, once on its created period and once on its resolved
@@ -80,6 +81,7 @@ grouped AS (
     dimension,
     dimension_value,
     count_if(basis = 'created' AND is_handled) AS handled,
+    count_if(basis = 'created' AND is_handled AND is_escalated IS NOT NULL) AS escalation_known,
     count_if(basis = 'created' AND is_handled AND is_escalated) AS escalated,
     count_if(basis = 'created' AND sla_first_response_met IS NOT NULL) AS sla_first_response_decided,
     count_if(basis = 'created' AND sla_first_response_met) AS sla_first_response_kept,
@@ -117,8 +119,9 @@ SELECT
   dimension,
   dimension_value,
   handled,
+  escalation_known,
   escalated,
-  CASE WHEN handled > 0 THEN 100e0 * escalated / handled END AS escalation_rate,
+  CASE WHEN escalation_known > 0 THEN 100e0 * escalated / escalation_known END AS escalation_rate,
   first_responses,
   fr_lo50 + (fr_hi50 - fr_lo50) * fr_frac50 AS first_response_median_s,
   fr_lo90 + (fr_hi90 - fr_lo90) * fr_frac90 AS first_response_p90_s,

@@ -5,8 +5,9 @@ import { createTestLake, interaction, plus, type TestLake, utc } from '../suppor
 import { wilson } from '../support/stats.ts';
 
 const t0 = utc('2025-06-10 09:00:00');
+// A contact-centre source that records transfers: every contact says whether it was transferred.
 const queued = (id: string, o: Partial<Interaction> = {}): Interaction =>
-  interaction({ interaction_id: id, created_at: t0, queued_at: t0, queue: 'sales', ...o });
+  interaction({ interaction_id: id, created_at: t0, queued_at: t0, queue: 'sales', is_transfer: false, ...o });
 const answered = (id: string, o: Partial<Interaction> = {}): Interaction =>
   queued(id, { answered_at: plus(t0, o.queue_s ?? 1), agent_id: 'A1', ...o });
 const abandon = (id: string, o: Partial<Interaction> = {}): Interaction => queued(id, { is_abandoned: true, ...o });
@@ -25,8 +26,8 @@ const contacts: Interaction[] = [
   abandon('b4', { queue_s: 45 }),
   queued('c1', { is_callback: true }),
   queued('c2', { is_callback: true, is_abandoned: true }), // callbacks are never abandons
-  interaction({ interaction_id: 'n1', created_at: t0, agent_id: 'A2', talk_s: 50 }), // never queued
-  interaction({ interaction_id: 'n2', created_at: t0, channel: 'email', agent_id: 'A2' }),
+  interaction({ interaction_id: 'n1', created_at: t0, agent_id: 'A2', talk_s: 50, is_transfer: false }), // never queued
+  interaction({ interaction_id: 'n2', created_at: t0, channel: 'email', agent_id: 'A2', is_transfer: false }),
 ];
 
 describe('metrics_contact_centre', () => {
@@ -48,9 +49,27 @@ describe('metrics_contact_centre', () => {
       { ...(contacts[7] as Interaction), is_abandoned: false, updated_at: plus(t0, -60) },
     ]);
     lake.write('interactions', [
-      interaction({ interaction_id: 'x1', channel: 'chat', agent_id: 'A3', created_at: utc('2025-06-29 23:59:59') }),
-      interaction({ interaction_id: 'x2', channel: 'chat', agent_id: 'A3', created_at: utc('2025-06-30 00:00:00') }),
-      interaction({ interaction_id: 'x3', channel: 'chat', agent_id: 'A3', created_at: utc('2025-07-01 10:00:00') }),
+      interaction({
+        interaction_id: 'x1',
+        channel: 'chat',
+        agent_id: 'A3',
+        created_at: utc('2025-06-29 23:59:59'),
+        is_transfer: false,
+      }),
+      interaction({
+        interaction_id: 'x2',
+        channel: 'chat',
+        agent_id: 'A3',
+        created_at: utc('2025-06-30 00:00:00'),
+        is_transfer: false,
+      }),
+      interaction({
+        interaction_id: 'x3',
+        channel: 'chat',
+        agent_id: 'A3',
+        created_at: utc('2025-07-01 10:00:00'),
+        is_transfer: false,
+      }),
     ]);
     engine = await lake.engine();
   });
@@ -145,6 +164,47 @@ describe('metrics_contact_centre', () => {
       { grain: 'week', period: '2025-06-23', n: 1 },
       { grain: 'week', period: '2025-06-30', n: 2 },
     ]);
+  });
+});
+
+describe('transfer rate when a source does not record transfers', () => {
+  // connect records transfers (2 handled, 1 transferred); bank never does (3 handled, is_transfer
+  // null). Before transfers could be unknown, bank read 0% (n = 3) and overall 20% (1 / 5).
+  it('computes the rate over known flags only, and gives no rate to a source that never records them', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [
+        answered('k1', { is_transfer: true }),
+        answered('k2', { is_transfer: false }),
+        answered('u1', { source: 'bank', is_transfer: null }),
+        answered('u2', { source: 'bank', is_transfer: null }),
+        answered('u3', { source: 'bank', is_transfer: null }),
+      ]);
+      const engine = await lake.engine();
+      try {
+        const rows = await engine.query(
+          `SELECT dimension, dimension_value, value, n FROM metrics_contact_centre
+           WHERE metric = 'transfer_rate' AND grain = 'month' AND dimension IN ('overall', 'source')
+           ORDER BY dimension, dimension_value`,
+        );
+        expect(rows).toEqual([
+          { dimension: 'overall', dimension_value: 'all', value: 50, n: 2 },
+          { dimension: 'source', dimension_value: 'connect', value: 50, n: 2 },
+        ]);
+        const stats = await engine.query(
+          `SELECT dimension_value, handled, transfer_known, transferred, transfer_rate FROM contact_centre_stats
+           WHERE grain = 'month' AND dimension = 'source' ORDER BY dimension_value`,
+        );
+        expect(stats).toEqual([
+          { dimension_value: 'bank', handled: 3, transfer_known: 0, transferred: 0, transfer_rate: null },
+          { dimension_value: 'connect', handled: 2, transfer_known: 2, transferred: 1, transfer_rate: 50 },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
   });
 });
 

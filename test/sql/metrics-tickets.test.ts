@@ -4,8 +4,16 @@ import type { Interaction, SurveyResponse } from '../../lambdas/core/schema/cano
 import { createTestLake, interaction, plus, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 import { wilson } from '../support/stats.ts';
 
+// A helpdesk that records escalations (Zendesk with escalation tags configured): each ticket says.
 const ticket = (id: string, created: string, o: Partial<Interaction> = {}): Interaction =>
-  interaction({ interaction_id: id, source: 'zendesk', channel: 'email', created_at: utc(created), ...o });
+  interaction({
+    interaction_id: id,
+    source: 'zendesk',
+    channel: 'email',
+    created_at: utc(created),
+    is_escalated: false,
+    ...o,
+  });
 
 const tickets: Interaction[] = [
   ticket('t1', '2025-06-02 10:00:00', {
@@ -187,6 +195,46 @@ describe('metrics_tickets', () => {
       { interaction_id: 'f6', fcr_method: null, fcr_resolved: null },
       { interaction_id: 'f7', fcr_method: null, fcr_resolved: null },
     ]);
+  });
+});
+
+describe('escalation rate when a source does not record escalations', () => {
+  // zendesk records escalation (2 handled, 1 escalated); cfpb never does (2 handled, null). Before
+  // escalation could be unknown, cfpb read 0% (n = 2) and overall 25% (1 / 4).
+  it('computes the rate over known flags only, and gives no rate to a source that never records them', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [
+        ticket('e1', '2025-06-02 10:00:00', { agent_id: 'A1', is_escalated: true }),
+        ticket('e2', '2025-06-02 11:00:00', { agent_id: 'A1' }),
+        ticket('u1', '2025-06-02 12:00:00', { source: 'cfpb', agent_id: 'B1', is_escalated: null }),
+        ticket('u2', '2025-06-02 13:00:00', { source: 'cfpb', agent_id: 'B1', is_escalated: null }),
+      ]);
+      const engine = await lake.engine();
+      try {
+        const rows = await engine.query(
+          `SELECT dimension, dimension_value, value, n FROM metrics_tickets
+           WHERE metric = 'escalation_rate' AND grain = 'month' AND dimension IN ('overall', 'source')
+           ORDER BY dimension, dimension_value`,
+        );
+        expect(rows).toEqual([
+          { dimension: 'overall', dimension_value: 'all', value: 50, n: 2 },
+          { dimension: 'source', dimension_value: 'zendesk', value: 50, n: 2 },
+        ]);
+        const stats = await engine.query(
+          `SELECT dimension_value, handled, escalation_known, escalated, escalation_rate FROM ticket_stats
+           WHERE grain = 'month' AND dimension = 'source' ORDER BY dimension_value`,
+        );
+        expect(stats).toEqual([
+          { dimension_value: 'cfpb', handled: 2, escalation_known: 0, escalated: 0, escalation_rate: null },
+          { dimension_value: 'zendesk', handled: 2, escalation_known: 2, escalated: 1, escalation_rate: 50 },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
   });
 });
 

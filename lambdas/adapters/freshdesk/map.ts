@@ -114,8 +114,12 @@ export function mapTicket(ticket: JsonObject, options: FreshdeskOptions, context
 
   const groupId = textOf(ticket.group_id, 'group_id');
   const group = groupId === null ? null : (options.groupNames[groupId] ?? groupId);
-  const escalated =
-    booleanOf(ticket.is_escalated, 'is_escalated') === true || booleanOf(ticket.fr_escalated, 'fr_escalated') === true;
+  // Escalated when either flag says so; unknown (null) when the export carries neither flag.
+  const escalationFlags = [
+    booleanOf(ticket.is_escalated, 'is_escalated'),
+    booleanOf(ticket.fr_escalated, 'fr_escalated'),
+  ];
+  const escalated = escalationFlags.includes(true) ? true : escalationFlags.includes(false) ? false : null;
 
   return [
     interactionRow(context, {

@@ -11,6 +11,7 @@ import { checkOnScale } from '../shared/survey.ts';
 import {
   arrayOf,
   epochSecondsOf,
+  greaterThanOne,
   isObject,
   type JsonObject,
   numberOf,
@@ -124,7 +125,7 @@ export function mapConversation(value: unknown, options: IntercomOptions, contex
       ),
       resolution_s: secondsBetween(createdAt, closedAt, 'statistics.last_close_at', 'created_at'),
       reopen_count: wholeNumberOf(stats?.count_reopens, 'statistics.count_reopens'),
-      is_transfer: (wholeNumberOf(stats?.count_assignments, 'statistics.count_assignments') ?? 0) > 1,
+      is_transfer: greaterThanOne(wholeNumberOf(stats?.count_assignments, 'statistics.count_assignments')),
       category: options.categoryAttribute
         ? textOf(custom?.[options.categoryAttribute], `custom_attributes.${options.categoryAttribute}`)
         : null,

@@ -82,6 +82,14 @@ export function wholeNumberOf(value: unknown, field: string): number | null {
   return n;
 }
 
+/**
+ * Whether a count of stations (groups, assignees) shows a hand-over: more than one. An unknown count
+ * gives an unknown flag, never false.
+ */
+export function greaterThanOne(count: number | null): boolean | null {
+  return count === null ? null : count > 1;
+}
+
 export function booleanOf(value: unknown, field: string): boolean | null {
   if (value === null || value === undefined) return null;
   if (typeof value === 'boolean') return value;

@@ -18,6 +18,7 @@ import { interactionRow, surveyRow } from '../shared/rows.ts';
 import { checkOnScale } from '../shared/survey.ts';
 import {
   arrayOf,
+  greaterThanOne,
   isObject,
   isoTimestampOf,
   type JsonObject,
@@ -176,8 +177,10 @@ export function mapTicket(
       resolution_s: minutesToSeconds(calendarMinutes(metrics, 'full_resolution_time_in_minutes')),
       reopen_count: wholeNumberOf(metrics?.reopens, 'metric_set.reopens'),
       agent_replies: wholeNumberOf(metrics?.replies, 'metric_set.replies'),
-      is_transfer: (wholeNumberOf(metrics?.group_stations, 'metric_set.group_stations') ?? 0) > 1,
-      is_escalated: tags.some((t) => options.escalationTags.includes(t)),
+      // Without a metric set the group count is unknown, and without escalation tags configured
+      // nothing marks an escalation: both stay null rather than false.
+      is_transfer: greaterThanOne(wholeNumberOf(metrics?.group_stations, 'metric_set.group_stations')),
+      is_escalated: options.escalationTags.length === 0 ? null : tags.some((t) => options.escalationTags.includes(t)),
       sla_first_response_target_s: minutesToSeconds(sla?.firstResponseMinutes ?? null),
       sla_resolution_target_s: minutesToSeconds(sla?.resolutionMinutes ?? null),
       category: categoryOf(ticket, tags, options),

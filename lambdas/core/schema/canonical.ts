@@ -56,8 +56,12 @@ export const interactions = z.object({
   resolution_s: opt.nonNegative('Calendar seconds to resolution, when the source computed it.'),
   is_abandoned: col.boolean('Queued and never reached an agent (callbacks are never abandoned).'),
   is_callback: col.boolean('A scheduled or queued callback.'),
-  is_transfer: col.boolean('Transferred to another agent or queue.'),
-  is_escalated: col.boolean('Escalated to a higher tier or reassigned up.'),
+  is_transfer: opt.boolean(
+    'Transferred to another agent or queue; null when the source does not record transfers (unknown is not false).',
+  ),
+  is_escalated: opt.boolean(
+    'Escalated to a higher tier or reassigned up; null when the source does not record escalations (unknown is not false).',
+  ),
   reopen_count: opt.int('Times the item was reopened after resolution.'),
   agent_replies: opt.int('Number of public agent replies.'),
   resolved_first_contact: opt.boolean('First-contact-resolution flag supplied by the source.'),

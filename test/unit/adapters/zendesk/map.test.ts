@@ -38,7 +38,7 @@ describe('zendesk incremental ticket export', () => {
       reopen_count: 0,
       agent_replies: 2,
       is_transfer: false,
-      is_escalated: false,
+      is_escalated: null, // no escalation tags configured: nothing marks an escalation
       updated_at: new Date('2024-03-05T09:00:00Z'),
     });
   });
@@ -73,6 +73,8 @@ describe('zendesk incremental ticket export', () => {
     expect(ticketRow('1003')?.is_transfer).toBe(true);
     const options = zendeskOptionsSchema.parse({ escalationTags: ['escalated_l2'] });
     expect(ticketRow('1003', options)?.is_escalated).toBe(true);
+    expect(ticketRow('1001', options)?.is_escalated).toBe(false);
+    expect(ticketRow('1003')?.is_escalated).toBeNull();
   });
 
   it('takes the category from a custom field or a tag prefix, as configured', () => {
