@@ -320,5 +320,6 @@ export function toScorecardRow(raw: Record<string, SqlValue>): ScorecardRow {
     prev_value: num(raw.prev_value),
     delta: num(raw.delta),
     change_significant: bool(raw.change_significant),
+    change_test: (raw.change_test ?? null) as ScorecardRow['change_test'],
   };
 }

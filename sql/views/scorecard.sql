@@ -16,10 +16,13 @@
 --   p25..p90 as performance percentiles in the good direction (p90 is the best). The position needs
 --   all four figures; it is taken in the good direction (for lower-is-better metrics, a value at or
 --   below p90 is 'above_p90').
--- * peer_percentile: percent_rank x 100 of the value among the rows of the same period, grain,
---   dimension and metric (agent among agents, team among teams), 100 = best in the good
---   direction; NULL for the overall row and when there are fewer than two peers. Low-sample peers
---   are ranked too (their flag travels with them).
+-- * peer_percentile: the mid-rank percentile of the value among its peers, the rows of the same
+--   period, grain, dimension and metric (agent among agents, team among teams):
+--   100 x (peers below + 0.5 x peers equal) / peers, "below" in the good direction, the row itself
+--   counted among the equal. Tied peers share the middle of their ranks, so a group that is all
+--   tied reads 50, not 0. Only peers with enough data are ranked: a low-sample row, a row without
+--   a value and the overall row get NULL and are not counted in the peers; with fewer than two
+--   ranked peers there is no one to compare with and every row gets NULL.
 -- * Ties and thresholds (peer rank, RAG, benchmark position) are judged on values rounded to 9
 --   decimals: engines sum the same numbers in different orders and may differ in the last bit
 --   (80.47619047619048 and 80.47619047619047), which must not break a tie on one engine only.
@@ -36,11 +39,21 @@
 --   metric_values, so Trino and Athena read the partitions of two periods, not the history.
 --   A lag() over the history would see the previous row too, but its window, not partitioned by
 --   period, stops the predicate: every query then read every period.
--- * change_significant, at 95% (|z| > 1.96): proportions use the pooled two-proportion z-test
---   from value and n; other metrics whose rows both carry a 95% interval use a z-test on the
---   difference with standard errors recovered from the intervals (the wider half-width / 1.96,
---   robust to an interval clipped at a bound): this covers means and NPS-style margins of error.
---   Percentiles, counts without an interval and the service index get NULL (no test).
+-- * change_significant, at 95% (|z| > 1.96), is only claimed where the normal approximation holds;
+--   change_test says which case applies, so a report can print it:
+--   - NULL: no previous value to compare with.
+--   - 'not_tested': a metric without a test (percentiles, counts and the service index carry no
+--     interval); change_significant NULL.
+--   - 'no_change': the two values are equal (at 9 decimals): no test finds a difference; false.
+--   - 'too_few_to_test': proportions where an expected count of the 2 x 2 table (successes and
+--     failures of each period under the pooled rate) is below 5, and other metrics where either
+--     period has fewer than 30 observations; change_significant NULL, never a guess. An exact test
+--     (Fisher) would need an enumeration per row that the stage budget does not allow.
+--   - 'z_test': proportions use the pooled two-proportion z-test on the counts recovered from
+--     value and n (rounded to whole successes); other metrics use a z-test on the difference with
+--     standard errors recovered from the two 95% intervals (the wider half-width / 1.96, robust to
+--     an interval clipped at a bound): this covers means and NPS-style margins of error. When both
+--     intervals have zero width, the values differ with no spread at all: significant.
 -- * service_index: the weighted mean of the 0-100 scores of the metrics in composite_weights
 --   that are not low_sample in the group. Score of a metric with a natural scale
 --   (metric_catalogue.scale_min..scale_max, e.g. 0-100 for percentages, -100..100 for NPS):
@@ -53,6 +66,14 @@ WITH
 options AS (
   SELECT max(CASE WHEN name = 'min_sample' THEN value END) AS min_sample
   FROM metric_options
+),
+
+-- Fixed statistical rules, not options: where a z-test is trusted, and the 95% critical value.
+test_rules AS (
+  SELECT
+    5e0 AS min_expected_count,
+    30 AS min_n_mean_test,
+    1.959963984540054e0 AS z95
 ),
 
 framed_values AS (
@@ -194,18 +215,22 @@ oriented AS (
   SELECT
     a.*,
     CASE WHEN a.higher_is_better THEN 1e0 ELSE -1e0 END AS good_sign,
-    a.value IS NOT NULL AS has_value
+    a.dimension <> 'overall' AND a.value IS NOT NULL AND NOT a.low_sample AS ranked,
+    round(CASE WHEN a.higher_is_better THEN a.value ELSE -a.value END, 9) AS rank_key
   FROM all_rows AS a
 ),
 
 compared AS (
   SELECT
     o.*,
-    count(*) OVER (PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.has_value) AS peers,
-    percent_rank() OVER (
-      PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.has_value
-      ORDER BY round(o.good_sign * o.value, 9)
-    ) AS peer_rank,
+    count(*) OVER (PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.ranked) AS peers,
+    rank() OVER (
+      PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.ranked
+      ORDER BY o.rank_key
+    ) - 1 AS peers_below,
+    count(*) OVER (
+      PARTITION BY o.frame_start, o.period_start, o.grain, o.dimension, o.metric, o.ranked, o.rank_key
+    ) AS peers_equal,
     max(CASE WHEN o.period_start < o.frame_start THEN o.value END)
       OVER (PARTITION BY o.frame_start, o.grain, o.dimension, o.dimension_value, o.metric) AS prev_value,
     max(CASE WHEN o.period_start < o.frame_start THEN o.n END)
@@ -221,22 +246,43 @@ own_period AS (
   SELECT c.* FROM compared AS c WHERE c.period_start = c.frame_start
 ),
 
-tested AS (
+counted AS (
   SELECT
     p.*,
+    CASE WHEN p.is_proportion THEN round(p.value / 100 * p.n) END AS successes,
+    CASE WHEN p.is_proportion THEN round(p.prev_value / 100 * p.prev_n) END AS prev_successes,
     CASE
-      WHEN p.is_proportion AND p.value IS NOT NULL AND p.prev_value IS NOT NULL AND p.n > 0 AND p.prev_n > 0
-        THEN (p.value / 100 * p.n + p.prev_value / 100 * p.prev_n) / (p.n + p.prev_n)
-    END AS pooled_p,
-    CASE
-      WHEN NOT p.is_proportion AND p.value IS NOT NULL AND p.prev_value IS NOT NULL
-        AND p.ci_low IS NOT NULL AND p.ci_high IS NOT NULL AND p.prev_ci_low IS NOT NULL AND p.prev_ci_high IS NOT NULL
+      WHEN NOT p.is_proportion
         THEN sqrt(
-          power(greatest(p.value - p.ci_low, p.ci_high - p.value) / 1.959963984540054e0, 2)
-          + power(greatest(p.prev_value - p.prev_ci_low, p.prev_ci_high - p.prev_value) / 1.959963984540054e0, 2)
+          power(greatest(p.value - p.ci_low, p.ci_high - p.value) / r.z95, 2)
+          + power(greatest(p.prev_value - p.prev_ci_low, p.prev_ci_high - p.prev_value) / r.z95, 2)
         )
     END AS se_difference
   FROM own_period AS p
+  CROSS JOIN test_rules AS r
+),
+
+tested AS (
+  SELECT
+    c.*,
+    CASE
+      WHEN c.value IS NULL OR c.prev_value IS NULL THEN NULL
+      WHEN NOT c.is_proportion AND c.se_difference IS NULL THEN 'not_tested'
+      WHEN round(c.value, 9) = round(c.prev_value, 9) THEN 'no_change'
+      WHEN c.is_proportion AND round(
+        least(c.n, c.prev_n)
+          * least(c.successes + c.prev_successes, c.n + c.prev_n - c.successes - c.prev_successes)
+          / (c.n + c.prev_n), 9) < r.min_expected_count THEN 'too_few_to_test'
+      WHEN NOT c.is_proportion AND least(c.n, c.prev_n) < r.min_n_mean_test THEN 'too_few_to_test'
+      ELSE 'z_test'
+    END AS change_test,
+    CASE
+      WHEN c.is_proportion AND c.n > 0 AND c.prev_n > 0
+        THEN (c.successes + c.prev_successes) / (c.n + c.prev_n)
+    END AS pooled_p,
+    r.z95
+  FROM counted AS c
+  CROSS JOIN test_rules AS r
 )
 
 SELECT
@@ -275,16 +321,19 @@ SELECT
   END AS bench_position,
   bench_source,
   CASE
-    WHEN dimension = 'overall' OR value IS NULL OR peers < 2 THEN NULL
-    ELSE 100 * peer_rank
+    WHEN ranked AND peers >= 2 THEN 100 * (peers_below + 0.5e0 * peers_equal) / peers
   END AS peer_percentile,
   prev_value,
   value - prev_value AS delta,
-  CASE
-    WHEN pooled_p IS NOT NULL AND pooled_p > 0 AND pooled_p < 1
-      THEN abs(value - prev_value) / 100
-        / sqrt(pooled_p * (1 - pooled_p) * (1e0 / n + 1e0 / prev_n)) > 1.959963984540054e0
-    WHEN pooled_p IS NOT NULL THEN false
-    WHEN se_difference > 0 THEN abs(value - prev_value) / se_difference > 1.959963984540054e0
-  END AS change_significant
+  CASE change_test
+    WHEN 'no_change' THEN false
+    WHEN 'z_test' THEN CASE
+      WHEN is_proportion THEN round(
+        abs(successes / n - prev_successes / prev_n)
+          / sqrt(pooled_p * (1 - pooled_p) * (1e0 / n + 1e0 / prev_n)), 9) > z95
+      WHEN se_difference = 0 THEN true
+      ELSE round(abs(value - prev_value) / se_difference, 9) > z95
+    END
+  END AS change_significant,
+  change_test
 FROM tested

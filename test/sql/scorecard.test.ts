@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../cli/duckdb.ts';
-import { SCORECARD_COLUMNS } from '../../lambdas/core/metrics/scorecard.ts';
+import { SCORECARD_COLUMNS, type ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import type { BenchmarkRow } from '../../lambdas/core/reference/benchmarks.ts';
 import type { Interaction } from '../../lambdas/core/schema/canonical.ts';
+import { METRIC_VALUES } from '../../sql/materialised.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
 
 const Z95 = 1.959963984540054;
@@ -95,9 +96,8 @@ describe('scorecard', () => {
 
   it('judges a lower-is-better metric against its target, benchmark and previous month', async () => {
     const r = await row('transfer_rate', '2025-06-01');
-    const [p1, n1, p2, n2] = [3 / 13, 13, 9 / 10, 10];
-    const pooled = (p1 * n1 + p2 * n2) / (n1 + n2);
-    const z = Math.abs(p1 - p2) / Math.sqrt(pooled * (1 - pooled) * (1 / n1 + 1 / n2));
+    // 3/13 against 9/10: under the pooled rate 12/23 the smallest expected count is
+    // 10 x 11 / 23 = 4.78, below 5, so the z-test is not trusted and nothing is claimed.
     expect(r).toMatchObject({
       period_start: '2025-06-01',
       unit: 'pct',
@@ -110,12 +110,12 @@ describe('scorecard', () => {
       bench_source: 'Test survey',
       prev_value: 90,
       peer_percentile: null,
-      change_significant: z > Z95,
+      change_significant: null,
+      change_test: 'too_few_to_test',
     });
     expect(r?.value).toBeCloseTo(300 / 13, 10);
     expect(r?.gap_to_target).toBeCloseTo(300 / 13 - 20, 10);
     expect(r?.delta).toBeCloseTo(300 / 13 - 90, 10);
-    expect(z).toBeGreaterThan(Z95);
   });
 
   it('uses a scoped target before the overall one, and flags small samples without hiding them', async () => {
@@ -131,16 +131,20 @@ describe('scorecard', () => {
     });
   });
 
-  it('ranks peers in the good direction (100 = best), ties sharing a rank', async () => {
+  it('ranks peers with enough data by mid-rank in the good direction, ties sharing the middle rank', async () => {
     const rows = await engine.query(
       `SELECT dimension_value, peer_percentile FROM scorecard WHERE metric = 'transfer_rate' AND grain = 'month'
        AND period_start = DATE '2025-06-01' AND dimension = 'team' ORDER BY dimension_value`,
     );
-    expect(rows.map((r) => [r.dimension_value, Number(r.peer_percentile).toFixed(6)])).toEqual([
-      ['east', '0.000000'],
-      ['north', '33.333333'],
-      ['south', '100.000000'],
-      ['west', '33.333333'],
+    // Ranked: east 33.3 %, north 25 %, west 25 % (lower is better); south (n = 2) is below the
+    // minimum sample of 3: not ranked, not counted. east: (0 + 0.5) / 3; north, west: (1 + 1) / 3.
+    expect(
+      rows.map((r) => [r.dimension_value, r.peer_percentile === null ? null : Number(r.peer_percentile).toFixed(6)]),
+    ).toEqual([
+      ['east', '16.666667'],
+      ['north', '66.666667'],
+      ['south', null],
+      ['west', '66.666667'],
     ]);
   });
 
@@ -150,16 +154,22 @@ describe('scorecard', () => {
     expect(r?.value).toBeCloseTo(1200 / 13, 10);
   });
 
-  it('tests a change of a mean with standard errors from both intervals', async () => {
+  it('does not test a change of a mean over fewer than 30 observations', async () => {
+    // AHT over 13 calls in June against 10 in May: a z-test would call it significant, but the
+    // normal approximation of a mean is not trusted below 30 observations on either side.
     const r = await row('aht_s', '2025-06-01');
     const values = [...times(10, () => 100), ...times(3, () => 200)];
     const mean = values.reduce((a, b) => a + b, 0) / values.length;
     const sd = Math.sqrt(values.reduce((a, b) => a + (b - mean) ** 2, 0) / (values.length - 1));
-    const z = Math.abs(mean - 300) / (sd / Math.sqrt(values.length));
+    expect(Math.abs(mean - 300) / (sd / Math.sqrt(values.length))).toBeGreaterThan(Z95);
     expect(r?.value).toBeCloseTo(mean, 10);
-    expect(r?.prev_value).toBe(300);
-    expect(r?.change_significant).toBe(z > Z95);
-    expect(await row('aht_s', '2025-05-01')).toMatchObject({ prev_value: null, delta: null, change_significant: null });
+    expect(r).toMatchObject({ prev_value: 300, change_significant: null, change_test: 'too_few_to_test' });
+    expect(await row('aht_s', '2025-05-01')).toMatchObject({
+      prev_value: null,
+      delta: null,
+      change_significant: null,
+      change_test: null,
+    });
   });
 
   it('computes the service index from the weighted normalised scores of metrics with enough data', async () => {
@@ -167,7 +177,7 @@ describe('scorecard', () => {
     expect(overall).toMatchObject({ unit: 'index', n: 2, low_sample: false, target: 50, rag: 'green' });
     expect(overall?.value).toBeCloseTo((100 - 300 / 13 + 100) / 2, 10);
     expect(overall?.prev_value).toBeCloseTo((10 + (100 * 200) / 300) / 2, 10);
-    expect(overall?.change_significant).toBeNull();
+    expect(overall).toMatchObject({ change_significant: null, change_test: 'not_tested' });
     expect((await row('service_index', '2025-06-01', 'team', 'east'))?.value).toBeCloseTo(
       (100 - 100 / 3 + 100) / 2,
       10,
@@ -209,5 +219,160 @@ describe('scorecard across ISO weeks', () => {
     } finally {
       lake.remove();
     }
+  });
+});
+
+/** One hand-made metric row: period (month start), dimension value, metric, value, n and interval. */
+type MetricRow = readonly [string, string, string, string, number, number, number | null, number | null];
+
+/**
+ * Replaces metric_values with hand-made rows, so the scorecard's own statistics are all that is
+ * tested: the peer ranks and the significance of changes, each case computed by hand.
+ */
+describe('scorecard statistics on hand-made metric rows', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  const JUNE = '2025-06-01';
+  const MAY = '2025-05-01';
+  const rows: MetricRow[] = [
+    // Peer ranks of agents on CSAT (higher is better), minimum sample 10. eve (n = 9) is not ranked.
+    [JUNE, 'agent', 'ana', 'csat_pct', 90, 50, null, null],
+    [JUNE, 'agent', 'ben', 'csat_pct', 80, 50, null, null],
+    [JUNE, 'agent', 'cy', 'csat_pct', 80, 50, null, null],
+    [JUNE, 'agent', 'dee', 'csat_pct', 70, 50, null, null],
+    [JUNE, 'agent', 'eve', 'csat_pct', 95, 9, null, null],
+    [JUNE, 'overall', 'all', 'csat_pct', 80, 259, null, null],
+    // Lower is better: the faster answer ranks higher.
+    [JUNE, 'agent', 'ana', 'asa_s', 20, 40, null, null],
+    [JUNE, 'agent', 'ben', 'asa_s', 40, 40, null, null],
+    // A group that is all tied.
+    [JUNE, 'agent', 'ana', 'aht_s', 300, 40, null, null],
+    [JUNE, 'agent', 'ben', 'aht_s', 300, 40, null, null],
+    [JUNE, 'agent', 'cy', 'aht_s', 300, 40, null, null],
+    // One peer with enough data and one without: nobody to compare with.
+    [JUNE, 'agent', 'ana', 'qa_score', 85, 40, null, null],
+    [JUNE, 'agent', 'ben', 'qa_score', 60, 5, null, null],
+    // Changes of a proportion, (successes / n) in June against May, one team each.
+    [JUNE, 'team', 'tiny', 'transfer_rate', 25, 4, null, null], // 1/4
+    [MAY, 'team', 'tiny', 'transfer_rate', 0, 18, null, null], // 0/18
+    [JUNE, 'team', 'under5', 'transfer_rate', 70, 10, null, null], // 7/10
+    [MAY, 'team', 'under5', 'transfer_rate', 20, 10, null, null], // 2/10
+    [JUNE, 'team', 'at5', 'transfer_rate', 80, 10, null, null], // 8/10
+    [MAY, 'team', 'at5', 'transfer_rate', 20, 10, null, null], // 2/10
+    [JUNE, 'team', 'large', 'transfer_rate', 30, 100, null, null], // 30/100
+    [MAY, 'team', 'large', 'transfer_rate', 15, 100, null, null], // 15/100
+    [JUNE, 'team', 'close', 'transfer_rate', 30, 100, null, null], // 30/100
+    [MAY, 'team', 'close', 'transfer_rate', 25, 100, null, null], // 25/100
+    [JUNE, 'team', 'zero', 'transfer_rate', 0, 50, null, null], // 0/50
+    [MAY, 'team', 'zero', 'transfer_rate', 0, 60, null, null], // 0/60
+    // Changes of a mean, with the 95 % intervals the metric views give.
+    [JUNE, 'team', 'small', 'aht_s', 300, 8, 250, 350],
+    [MAY, 'team', 'small', 'aht_s', 200, 40, 190, 210],
+    [JUNE, 'team', 'big', 'aht_s', 300, 30, 280, 320],
+    [MAY, 'team', 'big', 'aht_s', 250, 40, 240, 260],
+    [JUNE, 'team', 'spread', 'aht_s', 300, 30, 200, 400],
+    [MAY, 'team', 'spread', 'aht_s', 250, 40, 150, 350],
+    [JUNE, 'team', 'flat', 'aht_s', 300, 40, 300, 300],
+    [MAY, 'team', 'flat', 'aht_s', 280, 40, 280, 280],
+    // A median has no interval and no test.
+    [JUNE, 'team', 'big', 'first_response_median_s', 600, 40, null, null],
+    [MAY, 'team', 'big', 'first_response_median_s', 900, 40, null, null],
+  ];
+
+  beforeAll(async () => {
+    lake = createTestLake();
+    engine = await lake.engine({ metrics: { minSample: 10 } });
+    await engine.query(`DELETE FROM ${METRIC_VALUES.name}`);
+    await engine.query(
+      `INSERT INTO ${METRIC_VALUES.name} (period_start, grain, dimension, dimension_value, metric, value, unit, n, ci_low, ci_high, family)
+       VALUES ${rows
+         .map(
+           ([period, dimension, value, metric, v, n, low, high]) =>
+             `(DATE '${period}', 'month', '${dimension}', '${value}', '${metric}', ${v}e0, 'x', ${n}, ${low ?? 'NULL'}, ${high ?? 'NULL'}, 'contact_centre')`,
+         )
+         .join(', ')}`,
+    );
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  type Judged = Pick<ScorecardRow, 'peer_percentile' | 'change_significant' | 'change_test'>;
+  const june = async (metric: string, dimension: string): Promise<Record<string, Judged>> =>
+    Object.fromEntries(
+      (
+        await engine.query<ScorecardRow>(
+          `SELECT dimension_value, peer_percentile, change_significant, change_test FROM scorecard
+           WHERE metric = :metric AND dimension = :dimension AND grain = 'month' AND period_start = DATE '2025-06-01'`,
+          { metric, dimension },
+        )
+      ).map((r) => [
+        r.dimension_value,
+        {
+          peer_percentile: r.peer_percentile,
+          change_significant: r.change_significant,
+          change_test: r.change_test,
+        },
+      ]),
+    );
+  const percentiles = async (metric: string) =>
+    Object.fromEntries(Object.entries(await june(metric, 'agent')).map(([k, v]) => [k, v.peer_percentile]));
+
+  it('gives tied peers the middle of their ranks: (below + 0.5 x equal) / peers x 100', async () => {
+    // Four ranked peers: dee below nobody (0.5 / 4), ben and cy above dee and tied (2 / 4), ana above three (3.5 / 4).
+    expect(await percentiles('csat_pct')).toEqual({ ana: 87.5, ben: 50, cy: 50, dee: 12.5, eve: null });
+  });
+
+  it('leaves a peer below the minimum sample unranked and uncounted, and the overall row unranked', async () => {
+    expect((await percentiles('csat_pct')).eve).toBeNull();
+    expect((await june('csat_pct', 'overall')).all?.peer_percentile).toBeNull();
+  });
+
+  it('ranks in the good direction for a lower-is-better metric', async () => {
+    expect(await percentiles('asa_s')).toEqual({ ana: 75, ben: 25 });
+  });
+
+  it('puts every peer of an all-tied group at 50, not at the bottom', async () => {
+    expect(await percentiles('aht_s')).toEqual({ ana: 50, ben: 50, cy: 50 });
+  });
+
+  it('ranks nobody in a group with a single peer that has enough data', async () => {
+    expect(await percentiles('qa_score')).toEqual({ ana: null, ben: null });
+  });
+
+  it('tests a change of a proportion only where every expected count is at least 5', async () => {
+    const teams = await june('transfer_rate', 'team');
+    const verdict = (team: string) => [teams[team]?.change_significant, teams[team]?.change_test];
+    // 1/4 against 0/18: pooled 1/22, smallest expected count 4 x 1 / 22 = 0.18. The z-test would
+    // say |z| = 2.17 (significant); Fisher's exact test says p = 0.18. Too few to test.
+    expect(verdict('tiny')).toEqual([null, 'too_few_to_test']);
+    // 7/10 against 2/10: smallest expected count 10 x 9 / 20 = 4.5; z = 2.25, Fisher p = 0.070.
+    expect(verdict('under5')).toEqual([null, 'too_few_to_test']);
+    // 8/10 against 2/10: smallest expected count 10 x 10 / 20 = 5; z = 0.6 / sqrt(0.25 x 0.2) = 2.68.
+    expect(verdict('at5')).toEqual([true, 'z_test']);
+    // 30/100 against 15/100: pooled 0.225, z = 0.15 / sqrt(0.225 x 0.775 x 0.02) = 2.54.
+    expect(verdict('large')).toEqual([true, 'z_test']);
+    // 30/100 against 25/100: pooled 0.275, z = 0.05 / sqrt(0.275 x 0.725 x 0.02) = 0.79.
+    expect(verdict('close')).toEqual([false, 'z_test']);
+    // 0/50 against 0/60: the same rate, which no test can call a change.
+    expect(verdict('zero')).toEqual([false, 'no_change']);
+  });
+
+  it('tests a change of a mean only with at least 30 observations on each side', async () => {
+    const teams = await june('aht_s', 'team');
+    const verdict = (team: string) => [teams[team]?.change_significant, teams[team]?.change_test];
+    // n = 8 in June: too few, however far apart the intervals are.
+    expect(verdict('small')).toEqual([null, 'too_few_to_test']);
+    // n = 30 and 40: se = sqrt((20 / 1.96)² + (10 / 1.96)²) = 11.41, z = 50 / 11.41 = 4.38.
+    expect(verdict('big')).toEqual([true, 'z_test']);
+    // se = sqrt((100 / 1.96)² + (100 / 1.96)²) = 72.15, z = 50 / 72.15 = 0.69.
+    expect(verdict('spread')).toEqual([false, 'z_test']);
+    // Neither period varies at all, and the values differ.
+    expect(verdict('flat')).toEqual([true, 'z_test']);
+    expect((await june('first_response_median_s', 'team')).big).toMatchObject({
+      change_significant: null,
+      change_test: 'not_tested',
+    });
   });
 });

@@ -38,6 +38,7 @@ const SCORECARD_TYPES: Readonly<Record<(typeof SCORECARD_COLUMNS)[number], strin
   prev_value: 'DOUBLE',
   delta: 'DOUBLE',
   change_significant: 'BOOLEAN',
+  change_test: 'VARCHAR',
 };
 
 export type FixtureRow = Record<string, SqlValue>;
@@ -137,6 +138,7 @@ export function scorecardRow(partial: Partial<ScorecardRow> & Pick<ScorecardRow,
     peer_percentile: null,
     delta: value !== null && prev !== null ? value - prev : null,
     change_significant: null,
+    change_test: null,
     ...partial,
     target,
     prev_value: prev,

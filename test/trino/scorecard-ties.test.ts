@@ -80,13 +80,14 @@ afterAll(async () => {
 const SQL = `SELECT dimension_value AS agent, peer_percentile, rag, bench_position
   FROM scorecard WHERE metric = 'qa_score' AND dimension = 'agent' ORDER BY dimension_value`;
 
-// Sorted: cy 70, ana = ben 80.476…, eve 80.75, dee 85 → percent ranks 0, 1/4, 1/4, 3/4, 1.
+// Sorted: cy 70, ana = ben 80.476…, eve 80.75, dee 85; mid-rank percentiles (below + 0.5 x equal) / 5:
+// cy 0.5 / 5, ana and ben (1 + 1) / 5, eve 3.5 / 5, dee 4.5 / 5.
 const EXPECTED = [
-  { agent: 'ana', peer_percentile: 25, rag: 'red', bench_position: 'median_to_p75' },
-  { agent: 'ben', peer_percentile: 25, rag: 'red', bench_position: 'median_to_p75' },
-  { agent: 'cy', peer_percentile: 0, rag: 'red', bench_position: 'median_to_p75' },
-  { agent: 'dee', peer_percentile: 100, rag: 'green', bench_position: 'above_p90' },
-  { agent: 'eve', peer_percentile: 75, rag: 'amber', bench_position: 'p75_to_p90' },
+  { agent: 'ana', peer_percentile: 40, rag: 'red', bench_position: 'median_to_p75' },
+  { agent: 'ben', peer_percentile: 40, rag: 'red', bench_position: 'median_to_p75' },
+  { agent: 'cy', peer_percentile: 10, rag: 'red', bench_position: 'median_to_p75' },
+  { agent: 'dee', peer_percentile: 90, rag: 'green', bench_position: 'above_p90' },
+  { agent: 'eve', peer_percentile: 70, rag: 'amber', bench_position: 'p75_to_p90' },
 ];
 
 describe('scorecard ties and thresholds on values equal but for the last bit', () => {

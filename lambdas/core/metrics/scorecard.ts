@@ -48,6 +48,14 @@ export type Rag = 'green' | 'amber' | 'red';
 /** Where a value sits among the industry quartiles, in the metric's good direction. */
 export type BenchmarkPosition = 'below_p25' | 'p25_to_median' | 'median_to_p75' | 'p75_to_p90' | 'above_p90';
 
+/**
+ * How the change since the previous period was judged (the scorecard's `change_test`; NULL when
+ * there is no previous value): a z-test; equal values (never significant); too few observations
+ * for the normal approximation (significance unknown); or a metric that has no test.
+ */
+export const CHANGE_TESTS = ['z_test', 'no_change', 'too_few_to_test', 'not_tested'] as const;
+export type ChangeTest = (typeof CHANGE_TESTS)[number];
+
 export interface ScorecardRow {
   readonly period_start: string; // YYYY-MM-DD
   readonly grain: Grain;
@@ -74,6 +82,7 @@ export interface ScorecardRow {
   readonly prev_value: number | null;
   readonly delta: number | null;
   readonly change_significant: boolean | null;
+  readonly change_test: ChangeTest | null;
 }
 
 /** The view's columns in order: the CSV writes them so and the report selects them so. */
@@ -103,4 +112,5 @@ export const SCORECARD_COLUMNS = [
   'prev_value',
   'delta',
   'change_significant',
+  'change_test',
 ] as const satisfies readonly (keyof ScorecardRow)[];
