@@ -11,7 +11,7 @@ import {
 } from '../../lambdas/core/reference/benchmarks.ts';
 import { DEFAULT_COMPOSITE_WEIGHTS, referenceTables } from '../../lambdas/core/reference/tables.ts';
 
-const HEADER = 'metric,industry,region,year,p25,median,p75,p90,unit,source_name,source_url,note';
+const HEADER = 'metric,industry,region,year,p25,median,p75,p90,unit,source_name,source_url,sample,note';
 const table = (name: string, config: unknown = {}, benchmarks: BenchmarkRow[] = []) => {
   const found = referenceTables(parseConfig(config), { benchmarks }).find((t) => t.name === name);
   if (!found) throw new Error(`no reference table ${name}`);
@@ -29,6 +29,7 @@ const bench = (o: Partial<BenchmarkRow>): BenchmarkRow => ({
   unit: 'seconds',
   source_name: 'S',
   source_url: 'https://example.org',
+  sample: 'a fixture',
   note: null,
   ...o,
 });
@@ -111,6 +112,14 @@ describe('reference tables', () => {
     expect(selectBenchmarks(rows, 'all')).toEqual([rows[1]]);
     expect(table('benchmarks', { benchmarks: { industry: 'banking' } }, rows).rows).toEqual([{ ...rows[4] }]);
   });
+
+  it('prefers, within one year, a row with published percentiles to a single figure', () => {
+    const single = bench({ year: 2023, p25: null, p75: null, p90: null, source_name: 'single' });
+    const quartiles = bench({ year: 2023, p90: null, source_name: 'quartiles' });
+    const newer = bench({ year: 2024, p25: null, p75: null, p90: null, source_name: 'newer' });
+    expect(selectBenchmarks([single, quartiles], 'all').map((r) => r.source_name)).toEqual(['quartiles']);
+    expect(selectBenchmarks([single, quartiles, newer], 'all').map((r) => r.source_name)).toEqual(['newer']);
+  });
 });
 
 describe('benchmarks CSV', () => {
@@ -121,28 +130,35 @@ describe('benchmarks CSV', () => {
   });
 
   it('parses figures, leaving unpublished percentiles empty', () => {
-    const rows = parseBenchmarks(`${HEADER}\nasa_s,all,global,2020,,28,,,seconds,Pub,https://example.org,an average\n`);
+    const rows = parseBenchmarks(
+      `${HEADER}\nasa_s,all,global,2020,,28,,,seconds,Pub,https://example.org,a fixture,an average\n`,
+    );
     expect(rows).toEqual([
       bench({ year: 2020, p25: null, median: 28, p75: null, p90: null, source_name: 'Pub', note: 'an average' }),
     ]);
   });
 
   it.each([
-    ['an unknown metric', 'speed,all,global,2020,,28,,,seconds,P,https://x.org,', /metric "speed" is not a metric id/],
+    [
+      'an unknown metric',
+      'speed,all,global,2020,,28,,,seconds,P,https://x.org,S,',
+      /metric "speed" is not a metric id/,
+    ],
     [
       'a unit that differs from the catalogue',
-      'asa_s,all,global,2020,,28,,,pct,P,https://x.org,',
+      'asa_s,all,global,2020,,28,,,pct,P,https://x.org,S,',
       /unit "pct" differs/,
     ],
     [
       'figures not running from worst to best',
-      'asa_s,all,global,2020,10,20,30,40,seconds,P,https://x.org,',
+      'asa_s,all,global,2020,10,20,30,40,seconds,P,https://x.org,S,',
       /decreasing for asa_s/,
     ],
-    ['a missing source', 'csat_pct,all,global,2020,,80,,,pct,,,', /source_name and source_url are required/],
+    ['a missing source', 'csat_pct,all,global,2020,,80,,,pct,,,S,', /source_name and source_url are required/],
+    ['no sample description', 'csat_pct,all,global,2020,,80,,,pct,P,https://x.org,,', /sample is required/],
     [
       'a figure that is not a number',
-      'csat_pct,all,global,2020,,high,,,pct,P,https://x.org,',
+      'csat_pct,all,global,2020,,high,,,pct,P,https://x.org,S,',
       /median "high" is not a number/,
     ],
   ])('fails when a row has %s', (_case, line, message) => {

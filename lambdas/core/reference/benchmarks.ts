@@ -8,7 +8,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { METRIC_BY_ID } from '../metrics/catalogue.ts';
+import { METRIC_BY_ID, type MetricId } from '../metrics/catalogue.ts';
 
 export const BENCHMARKS_CSV = new URL('../../../benchmarks/industry.csv', import.meta.url);
 export const BENCHMARK_COLUMNS = [
@@ -23,8 +23,57 @@ export const BENCHMARK_COLUMNS = [
   'unit',
   'source_name',
   'source_url',
+  'sample',
   'note',
 ] as const;
+
+/**
+ * The catalogue metrics for which a public figure with a stated method was found: each has at
+ * least one row in benchmarks/industry.csv (a test holds the file to this list). Every other
+ * metric is in UNBENCHMARKED_METRICS with the reason, so adding a metric to the catalogue means
+ * deciding which list it joins.
+ */
+export const BENCHMARKED_METRICS: readonly MetricId[] = [
+  'csat_pct',
+  'csat_mean',
+  'nps',
+  'fcr_rate',
+  'aht_s',
+  'asa_s',
+  'abandonment_rate',
+  'service_level_pct',
+  'transfer_rate',
+  'first_response_median_s',
+  'resolution_median_s',
+  'sla_compliance_pct',
+  'qa_score',
+  'brand_response_rate',
+  'brand_response_median_s',
+  'enps',
+];
+
+/** Why the remaining metrics have no row: shown in docs/benchmarks.md, checked against the catalogue by a test. */
+export const UNBENCHMARKED_METRICS: Readonly<Partial<Record<MetricId, string>>> = {
+  ces_mean: 'published CES figures use the 1-7 CES 2.0 scale or give no method; ours is pooled on 0-100',
+  ces_easy_pct: 'no published share of "easy" answers with a stated scale and sample was found',
+  survey_response_rate: 'the published response rates found are vendor rules of thumb without a sample',
+  avg_hold_s: 'published hold figures are changes in percent or per-call averages over all calls, not per held call',
+  escalation_rate: 'no published escalation share with a stated denominator was found',
+  reopen_rate: 'no published reopen share with a stated denominator was found',
+  first_response_p90_s: 'published response-time figures are medians or means, never the 90th percentile of tickets',
+  resolution_p90_s: 'published resolution-time figures are medians or means, never the 90th percentile of tickets',
+  mystery_shop_score: "mystery-shopping scores are published per programme, on each programme's own scorecard",
+  social_volume: 'a count of mentions depends on the size of the brand; no comparable figure exists',
+  net_sentiment: "published sentiment shares use each vendor's own classifier and are not comparable",
+  retention_rate: 'published retention figures are annual; ours are monthly or weekly',
+  churn_rate: 'published churn figures are annual; ours are monthly or weekly',
+  repeat_purchase_rate: 'no published repeat-purchase share with a stated window and sample was found',
+  engagement_score: 'published engagement figures are shares of "engaged" employees (Gallup), not a 0-100 mean',
+  service_index: "the service index is ServiceBench's own composite",
+};
+
+/** Rows from this year on count as recent in the file's own checks and in docs/benchmarks.md. */
+export const RECENT_FROM_YEAR = 2020;
 
 /** Industry and region of rows that apply to every company; used when the configured ones have no figure. */
 export const ANY_INDUSTRY = 'all';
@@ -42,7 +91,18 @@ export interface BenchmarkRow {
   readonly unit: string;
   readonly source_name: string;
   readonly source_url: string;
+  /**
+   * Who was measured: the population, its size and the period, as the source states them. Every
+   * row parsed from the CSV has one (the parser rejects a row without); rows built in code for
+   * tests may leave it out.
+   */
+  readonly sample?: string;
   readonly note: string | null;
+}
+
+/** A row with a published spread (quartiles, or the 90th percentile) beyond a single figure. */
+export function hasPercentiles(row: Pick<BenchmarkRow, 'p25' | 'p75' | 'p90'>): boolean {
+  return (row.p25 !== null && row.p75 !== null) || row.p90 !== null;
 }
 
 /** Reads the shipped CSV; an absent file means no benchmarks (the scorecard leaves them null). */
@@ -72,6 +132,7 @@ export function parseBenchmarks(text: string): BenchmarkRow[] {
       rowProblems.push(`unit "${record.unit}" differs from the catalogue unit "${metric.unit}" of ${metric.id}`);
     }
     if (!record.source_name || !record.source_url) rowProblems.push('source_name and source_url are required');
+    if (!record.sample) rowProblems.push('sample is required: say who was measured, how many and when');
     const figures = numbers.map(([, v]) => v).filter((v): v is number => v !== null && !Number.isNaN(v));
     const ordered = figures.every((v, i) => {
       const previous = figures[i - 1];
@@ -101,6 +162,7 @@ export function parseBenchmarks(text: string): BenchmarkRow[] {
       unit: record.unit as string,
       source_name: record.source_name as string,
       source_url: record.source_url as string,
+      sample: record.sample as string,
       note: record.note || null,
     });
   });
@@ -111,14 +173,16 @@ export function parseBenchmarks(text: string): BenchmarkRow[] {
 
 /**
  * One benchmark row per metric for a company: its industry when the file has figures for it, else
- * the cross-industry figures; its region first, then global figures; the most recent year first,
- * then the earlier line of the file.
+ * the cross-industry figures; its region first, then global figures; the most recent year first;
+ * within one year a row with published percentiles before a single figure (it places the company
+ * in a distribution and draws the report's bands); then the earlier line of the file.
  */
 export function selectBenchmarks(rows: readonly BenchmarkRow[], industry: string, region?: string): BenchmarkRow[] {
   const rank = (row: BenchmarkRow): number[] => [
     row.industry === industry ? 2 : row.industry === ANY_INDUSTRY ? 1 : 0,
     region !== undefined && row.region === region ? 2 : row.region === ANY_REGION ? 1 : 0,
     row.year ?? 0,
+    hasPercentiles(row) ? 1 : 0,
   ];
   const best = new Map<string, { row: BenchmarkRow; rank: number[] }>();
   for (const row of rows) {

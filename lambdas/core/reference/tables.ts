@@ -125,7 +125,7 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
         name,
         type: name === 'year' ? 'bigint' : ['p25', 'median', 'p75', 'p90'].includes(name) ? 'double' : 'string',
       })),
-      rows: benchmarks.map((row) => ({ ...row })),
+      rows: benchmarks.map((row) => ({ ...row, sample: row.sample ?? null })),
     },
   ];
 }
