@@ -35,6 +35,8 @@
  * Engines create the table from this declaration (Trino types, partition columns last).
  */
 
+import { METRICS } from '../lambdas/core/metrics/catalogue.ts';
+
 /** The SQL types a materialised column may have, spelled as Trino and Athena DML spell them. */
 export type MaterialisedColumnType = 'DATE' | 'VARCHAR' | 'DOUBLE' | 'BIGINT';
 
@@ -129,8 +131,24 @@ export interface PeriodRange {
 export const MATERIALISED_TABLES: readonly MaterialisedTable[] = [METRIC_VALUES];
 
 /**
+ * The condition that keeps each metric of a family at the dimensions its catalogue entry lists
+ * (lambdas/core/metrics/catalogue.ts, the one source of that fact): the family views cut every
+ * metric by every dimension they know, and a cut that cannot attribute a metric (agent-level
+ * abandonment: abandoned calls reach no agent) would read 0% and rank as the best. Metrics outside
+ * the catalogue pass; the scorecard drops them.
+ */
+function attributionSql(family: MetricFamily): string {
+  assertFamily(family);
+  const cases = METRICS.filter((m) => m.domain === family).map(
+    (m) => `WHEN '${m.id}' THEN dimension IN (${m.dimensions.map((d) => `'${d}'`).join(', ')})`,
+  );
+  return `CASE metric ${cases.join(' ')} ELSE true END`;
+}
+
+/**
  * The SELECT of one family's rows in metric_values column order, the partition columns last, of
- * the periods in `periods` (every period when absent).
+ * the periods in `periods` (every period when absent), each metric at the dimensions that can
+ * attribute it.
  */
 export function metricValuesSelectSql(family: MetricFamily, periods: PeriodRange = {}): string {
   assertFamily(family);
@@ -140,6 +158,7 @@ export function metricValuesSelectSql(family: MetricFamily, periods: PeriodRange
   const bounds = [
     periods.from === undefined ? undefined : `period_start >= DATE '${isoDate(periods.from)}'`,
     periods.to === undefined ? undefined : `period_start <= DATE '${isoDate(periods.to)}'`,
+    attributionSql(family),
   ].filter((b) => b !== undefined);
   const where = bounds.length > 0 ? `\nWHERE ${bounds.join(' AND ')}` : '';
   return `SELECT ${columns.join(', ')}\nFROM ${familySourceView(family)}${where}`;

@@ -147,6 +147,33 @@ describe('metrics_contact_centre', () => {
     expect(rows).toEqual([{ metric: 'transfer_rate' }]);
   });
 
+  it('keeps queue metrics off the agent and team cuts in metric_values, as the catalogue says', async () => {
+    // The family view cuts every metric by every dimension: agent A1's answered calls were queued,
+    // so the view gives A1 an abandonment rate of 0% (no abandon reaches an agent).
+    const [view] = await engine.query(
+      `SELECT value, n FROM metrics_contact_centre WHERE metric = 'abandonment_rate' AND dimension = 'agent'
+       AND dimension_value = 'A1' AND grain = 'month' AND period_start = DATE '2025-06-01'`,
+    );
+    expect(view).toEqual({ value: 0, n: 4 });
+    // metric_values (metric_long, scorecard) carries abandonment, service level and ASA only by
+    // overall, channel, queue and source; handling metrics stay at every dimension.
+    const rows = (
+      await engine.query(
+        `SELECT dimension, string_agg(DISTINCT metric, ',' ORDER BY metric) AS metrics FROM metric_long
+         WHERE grain = 'month' AND period_start = DATE '2025-06-01' GROUP BY dimension ORDER BY dimension`,
+      )
+    ).map((r) => ({ dimension: r.dimension, metrics: String(r.metrics).split(',') }));
+    const queueMetrics = ['abandonment_rate', 'asa_s', 'service_level_pct'];
+    expect(rows).toEqual([
+      { dimension: 'agent', metrics: ['aht_s', 'avg_hold_s', 'transfer_rate'] },
+      { dimension: 'channel', metrics: [...queueMetrics, 'aht_s', 'avg_hold_s', 'transfer_rate'].sort() },
+      { dimension: 'overall', metrics: [...queueMetrics, 'aht_s', 'avg_hold_s', 'transfer_rate'].sort() },
+      { dimension: 'queue', metrics: [...queueMetrics, 'aht_s', 'avg_hold_s', 'transfer_rate'].sort() },
+      { dimension: 'source', metrics: [...queueMetrics, 'aht_s', 'avg_hold_s', 'transfer_rate'].sort() },
+      { dimension: 'team', metrics: ['aht_s', 'avg_hold_s', 'transfer_rate'] },
+    ]);
+  });
+
   it('has no rows for a period with no data', async () => {
     expect(await engine.query(`SELECT * FROM metrics_contact_centre WHERE period_start = DATE '2025-05-01'`)).toEqual(
       [],

@@ -1,7 +1,11 @@
 /**
- * The metric catalogue: the stable metric ids of the product, their units, directions and scales.
- * The views read it as the `metric_catalogue` reference table; the CLI and the report read it here.
+ * The metric catalogue: the stable metric ids of the product, their units, directions, scales and
+ * the dimensions that can attribute them. The views read it as the `metric_catalogue` reference
+ * table; the refresh of metric_values keeps each metric at its dimensions only
+ * (sql/materialised.ts); the CLI and the report read it here.
  */
+import type { Dimension } from './scorecard.ts';
+
 export type MetricUnit = 'pct' | 'seconds' | 'score' | 'count' | 'index';
 
 /** The natural bounds of a metric's values. */
@@ -29,7 +33,35 @@ export interface MetricDefinition {
    * counts have none and are normalised against their target or benchmark median instead.
    */
   readonly scale: MetricScale | null;
+  /**
+   * The dimensions that can attribute the metric, `overall` first. A metric is produced only at
+   * these: a cut by any other dimension would describe the selection, not the group (abandoned
+   * calls reach no agent, so every agent would show 0% abandonment).
+   */
+  readonly dimensions: readonly Dimension[];
 }
+
+type Domain = MetricDefinition['domain'];
+
+/** What each domain's view cuts by: the attributes its observations carry. */
+const DOMAIN_DIMENSIONS: Readonly<Record<Domain, readonly Dimension[]>> = {
+  contact_centre: ['overall', 'channel', 'team', 'agent', 'queue', 'source'],
+  tickets: ['overall', 'channel', 'team', 'agent', 'queue', 'source'],
+  surveys: ['overall', 'channel', 'team', 'agent', 'source'],
+  quality: ['overall', 'team', 'agent', 'source'],
+  social: ['overall', 'source'],
+  // Customer events carry no channel, team or agent, and one customer can appear in several sources.
+  retention: ['overall'],
+  employee: ['overall', 'team'],
+  index: ['overall', 'channel', 'team', 'agent', 'queue', 'source'],
+};
+
+/**
+ * Queue metrics: what happens before a contact reaches an agent. Abandoned contacts have no agent
+ * (nor the agent's team), and waits are the queue's, so only the queue, channel and source carry
+ * them.
+ */
+const QUEUE_DIMENSIONS: readonly Dimension[] = ['overall', 'channel', 'queue', 'source'];
 
 const m = (
   id: string,
@@ -37,9 +69,10 @@ const m = (
   unit: MetricUnit,
   higherIsBetter: boolean,
   isProportion: boolean,
-  domain: MetricDefinition['domain'],
+  domain: Domain,
   scale: MetricScale | null = unit === 'pct' ? ZERO_TO_100 : null,
-): MetricDefinition => ({ id, label, unit, higherIsBetter, isProportion, domain, scale });
+  dimensions: readonly Dimension[] = DOMAIN_DIMENSIONS[domain],
+): MetricDefinition => ({ id, label, unit, higherIsBetter, isProportion, domain, scale, dimensions });
 
 export const METRICS = [
   m('csat_pct', 'CSAT (top-two box)', 'pct', true, true, 'surveys'),
@@ -51,9 +84,9 @@ export const METRICS = [
   m('fcr_rate', 'First-contact resolution', 'pct', true, true, 'tickets'),
   m('aht_s', 'Average handle time', 'seconds', false, false, 'contact_centre'),
   m('avg_hold_s', 'Average hold time', 'seconds', false, false, 'contact_centre'),
-  m('asa_s', 'Average speed of answer', 'seconds', false, false, 'contact_centre'),
-  m('abandonment_rate', 'Abandonment rate', 'pct', false, true, 'contact_centre'),
-  m('service_level_pct', 'Service level', 'pct', true, true, 'contact_centre'),
+  m('asa_s', 'Average speed of answer', 'seconds', false, false, 'contact_centre', null, QUEUE_DIMENSIONS),
+  m('abandonment_rate', 'Abandonment rate', 'pct', false, true, 'contact_centre', ZERO_TO_100, QUEUE_DIMENSIONS),
+  m('service_level_pct', 'Service level', 'pct', true, true, 'contact_centre', ZERO_TO_100, QUEUE_DIMENSIONS),
   m('transfer_rate', 'Transfer rate', 'pct', false, true, 'contact_centre'),
   m('escalation_rate', 'Escalation rate', 'pct', false, true, 'tickets'),
   m('reopen_rate', 'Reopen rate', 'pct', false, true, 'tickets'),
