@@ -18,9 +18,13 @@
 --   known. Resolution = resolution_s, else resolved_at - created_at. resolved_time dates the
 --   resolution (resolved_at, else closed_at, else created_at + resolution_s).
 -- * Negative durations (clock skew in the source) are treated as unknown.
--- * The data horizon is the newest created_at in the lake: it is how far contacts have been
---   observed, so it decides whether an open SLA is already breached and whether an FCR window
---   has closed. Results are reproducible from the data alone (no current_timestamp).
+-- * The data horizon is the newest created_at of the contact's source: it is how far that source
+--   has been observed, so it decides whether an open SLA is already breached and whether an FCR
+--   window has closed. It is per source so that loading another source (a later export of an
+--   unrelated system) never changes this one's figures, and it is a window partitioned by source,
+--   never over the whole lake. Results are reproducible from the data alone (no
+--   current_timestamp). The horizon needs the source's newest contact, so a period filter cannot
+--   prune below it; the metric families are materialised, so this is paid once per refresh.
 -- * SLA, per kind: the source verdict when it gives one; else the measured time against the
 --   target; else, for an item still waiting (no first reply / not resolved), breached once the
 --   elapsed time at the horizon exceeds the target and otherwise active (undecided, excluded).
@@ -50,7 +54,7 @@ contacts AS (
     END AS is_resolved,
     i.customer_key IS NOT NULL AND i.direction = 'inbound'
       AND COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_repeat_candidate,
-    max(i.created_at) OVER () AS horizon
+    max(i.created_at) OVER (PARTITION BY i.source) AS horizon
   FROM interactions_latest AS i
 ),
 

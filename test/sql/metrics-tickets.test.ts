@@ -238,6 +238,54 @@ describe('escalation rate when a source does not record escalations', () => {
   });
 });
 
+describe('data horizon', () => {
+  // Source "legacy" was observed until 2016-06-04. Its call g1 (2016-06-01) has a 7-day repeat
+  // window still open at that horizon, and its open ticket o1 (2016-06-03 12:00, 2-day target) is
+  // still within its first-response SLA. An unrelated source loaded later ("later", 2021) must not
+  // close the window or breach the SLA: with the whole-lake horizon g1 read FCR 100% (derived) and
+  // o1 a breached SLA.
+  const legacy: Interaction[] = [
+    call('g1', '2016-06-01 09:00:00', { source: 'legacy', customer_key: 'k1' }),
+    ticket('o1', '2016-06-03 12:00:00', { source: 'legacy', status: 'open', sla_first_response_target_s: 2 * 86400 }),
+    interaction({ interaction_id: 'h1', source: 'legacy', created_at: utc('2016-06-04 09:00:00') }),
+  ];
+  const legacyFacts = async (rows: Interaction[]) => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', rows);
+      const engine = await lake.engine();
+      try {
+        const facts = await engine.query(
+          `SELECT interaction_id, fcr_method, sla_first_response_met FROM interaction_facts
+           WHERE source = 'legacy' AND interaction_id IN ('g1', 'o1') ORDER BY interaction_id`,
+        );
+        const stats = await engine.query(
+          `SELECT fcr_evidenced, sla_first_response_decided FROM ticket_stats
+           WHERE grain = 'month' AND dimension = 'source' AND dimension_value = 'legacy'`,
+        );
+        return { facts, stats };
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  };
+
+  it('is per source: a later, unrelated source does not change an earlier source', async () => {
+    const alone = await legacyFacts(legacy);
+    expect(alone).toEqual({
+      facts: [
+        { interaction_id: 'g1', fcr_method: null, sla_first_response_met: null },
+        { interaction_id: 'o1', fcr_method: null, sla_first_response_met: null },
+      ],
+      stats: [{ fcr_evidenced: 0, sla_first_response_decided: 0 }],
+    });
+    const later = interaction({ interaction_id: 'z1', source: 'later', created_at: utc('2021-03-01 09:00:00') });
+    expect(await legacyFacts([...legacy, later])).toEqual(alone);
+  });
+});
+
 describe('FCR window', () => {
   it('decides a derived FCR only once the window has closed, with the configured window', async () => {
     const lake = createTestLake();
