@@ -77,6 +77,34 @@ function periodLabel(start: string, grain: 'month' | 'week', first: boolean): st
   return first || date.getUTCMonth() === 0 ? `${month} ${String(date.getUTCFullYear()).slice(2)}` : month;
 }
 
+/**
+ * Whether a trend chart draws the industry band (25th to 75th percentile, with the median line):
+ * only when the chosen benchmark publishes both quartiles. A single published figure is shown
+ * next to the value instead (see the KPI tiles), never stretched into a band.
+ */
+export function drawsBenchmarkBand(trend: Trend): boolean {
+  return trend.bench !== null;
+}
+
+const LEGEND_ITEMS = {
+  actual: `<span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.actual}" stroke-width="2.5"/><circle cx="14" cy="5" r="3" fill="${CHART_COLOURS.actual}"/></svg> actual</span>`,
+  lowSample: `<span><svg width="28" height="10" aria-hidden="true"><circle cx="14" cy="5" r="3" fill="#fff" stroke="${CHART_COLOURS.actual}" stroke-width="1.5"/></svg> low sample</span>`,
+  target: `<span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.target}" stroke-width="1.5" stroke-dasharray="6 3"/></svg> target</span>`,
+  band: `<span><svg width="28" height="10" aria-hidden="true"><rect x="0" y="0" width="28" height="10" fill="${CHART_COLOURS.benchmark}" fill-opacity="0.16"/><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.benchmark}" stroke-dasharray="2 2"/></svg> industry 25th–75th percentile and median</span>`,
+} as const;
+
+/**
+ * The legend shared by the trend charts. It names a mark only when at least one chart draws it,
+ * so the industry band is promised only where a benchmark with quartiles exists.
+ */
+export function trendLegend(trends: readonly Trend[]): string {
+  const items: string[] = [LEGEND_ITEMS.actual];
+  if (trends.some((t) => t.points.some((p) => p.value !== null && p.low_sample))) items.push(LEGEND_ITEMS.lowSample);
+  if (trends.some((t) => t.target !== null)) items.push(LEGEND_ITEMS.target);
+  if (trends.some(drawsBenchmarkBand)) items.push(LEGEND_ITEMS.band);
+  return `<p class="legend" aria-label="Chart legend">\n  ${items.join('\n  ')}\n</p>`;
+}
+
 export async function trendChart(trend: Trend, grain: 'month' | 'week'): Promise<ChartSvg> {
   const observed = trend.points.filter((p) => p.value !== null).map((p) => p.value as number);
   const references = [trend.target, trend.bench?.p25, trend.bench?.p75].filter((v): v is number => v != null);
@@ -95,7 +123,7 @@ export async function trendChart(trend: Trend, grain: 'month' | 'week'): Promise
     axis: { title: null, labelAngle: 0, labelOverlap: 'parity' },
   } as const;
   const layers: unknown[] = [];
-  if (trend.bench) {
+  if (trend.bench && drawsBenchmarkBand(trend)) {
     layers.push(
       {
         data: ONE_ROW,

@@ -5,7 +5,7 @@
  */
 import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
 import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
-import { CHART_COLOURS, type ChartSvg } from './charts.ts';
+import { CHART_COLOURS, type ChartSvg, trendLegend } from './charts.ts';
 import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
@@ -241,7 +241,7 @@ function trendSection(data: ReportData): string {
     .join('\n');
   return `<section id="trends" aria-labelledby="h-trends">
   <h2 id="h-trends">${SECTION_HEADINGS.trends} <span class="hint">last ${TREND_PERIODS} ${unitWord}</span></h2>
-  ${data.trends.length === 0 ? noData('No metric has data in the last twelve periods.') : `${TREND_LEGEND}\n<div class="charts">\n${figures}\n</div>`}
+  ${data.trends.length === 0 ? noData('No metric has data in the last twelve periods.') : `${trendLegend(data.trends)}\n<div class="charts">\n${figures}\n</div>`}
 </section>`;
 }
 
@@ -507,13 +507,6 @@ const RAG_ICONS: Readonly<Record<Rag, string>> = {
 
 const BENCH_ICON =
   '<svg class="icon" viewBox="0 0 16 16" width="14" height="14" aria-hidden="true"><rect x="1" y="9" width="3" height="6" fill="currentColor"/><rect x="6.5" y="5" width="3" height="10" fill="currentColor"/><rect x="12" y="1" width="3" height="14" fill="currentColor"/></svg>';
-
-const TREND_LEGEND = `<p class="legend" aria-label="Chart legend">
-  <span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.actual}" stroke-width="2.5"/><circle cx="14" cy="5" r="3" fill="${CHART_COLOURS.actual}"/></svg> actual</span>
-  <span><svg width="28" height="10" aria-hidden="true"><circle cx="14" cy="5" r="3" fill="#fff" stroke="${CHART_COLOURS.actual}" stroke-width="1.5"/></svg> low sample</span>
-  <span><svg width="28" height="10" aria-hidden="true"><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.target}" stroke-width="1.5" stroke-dasharray="6 3"/></svg> target</span>
-  <span><svg width="28" height="10" aria-hidden="true"><rect x="0" y="0" width="28" height="10" fill="${CHART_COLOURS.benchmark}" fill-opacity="0.16"/><line x1="0" y1="5" x2="28" y2="5" stroke="${CHART_COLOURS.benchmark}" stroke-dasharray="2 2"/></svg> industry 25th–75th percentile and median</span>
-</p>`;
 
 const CSS = `
 :root { --ink:#1d2433; --muted:#5b6473; --line:#d9dee7; --paper:#fff; --wash:#f4f6fa; --navy:#0b2545;
