@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { METRIC_BY_ID, METRIC_IDS } from '../../../lambdas/core/metrics/catalogue.ts';
 import {
@@ -17,6 +18,7 @@ const MIN_ROWS_WITH_PERCENTILES = 1;
 const FIRST_PLAUSIBLE_YEAR = 1990;
 
 const rows = loadBenchmarks();
+const docs = readFileSync(new URL('../../../docs/benchmarks.md', import.meta.url), 'utf8');
 const thisYear = new Date().getUTCFullYear();
 
 describe('benchmarks/industry.csv', () => {
@@ -64,5 +66,10 @@ describe('benchmarks/industry.csv', () => {
     expect(unbenchmarked.filter((m) => BENCHMARKED_METRICS.includes(m as never))).toEqual([]);
     expect([...BENCHMARKED_METRICS, ...unbenchmarked].sort()).toEqual([...METRIC_IDS].sort());
     for (const reason of Object.values(UNBENCHMARKED_METRICS)) expect(reason?.length).toBeGreaterThan(20);
+  });
+
+  it('is described in docs/benchmarks.md: every source, and every metric without a row', () => {
+    for (const source of new Set(rows.map((r) => r.source_name))) expect(docs, source).toContain(`| ${source} |`);
+    for (const metric of Object.keys(UNBENCHMARKED_METRICS)) expect(docs, metric).toContain(`\`${metric}\``);
   });
 });
