@@ -25,10 +25,15 @@
 --   never over the whole lake. Results are reproducible from the data alone (no
 --   current_timestamp). The horizon needs the source's newest contact, so a period filter cannot
 --   prune below it; the metric families are materialised, so this is paid once per refresh.
--- * SLA, per kind: the source verdict when it gives one; else the measured time against the
---   target; else, for an item still waiting (no first reply / not resolved), breached once the
---   elapsed time at the horizon exceeds the target and otherwise active (undecided, excluded).
---   An item resolved without any agent reply has no first-response SLA outcome.
+-- * SLA, per kind: the source verdict when it gives one, with or without a target (ServiceNow's
+--   made_sla, CFPB's timely response), once it is final: a breach is final at once, a "met" only
+--   once the item no longer waits (first response: a reply or the item resolved; resolution: the
+--   item resolved), since an open item may still breach (CFPB complaints in progress say "timely"
+--   and are undecided: the source keeps the clock, so its provisional verdict is not second-guessed
+--   with the horizon). Without a verdict, the measured time against the target; else, for an
+--   item still waiting (no first reply / not resolved), breached once the elapsed time at the
+--   horizon exceeds the target and otherwise active (undecided, excluded). An item resolved
+--   without any agent reply has no first-response SLA outcome unless its source gives a verdict.
 -- * FCR evidence, in order: the customer's answer to "was your issue resolved?" (every answer
 --   about the contact must say yes); the source flag resolved_first_contact; derived: no later
 --   inbound contact from the same customer (with the same category when the contact has one)
@@ -135,15 +140,20 @@ SELECT
   END AS resolved_time,
   CASE WHEN m.is_resolved AND m.reopen_count IS NOT NULL THEN m.reopen_count > 0 END AS is_reopened,
   CASE
+    WHEN m.sla_first_response_met IS NOT NULL THEN
+      CASE
+        WHEN NOT m.sla_first_response_met OR m.first_response_time_s IS NOT NULL OR m.is_resolved
+          THEN m.sla_first_response_met
+      END
     WHEN m.sla_first_response_target_s IS NULL THEN NULL
-    WHEN m.sla_first_response_met IS NOT NULL THEN m.sla_first_response_met
     WHEN m.first_response_time_s IS NOT NULL THEN m.first_response_time_s <= m.sla_first_response_target_s
     WHEN m.is_resolved THEN NULL
     WHEN m.elapsed_at_horizon_s > m.sla_first_response_target_s THEN false
   END AS sla_first_response_met,
   CASE
+    WHEN m.sla_resolution_met IS NOT NULL THEN
+      CASE WHEN NOT m.sla_resolution_met OR m.is_resolved THEN m.sla_resolution_met END
     WHEN m.sla_resolution_target_s IS NULL THEN NULL
-    WHEN m.sla_resolution_met IS NOT NULL THEN m.sla_resolution_met
     WHEN m.resolution_time_s IS NOT NULL THEN m.resolution_time_s <= m.sla_resolution_target_s
     WHEN m.is_resolved THEN NULL
     WHEN m.elapsed_at_horizon_s > m.sla_resolution_target_s THEN false

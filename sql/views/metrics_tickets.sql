@@ -1,7 +1,8 @@
 -- metrics_tickets: one row per (period_start, grain, dimension, dimension_value, metric) for
--- fcr_rate, escalation_rate, reopen_rate, sla_compliance_pct and the first-response and resolution
--- medians and 90th percentiles, in the long shape shared by every metric view. Counts, per-kind
--- SLA compliance and the FCR method are in ticket_stats.
+-- fcr_rate, escalation_rate, reopen_rate, the SLA compliance of each kind (sla_first_response_pct,
+-- sla_resolution_pct) and of both pooled (sla_compliance_pct), and the first-response and
+-- resolution medians and 90th percentiles, in the long shape shared by every metric view. Counts
+-- and the FCR method are in ticket_stats.
 --
 -- Decisions:
 -- * n is the denominator of a rate, or the number of timed items behind a percentile. A group
@@ -23,6 +24,8 @@ measures AS (
       WHEN 'escalation_rate' THEN s.escalation_known
       WHEN 'reopen_rate' THEN s.reopen_known
       WHEN 'sla_compliance_pct' THEN s.sla_decided
+      WHEN 'sla_first_response_pct' THEN s.sla_first_response_decided
+      WHEN 'sla_resolution_pct' THEN s.sla_resolution_decided
       WHEN 'first_response_median_s' THEN s.first_responses
       WHEN 'first_response_p90_s' THEN s.first_responses
       ELSE s.resolutions_timed
@@ -32,6 +35,8 @@ measures AS (
       WHEN 'escalation_rate' THEN s.escalated
       WHEN 'reopen_rate' THEN s.reopened
       WHEN 'sla_compliance_pct' THEN s.sla_kept
+      WHEN 'sla_first_response_pct' THEN s.sla_first_response_kept
+      WHEN 'sla_resolution_pct' THEN s.sla_resolution_kept
     END AS successes,
     CASE m.metric
       WHEN 'first_response_median_s' THEN s.first_response_median_s
@@ -46,6 +51,8 @@ measures AS (
       ('escalation_rate', 'pct', 'proportion'),
       ('reopen_rate', 'pct', 'proportion'),
       ('sla_compliance_pct', 'pct', 'proportion'),
+      ('sla_first_response_pct', 'pct', 'proportion'),
+      ('sla_resolution_pct', 'pct', 'proportion'),
       ('first_response_median_s', 'seconds', 'percentile'),
       ('first_response_p90_s', 'seconds', 'percentile'),
       ('resolution_median_s', 'seconds', 'percentile'),

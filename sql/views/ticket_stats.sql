@@ -10,8 +10,9 @@
 -- * Percentiles are exact and linearly interpolated between the two nearest ranks (the definition
 --   of DuckDB quantile_cont, R type 7 and Excel PERCENTILE.INC), computed with row_number so Athena
 --   and DuckDB return the same figure; approx_percentile would differ between the engines.
--- * SLA compliance per kind = met / decided (active SLAs excluded); sla_compliance_pct pools both
---   kinds (a ticket with both SLAs counts twice), so it is the share of SLA commitments kept.
+-- * SLA compliance per kind = met / decided (active SLAs excluded): sla_first_response_pct and
+--   sla_resolution_pct are the metrics; sla_compliance_pct pools both kinds (a ticket with both
+--   SLAs counts twice), so it is the share of SLA commitments kept, labelled as pooled.
 -- * reopen_rate = resolved items reopened at least once / resolved items whose reopen count is
 --   known. escalation_rate = escalated / handled items whose source records escalation
 --   (is_escalated not null): a source that never records it has no rate, not 0%.

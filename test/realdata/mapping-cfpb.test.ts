@@ -20,7 +20,7 @@ describeRealdata('cfpb-complaints.json on the real complaint sample', [FILE], ()
     expect(run.rows).toHaveLength(6_623);
     expect(run.rejectedBy).toEqual({});
     expect(run.invalid).toBe(0);
-    expect(count(run.rows, (r) => r.sla_resolution_met === false)).toBe(94);
+    expect(count(run.rows, (r) => r.sla_first_response_met === false)).toBe(94);
     expect(count(run.rows, (r) => r.status === 'open')).toBe(35);
     expect(new Set(run.rows.map((r) => r.team)).size).toBe(710);
     expect(count(run.rows, (r) => r.channel === 'other')).toBe(996);

@@ -23,6 +23,8 @@ const FILES = [
   ['pwc-calls', 'pwc-callcentre/Call-Center-Dataset.csv'],
   ['pwc-csat', 'pwc-callcentre/Call-Center-Dataset.csv'],
   ['nps-garden', 'nps-garden-retail/nps.csv'],
+  ['servicenow-incidents', 'servicenow-incident-log/incident_event_log.csv'],
+  ['cfpb-complaints', 'cfpb-complaints/complaints_sample.csv'],
 ] as const;
 
 describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => file))], () => {
@@ -63,6 +65,8 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
       'pwc-calls': { read: 5_000, accepted: 5_000, rejected: 0 },
       'pwc-csat': { read: 5_000, accepted: 4_054, rejected: 946 },
       'nps-garden': { read: 13_954, accepted: 13_954, rejected: 0 },
+      'servicenow-incidents': { read: 5_998, accepted: 5_998, rejected: 0 },
+      'cfpb-complaints': { read: 6_623, accepted: 6_623, rejected: 0 },
     });
   });
 
@@ -96,6 +100,41 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
     expect(abandonment?.value).toBeCloseTo((100 * 3691) / 17_842, 9);
     // answered within 20 s (3,135) / (14,066 answered + 2,668 abandoned after 20 s)
     expect((await metric('1999-02', 'bank-calls', 'service_level_pct'))?.value).toBeCloseTo((100 * 3135) / 16_734, 9);
+  });
+
+  it('ServiceNow: resolution SLA from the source verdict (made_sla), without a target', async () => {
+    // Latest event per incident by (sys_updated_at, sys_mod_count), month of opened_at; decided =
+    // incident_state Resolved/Closed, or made_sla FALSE; met = made_sla TRUE among decided:
+    //   python3 -c "import csv,datetime as d,collections as C; r=list(csv.DictReader(open('servicenow-incident-log/incident_event_log.csv', newline='')));
+    //     p=lambda s: d.datetime.strptime(s,'%d-%m-%Y %H:%M'); last={}
+    //     [last.__setitem__(x['number'], max(last.get(x['number'], x), x, key=lambda e: (p(e['sys_updated_at']), int(e['sys_mod_count'])))) for x in r]
+    //     c=C.Counter(); [c.update([(p(x['opened_at']).strftime('%Y-%m'), x['made_sla'])]) for x in last.values()
+    //       if x['incident_state'] in ('Resolved','Closed') or x['made_sla']=='FALSE']; print(sorted(c.items()))"
+    //   → 2016-02: 134 TRUE, 73 FALSE; 2016-03: 361 TRUE, 322 FALSE
+    const february = await metric('2016-02', 'servicenow-incidents', 'sla_resolution_pct');
+    expect(february?.n).toBe(207);
+    expect(february?.value).toBeCloseTo((100 * 134) / 207, 9);
+    const march = await metric('2016-03', 'servicenow-incidents', 'sla_resolution_pct');
+    expect(march?.n).toBe(683);
+    expect(march?.value).toBeCloseTo((100 * 361) / 683, 9);
+    // the log has no first-response commitment: no first-response SLA, and the pooled figure is the resolution one
+    expect(await metric('2016-03', 'servicenow-incidents', 'sla_first_response_pct')).toBeUndefined();
+    expect((await metric('2016-03', 'servicenow-incidents', 'sla_compliance_pct'))?.n).toBe(683);
+  });
+
+  it('CFPB: timely response is the 15-day first-response SLA; complaints in progress are undecided', async () => {
+    // Month of 'Date received'; decided = response not 'In progress' (or timely 'No'); met = timely 'Yes':
+    //   tail -n +3 cfpb-complaints/complaints_sample.csv | python3 -c "import csv,sys,collections as C; c=C.Counter();
+    //     [c.update([(x['Date received'][:7], x['Company response to consumer']=='In progress', x['Timely response?'])]) for x in csv.DictReader(sys.stdin)];
+    //     print(sorted(k for k in c.items() if k[0][0] in ('2019-03','2020-01')))"
+    //   → 2019-03: 1,153 Yes, 22 No, none in progress; 2020-01: 45 Yes, 1 No, 1 in progress (Yes)
+    const march = await metric('2019-03', 'cfpb-complaints', 'sla_first_response_pct');
+    expect(march?.n).toBe(1175);
+    expect(march?.value).toBeCloseTo((100 * 1153) / 1175, 9);
+    const january = await metric('2020-01', 'cfpb-complaints', 'sla_first_response_pct');
+    expect(january?.n).toBe(46);
+    expect(january?.value).toBeCloseTo((100 * 45) / 46, 9);
+    expect(await metric('2020-01', 'cfpb-complaints', 'sla_resolution_pct')).toBeUndefined();
   });
 
   it('garden-centre survey: NPS recomputed from the answers', async () => {

@@ -169,6 +169,14 @@ describe('metrics_tickets', () => {
     expect(await metric('sla_compliance_pct', '2025-07-01')).toBeUndefined();
   });
 
+  it('reports each SLA kind as its own metric', async () => {
+    const firstResponse = await metric('sla_first_response_pct');
+    expect(firstResponse?.n).toBe(3);
+    expect(firstResponse?.value).toBeCloseTo(100 / 3, 12);
+    expect(firstResponse?.ci_low).toBeCloseTo(wilson(1, 3).low, 12);
+    expect(await metric('sla_resolution_pct')).toMatchObject({ value: 100, n: 2 });
+  });
+
   it('computes the escalation rate over handled items', async () => {
     expect((await metric('escalation_rate'))?.value).toBe(25);
   });
@@ -228,6 +236,54 @@ describe('escalation rate when a source does not record escalations', () => {
         expect(stats).toEqual([
           { dimension_value: 'cfpb', handled: 2, escalation_known: 0, escalated: 0, escalation_rate: null },
           { dimension_value: 'zendesk', handled: 2, escalation_known: 2, escalated: 1, escalation_rate: 50 },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+});
+
+describe('source SLA verdicts without a target', () => {
+  // Verdicts as ServiceNow (made_sla: resolution) and CFPB (timely response: first response) give
+  // them, with no target. A breach is final at once; a "met" only once the item no longer waits.
+  // Before verdicts without a target were used, none of these was decided: no SLA row at all.
+  const verdicts: Interaction[] = [
+    ticket('v1', '2025-06-02 10:00:00', { source: 'snow', status: 'closed', sla_resolution_met: true }),
+    ticket('v2', '2025-06-02 11:00:00', { source: 'snow', status: 'open', sla_resolution_met: false }),
+    ticket('v3', '2025-06-02 12:00:00', { source: 'snow', status: 'open', sla_resolution_met: true }), // undecided
+    ticket('v4', '2025-06-02 13:00:00', { source: 'snow', status: 'closed', sla_first_response_met: true }),
+    ticket('v5', '2025-06-02 14:00:00', { source: 'snow', status: 'closed', sla_first_response_met: false }),
+    ticket('v6', '2025-06-02 15:00:00', { source: 'snow', status: 'open', sla_first_response_met: true }), // undecided
+  ];
+
+  it('counts a final source verdict, leaves a provisional one undecided, and reports each kind', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', verdicts);
+      const engine = await lake.engine();
+      try {
+        const facts = await engine.query(
+          `SELECT interaction_id, sla_first_response_met, sla_resolution_met FROM interaction_facts ORDER BY interaction_id`,
+        );
+        expect(facts).toEqual([
+          { interaction_id: 'v1', sla_first_response_met: null, sla_resolution_met: true },
+          { interaction_id: 'v2', sla_first_response_met: null, sla_resolution_met: false },
+          { interaction_id: 'v3', sla_first_response_met: null, sla_resolution_met: null },
+          { interaction_id: 'v4', sla_first_response_met: true, sla_resolution_met: null },
+          { interaction_id: 'v5', sla_first_response_met: false, sla_resolution_met: null },
+          { interaction_id: 'v6', sla_first_response_met: null, sla_resolution_met: null },
+        ]);
+        const rows = await engine.query(
+          `SELECT metric, value, n FROM metrics_tickets WHERE grain = 'month' AND dimension = 'source'
+           AND dimension_value = 'snow' AND metric LIKE 'sla%' ORDER BY metric`,
+        );
+        expect(rows).toEqual([
+          { metric: 'sla_compliance_pct', value: 50, n: 4 },
+          { metric: 'sla_first_response_pct', value: 50, n: 2 },
+          { metric: 'sla_resolution_pct', value: 50, n: 2 },
         ]);
       } finally {
         await engine.close();
