@@ -3,6 +3,7 @@
  * Security Policy that forbids every network request, so it reads the same offline, in a mail
  * client, and when printed to PDF.
  */
+import { REPORT_SECTIONS, type ReportSection } from '../core/config/reports.ts';
 import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
 import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
 import { CHART_COLOURS, type ChartSvg, trendLegend } from './charts.ts';
@@ -22,10 +23,10 @@ export const SECTION_HEADINGS = {
   voice: 'Voice of the customer',
   scorecard: 'Full scorecard',
   quality: 'Data quality and method',
-} as const;
+} as const satisfies Record<ReportSection, string>;
 
-export type SectionId = keyof typeof SECTION_HEADINGS;
-export const SECTION_IDS = Object.keys(SECTION_HEADINGS) as SectionId[];
+export type SectionId = ReportSection;
+export const SECTION_IDS: SectionId[] = [...REPORT_SECTIONS];
 
 export interface HtmlOptions {
   /** Sections to show (ids of SECTION_HEADINGS, e.g. the config's `reports[].sections`); all when absent. */
@@ -206,7 +207,9 @@ function deltaLine(row: ScorecardRow, previous: string): string {
       ? '<strong>significant</strong>'
       : row.change_significant === false
         ? 'not significant'
-        : 'significance not tested';
+        : row.change_test === 'too_few_to_test'
+          ? 'too few to test'
+          : 'significance not tested';
   const tone = row.change_significant === true && better !== null ? (better ? 'up' : 'down') : 'flat';
   return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${escapeHtml(shown)} vs ${escapeHtml(previous)} · ${verdict} · ${significance}</span></p>`;
 }
@@ -314,11 +317,17 @@ function cell(row: ScorecardRow | undefined): string {
 function peerSection(data: ReportData): string {
   const { peers } = data;
   const top =
-    peers.top.length === 0 ? noData('No agent has enough data for a peer ranking.') : peerTable(peers.top, 'Recognise');
+    peers.agents === 0
+      ? noData('No agent has enough data for a peer ranking.')
+      : peers.top.length === 0
+        ? noData('No agent is clearly above the peer median on any metric.')
+        : peerTable(peers.top, 'Recognise');
   const coach =
-    peers.coaching.length === 0
-      ? noData('No agent is off target or in the bottom quartile of peers.')
-      : peerTable(peers.coaching, 'Coach');
+    peers.agents === 0
+      ? noData('No agent has enough data for a peer ranking.')
+      : peers.coaching.length === 0
+        ? noData('No agent is clearly below the peer median on any metric.')
+        : peerTable(peers.coaching, 'Coach');
   const criteria =
     peers.qaCriteria.length === 0
       ? noData('No QA evaluations in this period.')
@@ -327,7 +336,7 @@ ${peers.qaCriteria.map((c) => `<tr><th scope="row">${escapeHtml(c.criterion)}</t
 </tbody></table></div>`;
   return `<section id="peers" aria-labelledby="h-peers">
   <h2 id="h-peers">${SECTION_HEADINGS.peers}</h2>
-  <p class="section-lede">Agents are ranked among ${peers.agents} peers with enough data on ${PEER_LABELS}; percentile 100 is the best of the group.</p>
+  <p class="section-lede">Agents are ranked among ${peers.agents} peers with enough data on ${PEER_LABELS}; percentile 100 is the best of the group. ${PEER_RULE}</p>
   <div class="two-col">
     <div><h3>Top performers to recognise</h3>${top}</div>
     <div><h3>Agents who need coaching</h3>${coach}</div>
@@ -338,6 +347,9 @@ ${peers.qaCriteria.map((c) => `<tr><th scope="row">${escapeHtml(c.criterion)}</t
 }
 
 const PEER_LABELS = 'QA score, CSAT, first-contact resolution and handle time';
+/** What qualifies an agent for either list (lambdas/report/data.ts, peerRanking). */
+export const PEER_RULE =
+  'An agent is listed only for a metric whose 95% interval lies wholly above (recognise) or below (coach) the median of their peers; an interval that contains the median cannot tell the agent apart from the peers, whatever the rank or target.';
 
 function peerTable(entries: readonly PeerEntry[], kind: 'Recognise' | 'Coach'): string {
   const rows = entries
@@ -345,7 +357,12 @@ function peerTable(entries: readonly PeerEntry[], kind: 'Recognise' | 'Coach'): 
       const metrics = e.rows
         .map((r) => {
           const weak = e.weakMetrics.includes(r.metric);
-          return `<li${weak ? ' class="weak"' : ''}>${escapeHtml(label(r.metric))}: ${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.peer_percentile !== null ? ` <span class="muted">(p${Math.round(r.peer_percentile)})</span>` : ''}${weak ? ' <strong>needs work</strong>' : ''}</li>`;
+          const mark = weak
+            ? ' <strong>below peers</strong>'
+            : e.strongMetrics.includes(r.metric)
+              ? ' <strong>above peers</strong>'
+              : '';
+          return `<li${weak ? ' class="weak"' : ''}>${escapeHtml(label(r.metric))}: ${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.peer_percentile !== null ? ` <span class="muted">(p${Math.round(r.peer_percentile)})</span>` : ''}${mark}</li>`;
         })
         .join('');
       return `<tr><th scope="row">${escapeHtml(e.agent)}</th><td>${Math.round(e.percentile)}</td><td><ul class="plain">${metrics}</ul></td></tr>`;
@@ -408,7 +425,7 @@ function scorecardSection(data: ReportData): string {
 ${rows
   .map(
     (r) =>
-      `<tr><th scope="row">${escapeHtml(label(r.metric))}</th><td>${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${escapeHtml(formatValue(r.ci_low, r.unit, r.metric))} – ${escapeHtml(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${escapeHtml(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${escapeHtml(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : ''}</td><td>${r.bench_position ? escapeHtml(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
+      `<tr><th scope="row">${escapeHtml(label(r.metric))}</th><td>${escapeHtml(formatValue(r.value, r.unit, r.metric))}${r.low_sample ? ' <span class="flag">low n</span>' : ''}</td><td>${r.ci_low !== null && r.ci_high !== null ? `${escapeHtml(formatValue(r.ci_low, r.unit, r.metric))} – ${escapeHtml(formatValue(r.ci_high, r.unit, r.metric))}` : '—'}</td><td>${escapeHtml(formatValue(r.target, r.unit, r.metric))}</td><td>${r.rag ? `<span class="cell-rag rag-${r.rag}">${RAG_ICONS[r.rag]}</span>${RAG_TEXT[r.rag]}` : '—'}</td><td>${escapeHtml(formatDelta(r.delta, r.unit, r.metric))}${r.change_significant ? ' <strong>sig.</strong>' : r.change_test === 'too_few_to_test' ? ' <span class="muted">too few to test</span>' : ''}</td><td>${r.bench_position ? escapeHtml(BENCHMARK_TEXT[r.bench_position]) : '—'}</td><td>${r.n.toLocaleString('en-GB')}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></div>`;
@@ -469,7 +486,7 @@ ${q.sources.map((s) => `<tr><th scope="row">${escapeHtml(s.source)}</th><td>${s.
         <dt>Service level</dt><dd>answered within ${opts.serviceLevelS} s ÷ (answered + abandoned after ${opts.serviceLevelS} s)</dd>
         <dt>Abandonment</dt><dd>abandons shorter than ${opts.shortAbandonS} s excluded from numerator and denominator</dd>
         <dt>First-contact resolution</dt><dd>survey answer, then source flag, then no repeat contact within ${opts.fcrWindowDays} days</dd>
-        <dt>Significance</dt><dd>changes are called significant at the 95% level: rates by a two-proportion z-test, means and NPS by a z-test from their intervals; medians and the service index are not tested</dd>
+        <dt>Significance</dt><dd>changes are called significant at the 95% level: rates by a two-proportion z-test, means and NPS by a z-test from their intervals, only where that test holds (every expected count of a rate at least 5, a mean over at least 30 observations in each period), else “too few to test”; medians and the service index are not tested</dd>
         <dt>Benchmarks</dt><dd>industry “${escapeHtml(q.benchmarkIndustry)}”, quartiles from the cited benchmark table</dd>
         <dt>Service index</dt><dd>${escapeHtml(weights)}; only metrics with enough data count</dd>
       </dl>

@@ -5,12 +5,21 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
+import { listAdapters } from '../../adapters/registry.ts';
+import { METRIC_IDS, type MetricId } from '../metrics/catalogue.ts';
 import { OVERALL, parseScope } from '../metrics/scorecard.ts';
+import { CHANNELS } from '../schema/canonical.ts';
 import { DEFAULTS } from './defaults.ts';
-import { REPORT_FORMATS } from './reports.ts';
+import { REPORT_FORMATS, REPORT_SECTIONS } from './reports.ts';
 
-const METRIC_ID = /^[a-z][a-z0-9_]*$/;
 const TIME_ZONE = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Paris"' });
+const NAME = /^[a-z][a-z0-9-]*$/;
+const SCHEDULE = /^(cron|rate)\(.+\)$/;
+
+/** Metric ids a target can aim at, in catalogue order. */
+const METRIC = z.enum(METRIC_IDS as [MetricId, ...MetricId[]]);
+/** The service index is computed from the weights: it cannot weigh itself. */
+const WEIGHTED_METRIC_IDS: readonly MetricId[] = METRIC_IDS.filter((id) => id !== 'service_index');
 
 /** `overall` or `<dimension>:<value>`, read by the same parser the CLI's `--scope` uses. */
 const SCOPE = z
@@ -22,7 +31,10 @@ const SCOPE = z
       ctx.addIssue({ code: 'custom', message: (error as Error).message });
     }
   })
-  .default(OVERALL);
+  .default(OVERALL)
+  .describe(
+    '`overall`, or `team:<name>`, `agent:<id>`, `channel:<channel>`, `queue:<name>` or `source:<source name>`.',
+  );
 
 function isTimeZone(value: string): boolean {
   try {
@@ -33,86 +45,188 @@ function isTimeZone(value: string): boolean {
   }
 }
 
-export const sourceConfigSchema = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes, starting with a letter'),
-  adapter: z.string().min(1, 'must name an adapter (run `servicebench adapters` to list them)'),
-  /** Adapter options (validated by the adapter's own schema). */
-  options: z.record(z.string(), z.unknown()).default({}),
-  /** Time zone of timestamps that carry no offset. */
-  timeZone: TIME_ZONE.optional(),
-  /**
-   * This source's agent identifiers → the agent names used across sources (help desks export
-   * numeric ids, the phone system usernames). Applied to agent_id by the normaliser, so one person
-   * is one agent in every metric; a change takes effect on re-ingest.
-   */
-  agentIds: z.record(z.string().min(1), z.string().min(1, 'must name the agent')).optional(),
-  description: z.string().optional(),
-});
+export const sourceConfigSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(NAME, 'must be lower-case letters, digits and dashes, starting with a letter')
+      .describe("Source name: the landing prefix (`landing/<name>/`) and every row's `source`."),
+    adapter: z
+      .string()
+      .min(1, 'must name an adapter (run `servicebench adapters` to list them)')
+      .describe('Export format (`servicebench adapters` lists them).'),
+    options: z
+      .record(z.string(), z.unknown())
+      .default({})
+      .describe(
+        "The adapter's options, validated by the adapter's own schema (docs/sources.md). `mappingFile` (mapping adapter) names a mapping file relative to the config, read and inlined as `mapping`.",
+      ),
+    timeZone: TIME_ZONE.optional().describe(
+      `IANA time zone of source timestamps that carry no offset (default ${DEFAULTS.timeZone}).`,
+    ),
+    agentIds: z
+      .record(z.string().min(1), z.string().min(1, 'must name the agent'))
+      .optional()
+      .describe(
+        "This source's agent identifiers → the agent names used across sources (help desks export numeric ids, phone systems usernames), so one person is one agent in every metric; applied on (re-)ingest.",
+      ),
+    description: z.string().optional().describe('Free text for people reading the config.'),
+  })
+  .describe('One export feed.');
 
-export const metricOptionsSchema = z.object({
-  minSample: z.number().int().min(1).optional(),
-  shortAbandonS: z.number().min(0).optional(),
-  serviceLevelS: z.number().positive().optional(),
-  fcrWindowDays: z.number().int().positive().optional(),
-});
+export const metricOptionsSchema = z
+  .strictObject({
+    minSample: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe(`Fewer observations are flagged as low sample, never hidden (default ${DEFAULTS.minSample}).`),
+    shortAbandonS: z
+      .number()
+      .min(0)
+      .optional()
+      .describe(
+        `Abandons that waited less than this many seconds are left out of the adjusted abandonment rate (default ${DEFAULTS.shortAbandonS}).`,
+      ),
+    serviceLevelS: z
+      .number()
+      .positive()
+      .optional()
+      .describe(
+        `Service level: queued contacts answered within this many seconds (default ${DEFAULTS.serviceLevelS}).`,
+      ),
+    fcrWindowDays: z
+      .number()
+      .int()
+      .positive()
+      .optional()
+      .describe(
+        `Derived FCR: no repeat contact from the same customer within this many days (default ${DEFAULTS.fcrWindowDays}).`,
+      ),
+  })
+  .describe('Metric options; every report prints the values in force.');
 
-export const targetSchema = z.object({
-  metric: z.string().regex(METRIC_ID, 'must be a metric id such as "csat_pct"'),
-  /** `overall`, or `team:<name>`, `channel:<name>`, `agent:<id>`, `queue:<name>`, `source:<name>`. */
-  scope: SCOPE,
-  goal: z.number(),
-  /** Amber band as a fraction of the goal (0.05 = within 5% of the goal is amber). */
-  amberBand: z.number().min(0).max(1).optional(),
-});
+export const targetSchema = z
+  .strictObject({
+    metric: METRIC.describe('Metric id (docs/metrics.md).'),
+    scope: SCOPE,
+    goal: z.number().describe("The goal, in the metric's unit (RAG is direction-aware)."),
+    amberBand: z
+      .number()
+      .min(0)
+      .max(1)
+      .optional()
+      .describe(
+        `Within this fraction of the goal, on the wrong side, is amber; beyond it red (default ${DEFAULTS.amberBand}).`,
+      ),
+  })
+  .describe('A goal for one metric at one scope; drives RAG status.');
 
-export const reportSchema = z.object({
-  name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'must be lower-case letters, digits and dashes'),
-  /** EventBridge Scheduler cron expression, e.g. "cron(0 7 1 * ? *)". */
-  schedule: z.string().regex(/^(cron|rate)\(.+\)$/, 'must be cron(...) or rate(...)'),
-  timeZone: TIME_ZONE.default('UTC'),
-  /** Which period the report covers when it runs. */
-  period: z.enum(['previous-month', 'previous-week']).default('previous-month'),
-  scope: SCOPE,
-  recipients: z.array(z.email('must be an e-mail address')).default([]),
-  sections: z.array(z.string()).optional(),
-  formats: z.array(z.enum(REPORT_FORMATS)).default([...REPORT_FORMATS]),
-});
+export const reportSchema = z
+  .strictObject({
+    name: z
+      .string()
+      .regex(NAME, 'must be lower-case letters, digits and dashes')
+      .describe('Report name, used in file names.'),
+    schedule: z
+      .string()
+      .regex(SCHEDULE, 'must be cron(...) or rate(...)')
+      .describe('EventBridge Scheduler expression, e.g. "cron(0 7 1 * ? *)".'),
+    timeZone: TIME_ZONE.default('UTC').describe('IANA time zone the schedule runs in.'),
+    period: z
+      .enum(['previous-month', 'previous-week'])
+      .default('previous-month')
+      .describe('Which period the report covers when it runs.'),
+    scope: SCOPE,
+    recipients: z.array(z.email('must be an e-mail address')).default([]).describe('Who receives the e-mail.'),
+    sections: z
+      .array(z.enum(REPORT_SECTIONS))
+      .optional()
+      .describe('Sections of the HTML and PDF, in their fixed order (default: all).'),
+    formats: z
+      .array(z.enum(REPORT_FORMATS))
+      .default([...REPORT_FORMATS])
+      .describe('Files written.'),
+  })
+  .describe('A scheduled executive report.');
 
-export const configSchema = z.object({
-  $schema: z.string().optional(),
-  /** Company name shown on the report. */
-  organisation: z.string().default('Example Co'),
-  sources: z.array(sourceConfigSchema).default([]),
-  metrics: metricOptionsSchema.default({}),
-  targets: z.array(targetSchema).default([]),
-  benchmarks: z
-    .object({ industry: z.string().default(DEFAULTS.benchmarkIndustry), region: z.string().optional() })
-    .default({ industry: DEFAULTS.benchmarkIndustry }),
-  /** Weights of the composite service index by metric id (only metrics with enough data count). */
-  compositeWeights: z.record(z.string().regex(METRIC_ID), z.number().min(0)).optional(),
-  reports: z.array(reportSchema).default([]),
-  /** The curated lake, the same locally and deployed. */
-  lake: z
-    .object({
-      /** First day a row may be dated (yyyy-MM-dd); DEFAULTS.partitionsFrom when absent. */
-      partitionsFrom: z.iso.date('must be a yyyy-MM-dd date').default(DEFAULTS.partitionsFrom),
-    })
-    .default({ partitionsFrom: DEFAULTS.partitionsFrom }),
-  /** Deployment settings read by the CDK app. */
-  deployment: z
-    .object({
-      alarmEmail: z.email().optional(),
-      sesSender: z.email().optional(),
-      maxNormaliserConcurrency: z.number().int().min(1).max(100).optional(),
-      athenaBytesScannedCutoff: z.number().int().min(10_000_000).optional(),
-      /** EventBridge Scheduler expression (UTC) of the metric refresh; DEFAULTS.refreshSchedule when absent. */
-      refreshSchedule: z
-        .string()
-        .regex(/^(cron|rate)\(.+\)$/, 'must be cron(...) or rate(...)')
-        .optional(),
-    })
-    .default({}),
-});
+export const configSchema = z
+  .strictObject({
+    $schema: z.string().optional().describe("This file's JSON Schema, for editors."),
+    organisation: z.string().default('Example Co').describe('Company name shown on the report.'),
+    sources: z.array(sourceConfigSchema).default([]).describe('One entry per export feed.'),
+    metrics: metricOptionsSchema.default({}),
+    targets: z.array(targetSchema).default([]).describe('Goals; one per metric and scope.'),
+    benchmarks: z
+      .strictObject({
+        industry: z
+          .string()
+          .default(DEFAULTS.benchmarkIndustry)
+          .describe('Industry whose published figures (benchmarks/industry.csv) are compared against.'),
+        region: z.string().optional().describe('Region of the benchmark figures, when they have one.'),
+      })
+      .default({ industry: DEFAULTS.benchmarkIndustry }),
+    compositeWeights: z
+      .record(z.string(), z.number().min(0))
+      // Keys are checked in validateConfig with a did-you-mean; the schema lists them for editors.
+      .meta({ propertyNames: { enum: WEIGHTED_METRIC_IDS } })
+      .optional()
+      .describe('Weights of the composite service index by metric id (only metrics with enough data count).'),
+    reports: z.array(reportSchema).default([]),
+    ingest: z
+      .strictObject({
+        maxRejectShare: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe(
+            `\`servicebench ingest\` fails when more than this fraction of a file's records, or of the run's, is rejected (default ${DEFAULTS.maxRejectShare}).`,
+          ),
+      })
+      .default({})
+      .describe('Checks on what an ingest accepted.'),
+    lake: z
+      .strictObject({
+        partitionsFrom: z.iso
+          .date('must be a yyyy-MM-dd date')
+          .default(DEFAULTS.partitionsFrom)
+          .describe(
+            'First day a row may be dated: Athena projects partitions from it, and rows dated earlier are rejected with that reason.',
+          ),
+      })
+      .default({ partitionsFrom: DEFAULTS.partitionsFrom })
+      .describe('The curated lake, the same locally and deployed.'),
+    deployment: z
+      .strictObject({
+        alarmEmail: z.email().optional().describe("Receives the stack's alarms."),
+        sesSender: z.email().optional().describe('Verified SES identity reports are sent from (else an SNS topic).'),
+        maxNormaliserConcurrency: z
+          .number()
+          .int()
+          .min(1)
+          .max(100)
+          .optional()
+          .describe('Reserved normaliser concurrency.'),
+        athenaBytesScannedCutoff: z
+          .number()
+          .int()
+          .min(10_000_000)
+          .optional()
+          .describe('Per-query scan limit of the Athena workgroup, in bytes.'),
+        refreshSchedule: z
+          .string()
+          .regex(SCHEDULE, 'must be cron(...) or rate(...)')
+          .optional()
+          .describe(
+            `EventBridge Scheduler expression (UTC) of the metric refresh (default ${DEFAULTS.refreshSchedule}).`,
+          ),
+      })
+      .default({})
+      .describe('Deployment settings read by the CDK app.'),
+  })
+  .describe('ServiceBench configuration: one file for the CLI and the AWS stack.');
 
 export type ServiceBenchConfig = z.infer<typeof configSchema>;
 export type SourceConfig = z.infer<typeof sourceConfigSchema>;
@@ -127,26 +241,265 @@ export class ConfigError extends Error {
   }
 }
 
-/** Validates a parsed config; every problem is reported together, each with its path and value. */
+/**
+ * Validates a parsed config, every problem at once, each naming its path, the bad value and the
+ * fix: the schema (unknown keys at every level, with a did-you-mean), each source's adapter and its
+ * options, and what the schema alone cannot see (duplicate names and targets, scopes naming no
+ * configured source or canonical channel). The CLI, `cdk synth` and every Lambda's cold start call
+ * it. A function's config slice leaves `sources` out: its scopes were checked against the whole
+ * file at synth.
+ */
+export function validateConfig(raw: unknown, file = 'config'): ServiceBenchConfig {
+  return checkConfig(raw, file, true);
+}
+
+/**
+ * The config's own rules, without the adapters': for configs a test builds around an adapter of
+ * its own. Everything that reads a config file calls validateConfig.
+ */
 export function parseConfig(raw: unknown, file = 'config'): ServiceBenchConfig {
+  return checkConfig(raw, file, false);
+}
+
+function checkConfig(raw: unknown, file: string, withAdapters: boolean): ServiceBenchConfig {
+  const problems = unknownKeyProblems(configSchema, raw, []);
   const result = configSchema.safeParse(raw);
-  const problems: string[] = [];
   if (!result.success) {
     for (const issue of result.error.issues) {
-      const path = issue.path.join('.') || '(root)';
-      const value = valueAt(raw, issue.path);
-      const shown = value === undefined ? 'missing' : JSON.stringify(value);
-      problems.push(`${path}: ${issue.message} (got ${shown})`);
+      if (issue.code !== 'unrecognized_keys') problems.push(describeIssue(issue, raw, []));
     }
-    throw new ConfigError(file, problems);
   }
+  // Cross-checks run on every entry that parses on its own (unknown keys aside: they are reported
+  // above), so one bad entry hides no other problem.
+  const sources = entries(raw, 'sources', sourceConfigSchema.strip());
+  const targets = entries(raw, 'targets', targetSchema.strip());
+  const reports = entries(raw, 'reports', reportSchema.strip());
+  if (withAdapters) problems.push(...sources.flatMap(({ index, entry }) => adapterProblems(entry, index)));
   const names = new Set<string>();
-  result.data.sources.forEach((s, i) => {
-    if (names.has(s.name)) problems.push(`sources.${i}.name: duplicate source name "${s.name}"; names must be unique`);
-    names.add(s.name);
-  });
-  if (problems.length > 0) throw new ConfigError(file, problems);
+  for (const { index, entry } of sources) {
+    if (names.has(entry.name)) {
+      problems.push(`sources.${index}.name: duplicate source name "${entry.name}"; names must be unique`);
+    }
+    names.add(entry.name);
+  }
+  const sourcesGiven = raw !== null && typeof raw === 'object' && 'sources' in raw;
+  const scopeProblems = (path: string, text: string): string[] => {
+    const scope = parseScope(text);
+    if (scope?.dimension === 'source' && sourcesGiven && !names.has(scope.value)) {
+      const known = [...names].map((n) => `source:${n}`).join(', ') || '(no sources are configured)';
+      return [
+        `${path}: scope names no configured source (got "${text}"); use one of ${known}${suggestion(scope.value, [...names])}`,
+      ];
+    }
+    if (scope?.dimension === 'channel' && !(CHANNELS as readonly string[]).includes(scope.value)) {
+      return [
+        `${path}: scope names no channel (got "${text}"); channels are ${CHANNELS.join(', ')}${suggestion(scope.value, CHANNELS)}`,
+      ];
+    }
+    return [];
+  };
+  const firstTarget = new Map<string, number>();
+  for (const { index, entry } of targets) {
+    problems.push(...scopeProblems(`targets.${index}.scope`, entry.scope));
+    const key = `${entry.metric} ${entry.scope}`;
+    const first = firstTarget.get(key);
+    if (first === undefined) firstTarget.set(key, index);
+    else {
+      problems.push(
+        `targets.${index}: duplicate target for ${entry.metric} at scope ${entry.scope} (also targets.${first}); keep one of them`,
+      );
+    }
+  }
+  const weights = valueAt(raw, ['compositeWeights']);
+  for (const metric of weights !== null && typeof weights === 'object' ? Object.keys(weights) : []) {
+    if (!(WEIGHTED_METRIC_IDS as readonly string[]).includes(metric)) {
+      problems.push(
+        `compositeWeights.${metric}: unknown metric id (got "${metric}"); weigh one of ${WEIGHTED_METRIC_IDS.join(', ')}${suggestion(metric, WEIGHTED_METRIC_IDS)}`,
+      );
+    }
+  }
+  const reportNames = new Set<string>();
+  for (const { index, entry } of reports) {
+    problems.push(...scopeProblems(`reports.${index}.scope`, entry.scope));
+    if (reportNames.has(entry.name)) {
+      problems.push(`reports.${index}.name: duplicate report name "${entry.name}"; names must be unique`);
+    }
+    reportNames.add(entry.name);
+  }
+  if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
   return result.data;
+}
+
+/** The entries of a top-level list that are valid on their own, with their positions. */
+function entries<T>(raw: unknown, key: string, schema: z.ZodType<T>): { index: number; entry: T }[] {
+  const list = valueAt(raw, [key]);
+  if (!Array.isArray(list)) return [];
+  return list.flatMap((item, index) => {
+    const parsed = schema.safeParse(item);
+    return parsed.success ? [{ index, entry: parsed.data }] : [];
+  });
+}
+
+/** A source's adapter exists and its options pass the adapter's schema, unknown keys included. */
+function adapterProblems(source: SourceConfig, index: number): string[] {
+  const adapter = listAdapters().find((a) => a.name === source.adapter);
+  if (!adapter) {
+    const known = listAdapters().map((a) => a.name);
+    return [
+      `sources.${index}.adapter: unknown adapter (got "${source.adapter}"); use one of ${known.join(', ')}${suggestion(source.adapter, known)}`,
+    ];
+  }
+  const path = ['sources', index, 'options'];
+  const parsed = adapter.optionsSchema.safeParse(source.options);
+  const issues = parsed.success ? [] : parsed.error.issues.filter((issue) => issue.code !== 'unrecognized_keys');
+  return [
+    ...unknownKeyProblems(adapter.optionsSchema, source.options, path),
+    ...issues.map((issue) => describeIssue(issue, source.options, path)),
+  ];
+}
+
+/** One zod issue as `path: message (got value)`, with a did-you-mean for a value off a list. */
+function describeIssue(issue: z.core.$ZodIssue, raw: unknown, prefix: readonly PropertyKey[]): string {
+  const path = [...prefix, ...issue.path].join('.') || '(root)';
+  const value = valueAt(raw, issue.path);
+  const shown = value === undefined ? 'missing' : JSON.stringify(value);
+  if (issue.code === 'invalid_value' && typeof value === 'string') {
+    const allowed = issue.values.map(String);
+    return `${path}: unknown value (got ${shown}); use one of ${allowed.join(', ')}${suggestion(value, allowed)}`;
+  }
+  return `${path}: ${issue.message} (got ${shown})`;
+}
+
+type SchemaDef = {
+  type: string;
+  shape?: Record<string, z.ZodType>;
+  catchall?: z.ZodType;
+  innerType?: z.ZodType;
+  in?: z.ZodType;
+  element?: z.ZodType;
+  keyType?: z.ZodType;
+  valueType?: z.ZodType;
+  options?: z.ZodType[];
+  getter?: () => z.ZodType;
+  entries?: Record<string, unknown>;
+};
+const defOf = (schema: z.ZodType) => (schema as unknown as { _zod: { def: SchemaDef } })._zod.def;
+const WRAPPERS = new Set(['optional', 'nullable', 'default', 'prefault', 'readonly', 'catch', 'nonoptional']);
+
+/**
+ * Keys of `value` that `schema` does not declare, at every level the schema can be followed (a
+ * union only where exactly one branch accepts the value). Adapters' option objects are not all
+ * strict, so this is how an option typo is caught rather than silently ignored.
+ */
+function unknownKeyProblems(schema: z.ZodType, value: unknown, path: readonly PropertyKey[]): string[] {
+  const def = defOf(schema);
+  if (WRAPPERS.has(def.type) && def.innerType) return unknownKeyProblems(def.innerType, value, path);
+  if (def.type === 'pipe' && def.in) return unknownKeyProblems(def.in, value, path);
+  if (def.type === 'lazy' && def.getter) return unknownKeyProblems(def.getter(), value, path);
+  if (def.type === 'array' && def.element && Array.isArray(value)) {
+    const element = def.element;
+    return value.flatMap((item, i) => unknownKeyProblems(element, item, [...path, i]));
+  }
+  if (def.type === 'union' && def.options) {
+    const accepting = def.options.filter((option) => option.safeParse(value).success);
+    return accepting.length === 1 && accepting[0] ? unknownKeyProblems(accepting[0], value, path) : [];
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [];
+  if (def.type === 'record' && def.valueType) {
+    const keyDef = def.keyType ? defOf(def.keyType) : undefined;
+    const allowed = keyDef?.type === 'enum' && keyDef.entries ? Object.keys(keyDef.entries) : undefined;
+    const valueType = def.valueType;
+    return Object.entries(value).flatMap(([key, item]) =>
+      allowed && !allowed.includes(key)
+        ? [unknownKey(path, key, allowed)]
+        : unknownKeyProblems(valueType, item, [...path, key]),
+    );
+  }
+  if (def.type !== 'object' || !def.shape) return [];
+  const shape = def.shape;
+  const open = def.catchall !== undefined && defOf(def.catchall).type !== 'never';
+  return Object.entries(value).flatMap(([key, item]) => {
+    const field = shape[key];
+    if (field) return unknownKeyProblems(field, item, [...path, key]);
+    return open ? [] : [unknownKey(path, key, Object.keys(shape))];
+  });
+}
+
+function unknownKey(path: readonly PropertyKey[], key: string, known: readonly string[]): string {
+  const where = [...path, key].join('.');
+  const elsewhere = suggestion(key, known) || placesOf(key);
+  return `${where}: unknown key (got "${key}"); remove it or use one of ${known.join(', ')}${elsewhere}`;
+}
+
+/** Where else in the config a mistyped key is valid, for a key set at the wrong level. */
+function placesOf(key: string): string {
+  const places = keyPlaces().filter((p) => sameWord(p.key, key));
+  return places.length > 0
+    ? `; "${places[0]?.key}" is a key of ${places.map((p) => p.parent || '(root)').join(' and ')}`
+    : '';
+}
+
+let keyPlacesCache: { key: string; parent: string }[] | undefined;
+/** Every key of the config schema with the path of the object that holds it (`sources[]` for a source's). */
+function keyPlaces(): { key: string; parent: string }[] {
+  if (keyPlacesCache) return keyPlacesCache;
+  const places: { key: string; parent: string }[] = [];
+  const visit = (schema: z.ZodType, parent: string) => {
+    const def = defOf(schema);
+    if (WRAPPERS.has(def.type) && def.innerType) visit(def.innerType, parent);
+    else if (def.type === 'array' && def.element) visit(def.element, `${parent}[]`);
+    else if (def.type === 'object' && def.shape) {
+      for (const [key, field] of Object.entries(def.shape)) {
+        places.push({ key, parent });
+        visit(field, parent ? `${parent}.${key}` : key);
+      }
+    }
+  };
+  visit(configSchema, '');
+  keyPlacesCache = places;
+  return places;
+}
+
+/** Same word up to case, dashes and underscores, or one edit away. */
+function sameWord(a: string, b: string): boolean {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  return norm(a) === norm(b) || editDistance(norm(a), norm(b)) <= 1;
+}
+
+/**
+ * `; did you mean "x"?` for the candidate a typo most likely came from: one edit away, else the
+ * one the value begins (`csat` → `csat_pct`), else within a third of its length; else nothing.
+ */
+export function suggestion(value: string, candidates: readonly string[]): string {
+  const norm = (s: string) => s.toLowerCase().replace(/[-_]/g, '');
+  const ranked = candidates
+    .map((candidate) => ({ candidate, distance: editDistance(norm(value), norm(candidate)) }))
+    .sort((x, y) => x.distance - y.distance);
+  const best = ranked[0];
+  const prefixed = norm(value).length >= 3 ? candidates.find((c) => norm(c).startsWith(norm(value))) : undefined;
+  const chosen =
+    best && best.distance <= 1 && value.length >= 3
+      ? best.candidate
+      : (prefixed ?? (best && best.distance <= Math.floor(value.length / 3) ? best.candidate : undefined));
+  return chosen === undefined ? '' : `; did you mean "${chosen}"?`;
+}
+
+/** Optimal-string-alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
+    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
+  );
+  const at = (i: number, j: number) => d[i]?.[j] ?? Number.POSITIVE_INFINITY;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let value = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1])
+        value = Math.min(value, at(i - 2, j - 2) + 1);
+      (d[i] as number[])[j] = value;
+    }
+  }
+  return at(a.length, b.length);
 }
 
 export function loadConfig(file: string): ServiceBenchConfig {
@@ -162,7 +515,7 @@ export function loadConfig(file: string): ServiceBenchConfig {
   } catch (error) {
     throw new ConfigError(file, [`not valid JSON: ${(error as Error).message}`]);
   }
-  return parseConfig(inlineFileReferences(raw, dirname(file)), file);
+  return validateConfig(inlineFileReferences(raw, dirname(file)), file);
 }
 
 /**

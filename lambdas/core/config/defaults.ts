@@ -21,6 +21,11 @@ export const DEFAULTS = {
    * bundled with the normaliser, so net sentiment needs no cloud service; `--no-sentiment` turns it off.
    */
   sentimentAnalyser: 'lexicon',
+  /**
+   * Share of records an ingest may reject, per file and over the run, before `servicebench ingest`
+   * fails: a wrong date format or a renamed column rejects far more than a few malformed rows.
+   */
+  maxRejectShare: 0.05,
   /** Local lake folder, relative to the working directory. */
   lakeDir: 'lake',
   /** Config file looked for when --config is not given. */

@@ -12,3 +12,19 @@ export const DEFAULT_REPORT_NAME = 'executive';
 
 /** Folder of the lake and of the exports bucket the report folders go under. */
 export const EXPORTS_PREFIX = 'exports/';
+
+/**
+ * Sections of the HTML and PDF report, in the order they are printed; a report's `sections` in the
+ * config picks among them and the renderer (lambdas/report/html.ts) gives each its heading.
+ */
+export const REPORT_SECTIONS = [
+  'index',
+  'kpis',
+  'trends',
+  'breakdowns',
+  'peers',
+  'voice',
+  'scorecard',
+  'quality',
+] as const;
+export type ReportSection = (typeof REPORT_SECTIONS)[number];

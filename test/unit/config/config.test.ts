@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, parseConfig, stripJsonComments } from '../../../lambdas/core/config/config.ts';
 
+/** The rest of a minimal valid interactions mapping, as JSON members. */
+const MAPPING_REST = `"format": { "type": "csv" }, "fields": {
+  "interaction_id": { "column": "id" }, "channel": { "const": "voice" }, "direction": { "const": "inbound" },
+  "created_at": { "column": "at" }, "updated_at": { "field": "created_at" },
+  "is_abandoned": { "const": false }, "is_callback": { "const": false },
+  "is_transfer": { "const": false }, "is_escalated": { "const": false } }`;
+
 function problemsOf(raw: unknown): readonly string[] {
   try {
     parseConfig(raw, 'test.json');
@@ -56,13 +63,15 @@ describe('config validation', () => {
 
   it('reads // comments and inlines mapping files relative to the config', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-config-'));
-    writeFileSync(join(dir, 'm.json'), '{ "table": "interactions" // the target\n}');
+    writeFileSync(join(dir, 'm.json'), `{ "table": "interactions" // the target\n, ${MAPPING_REST} }`);
     writeFileSync(
       join(dir, 'config.jsonc'),
       '{\n // a comment with "quotes"\n "sources": [{ "name": "calls", "adapter": "mapping", "options": { "mappingFile": "m.json" } }] }',
     );
     const config = loadConfig(join(dir, 'config.jsonc'));
-    expect(config.sources[0]?.options).toEqual({ mapping: { table: 'interactions' } });
+    expect(config.sources[0]?.options).toEqual({
+      mapping: { table: 'interactions', ...JSON.parse(`{${MAPPING_REST}}`) },
+    });
   });
 
   it('fails when the file is not JSON, naming the file', () => {

@@ -1,0 +1,47 @@
+/** `servicebench validate-config` on a file with the typos users make: each is named with its fix. */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
+import { runCli } from '../support/cli.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'sb-validate-config-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('servicebench validate-config', () => {
+  it('rejects target, timezone, minSampel and an unknown metric id at once, each with its fix, and exits 1', async () => {
+    const file = join(dir, 'typos.jsonc');
+    writeFileSync(
+      file,
+      `{
+  // the usual slips
+  "timezone": "Europe/London",
+  "metrics": { "minSampel": 50 },
+  "target": [{ "metric": "nps", "goal": 30 }],
+  "targets": [{ "metric": "first_response_median", "goal": 3600 }]
+}`,
+    );
+    const result = await runCli(['--config', file, 'validate-config']);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`${file}: 4 problem(s)`);
+    expect(result.stderr).toMatch(
+      /- timezone: unknown key \(got "timezone"\);.*"timeZone" is a key of sources\[\] and reports\[\]\n/,
+    );
+    expect(result.stderr).toMatch(
+      /- metrics\.minSampel: unknown key \(got "minSampel"\);.*did you mean "minSample"\?\n/,
+    );
+    expect(result.stderr).toMatch(/- target: unknown key \(got "target"\);.*did you mean "targets"\?\n/);
+    expect(result.stderr).toMatch(
+      /- targets\.0\.metric: unknown value \(got "first_response_median"\); use one of .*did you mean "first_response_median_s"\?\n/,
+    );
+  });
+
+  it('accepts the shipped example and says what it holds', async () => {
+    const result = await runCli(['--config', EXAMPLE_CONFIG_FILE, 'validate-config']);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/servicebench\.config\.jsonc: valid \(\d+ sources, 1 reports\)/);
+  });
+});
