@@ -36,6 +36,9 @@ describeRealdata('servicenow-incidents.json on the real event log', [FILE], () =
     expect(count(incidents, (r) => r.sla_resolution_met === true)).toBe(495);
     expect(count(incidents, (r) => r.is_escalated === true)).toBe(391);
     expect(count(incidents, (r) => (r.reopen_count as number) > 0)).toBe(10);
+    // the agent is assigned_to, else resolved_by when a close code is set: 666 + 7 assigned, 216
+    // resolved and coded without an assignee; one incident has neither
+    expect(count(incidents, (r) => r.agent_id !== null)).toBe(889);
     const updates = run.rows.map((r) => `${r.interaction_id} ${(r.updated_at as Date).toISOString()}`);
     // The source clock alone leaves ties (5,506 distinct number + sys_updated_at pairs); the
     // modification counter makes every event's updated_at distinct within its incident.

@@ -122,6 +122,23 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
     expect((await metric('2016-03', 'servicenow-incidents', 'sla_compliance_pct'))?.n).toBe(683);
   });
 
+  it('ServiceNow: escalation over handled incidents, including those resolved with a close code but unassigned', async () => {
+    // Latest event per incident as above; handled = assigned_to set, or resolved_by and closed_code
+    // set (216 incidents have no assignee at their last event); escalated = reassignment_count > 0:
+    //   python3 -c "import csv,datetime as d; r=list(csv.DictReader(open('servicenow-incident-log/incident_event_log.csv', newline='')));
+    //     p=lambda s: d.datetime.strptime(s,'%d-%m-%Y %H:%M'); last={}
+    //     [last.__setitem__(x['number'], max(last.get(x['number'], x), x, key=lambda e: (p(e['sys_updated_at']), int(e['sys_mod_count'])))) for x in r]
+    //     for m in ('2016-02','2016-03'): H=[x for x in last.values() if p(x['opened_at']).strftime('%Y-%m')==m and
+    //       (x['assigned_to']!='?' or (x['resolved_by']!='?' and x['closed_code']!='?'))]; print(m, len(H), sum(int(x['reassignment_count'])>0 for x in H))"
+    //   → 2016-02 207 83; 2016-03 682 308 (over assigned incidents only: 57/128 = 44.5% and 257/545 = 47.2%)
+    const february = await metric('2016-02', 'servicenow-incidents', 'escalation_rate');
+    expect(february?.n).toBe(207);
+    expect(february?.value).toBeCloseTo((100 * 83) / 207, 9);
+    const march = await metric('2016-03', 'servicenow-incidents', 'escalation_rate');
+    expect(march?.n).toBe(682);
+    expect(march?.value).toBeCloseTo((100 * 308) / 682, 9);
+  });
+
   it('CFPB: timely response is the 15-day first-response SLA; complaints in progress are undecided', async () => {
     // Month of 'Date received'; decided = response not 'In progress' (or timely 'No'); met = timely 'Yes':
     //   tail -n +3 cfpb-complaints/complaints_sample.csv | python3 -c "import csv,sys,collections as C; c=C.Counter();
