@@ -49,10 +49,6 @@ export const BREAKDOWN_METRICS = [
 export const PEER_METRICS = ['qa_score', 'csat_pct', 'fcr_rate', 'aht_s'] as const satisfies readonly MetricId[];
 /** People listed as top performers and as coaching candidates. */
 export const PEERS_LISTED = 5;
-/** An agent in the bottom quartile of their peers on a metric is a coaching candidate. */
-export const COACHING_PERCENTILE = 25;
-/** Agents are recognised from this mean peer percentile up, and only with no weak metric. */
-export const RECOGNITION_PERCENTILE = 50;
 
 export async function buildReportData(engine: QueryEngine, options: ReportOptions): Promise<ReportData> {
   const period = parsePeriod(options.period, options.grain);
@@ -201,10 +197,14 @@ function breakdown(rows: readonly ScorecardRow[], dimension: 'channel' | 'team')
 }
 
 /**
- * Ranks agents by their mean peer percentile over PEER_METRICS, ignoring low-sample values.
- * Coaching candidates are off target or in the bottom quartile of peers on at least one metric.
+ * Ranks agents by their mean peer percentile over PEER_METRICS. An agent is recognised or coached
+ * on a metric only when its 95% interval lies wholly on one side of the peer median: an agent whose
+ * interval contains the median cannot be told apart from their peers at this sample size, however
+ * their point estimate ranks or compares with the target. Top performers have at least one metric
+ * above the peers and none below; coaching candidates have at least one below.
  */
-function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriteria'> {
+export function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriteria'> {
+  // The scorecard ranks only peers with enough data: those rows have a percentile.
   const ranked = rows.filter(
     (r) =>
       r.dimension === 'agent' &&
@@ -213,6 +213,10 @@ function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriter
       !r.low_sample &&
       r.peer_percentile !== null,
   );
+  const medians = new Map(
+    PEER_METRICS.map((m) => [m, median(ranked.filter((r) => r.metric === m).map((r) => r.value as number))]),
+  );
+  const sideOfPeers = (r: ScorecardRow) => intervalSide(r, medians.get(r.metric as (typeof PEER_METRICS)[number]));
   const agents = new Map<string, ScorecardRow[]>();
   for (const r of ranked) agents.set(r.dimension_value, [...(agents.get(r.dimension_value) ?? []), r]);
   const entries: PeerEntry[] = [...agents.entries()].map(([agent, own]) => {
@@ -221,20 +225,39 @@ function peerRanking(rows: readonly ScorecardRow[]): Omit<PeerRanking, 'qaCriter
       agent,
       percentile: ordered.reduce((sum, r) => sum + (r.peer_percentile ?? 0), 0) / ordered.length,
       rows: ordered,
-      weakMetrics: ordered
-        .filter((r) => r.rag === 'red' || (r.peer_percentile ?? 100) <= COACHING_PERCENTILE)
-        .map((r) => r.metric),
+      strongMetrics: ordered.filter((r) => sideOfPeers(r) === 'better').map((r) => r.metric),
+      weakMetrics: ordered.filter((r) => sideOfPeers(r) === 'worse').map((r) => r.metric),
     };
   });
-  const best = [...entries].sort((a, b) => b.percentile - a.percentile || a.agent.localeCompare(b.agent));
-  const top = best
-    .filter((e) => e.weakMetrics.length === 0 && e.percentile >= RECOGNITION_PERCENTILE)
+  const top = entries
+    .filter((e) => e.strongMetrics.length > 0 && e.weakMetrics.length === 0)
+    .sort((a, b) => b.percentile - a.percentile || a.agent.localeCompare(b.agent))
     .slice(0, PEERS_LISTED);
   const coaching = entries
     .filter((e) => e.weakMetrics.length > 0)
     .sort((a, b) => a.percentile - b.percentile || a.agent.localeCompare(b.agent))
     .slice(0, PEERS_LISTED);
   return { agents: agents.size, top, coaching };
+}
+
+/** The middle value, or the mean of the two middle values; null without values. */
+function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  const upper = sorted[mid] as number;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] as number) + upper) / 2;
+}
+
+/**
+ * Which side of a reference value a row's 95% interval lies wholly on, in the metric's good
+ * direction; null when the interval contains it or the row has no interval.
+ */
+function intervalSide(row: ScorecardRow, reference: number | null | undefined): 'better' | 'worse' | null {
+  if (reference === null || reference === undefined || row.ci_low === null || row.ci_high === null) return null;
+  if (row.ci_low > reference) return row.higher_is_better ? 'better' : 'worse';
+  if (row.ci_high < reference) return row.higher_is_better ? 'worse' : 'better';
+  return null;
 }
 
 async function queryPeriodRows(engine: QueryEngine, period: ReportPeriod): Promise<ScorecardRow[]> {

@@ -70,7 +70,9 @@ export interface PeerEntry {
   /** Mean peer percentile over the ranked metrics (100 = best of the peers). */
   readonly percentile: number;
   readonly rows: readonly ScorecardRow[];
-  /** Metrics on which the agent is off target or in the bottom quartile of peers. */
+  /** Metrics whose 95% interval lies wholly on the better side of the peer median. */
+  readonly strongMetrics: readonly MetricId[];
+  /** Metrics whose 95% interval lies wholly on the worse side of the peer median. */
   readonly weakMetrics: readonly MetricId[];
 }
 

@@ -305,6 +305,13 @@ export function fullScorecard(): ScorecardRow[] {
     ['agent-gaelle', 74.0, 14, 76.5, 14, 64.8, 14],
     ['agent-hugo', 69.5, 0, 72.0, 0, 60.2, 0],
   ];
+  // 95% half-widths near those of the metrics' own intervals at these n: a mean of 40 QA scores,
+  // Wilson at 55 CSAT answers and at 60 FCR contacts.
+  const halfWidth = { qa_score: 4, csat_pct: 9, fcr_rate: 11 };
+  const interval = (metric: keyof typeof halfWidth, value: number) => ({
+    ci_low: round(value - halfWidth[metric]),
+    ci_high: round(value + halfWidth[metric]),
+  });
   for (const [agent, qa, qaPct, csat, csatPct, fcr, fcrPct] of agents) {
     rows.push(
       scorecardRow({
@@ -315,6 +322,7 @@ export function fullScorecard(): ScorecardRow[] {
         target: 85,
         peer_percentile: qaPct,
         n: 40,
+        ...interval('qa_score', qa),
       }),
       scorecardRow({
         dimension: 'agent',
@@ -324,6 +332,7 @@ export function fullScorecard(): ScorecardRow[] {
         target: 85,
         peer_percentile: csatPct,
         n: 55,
+        ...interval('csat_pct', csat),
       }),
       scorecardRow({
         dimension: 'agent',
@@ -333,6 +342,7 @@ export function fullScorecard(): ScorecardRow[] {
         target: 75,
         peer_percentile: fcrPct,
         n: 60,
+        ...interval('fcr_rate', fcr),
       }),
     );
   }

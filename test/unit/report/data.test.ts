@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
-import { buildReportData, HEADLINE_METRICS, type ReportData, verdictOf } from '../../../lambdas/report/data.ts';
+import type { ScorecardRow } from '../../../lambdas/core/metrics/scorecard.ts';
+import {
+  buildReportData,
+  HEADLINE_METRICS,
+  peerRanking,
+  type ReportData,
+  verdictOf,
+} from '../../../lambdas/report/data.ts';
 import { PeriodError } from '../../../lambdas/report/period.ts';
 import { emptyReportEngine, fullReportEngine, insertScorecard, scorecardRow } from '../../support/report.ts';
 
@@ -69,9 +76,11 @@ describe('buildReportData over the scorecard and the dedup views', () => {
     expect(channel?.rows.find((r) => r.value === 'email')?.cells.fcr_rate?.low_sample).toBe(true);
   });
 
-  it('recognises agents in the upper half with no weak metric and lists coaching needs worst first', () => {
+  it('recognises and coaches only agents whose interval excludes the peer median, coaching needs worst first', () => {
     expect(data.peers.agents).toBe(8);
-    expect(data.peers.top.map((e) => e.agent)).toEqual(['agent-amelie', 'agent-bruno', 'agent-chloe', 'agent-david']);
+    // QA peer median (85.1 + 81.3) / 2 = 83.2 with ±4 intervals: amelie, bruno, chloe lie above it.
+    // david (85.1 ± 4) contains it, so a 57th-percentile agent is no longer recognised.
+    expect(data.peers.top.map((e) => e.agent)).toEqual(['agent-amelie', 'agent-bruno', 'agent-chloe']);
     expect(data.peers.coaching.map((e) => e.agent)).toEqual(['agent-hugo', 'agent-gaelle', 'agent-farid']);
     expect(data.peers.coaching[0]?.weakMetrics).toEqual(['qa_score', 'csat_pct', 'fcr_rate']);
   });
@@ -234,5 +243,89 @@ describe('verdictOf', () => {
     expect(verdictOf({ ...index, prev_value: null, delta: null }, [kpi(null, 'CSAT')])).toBe(
       'First period with a service index.',
     );
+  });
+});
+
+describe('peerRanking', () => {
+  /** An agent's row with its 95% interval; the percentile is the mid-rank the scorecard would give. */
+  const agentRow = (
+    agent: string,
+    metric: 'csat_pct' | 'aht_s' | 'qa_score',
+    value: number,
+    ci: readonly [number, number] | null,
+    peer_percentile: number | null,
+    extra: Partial<ScorecardRow> = {},
+  ) =>
+    scorecardRow({
+      dimension: 'agent',
+      dimension_value: agent,
+      metric,
+      value,
+      n: 160,
+      ci_low: ci?.[0] ?? null,
+      ci_high: ci?.[1] ?? null,
+      peer_percentile,
+      ...extra,
+    });
+  // CSAT of five agents at n = 160 against a 90 % target: peer median 80 (cy).
+  const csat = [
+    agentRow('ana', 'csat_pct', 90, [84.4, 93.8], 90, { target: 90 }),
+    agentRow('ben', 'csat_pct', 84, [77.6, 88.6], 70, { target: 90 }), // red, but contains 80
+    agentRow('cy', 'csat_pct', 80, [73.1, 85.4], 50, { target: 90 }),
+    agentRow('dee', 'csat_pct', 77, [69.9, 82.8], 30, { target: 90 }), // bottom half, contains 80
+    agentRow('eve', 'csat_pct', 70, [62.5, 76.5], 10, { target: 90 }),
+  ];
+
+  it('recognises an interval wholly above the peer median and coaches one wholly below it', () => {
+    const ranking = peerRanking(csat);
+    expect(ranking.agents).toBe(5);
+    expect(ranking.top.map((e) => [e.agent, e.strongMetrics])).toEqual([['ana', ['csat_pct']]]);
+    expect(ranking.coaching.map((e) => [e.agent, e.weakMetrics])).toEqual([['eve', ['csat_pct']]]);
+  });
+
+  it('lists neither an agent off target nor one low in the ranks whose interval contains the peer median', () => {
+    const listed = peerRanking(csat);
+    const names = [...listed.top, ...listed.coaching].map((e) => e.agent);
+    expect(names).not.toContain('ben');
+    expect(names).not.toContain('dee');
+    expect(names).not.toContain('cy');
+  });
+
+  it('reads the interval in the good direction for a lower-is-better metric', () => {
+    const ranking = peerRanking([
+      agentRow('fast', 'aht_s', 250, [230, 270], 83.3), // wholly below the median 300: better
+      agentRow('mid', 'aht_s', 300, [280, 320], 50),
+      agentRow('slow', 'aht_s', 360, [340, 380], 16.7), // wholly above it: worse
+    ]);
+    expect(ranking.top.map((e) => e.agent)).toEqual(['fast']);
+    expect(ranking.coaching.map((e) => [e.agent, e.weakMetrics])).toEqual([['slow', ['aht_s']]]);
+  });
+
+  it('takes the median over ranked peers only and judges no row without an interval', () => {
+    const ranking = peerRanking([
+      agentRow('ana', 'qa_score', 90, [86, 94], 83.3),
+      agentRow('ben', 'qa_score', 80, null, 50), // far from nobody, but no interval: not judged
+      agentRow('cy', 'qa_score', 70, [62, 78], 16.7),
+      // Below the minimum sample: no percentile, so it neither moves the median nor is listed.
+      agentRow('new', 'qa_score', 20, [0, 60], null, { n: 4, low_sample: true }),
+    ]);
+    // Median of 90, 80, 70 is 80, above cy's interval; with "new" counted it would be 75, inside it.
+    expect(ranking.agents).toBe(3);
+    expect(ranking.top.map((e) => e.agent)).toEqual(['ana']);
+    expect(ranking.coaching.map((e) => e.agent)).toEqual(['cy']);
+  });
+
+  it('keeps an agent with one metric above and one below the peers off the recognition list', () => {
+    const ranking = peerRanking([
+      ...csat,
+      agentRow('ana', 'aht_s', 400, [380, 420], 10),
+      agentRow('ben', 'aht_s', 300, [280, 320], 50),
+      agentRow('cy', 'aht_s', 200, [180, 220], 90),
+    ]);
+    expect(ranking.top.map((e) => e.agent)).toEqual(['cy']);
+    expect(ranking.coaching.map((e) => [e.agent, e.strongMetrics, e.weakMetrics])).toEqual([
+      ['eve', [], ['csat_pct']],
+      ['ana', ['csat_pct'], ['aht_s']],
+    ]);
   });
 });

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../../lambdas/report/data.ts';
-import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../../lambdas/report/html.ts';
+import { figureOrder, PEER_RULE, renderHtml, SECTION_HEADINGS } from '../../../lambdas/report/html.ts';
 import {
   emptyReportEngine,
   fullReportEngine,
@@ -102,6 +102,25 @@ describe('renderHtml with data', () => {
     expect(html).toContain('Configured sources with no ingested file: social.');
   });
 
+  it('says what qualifies an agent for recognition or coaching, and marks the metrics that did', () => {
+    const peers = html.slice(html.indexOf('id="peers"'), html.indexOf('id="voice"'));
+    expect(peers).toContain(PEER_RULE);
+    expect(PEER_RULE).toContain(
+      '95% interval lies wholly above (recognise) or below (coach) the median of their peers',
+    );
+    const recognise = peers.slice(
+      peers.indexOf('class="grid peers recognise"'),
+      peers.indexOf('class="grid peers coach"'),
+    );
+    expect(recognise).toContain(
+      'Quality assurance score: 93.5 <span class="muted">(p100)</span> <strong>above peers</strong>',
+    );
+    expect(recognise).not.toContain('below peers');
+    const coach = peers.slice(peers.indexOf('class="grid peers coach"'));
+    expect(coach).toContain('<li class="weak">CSAT');
+    expect(coach).toContain('<strong>below peers</strong>');
+  });
+
   it('keeps charts and tiles whole when printed', () => {
     expect(html).toMatch(
       /@media print[\s\S]*figure\.chart, \.kpi[^{]*\{ break-inside:avoid; page-break-inside:avoid; \}/,
@@ -140,6 +159,36 @@ describe('the change line of a tile', () => {
     expect(tile(renderHtml(data), 'csat_pct')).toContain(
       '▶</span><span>±0.0 pts vs May · unchanged · significance not tested',
     );
+  });
+});
+
+describe('a change too small a sample cannot test', () => {
+  it('says "too few to test" on the tile and in the scorecard, never "not significant"', async () => {
+    const data = await reportFrom(emptyReportEngine, (e) =>
+      insertScorecard(e, [
+        scorecardRow({
+          metric: 'transfer_rate',
+          value: 25,
+          prev_value: 0,
+          n: 4,
+          change_significant: null,
+          change_test: 'too_few_to_test',
+        }),
+      ]),
+    );
+    const html = renderHtml(data);
+    const scorecard = html.slice(html.indexOf('id="scorecard"'));
+    expect(scorecard).toContain('+25.0 pts <span class="muted">too few to test</span>');
+    expect(html).toContain('else “too few to test”');
+  });
+
+  it('says "too few to test" on a headline tile', async () => {
+    const data = await reportFrom(emptyReportEngine, (e) =>
+      insertScorecard(e, [
+        scorecardRow({ metric: 'csat_pct', value: 90, prev_value: 60, n: 5, change_test: 'too_few_to_test' }),
+      ]),
+    );
+    expect(tile(renderHtml(data), 'csat_pct')).toContain('vs May · better · too few to test');
   });
 });
 
