@@ -166,14 +166,15 @@ export const configSchema = z
           .describe('Industry whose published figures (benchmarks/industry.csv) are compared against.'),
         region: z.string().optional().describe('Region of the benchmark figures, when they have one.'),
       })
-      .default({ industry: DEFAULTS.benchmarkIndustry }),
+      .default({ industry: DEFAULTS.benchmarkIndustry })
+      .describe('Which published industry figures the metrics are compared with.'),
     compositeWeights: z
       .record(z.string(), z.number().min(0))
       // Keys are checked in validateConfig with a did-you-mean; the schema lists them for editors.
       .meta({ propertyNames: { enum: WEIGHTED_METRIC_IDS } })
       .optional()
       .describe('Weights of the composite service index by metric id (only metrics with enough data count).'),
-    reports: z.array(reportSchema).default([]),
+    reports: z.array(reportSchema).default([]).describe('Scheduled executive reports (deployed stack).'),
     ingest: z
       .strictObject({
         maxRejectShare: z
