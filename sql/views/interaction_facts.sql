@@ -3,8 +3,13 @@
 -- decided per contact is decided here, once.
 --
 -- Decisions:
--- * Handled = answered by an agent: answered_at is set, or an agent is recorded on a contact that
---   was not abandoned (tickets and chats have no answer time).
+-- * Handled = answered by an agent, decided once for every contact-centre and ticket metric (AHT,
+--   transfer, escalation, FCR): in a source that records answer times (any contact of the source
+--   has answered_at), handled = answered_at is set, so a call with an agent named but no answer
+--   (the bank log's AGENT calls without a service step) is neither answered nor handled; in a
+--   source that never records them (helpdesks: tickets have no answer time), an agent recorded on
+--   a contact that was not abandoned. Whether the source records answer times is a window
+--   partitioned by source, as the horizon.
 -- * Queued = queued_at is set. Contacts that never queued are not in ASA, abandonment or service
 --   level. Wait = queue_s, else answered_at - queued_at; an abandon without queue_s has an unknown
 --   wait, and an unknown wait is never short.
@@ -51,7 +56,6 @@ contacts AS (
   SELECT
     i.*,
     COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_chain_head,
-    i.answered_at IS NOT NULL OR (i.agent_id IS NOT NULL AND NOT i.is_abandoned) AS is_handled,
     i.queued_at IS NOT NULL AS is_queued,
     CASE
       WHEN i.status IS NOT NULL THEN i.status IN ('resolved', 'closed')
@@ -59,8 +63,17 @@ contacts AS (
     END AS is_resolved,
     i.customer_key IS NOT NULL AND i.direction = 'inbound'
       AND COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_repeat_candidate,
-    max(i.created_at) OVER (PARTITION BY i.source) AS horizon
+    max(i.created_at) OVER (PARTITION BY i.source) AS horizon,
+    count(i.answered_at) OVER (PARTITION BY i.source) > 0 AS source_records_answers
   FROM interactions_latest AS i
+),
+
+handling AS (
+  SELECT
+    c.*,
+    c.answered_at IS NOT NULL
+      OR (NOT c.source_records_answers AND c.agent_id IS NOT NULL AND NOT c.is_abandoned) AS is_handled
+  FROM contacts AS c
 ),
 
 measured AS (
@@ -91,7 +104,7 @@ measured AS (
     lead(c.created_at) OVER (
       PARTITION BY c.is_repeat_candidate, c.customer_key, c.category ORDER BY c.created_at, c.source, c.interaction_id
     ) AS next_same_category_at
-  FROM contacts AS c
+  FROM handling AS c
 ),
 
 survey_evidence AS (

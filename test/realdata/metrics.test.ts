@@ -102,6 +102,27 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
     expect((await metric('1999-02', 'bank-calls', 'service_level_pct'))?.value).toBeCloseTo((100 * 3135) / 16_734, 9);
   });
 
+  it('bank log February 1999: FCR over answered calls only, derived from repeat calls', async () => {
+    // Handled = answered (the log records answer times): the 50 AGENT calls without a service step
+    // (26 of them from identified callers in February UTC) are neither answered nor handled.
+    // n = answered calls dated in February UTC from an identified caller (customer_id != 0) whose
+    // 7-day window closed by the newest call of the log (1999-02-28 21:43:46 UTC); resolved = no
+    // later call from the same caller within 7 days. From the raw file with the csv module
+    // (Asia/Jerusalem is UTC+2 in February 1999; ties ordered by '<date>-<vru+line>-<call_id>'):
+    //   python3 -c "import csv,datetime as d,collections as C
+    //   r=[x for x in csv.DictReader(open('anonymous-bank-callcentre/data_anonymous_bank_february.txt',newline=''),delimiter='\t') if x['outcome']!='PHANTOM']
+    //   ts=lambda x: d.datetime.strptime(x['date']+' '+x['vru_entry'],'%y%m%d %H:%M:%S')-d.timedelta(hours=2)
+    //   calls=[(ts(x),x['date']+'-'+x['vru+line']+'-'+x['call_id'],x) for x in r]; h=max(c[0] for c in calls); by=C.defaultdict(list)
+    //   [by[x['customer_id']].append((t,i)) for t,i,x in calls if x['customer_id']!='0']; nxt={}
+    //   [nxt.__setitem__(a[1], b[0] if b else None) for L in by.values() for a,b in zip(sorted(L), sorted(L)[1:]+[None])]
+    //   S=[(t,i) for t,i,x in calls if t.month==2 and x['customer_id']!='0' and x['outcome']=='AGENT' and x['ser_start']!='0:00:00' and (h-t).total_seconds()>=7*86400]
+    //   print(len(S), sum(nxt[i] is None or (nxt[i]-t).total_seconds()>7*86400 for t,i in S))"
+    //   → 8784 3320
+    const fcr = await metric('1999-02', 'bank-calls', 'fcr_rate');
+    expect(fcr?.n).toBe(8784);
+    expect(fcr?.value).toBeCloseTo((100 * 3320) / 8784, 9);
+  });
+
   it('ServiceNow: resolution SLA from the source verdict (made_sla), without a target', async () => {
     // Latest event per incident by (sys_updated_at, sys_mod_count), month of opened_at; decided =
     // incident_state Resolved/Closed, or made_sla FALSE; met = made_sla TRUE among decided:

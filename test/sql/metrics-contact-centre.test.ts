@@ -11,6 +11,15 @@ const queued = (id: string, o: Partial<Interaction> = {}): Interaction =>
 const answered = (id: string, o: Partial<Interaction> = {}): Interaction =>
   queued(id, { answered_at: plus(t0, o.queue_s ?? 1), agent_id: 'A1', ...o });
 const abandon = (id: string, o: Partial<Interaction> = {}): Interaction => queued(id, { is_abandoned: true, ...o });
+const chat = (id: string, at: Date): Interaction =>
+  interaction({
+    interaction_id: id,
+    channel: 'chat',
+    agent_id: 'A3',
+    created_at: at,
+    answered_at: at,
+    is_transfer: false,
+  });
 
 const contacts: Interaction[] = [
   answered('a1', { team: 'north', queue_s: 10, talk_s: 300, hold_s: 60, hold_count: 1, acw_s: 40 }),
@@ -26,8 +35,23 @@ const contacts: Interaction[] = [
   abandon('b4', { queue_s: 45 }),
   queued('c1', { is_callback: true }),
   queued('c2', { is_callback: true, is_abandoned: true }), // callbacks are never abandons
-  interaction({ interaction_id: 'n1', created_at: t0, agent_id: 'A2', talk_s: 50, is_transfer: false }), // never queued
-  interaction({ interaction_id: 'n2', created_at: t0, channel: 'email', agent_id: 'A2', is_transfer: false }),
+  // never queued, answered directly
+  interaction({
+    interaction_id: 'n1',
+    created_at: t0,
+    answered_at: t0,
+    agent_id: 'A2',
+    talk_s: 50,
+    is_transfer: false,
+  }),
+  interaction({
+    interaction_id: 'n2',
+    created_at: t0,
+    answered_at: t0,
+    channel: 'email',
+    agent_id: 'A2',
+    is_transfer: false,
+  }),
 ];
 
 describe('metrics_contact_centre', () => {
@@ -49,27 +73,9 @@ describe('metrics_contact_centre', () => {
       { ...(contacts[7] as Interaction), is_abandoned: false, updated_at: plus(t0, -60) },
     ]);
     lake.write('interactions', [
-      interaction({
-        interaction_id: 'x1',
-        channel: 'chat',
-        agent_id: 'A3',
-        created_at: utc('2025-06-29 23:59:59'),
-        is_transfer: false,
-      }),
-      interaction({
-        interaction_id: 'x2',
-        channel: 'chat',
-        agent_id: 'A3',
-        created_at: utc('2025-06-30 00:00:00'),
-        is_transfer: false,
-      }),
-      interaction({
-        interaction_id: 'x3',
-        channel: 'chat',
-        agent_id: 'A3',
-        created_at: utc('2025-07-01 10:00:00'),
-        is_transfer: false,
-      }),
+      chat('x1', utc('2025-06-29 23:59:59')),
+      chat('x2', utc('2025-06-30 00:00:00')),
+      chat('x3', utc('2025-07-01 10:00:00')),
     ]);
     engine = await lake.engine();
   });
@@ -225,6 +231,48 @@ describe('transfer rate when a source does not record transfers', () => {
         expect(stats).toEqual([
           { dimension_value: 'bank', handled: 3, transfer_known: 0, transferred: 0, transfer_rate: null },
           { dimension_value: 'connect', handled: 2, transfer_known: 2, transferred: 1, transfer_rate: 50 },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+});
+
+describe('handled contacts', () => {
+  // connect records answer times: its contact with an agent named but no answer (as the bank log's
+  // AGENT calls without a service step) is neither answered nor handled, in every metric. helpdesk
+  // never records answer times: an agent on a contact that was not abandoned handled it.
+  it('are the answered ones in a source that records answer times, else those with an agent', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [
+        answered('h1', { talk_s: 100 }),
+        queued('h2', { agent_id: 'A1', talk_s: 0 }), // agent named, never answered
+        interaction({ interaction_id: 'h3', source: 'helpdesk', channel: 'email', agent_id: 'B1', talk_s: 60 }),
+        interaction({ interaction_id: 'h4', source: 'helpdesk', channel: 'email' }), // nobody took it
+      ]);
+      const engine = await lake.engine();
+      try {
+        const facts = await engine.query(
+          `SELECT interaction_id, is_handled, is_answered FROM interaction_facts ORDER BY interaction_id`,
+        );
+        expect(facts).toEqual([
+          { interaction_id: 'h1', is_handled: true, is_answered: true },
+          { interaction_id: 'h2', is_handled: false, is_answered: false },
+          { interaction_id: 'h3', is_handled: true, is_answered: false },
+          { interaction_id: 'h4', is_handled: false, is_answered: false },
+        ]);
+        const stats = await engine.query(
+          `SELECT dimension_value, handled, answered, handled_timed, aht_s FROM contact_centre_stats
+           WHERE grain = 'month' AND dimension = 'source' ORDER BY dimension_value`,
+        );
+        // before: h2 was handled (2 handled on connect, AHT (100 + 0) / 2 = 50)
+        expect(stats).toEqual([
+          { dimension_value: 'connect', handled: 1, answered: 1, handled_timed: 1, aht_s: 100 },
+          { dimension_value: 'helpdesk', handled: 1, answered: 0, handled_timed: 1, aht_s: 60 },
         ]);
       } finally {
         await engine.close();
