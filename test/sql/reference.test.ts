@@ -89,7 +89,7 @@ describe('reference tables', () => {
           { metric: 'nps', goal: 40 },
         ],
       }),
-    ).toThrow(/metric "nps" has two targets for scope "overall"/);
+    ).toThrow(/duplicate target for nps at scope overall/);
   });
 
   it('uses the documented composite weights unless the config sets its own', () => {
