@@ -48,7 +48,7 @@
 --   - 'too_few_to_test': proportions where an expected count of the 2 x 2 table (successes and
 --     failures of each period under the pooled rate) is below 5, and other metrics where either
 --     period has fewer than 30 observations; change_significant NULL, never a guess. An exact test
---     (Fisher) would need an enumeration per row that the stage budget does not allow.
+--     (Fisher's) would need an enumeration of tables per row, which this view does not attempt.
 --   - 'z_test': proportions use the pooled two-proportion z-test on the counts recovered from
 --     value and n (rounded to whole successes); other metrics use a z-test on the difference with
 --     standard errors recovered from the two 95% intervals (the wider half-width / 1.96, robust to
