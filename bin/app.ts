@@ -5,7 +5,6 @@
  */
 import { App, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { loadConfig } from '../lambdas/core/config/config.ts';
 import { appSettings } from '../lib/app-settings.ts';
 import { ServiceBenchStack } from '../lib/servicebench-stack.ts';
 
@@ -18,7 +17,7 @@ if (settings.usingExample) {
 }
 new ServiceBenchStack(app, settings.stackName, {
   description: 'ServiceBench: customer-service scoring and benchmarking (landing, normalise, Athena views, reports)',
-  config: loadConfig(settings.configFile),
+  config: settings.config,
   allowDestroy: settings.allowDestroy,
   ...(settings.chromiumLayerArn ? { chromiumLayerArn: settings.chromiumLayerArn } : {}),
 });

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { ConfigError, loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { locateConfig } from '../lambdas/core/config/locate.ts';
 
 /** Context keys the app reads (`cdk deploy -c servicebench:allowDestroy=true`). */
@@ -15,6 +16,8 @@ export const APP_DEFAULTS = {
 
 export interface AppSettings {
   readonly configFile: string;
+  /** The config file, checked by validateConfig as the CLI and each Lambda check it. */
+  readonly config: ServiceBenchConfig;
   readonly usingExample: boolean;
   readonly allowDestroy: boolean;
   readonly chromiumLayerArn?: string;
@@ -23,8 +26,9 @@ export interface AppSettings {
 
 /**
  * Resolves the app's settings from CDK context, the same way the CLI resolves its config: an
- * explicit path, else ./servicebench.config.json, else the shipped example. Every bad value is
- * reported together.
+ * explicit path, else ./servicebench.config.json, else the shipped example, and validates that
+ * file. Every bad context value and every problem of the config are reported together, so one
+ * `cdk synth` lists all there is to fix.
  */
 export function appSettings(context: (key: string) => unknown, cwd = process.cwd()): AppSettings {
   const problems: string[] = [];
@@ -66,9 +70,21 @@ export function appSettings(context: (key: string) => unknown, cwd = process.cwd
   if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackName)) {
     problems.push(`context ${CONTEXT_KEYS.stackName}: must be a CloudFormation stack name (got ${stackName})`);
   }
-  if (problems.length > 0) throw new Error(`invalid CDK context:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  let config: ServiceBenchConfig | undefined;
+  if (existsSync(configFile)) {
+    try {
+      config = loadConfig(configFile);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      problems.push(...error.problems.map((problem) => `${error.file}: ${problem}`));
+    }
+  }
+  if (problems.length > 0 || config === undefined) {
+    throw new Error(`invalid CDK context or config:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
   return {
     configFile,
+    config,
     usingExample,
     allowDestroy,
     stackName,

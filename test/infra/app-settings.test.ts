@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import { APP_DEFAULTS, appSettings, CONTEXT_KEYS } from '../../lib/app-settings.ts';
 
@@ -13,6 +14,7 @@ describe('appSettings', () => {
     writeFileSync(join(dir, 'servicebench.config.json'), '{}');
     expect(appSettings(context({}), dir)).toEqual({
       configFile: join(dir, 'servicebench.config.json'),
+      config: parseConfig({}),
       usingExample: false,
       allowDestroy: false,
       stackName: APP_DEFAULTS.stackName,
@@ -38,6 +40,7 @@ describe('appSettings', () => {
     );
     expect(settings).toEqual({
       configFile: join(dir, 'prod.json'),
+      config: parseConfig({}),
       usingExample: false,
       allowDestroy: true,
       chromiumLayerArn: 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3',
@@ -61,5 +64,14 @@ describe('appSettings', () => {
     expect(read).toThrow(/servicebench:allowDestroy: must be true or false \(got "yes"\)/);
     expect(read).toThrow(/servicebench:chromiumLayerArn: must be a versioned Lambda layer ARN/);
     expect(read).toThrow(/servicebench:stackName: must be a CloudFormation stack name/);
+  });
+
+  it('fails on every config problem together with the context problems, each naming the file and the fix', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    writeFileSync(join(dir, 'servicebench.config.json'), '{ "target": [], "metrics": { "minSampel": 5 } }');
+    const read = () => appSettings(context({ [CONTEXT_KEYS.allowDestroy]: 'yes' }), dir);
+    expect(read).toThrow(/servicebench:allowDestroy: must be true or false/);
+    expect(read).toThrow(/servicebench\.config\.json: target: unknown key \(got "target"\);.*did you mean "targets"\?/);
+    expect(read).toThrow(/servicebench\.config\.json: metrics\.minSampel: unknown key .*did you mean "minSample"\?/);
   });
 });

@@ -71,8 +71,10 @@ export function configSlice<K extends keyof ServiceBenchConfig>(
 }
 
 /**
- * Reads and validates a function's bundled config with the same loader the CLI uses. The file is
- * resolved against the function's code directory (LAMBDA_TASK_ROOT), else the working directory.
+ * Reads a function's bundled config at cold start and checks it with validateConfig, the loader and
+ * rules of the CLI and `cdk synth`, so a function never runs on a config they would reject. The
+ * file is resolved against the function's code directory (LAMBDA_TASK_ROOT), else the working
+ * directory.
  */
 export function loadFunctionConfig(
   file: string,

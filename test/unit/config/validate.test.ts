@@ -2,10 +2,13 @@
  * Strict config: every unknown key, unknown metric id, duplicate target and scope that names
  * nothing is an error, all reported by one validateConfig, each with its path, value and fix.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig, suggestion, validateConfig } from '../../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../../lambdas/core/config/locate.ts';
+import { loadFunctionConfig } from '../../../lambdas/core/env/environment.ts';
 import { exporterConfigJson } from '../../../lambdas/core/env/exporter.ts';
 import { normaliserConfigJson } from '../../../lambdas/core/env/normaliser.ts';
 
@@ -150,6 +153,14 @@ describe('validateConfig', () => {
     expect(config.sources.length).toBeGreaterThan(10);
     expect(() => validateConfig(JSON.parse(exporterConfigJson(config)))).not.toThrow();
     expect(() => validateConfig(JSON.parse(normaliserConfigJson(config)))).not.toThrow();
+  });
+
+  it("fails a Lambda's cold start on a bundled config with an unknown key", () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-function-config-'));
+    writeFileSync(join(dir, 'servicebench.config.json'), JSON.stringify({ reports: [], organization: 'Acme' }));
+    expect(() => loadFunctionConfig('servicebench.config.json', { LAMBDA_TASK_ROOT: dir })).toThrow(
+      /organization: unknown key \(got "organization"\);.*did you mean "organisation"\?/,
+    );
   });
 
   it('accepts every mapping shipped in examples/mappings', () => {
