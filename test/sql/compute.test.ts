@@ -52,8 +52,17 @@ describe('scorecardRows', () => {
     const lake = createTestLake();
     try {
       lake.write('interactions', [
-        interaction({ interaction_id: 'a', created_at: utc('2025-06-02 09:00:00'), agent_id: 'x', talk_s: 60 }),
-        interaction({ interaction_id: 'b', created_at: utc('2025-07-02 09:00:00'), agent_id: 'x', talk_s: 60 }),
+        // a source that records transfers and escalations (unknown flags give no rate)
+        ...['2025-06-02 09:00:00', '2025-07-02 09:00:00'].map((at, i) =>
+          interaction({
+            interaction_id: `c${i}`,
+            created_at: utc(at),
+            agent_id: 'x',
+            talk_s: 60,
+            is_transfer: false,
+            is_escalated: false,
+          }),
+        ),
       ]);
       const engine = await lake.engine();
       try {

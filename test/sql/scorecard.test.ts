@@ -16,6 +16,7 @@ const handled = (created: string, team: string | null, o: Partial<Interaction> =
     agent_id: `agent-${team ?? 'none'}`,
     team,
     talk_s: 100,
+    is_transfer: false, // a source that records transfers (unknown flags are left out of the rate)
     ...o,
   });
 const times = <T>(count: number, make: () => T): T[] => Array.from({ length: count }, make);
