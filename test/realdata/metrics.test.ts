@@ -173,6 +173,31 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
     expect(january?.n).toBe(46);
     expect(january?.value).toBeCloseTo((100 * 45) / 46, 9);
     expect(await metric('2020-01', 'cfpb-complaints', 'sla_resolution_pct')).toBeUndefined();
+    // the pooled figure adds the resolution counts, which are 0 (not NULL: count_if over only NULLs is
+    // 0 on both engines, sql/compat/duckdb.sql), so it equals the first-response one
+    const pooled = await metric('2019-03', 'cfpb-complaints', 'sla_compliance_pct');
+    expect(pooled?.n).toBe(1175);
+    expect(pooled?.value).toBeCloseTo((100 * 1153) / 1175, 9);
+  });
+
+  it('leaves out what a source does not record, and what an agent cannot carry', async () => {
+    // Neither the bank log nor PwC records transfers or escalations: no row (the report shows no
+    // value), where both used to read 0% and rank best among peers.
+    const silent = [
+      ['1999-02', 'bank-calls'],
+      ['2021-02', 'pwc-calls'],
+    ] as const;
+    for (const [period, source] of silent) {
+      expect(await metric(period, source, 'transfer_rate')).toBeUndefined();
+      expect(await metric(period, source, 'escalation_rate')).toBeUndefined();
+    }
+    // PwC's agents answered calls from the queue, but abandoned calls reach no agent: agents get
+    // handling metrics and no abandonment, service level or speed of answer (which read 0% / 100%).
+    const agents = await scorecardRows(engine, { period: '2021-02', by: 'agent' });
+    const metrics = new Set(agents.map((r) => r.metric));
+    expect(metrics.has('aht_s')).toBe(true);
+    for (const id of ['abandonment_rate', 'service_level_pct', 'asa_s'])
+      expect(metrics.has(id as never), id).toBe(false);
   });
 
   it('garden-centre survey: NPS recomputed from the answers', async () => {
