@@ -210,7 +210,7 @@ describe('servicenow-incidents.json on the incident event log', () => {
 });
 
 describe('cfpb-complaints.json on the complaint export with stray lines before the header', () => {
-  it('skips the stray lines, keeps quoted newlines and reads timeliness as the resolution SLA', async () => {
+  it('skips the stray lines, keeps quoted newlines and reads timeliness as the first-response SLA', async () => {
     const records = await runMapping(loadExample('cfpb-complaints'), fixture('cfpb.csv'));
     expect(records).toHaveLength(3);
     const [timely, untimely, inProgress] = records;
@@ -219,11 +219,12 @@ describe('cfpb-complaints.json on the complaint export with stray lines before t
       team: 'ACME HOLDINGS, INC.',
       channel: 'web',
       status: 'closed',
-      sla_resolution_met: true,
-      sla_resolution_target_s: 1296000,
+      sla_first_response_met: true,
+      sla_first_response_target_s: 1296000,
+      sla_resolution_met: null,
     });
     expect(iso(rowOf(timely).created_at)).toBe('2020-03-18T04:00:00.000Z');
-    expect(rowOf(untimely)).toMatchObject({ channel: 'voice', status: 'closed', sla_resolution_met: false });
+    expect(rowOf(untimely)).toMatchObject({ channel: 'voice', status: 'closed', sla_first_response_met: false });
     expect(iso(rowOf(untimely).updated_at)).toBe('2019-09-26T04:00:00.000Z');
     expect(rowOf(inProgress)).toMatchObject({ channel: 'other', status: 'open' });
   });
