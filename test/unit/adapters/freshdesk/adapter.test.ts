@@ -65,6 +65,12 @@ describe('freshdesk tickets', () => {
     });
   });
 
+  it('leaves escalation unknown when the ticket carries neither escalation flag', () => {
+    const { is_escalated: _, fr_escalated: __, ...unflagged } = tickets[0] as Record<string, unknown>;
+    const rows = rowsOf(mapFreshdeskRecord(unflagged, defaults, context), 'interactions');
+    expect(rows[0]?.is_escalated).toBeNull();
+  });
+
   it('maps an open phone ticket whose first response missed its due time and escalated', async () => {
     expect(interactionOf(await read('tickets-with-stats.json'), '202')).toMatchObject({
       channel: 'voice',

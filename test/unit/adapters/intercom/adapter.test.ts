@@ -126,6 +126,11 @@ describe('intercom conversations', () => {
     expect(rowsOf(rows, 'interactions')[0]?.customer_key).toBe(context.pseudonymise('customer', '5bc8f7ae2d96695c18a'));
   });
 
+  it('leaves the transfer flag unknown when the conversation carries no statistics', () => {
+    const rows = mapConversation({ ...conversations[0], statistics: null }, defaults, context);
+    expect(rowsOf(rows, 'interactions')[0]?.is_transfer).toBeNull();
+  });
+
   it('fails when a rating lies outside 1-5', async () => {
     expect((await read('conversations-page.json'))[3]).toMatchObject({
       kind: 'rejected',
