@@ -7,6 +7,8 @@
 --   family's rows are written there by one INSERT from its view (metrics_contact_centre,
 --   metrics_tickets, …; sql/materialised.ts): stacking the seven views here would make Trino plan
 --   the whole view chain (over 100 stages) in every query that reads this one.
+-- * Each metric is there only at the dimensions that can attribute it (the catalogue's dimensions,
+--   applied by the refresh in sql/materialised.ts): no agent-level abandonment, for instance.
 -- * metric_values is partitioned by family, grain and period_start, so a filter on those columns
 --   here reads only the matching partitions.
 -- * Each domain view already computes its metrics from counts within the group, so nothing here
