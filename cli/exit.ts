@@ -8,7 +8,10 @@ export const EXIT = {
   error: 1,
   /** At least one file was rejected whole (the others were ingested). */
   fileRejected: 3,
-  /** --strict: at least one row was rejected. */
+  /**
+   * Too many rows were rejected: a file's or the run's share is over ingest.maxRejectShare, or,
+   * with --strict, any row at all.
+   */
   rowsRejected: 4,
 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

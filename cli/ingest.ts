@@ -19,6 +19,7 @@ import type { SentimentAnalyser } from '../lambdas/core/normalise/adapter.ts';
 import { type NormaliseResult, normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
 import { type Partition, sortedPartitions } from '../lambdas/core/schema/layout.ts';
 import { LexiconSentimentAnalyser } from '../lambdas/core/sentiment/index.ts';
+import { type RejectReason, topRejectReasons } from './ingest-checks.ts';
 import type { Lake } from './lake.ts';
 
 /** Hex characters of the folder hash in a local file's landing key (48 bits). */
@@ -39,6 +40,8 @@ export interface IngestTask {
 export interface IngestedObject extends NormaliseResult {
   /** The file was copied to landing (false when the landing object already had its bytes). */
   readonly landed: boolean;
+  /** The most frequent kinds of rejected record, read back from the reject file. */
+  readonly rejectReasons: readonly RejectReason[];
 }
 
 /** A task's outcome: its result, or why it failed (an unreadable file, a full disk, a crashed worker). */
@@ -109,7 +112,8 @@ export async function normaliseTask(
     ...(sentiment ? { sentiment } : {}),
     ...(onProgress ? { onProgress } : {}),
   });
-  return { ...result, landed };
+  const rejectReasons = result.rejectKey ? await topRejectReasons(lake.stores.quarantine, result.rejectKey) : [];
+  return { ...result, landed, rejectReasons };
 }
 
 export function sentimentAnalyser(choice: SentimentChoice | undefined): SentimentAnalyser | undefined {

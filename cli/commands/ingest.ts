@@ -1,8 +1,12 @@
 /** `servicebench ingest`: land export files under a source and normalise them into the curated zone. */
 import { statSync } from 'node:fs';
+import { metricOptions } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
+import { coverageOf, describeCoverage } from '../../lambdas/core/metrics/coverage.ts';
+import type { TableName } from '../../lambdas/core/schema/canonical.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
+import { describeRejectReason, inspectIngested, maxRejectShare, percent } from '../ingest-checks.ts';
 import { defaultJobs, type IngestOutcome, type IngestTask, ingestAll, landingKeyOf } from '../ingest.ts';
 import { openLake, pseudonymKey } from '../lake.ts';
 
@@ -52,10 +56,14 @@ export async function ingest(
   // A file named twice is ingested once: two runs of one landing object at once would race.
   const byKey = new Map(files.map((file) => [landingKeyOf(source.name, file), file]));
   const tasks = [...byKey].map(([landingKey, file]): IngestTask => ({ source: source.name, key: landingKey, file }));
+  const allowed = maxRejectShare(config);
   let filesRejected = 0;
   let filesFailed = 0;
+  let filesOverShare = 0;
+  let rowsRead = 0;
   let rowsRejected = 0;
   let filesDone = 0;
+  const ingestedBy = new Map<TableName, string[]>();
   const progress = (rowsRead: number) => {
     if (stderr.isTTY) {
       stderr.write(
@@ -72,19 +80,31 @@ export async function ingest(
       return;
     }
     const { audit } = result;
+    rowsRead += audit.rows_read;
+    rowsRejected += audit.rows_rejected;
     const tables = Object.entries(result.rowsByTable)
       .map(([t, n]) => `${t}: ${n}`)
       .join(', ');
+    for (const table of Object.keys(result.rowsByTable) as TableName[]) {
+      ingestedBy.set(table, [...(ingestedBy.get(table) ?? []), task.key]);
+    }
+    const share = audit.rows_read > 0 ? audit.rows_rejected / audit.rows_read : 0;
     if (result.fileError) {
       filesRejected++;
       stdout.write(`✗ ${task.file}: file rejected: ${result.fileError}\n`);
     } else {
+      const over = share > allowed;
+      if (over) filesOverShare++;
       stdout.write(
-        `✓ ${task.file}: ${audit.rows_read} read, ${audit.rows_accepted} accepted, ${audit.rows_rejected} rejected${tables ? ` (${tables})` : ''} in ${audit.duration_ms} ms\n`,
+        `${over ? '✗' : '✓'} ${task.file}: ${audit.rows_read} read, ${audit.rows_accepted} accepted, ${audit.rows_rejected} rejected${over ? ` (${percent(share)}, over the ${percent(allowed)} allowed)` : ''}${tables ? ` (${tables})` : ''} in ${audit.duration_ms} ms\n`,
       );
+      if (result.rejectReasons.length > 0) {
+        stdout.write(
+          `  top reject reasons:\n${result.rejectReasons.map((r) => `    ${describeRejectReason(r)}\n`).join('')}`,
+        );
+      }
     }
     if (result.rejectKey) {
-      rowsRejected += audit.rows_rejected;
       stdout.write(`  rejects with reasons: ${lake.zoneDir('quarantine')}/${result.rejectKey}\n`);
     }
   };
@@ -99,13 +119,33 @@ export async function ingest(
     onProgress: progress,
   });
   if (stderr.isTTY) stderr.write('\r\x1b[K');
+  const inspections = await inspectIngested(
+    lake.zoneDir('curated'),
+    [...ingestedBy].map(([table, objectKeys]) => ({ source: source.name, table, objectKeys })),
+    metricOptions(config).minSample,
+  );
+  for (const inspection of inspections) {
+    const lines = describeCoverage(source.name, coverageOf(inspection.output));
+    stdout.write(
+      `${[`coverage of the ${inspection.rows.toLocaleString('en')} rows ingested: ${lines[0]}`, ...lines.slice(1)].join('\n')}\n`,
+    );
+    for (const warning of inspection.warnings) stderr.write(`warning: ${warning}\n`);
+  }
   if (filesFailed > 0) {
     stderr.write(
       `error: ${filesFailed} of ${tasks.length} files could not be ingested (the others were); run the ingest of those again\n`,
     );
     return EXIT.error;
   }
+  const runShare = rowsRead > 0 ? rowsRejected / rowsRead : 0;
+  if (filesOverShare > 0 || runShare > allowed) {
+    stderr.write(
+      `error: ${rowsRejected.toLocaleString('en')} of ${rowsRead.toLocaleString('en')} records rejected (${percent(runShare)})` +
+        `${filesOverShare > 0 ? `, ${filesOverShare} of ${tasks.length} files over` : ''} the ${percent(allowed)} allowed by ingest.maxRejectShare; ` +
+        'the top reasons are listed above: fix the mapping or the export and ingest again, or raise ingest.maxRejectShare in the config\n',
+    );
+  }
   if (filesRejected > 0) return EXIT.fileRejected;
-  if (options.strict && rowsRejected > 0) return EXIT.rowsRejected;
+  if (filesOverShare > 0 || runShare > allowed || (options.strict && rowsRejected > 0)) return EXIT.rowsRejected;
   return EXIT.ok;
 }

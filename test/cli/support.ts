@@ -48,7 +48,11 @@ export function createCliFolder(): string {
   writeFileSync(join(dir, 'calls.json'), JSON.stringify(MAPPING));
   writeFileSync(
     join(dir, 'servicebench.config.json'),
-    JSON.stringify({ sources: [{ name: 'calls', adapter: 'mapping', options: { mappingFile: 'calls.json' } }] }),
+    JSON.stringify({
+      sources: [{ name: 'calls', adapter: 'mapping', options: { mappingFile: 'calls.json' } }],
+      // One call in four is planted bad; the reject-share limit has tests of its own.
+      ingest: { maxRejectShare: 0.5 },
+    }),
   );
   writeFileSync(join(dir, 'broken.csv.gz'), gzipSync(CALLS).subarray(0, 30));
   return dir;
