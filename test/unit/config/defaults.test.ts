@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { metricOptions, parseConfig } from '../../../lambdas/core/config/config.ts';
+import { maxRejectShare } from '../../../cli/ingest-checks.ts';
 import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
 
 describe('documented defaults', () => {
@@ -11,10 +12,16 @@ describe('documented defaults', () => {
     expect(DEFAULTS.timeZone).toBe('UTC');
     expect(DEFAULTS.lakeDir).toBe('lake');
     expect(DEFAULTS.sentimentAnalyser).toBe('lexicon');
+    expect(DEFAULTS.maxRejectShare).toBe(0.05);
   });
 
   it('applies defaults with ?? so an explicit 0 is kept', () => {
     const config = parseConfig({ metrics: { shortAbandonS: 0 } });
     expect(metricOptions(config)).toEqual({ minSample: 30, shortAbandonS: 0, serviceLevelS: 20, fcrWindowDays: 7 });
+  });
+
+  it('applies ingest.maxRejectShare with ?? so 0 (no rejects allowed) is kept', () => {
+    expect(maxRejectShare(parseConfig({}))).toBe(DEFAULTS.maxRejectShare);
+    expect(maxRejectShare(parseConfig({ ingest: { maxRejectShare: 0 } }))).toBe(0);
   });
 });
