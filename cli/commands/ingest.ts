@@ -6,8 +6,8 @@ import { coverageOf, describeCoverage } from '../../lambdas/core/metrics/coverag
 import type { TableName } from '../../lambdas/core/schema/canonical.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
-import { describeRejectReason, inspectIngested, maxRejectShare, percent } from '../ingest-checks.ts';
 import { defaultJobs, type IngestOutcome, type IngestTask, ingestAll, landingKeyOf } from '../ingest.ts';
+import { describeRejectReason, inspectIngested, maxRejectShare, percent } from '../ingest-checks.ts';
 import { openLake, pseudonymKey } from '../lake.ts';
 
 export interface IngestOptions {

@@ -4,12 +4,12 @@
  * is no speed of answer, abandonment or service level). `validate-config` reads a mapping's
  * declaration through mappingOutput; `ingest` reads what a file's rows actually hold.
  */
-import {
+import type {
   ACTIVITY_KINDS,
   EVALUATION_KINDS,
   PULSE_QUESTION_KINDS,
   SURVEY_KINDS,
-  type TableName,
+  TableName,
 } from '../schema/canonical.ts';
 import { columnsOf } from '../schema/derive.ts';
 import { METRIC_IDS, type MetricId } from './catalogue.ts';

@@ -1,7 +1,7 @@
 /** What a source feeds, derived from its mapping's declaration and the metrics' declared inputs. */
 import { describe, expect, it } from 'vitest';
-import { coverageOf, describeCoverage, METRIC_INPUTS, mappingOutput } from '../../../lambdas/core/metrics/coverage.ts';
 import { METRIC_IDS } from '../../../lambdas/core/metrics/catalogue.ts';
+import { coverageOf, describeCoverage, METRIC_INPUTS, mappingOutput } from '../../../lambdas/core/metrics/coverage.ts';
 import { TABLES } from '../../../lambdas/core/schema/canonical.ts';
 
 const CALLS = {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { metricOptions, parseConfig } from '../../../lambdas/core/config/config.ts';
 import { maxRejectShare } from '../../../cli/ingest-checks.ts';
+import { metricOptions, parseConfig } from '../../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
 
 describe('documented defaults', () => {
