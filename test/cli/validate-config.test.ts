@@ -43,5 +43,43 @@ describe('servicebench validate-config', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/servicebench\.config\.jsonc: valid \(\d+ sources, 1 reports\)/);
+    expect(result.stdout).toContain('\nWhat each source feeds:\n');
+    expect(result.stdout).toContain(
+      '\ntwcs (social adapter): what it feeds depends on each export; ingest reports it\n',
+    );
+    expect(result.stdout).toMatch(/\npwc-csat \(survey_responses\) feeds: csat_pct, csat_mean, service_index\n/);
+  });
+
+  it('says which metrics a mapping without queued_at cannot feed and which fields it leaves empty', async () => {
+    writeFileSync(
+      join(dir, 'tickets.json'),
+      JSON.stringify({
+        table: 'interactions',
+        format: { type: 'csv' },
+        fields: {
+          interaction_id: { column: 'id' },
+          channel: { const: 'email' },
+          direction: { const: 'inbound' },
+          created_at: { column: 'opened' },
+          resolved_at: { column: 'solved' },
+          is_abandoned: { const: false },
+          is_callback: { const: false },
+          updated_at: { field: 'created_at' },
+        },
+      }),
+    );
+    const file = join(dir, 'tickets.config.json');
+    writeFileSync(
+      file,
+      JSON.stringify({ sources: [{ name: 'tickets', adapter: 'mapping', options: { mappingFile: 'tickets.json' } }] }),
+    );
+    const result = await runCli(['--config', file, 'validate-config']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      '\ntickets (interactions) feeds: resolution_median_s, resolution_p90_s, service_index\n',
+    );
+    expect(result.stdout).toContain('asa_s, service_level_pct (needs queued_at, queue_s or answered_at)');
+    expect(result.stdout).toContain('abandonment_rate (needs queued_at)');
+    expect(result.stdout).toMatch(/\n {2}leaves empty: .*queued_at, answered_at, /);
   });
 });
