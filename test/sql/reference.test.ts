@@ -72,12 +72,12 @@ describe('reference tables', () => {
     const rows = table('targets', {
       targets: [
         { metric: 'csat_pct', goal: 85 },
-        { metric: 'asa_s', scope: 'team:billing', goal: 30, amberBand: 0 },
+        { metric: 'aht_s', scope: 'team:billing', goal: 30, amberBand: 0 },
       ],
     }).rows;
     expect(rows).toEqual([
       { metric: 'csat_pct', scope: 'overall', goal: 85, amber_band: 0.05 },
-      { metric: 'asa_s', scope: 'team:billing', goal: 30, amber_band: 0 },
+      { metric: 'aht_s', scope: 'team:billing', goal: 30, amber_band: 0 },
     ]);
   });
 

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { listAdapters } from '../../adapters/registry.ts';
-import { METRIC_IDS, type MetricId } from '../metrics/catalogue.ts';
+import { METRIC_BY_ID, METRIC_IDS, type MetricId } from '../metrics/catalogue.ts';
 import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { CHANNELS } from '../schema/canonical.ts';
 import { DEFAULTS } from './defaults.ts';
@@ -302,6 +302,13 @@ function checkConfig(raw: unknown, file: string, withAdapters: boolean): Service
   const firstTarget = new Map<string, number>();
   for (const { index, entry } of targets) {
     problems.push(...scopeProblems(`targets.${index}.scope`, entry.scope));
+    const dimension = parseScope(entry.scope)?.dimension;
+    const attributable = METRIC_BY_ID.get(entry.metric)?.dimensions ?? [];
+    if (dimension !== undefined && !attributable.includes(dimension)) {
+      problems.push(
+        `targets.${index}.scope: ${entry.metric} is never produced per ${dimension} (got "${entry.scope}"); set its target at overall or per ${attributable.filter((d) => d !== OVERALL).join(', ')}`,
+      );
+    }
     const key = `${entry.metric} ${entry.scope}`;
     const first = firstTarget.get(key);
     if (first === undefined) firstTarget.set(key, index);

@@ -124,6 +124,13 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('rejects a target at a dimension that cannot attribute its metric', () => {
+    expect(problemsOf({ targets: [{ metric: 'abandonment_rate', goal: 5, scope: 'agent:ann' }] })).toEqual([
+      'targets.0.scope: abandonment_rate is never produced per agent (got "agent:ann"); set its target at overall or per channel, queue, source',
+    ]);
+    expect(problemsOf({ targets: [{ metric: 'aht_s', goal: 300, scope: 'agent:ann' }] })).toEqual([]);
+  });
+
   it('reports every problem of one file together', () => {
     const problems = problemsOf({
       target: [],
