@@ -5,7 +5,6 @@ import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
@@ -153,18 +152,10 @@ export class ScheduledExports extends Construct {
       ...(chromium ? { layers: [chromium] } : {}),
     });
     const fn = this.exporter.function;
-    fn.configureAsyncInvoke({
+    this.exporter.sendFailedRunsTo(this.failedExports, {
       retryAttempts: EXPORTS_DEFAULTS.asyncRetryAttempts,
-      onFailure: new destinations.SqsDestination(this.failedExports),
+      run: 'report run',
     });
-    // The destination binding grants through queue.grantSendMessages, which adds these KMS actions.
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      acknowledge(
-        this.exporter.role,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        'Granted by the Lambda on-failure destination on the lake key only, so a failed report run can be written to the encrypted failed-exports queue.',
-      );
-    }
     grantAthenaQueries(fn, props.athena);
     // GetObject lets the presigned link (signed with this role) download the report.
     grantObjects(

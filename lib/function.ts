@@ -5,8 +5,10 @@ import { fileURLToPath } from 'node:url';
 import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { assertEnvironmentSize } from '../lambdas/core/env/environment.ts';
 import { acknowledge } from './nag.ts';
@@ -135,6 +137,29 @@ export class ServiceFunction extends Construct {
       'AwsSolutions-L1',
       'Pinned to nodejs22.x (LAMBDA_RUNTIME), the runtime the bundles are built (esbuild target node22) and tested for; moving on is a one-constant change.',
     );
+  }
+
+  /**
+   * Asynchronous runs that still fail after `retryAttempts` retries are sent to `queue` (and, with
+   * `onSuccess`, finished runs to that destination). The queue is encrypted with the lake key, and
+   * binding it grants this role the KMS actions acknowledged here; `run` names what a message is.
+   */
+  sendFailedRunsTo(
+    queue: sqs.IQueue,
+    options: { readonly retryAttempts: number; readonly run: string; readonly onSuccess?: lambda.IDestination },
+  ): void {
+    this.function.configureAsyncInvoke({
+      retryAttempts: options.retryAttempts,
+      ...(options.onSuccess ? { onSuccess: options.onSuccess } : {}),
+      onFailure: new destinations.SqsDestination(queue),
+    });
+    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
+      acknowledge(
+        this.role,
+        `AwsSolutions-IAM5[Action::${action}]`,
+        `Granted by the Lambda on-failure destination on the lake key only, so a failed ${options.run} can be written to its encrypted dead-letter queue.`,
+      );
+    }
   }
 }
 

@@ -255,18 +255,11 @@ export class MetricRefresh extends Construct {
       logRemovalPolicy: props.removalPolicy,
     });
     const fn = this.refresher.function;
-    fn.configureAsyncInvoke({
+    this.refresher.sendFailedRunsTo(this.failedRefreshes, {
       retryAttempts: EXPORTS_DEFAULTS.asyncRetryAttempts,
+      run: 'refresh',
       onSuccess: new destinations.EventBridgeDestination(),
-      onFailure: new destinations.SqsDestination(this.failedRefreshes),
     });
-    for (const action of ['kms:GenerateDataKey*', 'kms:ReEncrypt*']) {
-      acknowledge(
-        this.refresher.role,
-        `AwsSolutions-IAM5[Action::${action}]`,
-        'Granted by the Lambda on-failure destination on the lake key only, so a failed refresh can be written to the encrypted failed-refreshes queue.',
-      );
-    }
 
     grantAthenaQueries(fn, props.athena);
     // Athena's INSERT writes the files with the caller's permissions; the refresh deletes them.
