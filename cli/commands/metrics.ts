@@ -44,7 +44,7 @@ export async function metrics(context: CommandContext, options: MetricsOptions):
 }
 
 /** The people-facing columns of `metrics --format table`; csv and json carry every column. */
-function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[] {
+export function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[] {
   const round = (v: number | null, digits = 1) => (v === null ? null : Number(v.toFixed(digits)));
   return rows.map((r) => ({
     metric: r.metric,
@@ -60,6 +60,12 @@ function scorecardTable(rows: readonly ScorecardRow[]): Record<string, unknown>[
     peer_pct: round(r.peer_percentile, 0),
     prev: round(r.prev_value),
     delta: round(r.delta),
-    significant: r.change_significant === null ? '' : r.change_significant ? 'yes' : 'no',
+    significant: significance(r),
   }));
+}
+
+/** yes or no where a test ran; where none could, why (the scorecard's change_test), else blank. */
+function significance(row: ScorecardRow): string {
+  if (row.change_significant !== null) return row.change_significant ? 'yes' : 'no';
+  return row.change_test === 'too_few_to_test' ? 'too few to test' : '';
 }
