@@ -7,9 +7,10 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimes
 import { dirname, join, resolve, sep } from 'node:path';
 import { type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
 import { LAKE_ZONES, openLake, pseudonymKey } from '../cli/lake.ts';
-import type { ServiceBenchConfig, SourceConfig } from '../lambdas/core/config/config.ts';
+import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { TableName } from '../lambdas/core/schema/canonical.ts';
 import { demoWindow } from './calendar.ts';
+import { inStep, MonthFeed } from './feed.ts';
 import { connectFiles } from './formats/connect.ts';
 import type { DemoFile, PlantedReject } from './formats/files.ts';
 import { FRESHDESK_SOURCE, freshdeskFiles } from './formats/freshdesk.ts';
@@ -20,7 +21,7 @@ import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/sur
 import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
 import { DEMO_DEFAULTS } from './options.ts';
 import { DEMO_SOURCES } from './sources.ts';
-import { type Agent, buildWorld, type World } from './world.ts';
+import { type Agent, buildWorld, type ContactMonth, type World } from './world.ts';
 
 export type { PlantedReject } from './formats/files.ts';
 export { DEMO_SOURCES } from './sources.ts';
@@ -80,12 +81,15 @@ function resolveGeneration(options: DemoGenerationOptions) {
   return { seed, months, endMonth, scale };
 }
 
-/** The simulated company and its story; its export files come one at a time from `files`. */
-function simulate(options: DemoGenerationOptions) {
+/**
+ * The simulated company and its story; its export files come one at a time from `files`, and
+ * `onMonth` hears of each month as its contacts are simulated.
+ */
+function simulate(options: DemoGenerationOptions, onMonth: (month: string) => void = () => {}) {
   const world = buildWorld(resolveGeneration(options));
   const months = world.window.months;
   return {
-    files: exportFiles(world),
+    files: exportFiles(world, onMonth),
     period: { from: months[0] ?? '', to: months[months.length - 1] ?? '' },
     plot: { improvingTeam: world.improvingTeam, worseningTeam: world.worseningTeam, dipMonth: world.dipMonth },
     agentDirectory: agentDirectoryOf(world.agents),
@@ -93,22 +97,36 @@ function simulate(options: DemoGenerationOptions) {
 }
 
 /**
- * Every format's files, one format after another: each format draws from its own fork of the
- * seeded generator, so the files are the same however fast they are consumed.
+ * Every format's files, the formats advanced together month by month over one simulation of the
+ * contacts (see `inStep`): at most a month or two of contacts and of each format's records is held.
  */
-function* exportFiles(world: World): Generator<DemoFile> {
-  yield* connectFiles(world);
-  yield* zendeskFiles(world);
-  yield* freshdeskFiles(world);
-  yield* intercomFiles(world);
-  yield* qualtricsFiles(world);
-  yield* surveyMonkeyFiles(world);
-  yield* delightedFiles(world);
-  yield* socialFiles(world);
-  yield* qaScorecardFiles(world);
-  yield* zendeskQaFiles(world);
-  yield* pulseFiles(world);
-  yield* activityFiles(world);
+function exportFiles(world: World, onMonth: (month: string) => void): Generator<DemoFile> {
+  const feed = new MonthFeed(announced(world.contactMonths(), onMonth));
+  const formats: ((world: World, months: Iterable<ContactMonth>) => Iterator<DemoFile>)[] = [
+    connectFiles,
+    zendeskFiles,
+    freshdeskFiles,
+    intercomFiles,
+    qualtricsFiles,
+    surveyMonkeyFiles,
+    delightedFiles,
+    socialFiles,
+    qaScorecardFiles,
+    zendeskQaFiles,
+    pulseFiles,
+    activityFiles,
+  ];
+  return inStep(
+    feed,
+    formats.map((format) => (months: Iterable<ContactMonth>) => format(world, months)),
+  );
+}
+
+function* announced(months: Iterator<ContactMonth>, onMonth: (month: string) => void): Generator<ContactMonth> {
+  for (let next = months.next(); !next.done; next = months.next()) {
+    onMonth(next.value.month);
+    yield next.value;
+  }
 }
 
 /** Every export file of the simulation, in memory. */
@@ -282,13 +300,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const lake = prepareLake(options.lakeDir);
   const key = pseudonymKey(lake);
 
-  const simulation = simulate(settings);
+  const simulation = simulate(settings, (month) => progress(`generating and ingesting the exports of ${month}`));
   const config = withAgentDirectory(demoConfig(options.config), simulation.agentDirectory);
-  const sourceConfig = (name: string): SourceConfig => {
-    const found = config.sources.find((s) => s.name === name);
-    if (!found) throw new Error(`the demo source ${name} is missing from the config`);
-    return found;
-  };
   const t1 = performance.now();
   const written: DemoExportFile[] = [];
   let generateMs = t1 - t0;
@@ -298,9 +311,6 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
     for (let started = performance.now(), next = files.next(); !next.done; next = files.next()) {
       const file = next.value;
       generateMs += performance.now() - started;
-      if (file.source !== written[written.length - 1]?.source) {
-        progress(`ingesting ${file.source} (${sourceConfig(file.source).adapter})`);
-      }
       written.push(file);
       yield { source: file.source, key: `${file.source}/${file.key}` };
       started = performance.now();

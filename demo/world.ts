@@ -52,9 +52,6 @@ export interface Customer {
   readonly freshdeskId: number;
   /** Irish customers are served by the regional Freshdesk help desk. */
   readonly region: 'GB' | 'IE';
-  /** Sum and count of satisfaction over the customer's contacts (0..1 each). */
-  experienceSum: number;
-  experienceCount: number;
 }
 
 export type ContactChannel = 'voice' | 'zendesk' | 'intercom' | 'freshdesk';
@@ -71,12 +68,25 @@ export interface Contact {
   readonly quality: number;
   /** Solved on this contact; when not, the customer often comes back. */
   readonly resolved: boolean;
-  /** The contact this one follows up, when the customer came back about the same issue. */
-  readonly followUpOf: Contact | null;
+  /**
+   * The customer came back about an issue an earlier contact did not solve. A flag, not the earlier
+   * contact: a reference would keep every contact of a chain alive after its month is done.
+   */
+  readonly followUp: boolean;
   /** Staffing on the day, 1 = fully staffed. */
   readonly staffing: number;
   /** 0..1 satisfaction of the customer with this contact (before survey noise). */
   readonly satisfaction: number;
+}
+
+/** One month of the window and its contacts. */
+export interface ContactMonth {
+  /** Index of the month in the window (0 = first). */
+  readonly index: number;
+  /** YYYY-MM. */
+  readonly month: string;
+  /** The month's contacts, oldest first. */
+  readonly contacts: readonly Contact[];
 }
 
 export interface World {
@@ -86,8 +96,11 @@ export interface World {
   readonly teams: readonly Team[];
   readonly agents: readonly Agent[];
   readonly customers: readonly Customer[];
-  /** Every contact, oldest first. */
-  readonly contacts: readonly Contact[];
+  /**
+   * The contacts month by month, simulated afresh from the seed on every call: only a month (and
+   * the come-backs it sends into the next) is held, never the year, and every call gives the same.
+   */
+  contactMonths(): Generator<ContactMonth>;
   readonly improvingTeam: string;
   readonly worseningTeam: string;
   /** YYYY-MM of the month short of staff. */
@@ -251,8 +264,6 @@ export function buildWorld(options: WorldOptions): World {
       intercomId: people.hex(24),
       freshdeskId: 43_100_000_000 + i * 7,
       region: people.chance(0.18) ? 'IE' : 'GB',
-      experienceSum: 0,
-      experienceCount: 0,
     });
   }
   const irish = customers.filter((c) => c.region === 'IE');
@@ -272,74 +283,89 @@ export function buildWorld(options: WorldOptions): World {
     return members.reduce((sum, a) => sum + agentQuality(a, mid), 0) / members.length;
   };
 
-  const flow = random.fork('contacts');
-  const contacts: Contact[] = [];
-  const comeBacks = new Map<number, Contact[]>();
-  /** Heavy users contact more often: index drawn with a skew toward the start of the list. */
-  const someCustomer = (pool: readonly Customer[]) =>
-    pool[Math.floor(pool.length * flow.next() ** 1.7)] ?? (pool[0] as Customer);
+  const membersOf = new Map(teams.map((team) => [team, agents.filter((a) => a.team === team)]));
   const hourWeights = HOURLY_TRAFFIC.map(([h, w]) => [h, w] as const);
 
-  const addContact = (
-    day: Date,
-    channel: ContactChannel,
-    team: Team,
-    customer: Customer,
-    category: string,
-    previous: Contact | null,
-  ) => {
-    const hour = flow.weighted(hourWeights);
-    const createdAt = new Date(day.getTime() + hour * HOUR_MS + flow.int(0, 3599) * 1000);
-    const members = agents.filter((a) => a.team === team);
-    const agent = flow.pick(members);
-    const quality = clamp(agentQuality(agent, createdAt) + flow.normal(0, 0.05), 0.02, 0.99);
-    const resolved = flow.chance(clamp(0.5 + 0.4 * quality + (previous ? 0.1 : 0), 0.05, 0.97));
-    const contact: Contact = {
-      seq: contacts.length + 1,
-      channel,
-      customer,
-      team,
-      agent,
-      category,
-      createdAt,
-      quality,
-      resolved,
-      followUpOf: previous,
-      staffing: staffing(createdAt),
-      satisfaction: satisfactionOf(flow, quality, resolved, staffing(createdAt) < 1 ? 0.06 : 0),
-    };
-    contacts.push(contact);
-    customer.experienceSum += contact.satisfaction;
-    customer.experienceCount += 1;
-    if (!resolved && flow.chance(COME_BACK_PROBABILITY)) {
-      const delayDays = Math.floor(flow.exponential(2.2)) + (flow.chance(0.3) ? 0 : 1);
-      const dayIndex = Math.round((day.getTime() - window.start.getTime()) / DAY_MS) + delayDays;
-      const list = comeBacks.get(dayIndex) ?? [];
-      list.push(contact);
-      comeBacks.set(dayIndex, list);
-    }
-  };
+  function* contactMonths(): Generator<ContactMonth> {
+    const flow = random.fork('contacts');
+    /** Contacts not solved whose customer comes back, by the window's day index of the return. */
+    const comeBacks = new Map<number, Contact[]>();
+    /** Heavy users contact more often: index drawn with a skew toward the start of the list. */
+    const someCustomer = (pool: readonly Customer[]) =>
+      pool[Math.floor(pool.length * flow.next() ** 1.7)] ?? (pool[0] as Customer);
+    let seq = 0;
+    let day: Contact[] = [];
 
-  for (let d = 0; d < window.days; d++) {
-    const day = new Date(window.start.getTime() + d * DAY_MS);
-    const volume = seasonality(day) * options.scale;
-    for (const channel of ['voice', 'zendesk', 'intercom', 'freshdesk'] as const) {
-      for (const team of teams) {
-        const n = flow.poisson(team.perDay[channel] * volume);
-        for (let k = 0; k < n; k++) {
-          const customer = someCustomer(channel === 'freshdesk' ? irish : customers);
-          addContact(day, channel, team, customer, flow.pick(team.categories), null);
+    const addContact = (
+      dayStart: Date,
+      channel: ContactChannel,
+      team: Team,
+      customer: Customer,
+      category: string,
+      previous: Contact | null,
+    ) => {
+      const hour = flow.weighted(hourWeights);
+      const createdAt = new Date(dayStart.getTime() + hour * HOUR_MS + flow.int(0, 3599) * 1000);
+      const agent = flow.pick(membersOf.get(team) ?? []);
+      const quality = clamp(agentQuality(agent, createdAt) + flow.normal(0, 0.05), 0.02, 0.99);
+      const resolved = flow.chance(clamp(0.5 + 0.4 * quality + (previous ? 0.1 : 0), 0.05, 0.97));
+      const contact: Contact = {
+        seq: ++seq,
+        channel,
+        customer,
+        team,
+        agent,
+        category,
+        createdAt,
+        quality,
+        resolved,
+        followUp: previous !== null,
+        staffing: staffing(createdAt),
+        satisfaction: satisfactionOf(flow, quality, resolved, staffing(createdAt) < 1 ? 0.06 : 0),
+      };
+      day.push(contact);
+      if (!resolved && flow.chance(COME_BACK_PROBABILITY)) {
+        const delayDays = Math.floor(flow.exponential(2.2)) + (flow.chance(0.3) ? 0 : 1);
+        const dayIndex = Math.round((dayStart.getTime() - window.start.getTime()) / DAY_MS) + delayDays;
+        const list = comeBacks.get(dayIndex) ?? [];
+        list.push(contact);
+        comeBacks.set(dayIndex, list);
+      }
+    };
+
+    let month: Contact[] = [];
+    let index = 0;
+    for (let d = 0; d < window.days; d++) {
+      const dayStart = new Date(window.start.getTime() + d * DAY_MS);
+      if (monthIndex(window, dayStart) !== index) {
+        yield { index, month: window.months[index] ?? '', contacts: month };
+        month = [];
+        index = monthIndex(window, dayStart);
+      }
+      const volume = seasonality(dayStart) * options.scale;
+      day = [];
+      for (const channel of ['voice', 'zendesk', 'intercom', 'freshdesk'] as const) {
+        for (const team of teams) {
+          const n = flow.poisson(team.perDay[channel] * volume);
+          for (let k = 0; k < n; k++) {
+            const customer = someCustomer(channel === 'freshdesk' ? irish : customers);
+            addContact(dayStart, channel, team, customer, flow.pick(team.categories), null);
+          }
         }
       }
+      for (const previous of comeBacks.get(d) ?? []) {
+        // Customers who were not helped often switch to the phone the second time.
+        const channel: ContactChannel =
+          previous.channel !== 'freshdesk' && flow.chance(0.35) ? 'voice' : previous.channel;
+        addContact(dayStart, channel, previous.team, previous.customer, previous.category, previous);
+      }
+      comeBacks.delete(d);
+      // Every contact falls within its day's opening hours, so sorting each day sorts the window.
+      day.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq);
+      for (const contact of day) month.push(contact);
     }
-    for (const previous of comeBacks.get(d) ?? []) {
-      // Customers who were not helped often switch to the phone the second time.
-      const channel: ContactChannel =
-        previous.channel !== 'freshdesk' && flow.chance(0.35) ? 'voice' : previous.channel;
-      addContact(day, channel, previous.team, previous.customer, previous.category, previous);
-    }
+    yield { index, month: window.months[index] ?? '', contacts: month };
   }
-  contacts.sort((a, b) => a.createdAt.getTime() - b.createdAt.getTime() || a.seq - b.seq);
 
   return {
     options,
@@ -348,7 +374,7 @@ export function buildWorld(options: WorldOptions): World {
     teams,
     agents,
     customers,
-    contacts,
+    contactMonths,
     improvingTeam: teams.find((t) => t.trend === 'improving')?.name ?? '',
     worseningTeam: teams.find((t) => t.trend === 'worsening')?.name ?? '',
     dipMonth,

@@ -6,9 +6,9 @@
  * simply delivered again. Abandons, callbacks, transfers, holds and a supervisor's monitoring leg
  * appear as Connect records them.
  */
-import { iso } from '../calendar.ts';
+import { iso, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
-import { type Agent, after, type Contact, onScale, type Team, type World } from '../world.ts';
+import { type Agent, after, type Contact, type ContactMonth, onScale, type Team, type World } from '../world.ts';
 import { type DemoFile, gzip, type PlantedReject } from './files.ts';
 
 export const CONNECT_SOURCE = 'demo-connect';
@@ -21,10 +21,12 @@ const DELIVERY_DAYS = [1, 8, 16, 24];
 
 type Ctr = Record<string, unknown>;
 
-/** A record as its JSON line: a year of contacts as objects would take several times the memory. */
+/** A record as its JSON line: the pending records as objects would take several times the memory. */
 interface Version {
   readonly line: string;
   readonly updatedAt: Date;
+  /** An inbound call an agent answered: the kind of record a corrupted copy is made from. */
+  readonly plantable: boolean;
 }
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
@@ -122,14 +124,35 @@ function handling(random: Random, team: Team, quality: number) {
   return { talkS, holdS, holds, acwS };
 }
 
-export function* connectFiles(world: World): Generator<DemoFile> {
+export function* connectFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('connect');
-  const versions: Version[] = [];
-  const push = (leg: Leg) => versions.push({ line: JSON.stringify(record(leg)), updatedAt: leg.lastUpdate });
+  const delivery = new Deliveries(world, random);
+  const push = (leg: Leg) =>
+    delivery.add({
+      line: JSON.stringify(record(leg)),
+      updatedAt: leg.lastUpdate,
+      plantable: leg.method === 'INBOUND' && leg.agent !== null,
+    });
   const agentsOf = (team: Team) => world.agents.filter((a) => a.team === team);
+  const retention = world.teams.find((t) => t.name === 'Retention');
 
-  for (const contact of world.contacts) {
-    if (contact.channel !== 'voice') continue;
+  for (const { contacts } of months) {
+    // A supervisor listening in creates a MONITOR record of its own (not a customer contact).
+    const monitored = contacts.find((c) => c.channel === 'voice');
+    for (const contact of contacts) {
+      if (contact.channel === 'voice') call(contact);
+      // Half of the retention team's e-mails (cancellation requests) get a win-back call a few
+      // hours or days later; outbound calls never queue.
+      else if (contact.team === retention && contact.channel === 'zendesk' && random.chance(0.5)) winBack(contact);
+      if (contact === monitored) monitor(contact);
+    }
+    // Every later record is updated after its contact began, so windows up to the next month are complete.
+    const first = contacts[0];
+    if (first) yield* delivery.until(nextMonthStart(first.createdAt));
+  }
+  yield* delivery.rest();
+
+  function call(contact: Contact) {
     const ivrS = random.int(12, 45);
     const hour = contact.createdAt.getUTCHours();
     const busy = hour >= 9 && hour <= 11 ? 1.35 : 1;
@@ -168,9 +191,9 @@ export function* connectFiles(world: World): Generator<DemoFile> {
         const callbackWaitS = Math.round(random.exponential(meanWaitS * 3));
         const answeredAt = after(callbackAt, callbackWaitS);
         pushHandled(contact, callbackId, 'CALLBACK', callbackAt, 0, callbackWaitS, answeredAt, id, id);
-        continue;
+        return;
       }
-      if (!random.chance(0.65)) continue;
+      if (!random.chance(0.65)) return;
       startedAt = after(after(enqueuedAt, gaveUpS), random.int(300, 3600));
       waitS = Math.round(random.exponential(meanWaitS * 0.6));
     }
@@ -258,47 +281,39 @@ export function* connectFiles(world: World): Generator<DemoFile> {
     push({ ...surveyed, attributes, lastUpdate: after(surveyed.lastUpdate, random.int(90, 420)) });
   }
 
-  // Half of the retention team's e-mails (cancellation requests) get a win-back call a few hours or
-  // days later; outbound calls never queue.
-  const retention = world.teams.find((t) => t.name === 'Retention');
-  if (retention) {
-    for (const contact of world.contacts) {
-      if (contact.team !== retention || contact.channel !== 'zendesk' || !random.chance(0.5)) continue;
-      const startedAt = after(contact.createdAt, random.int(3600, 4 * 86_400));
-      const agent = random.pick(agentsOf(retention));
-      const answeredAt = after(startedAt, random.int(8, 30));
-      const h = handling(random, retention, world.agentQuality(agent, startedAt));
-      const endedAt = after(answeredAt, h.talkS + h.holdS);
-      push({
-        contactId: random.uuid(),
-        method: 'OUTBOUND',
-        phone: contact.customer.phone,
-        startedAt,
-        queue: null,
-        agent: agentBlock(agent, answeredAt, h.talkS, h.holdS, h.holds, h.acwS, endedAt),
-        endedAt,
-        lastUpdate: after(endedAt, h.acwS + 5),
-        attributes: { reason: 'win_back' },
-        initialContactId: null,
-        previousContactId: null,
-        nextContactId: null,
-        disconnectReason: 'CUSTOMER_DISCONNECT',
-      });
-    }
+  function winBack(contact: Contact) {
+    if (!retention) return;
+    const startedAt = after(contact.createdAt, random.int(3600, 4 * 86_400));
+    const agent = random.pick(agentsOf(retention));
+    const answeredAt = after(startedAt, random.int(8, 30));
+    const h = handling(random, retention, world.agentQuality(agent, startedAt));
+    const endedAt = after(answeredAt, h.talkS + h.holdS);
+    push({
+      contactId: random.uuid(),
+      method: 'OUTBOUND',
+      phone: contact.customer.phone,
+      startedAt,
+      queue: null,
+      agent: agentBlock(agent, answeredAt, h.talkS, h.holdS, h.holds, h.acwS, endedAt),
+      endedAt,
+      lastUpdate: after(endedAt, h.acwS + 5),
+      attributes: { reason: 'win_back' },
+      initialContactId: null,
+      previousContactId: null,
+      nextContactId: null,
+      disconnectReason: 'CUSTOMER_DISCONNECT',
+    });
   }
 
-  // A supervisor listening in creates a MONITOR record of its own (not a customer contact).
-  for (const month of world.window.months) {
-    const first = world.contacts.find((c) => c.channel === 'voice' && c.createdAt.toISOString().startsWith(month));
-    if (!first) continue;
-    const startedAt = after(first.createdAt, 120);
+  function monitor(contact: Contact) {
+    const startedAt = after(contact.createdAt, 120);
     push({
       contactId: random.uuid(),
       method: 'MONITOR',
-      phone: first.customer.phone,
+      phone: contact.customer.phone,
       startedAt,
       queue: null,
-      agent: agentBlock(first.agent, startedAt, 240, 0, 0, 0, after(startedAt, 240)),
+      agent: agentBlock(contact.agent, startedAt, 240, 0, 0, 0, after(startedAt, 240)),
       endedAt: after(startedAt, 240),
       lastUpdate: after(startedAt, 245),
       attributes: {},
@@ -308,9 +323,6 @@ export function* connectFiles(world: World): Generator<DemoFile> {
       disconnectReason: 'AGENT_DISCONNECT',
     });
   }
-
-  versions.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
-  yield* deliveries(world, random, versions);
 }
 
 /** Layouts Firehose produces, in turn: newline-delimited or not, compressed or not. */
@@ -321,40 +333,71 @@ const LAYOUTS = [
   { newline: false, gzip: true },
 ] as const;
 
-function* deliveries(world: World, random: Random, versions: readonly Version[]): Generator<DemoFile> {
-  const bounds: Date[] = [];
-  for (const month of world.window.months) {
-    const [y, m] = month.split('-').map(Number) as [number, number];
-    for (const day of DELIVERY_DAYS) bounds.push(new Date(Date.UTC(y, m - 1, day)));
+/**
+ * Firehose's deliveries: records by the window their last update falls in (four a month), a window
+ * delivered once every record updated in it is known. Records updated after a delivered window wait
+ * in `pending`; one that still belongs to a delivered window is a bug and fails the run.
+ */
+class Deliveries {
+  private readonly bounds: Date[] = [];
+  /** Index of the next window's end in `bounds`. */
+  private next = 1;
+  private pending: Version[] = [];
+  private redeliver: string[] = [];
+
+  constructor(
+    world: World,
+    private readonly random: Random,
+  ) {
+    for (const month of world.window.months) {
+      const [y, m] = month.split('-').map(Number) as [number, number];
+      for (const day of DELIVERY_DAYS) this.bounds.push(new Date(Date.UTC(y, m - 1, day)));
+    }
+    this.bounds.push(world.window.end);
   }
-  bounds.push(world.window.end);
-  let next = 0;
-  let redeliver: string[] = [];
-  for (let b = 1; b < bounds.length; b++) {
-    const until = bounds[b] as Date;
-    const last = b === bounds.length - 1;
-    const batch: string[] = [...redeliver];
-    redeliver = [];
+
+  add(version: Version) {
+    const delivered = this.bounds[this.next - 1] as Date;
+    if (version.updatedAt < delivered && this.next > 1) {
+      throw new Error(
+        `a Connect record updated at ${version.updatedAt.toISOString()} arrived after the delivery up to ${delivered.toISOString()}`,
+      );
+    }
+    this.pending.push(version);
+  }
+
+  /** The deliveries of every window that ends by `end`. */
+  *until(end: Date): Generator<DemoFile> {
+    while (this.next < this.bounds.length - 1 && (this.bounds[this.next] as Date) <= end) yield* this.deliver(false);
+  }
+
+  /** The remaining deliveries; the last takes every record left, also one updated after the window. */
+  *rest(): Generator<DemoFile> {
+    while (this.next < this.bounds.length) yield* this.deliver(this.next === this.bounds.length - 1);
+  }
+
+  private *deliver(last: boolean): Generator<DemoFile> {
+    const b = this.next++;
+    const until = this.bounds[b] as Date;
+    const random = this.random;
+    this.pending.sort((x, y) => x.updatedAt.getTime() - y.updatedAt.getTime());
+    const cut = last ? this.pending.length : this.pending.findIndex((v) => v.updatedAt >= until);
+    const due = this.pending.slice(0, cut < 0 ? this.pending.length : cut);
+    this.pending = this.pending.slice(due.length);
+    const batch: string[] = this.redeliver;
+    this.redeliver = [];
     let deliveredAt = until;
-    while (next < versions.length && (last || (versions[next] as Version).updatedAt < until)) {
-      const v = versions[next++] as Version;
+    for (const v of due) {
       batch.push(v.line);
       if (v.updatedAt > deliveredAt) deliveredAt = v.updatedAt;
       // At-least-once delivery: a record now and then comes again in the next delivery.
-      if (random.chance(0.006)) redeliver.push(v.line);
+      if (random.chance(0.006)) this.redeliver.push(v.line);
     }
-    if (batch.length === 0) continue;
+    if (batch.length === 0) return;
     const layout = LAYOUTS[(b - 1) % LAYOUTS.length] ?? LAYOUTS[0];
     const planted: PlantedReject[] = [];
     const lines: string[] = [...batch];
-    if (b % 3 === 1)
-      plant(
-        random,
-        batch.map((line) => JSON.parse(line) as Ctr),
-        lines,
-        planted,
-        layout.newline,
-      );
+    if (b % 3 === 1) plant(random, due, lines, planted, layout.newline);
     const text = layout.newline ? `${lines.join('\n')}\n` : lines.join('');
     const stamp = iso(deliveredAt)
       .replace(/[-:TZ]/g, '')
@@ -376,10 +419,10 @@ function* deliveries(world: World, random: Random, versions: readonly Version[])
  * Corrupted copies of real records, inserted at random places: the original stays intact, so the
  * rejects show up in quarantine without losing a contact.
  */
-function plant(random: Random, batch: readonly Ctr[], lines: string[], planted: PlantedReject[], newline: boolean) {
-  const original = random.pick(batch.filter((r) => r.InitiationMethod === 'INBOUND' && r.Agent !== null));
-  if (!original) return;
-  const copy = structuredClone(original) as Ctr & { Agent: Record<string, unknown> };
+function plant(random: Random, batch: readonly Version[], lines: string[], planted: PlantedReject[], newline: boolean) {
+  const candidates = batch.filter((v) => v.plantable);
+  if (candidates.length === 0) return;
+  const copy = JSON.parse(random.pick(candidates).line) as Ctr & { Agent: Record<string, unknown> };
   const kinds = newline ? ['timestamp', 'negative', 'channel', 'truncated'] : ['timestamp', 'negative', 'channel'];
   const kind = random.pick(kinds);
   let line: string;

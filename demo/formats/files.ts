@@ -47,3 +47,28 @@ export function pages<T>(items: readonly T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * Records held by the month they are delivered in, until that month is complete: a format adds
+ * records as it meets them and takes a month once no later contact can add to it, so only the
+ * months still open are in memory. Adding to a month already taken would lose the record: it fails.
+ */
+export class MonthBuckets<T> {
+  private readonly open = new Map<string, T[]>();
+  private readonly taken = new Set<string>();
+
+  add(month: string, item: T): void {
+    if (this.taken.has(month)) throw new Error(`a record for ${month} arrived after that month was delivered`);
+    const list = this.open.get(month);
+    if (list) list.push(item);
+    else this.open.set(month, [item]);
+  }
+
+  /** The month's records in the order they were added; the month is closed from now on. */
+  take(month: string): T[] {
+    this.taken.add(month);
+    const list = this.open.get(month) ?? [];
+    this.open.delete(month);
+    return list;
+  }
+}

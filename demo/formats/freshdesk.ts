@@ -5,9 +5,9 @@
  * survey. Status, priority, source and answers are Freshdesk's numeric codes.
  */
 import { DAY_MS, HOUR_MS, iso, monthKey, nextMonthStart } from '../calendar.ts';
-import { after, type Contact, type World } from '../world.ts';
+import { after, type Contact, type ContactMonth, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, jsonLines, type PlantedReject } from './files.ts';
+import { type DemoFile, jsonLines, MonthBuckets, type PlantedReject } from './files.ts';
 import { type Lifecycle, lifecycle, type Priority } from './lifecycle.ts';
 
 export const FRESHDESK_SOURCE = 'demo-freshdesk';
@@ -31,70 +31,60 @@ interface FreshTicket {
   readonly source: number;
 }
 
-export function* freshdeskFiles(world: World): Generator<DemoFile> {
+/** Month by month: a ticket changes (and is rated) only after it was created, so a month is complete once its contacts are read. */
+export function* freshdeskFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('freshdesk');
   const horizon = new Date(world.window.end.getTime() - 1000);
-  const tickets: FreshTicket[] = [];
-  for (const contact of world.contacts) {
-    if (contact.channel !== 'freshdesk') continue;
-    tickets.push({
-      id: 7_301 + tickets.length,
-      contact,
-      life: lifecycle(random, contact, horizon, 0.8),
-      source: random.weighted([
-        [1, 60],
-        [2, 30],
-        [9, 10],
-      ]),
-    });
-  }
-
-  const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
-  const add = (t: FreshTicket, asOf: Date) => {
-    const json = ticketJson(t, asOf);
+  const byMonth = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
+  const ratings = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
+  const add = (t: FreshTicket, asOf: Date, json = ticketJson(t, asOf)) => {
     const at = new Date(String(json.updated_at));
-    const list = byMonth.get(monthKey(at)) ?? [];
-    list.push({ at, json });
-    byMonth.set(monthKey(at), list);
+    byMonth.add(monthKey(at), { at, json });
   };
-  for (const t of tickets) {
-    const monthEnd = new Date(nextMonthStart(t.contact.createdAt).getTime() - 1000);
-    const final = ticketJson(t, horizon);
-    if (new Date(String(final.updated_at)) > monthEnd) add(t, monthEnd);
-    add(t, horizon);
-  }
-
-  const ratings = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
+  let ticketId = 7_301;
   let ratingId = 61_000_101;
-  for (const t of tickets) {
-    if (!t.life.solvedAt || !random.chance(0.3)) continue;
-    const at = after(t.life.solvedAt, random.lognormal(4 * 3600, 0.9));
-    if (at > horizon) continue;
-    const latent = t.contact.satisfaction + random.normal(0, 0.08);
-    const code = RATING_CODES[Math.min(6, Math.max(0, Math.round(latent * 6)))] ?? 100;
-    const list = ratings.get(monthKey(at)) ?? [];
-    list.push({
-      at,
-      json: {
-        id: ratingId++,
-        survey_id: 1,
-        user_id: t.contact.customer.freshdeskId,
-        agent_id: t.contact.agent.freshdeskId,
-        feedback: commentFor(random, latent),
-        group_id: t.contact.team.freshdeskGroupId,
-        ticket_id: t.id,
-        ratings: { default_question: code },
-        created_at: iso(at),
-        updated_at: iso(at),
-      },
-    });
-    ratings.set(monthKey(at), list);
-  }
-  for (const [index, month] of world.window.months.entries()) {
+  for (const { index, month, contacts } of months) {
+    for (const contact of contacts) {
+      if (contact.channel !== 'freshdesk') continue;
+      const t: FreshTicket = {
+        id: ticketId++,
+        contact,
+        life: lifecycle(random, contact, horizon, 0.8),
+        source: random.weighted([
+          [1, 60],
+          [2, 30],
+          [9, 10],
+        ]),
+      };
+      const monthEnd = new Date(nextMonthStart(contact.createdAt).getTime() - 1000);
+      const final = ticketJson(t, horizon);
+      if (new Date(String(final.updated_at)) > monthEnd) add(t, monthEnd);
+      add(t, horizon, final);
+      if (!t.life.solvedAt || !random.chance(0.3)) continue;
+      const at = after(t.life.solvedAt, random.lognormal(4 * 3600, 0.9));
+      if (at > horizon) continue;
+      const latent = t.contact.satisfaction + random.normal(0, 0.08);
+      const code = RATING_CODES[Math.min(6, Math.max(0, Math.round(latent * 6)))] ?? 100;
+      ratings.add(monthKey(at), {
+        at,
+        json: {
+          id: ratingId++,
+          survey_id: 1,
+          user_id: t.contact.customer.freshdeskId,
+          agent_id: t.contact.agent.freshdeskId,
+          feedback: commentFor(random, latent),
+          group_id: t.contact.team.freshdeskGroupId,
+          ticket_id: t.id,
+          ratings: { default_question: code },
+          created_at: iso(at),
+          updated_at: iso(at),
+        },
+      });
+    }
     const deliveredAt = new Date(
       Math.min(nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() - 60_000, horizon.getTime()),
     );
-    const list = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const list = byMonth.take(month).sort((a, b) => a.at.getTime() - b.at.getTime());
     const lines: string[] = list.map((e) => JSON.stringify(e.json));
     const planted: PlantedReject[] = [];
     const sample = list[0]?.json;
@@ -124,7 +114,10 @@ export function* freshdeskFiles(world: World): Generator<DemoFile> {
         planted,
       };
     }
-    const monthRatings = (ratings.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => e.json);
+    const monthRatings = ratings
+      .take(month)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((e) => e.json);
     const ratingPlanted: PlantedReject[] = [];
     if (monthRatings[0] && index % 4 === 1) {
       monthRatings.push({ ...monthRatings[0], id: 69_000_000 + index, ratings: { default_question: 104 } });

@@ -4,9 +4,9 @@
  * conversation rating when one was given.
  */
 import { epochSeconds, monthKey, nextMonthStart } from '../calendar.ts';
-import { after, onScale, type World } from '../world.ts';
+import { after, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, type PlantedReject, pages } from './files.ts';
+import { type DemoFile, MonthBuckets, type PlantedReject, pages } from './files.ts';
 import { lifecycle } from './lifecycle.ts';
 
 export const INTERCOM_SOURCE = 'demo-intercom';
@@ -14,94 +14,93 @@ const PER_PAGE = 150;
 /** Chats move in minutes where e-mail moves in hours. */
 const CHAT_PACE = 0.05;
 
-export function* intercomFiles(world: World): Generator<DemoFile> {
+/** Month by month: a conversation is updated only after it began, so a month is complete once its contacts are read. */
+export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('intercom');
   const horizon = new Date(world.window.end.getTime() - 1000);
-  const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
+  const byMonth = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
   let id = 1_911_149_811;
-  for (const contact of world.contacts) {
-    if (contact.channel !== 'intercom') continue;
-    const life = lifecycle(random, contact, horizon, CHAT_PACE);
-    const c = contact;
-    const closedAt = life.solvedAt;
-    const rated = closedAt !== null && random.chance(0.38);
-    const ratedAt = rated && closedAt ? after(closedAt, random.int(20, 900)) : null;
-    const latent = c.satisfaction + random.normal(0, 0.07);
-    const updatedAt = [c.createdAt, life.firstReplyAt, closedAt, ratedAt]
-      .filter((d): d is Date => d !== null && d <= horizon)
-      .reduce((a, b) => (b.getTime() > a.getTime() ? b : a));
-    const state = closedAt ? 'closed' : life.firstReplyAt ? (id % 4 === 0 ? 'snoozed' : 'open') : 'open';
-    const contactRef = { type: 'contact', id: c.customer.intercomId, external_id: c.customer.id };
-    const json = {
-      type: 'conversation',
-      id: String(id++),
-      title: null,
-      created_at: epochSeconds(c.createdAt),
-      updated_at: epochSeconds(updatedAt),
-      waiting_since: state === 'closed' ? null : epochSeconds(updatedAt),
-      snoozed_until: null,
-      open: state !== 'closed',
-      state,
-      read: true,
-      priority: life.priority === 'urgent' ? 'priority' : 'not_priority',
-      admin_assignee_id: c.agent.intercomId,
-      team_assignee_id: c.team.intercomTeamId,
-      tags: { type: 'tag.list', tags: [] },
-      conversation_rating:
-        ratedAt && ratedAt <= horizon
-          ? {
-              rating: onScale(latent, 1, 5),
-              remark: commentFor(random, latent, 0.3),
-              created_at: epochSeconds(ratedAt),
-              contact: contactRef,
-              teammate: { type: 'admin', id: String(c.agent.intercomId) },
-            }
-          : null,
-      source: {
+  for (const { index, month, contacts } of months) {
+    for (const contact of contacts) {
+      if (contact.channel !== 'intercom') continue;
+      const life = lifecycle(random, contact, horizon, CHAT_PACE);
+      const c = contact;
+      const closedAt = life.solvedAt;
+      const rated = closedAt !== null && random.chance(0.38);
+      const ratedAt = rated && closedAt ? after(closedAt, random.int(20, 900)) : null;
+      const latent = c.satisfaction + random.normal(0, 0.07);
+      const updatedAt = [c.createdAt, life.firstReplyAt, closedAt, ratedAt]
+        .filter((d): d is Date => d !== null && d <= horizon)
+        .reduce((a, b) => (b.getTime() > a.getTime() ? b : a));
+      const state = closedAt ? 'closed' : life.firstReplyAt ? (id % 4 === 0 ? 'snoozed' : 'open') : 'open';
+      const contactRef = { type: 'contact', id: c.customer.intercomId, external_id: c.customer.id };
+      const json = {
         type: 'conversation',
-        id: String(4_032_811 + id),
-        delivered_as: 'customer_initiated',
-        subject: '',
-        body: `<p>Hi, I need help with ${c.category.replace(/_/g, ' ')}</p>`,
-        author: { type: 'user', id: c.customer.intercomId, name: '', email: c.customer.email },
-        attachments: [],
-        url: null,
-        redacted: false,
-      },
-      contacts: { type: 'contact.list', contacts: [contactRef] },
-      teammates: { type: 'admin.list', teammates: [{ type: 'admin', id: String(c.agent.intercomId) }] },
-      custom_attributes: { Topic: c.category },
-      first_contact_reply: { created_at: epochSeconds(c.createdAt), type: 'conversation', url: null },
-      sla_applied: null,
-      statistics: {
-        type: 'conversation_statistics',
-        time_to_assignment: 30,
-        time_to_admin_reply: life.firstReplyAt ? epochSeconds(life.firstReplyAt) - epochSeconds(c.createdAt) : null,
-        time_to_first_close: closedAt ? epochSeconds(closedAt) - epochSeconds(c.createdAt) : null,
-        time_to_last_close: closedAt ? epochSeconds(closedAt) - epochSeconds(c.createdAt) : null,
-        median_time_to_reply: null,
-        first_contact_reply_at: epochSeconds(c.createdAt),
-        first_assignment_at: epochSeconds(c.createdAt) + 30,
-        first_admin_reply_at: life.firstReplyAt ? epochSeconds(life.firstReplyAt) : null,
-        first_close_at: closedAt ? epochSeconds(closedAt) : null,
-        last_assignment_at: null,
-        last_assignment_admin_reply_at: null,
-        last_contact_reply_at: epochSeconds(c.createdAt),
-        last_admin_reply_at: life.firstReplyAt ? epochSeconds(life.firstReplyAt) : null,
-        last_close_at: closedAt ? epochSeconds(closedAt) : null,
-        last_closed_by_id: closedAt ? String(c.agent.intercomId) : null,
-        count_reopens: life.reopens,
-        count_assignments: life.handedOver ? 2 : 1,
-        count_conversation_parts: 2 + life.replies * 2,
-      },
-      conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
-    };
-    const list = byMonth.get(monthKey(updatedAt)) ?? [];
-    list.push({ at: updatedAt, json });
-    byMonth.set(monthKey(updatedAt), list);
-  }
-  for (const [index, month] of world.window.months.entries()) {
-    const list = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
+        id: String(id++),
+        title: null,
+        created_at: epochSeconds(c.createdAt),
+        updated_at: epochSeconds(updatedAt),
+        waiting_since: state === 'closed' ? null : epochSeconds(updatedAt),
+        snoozed_until: null,
+        open: state !== 'closed',
+        state,
+        read: true,
+        priority: life.priority === 'urgent' ? 'priority' : 'not_priority',
+        admin_assignee_id: c.agent.intercomId,
+        team_assignee_id: c.team.intercomTeamId,
+        tags: { type: 'tag.list', tags: [] },
+        conversation_rating:
+          ratedAt && ratedAt <= horizon
+            ? {
+                rating: onScale(latent, 1, 5),
+                remark: commentFor(random, latent, 0.3),
+                created_at: epochSeconds(ratedAt),
+                contact: contactRef,
+                teammate: { type: 'admin', id: String(c.agent.intercomId) },
+              }
+            : null,
+        source: {
+          type: 'conversation',
+          id: String(4_032_811 + id),
+          delivered_as: 'customer_initiated',
+          subject: '',
+          body: `<p>Hi, I need help with ${c.category.replace(/_/g, ' ')}</p>`,
+          author: { type: 'user', id: c.customer.intercomId, name: '', email: c.customer.email },
+          attachments: [],
+          url: null,
+          redacted: false,
+        },
+        contacts: { type: 'contact.list', contacts: [contactRef] },
+        teammates: { type: 'admin.list', teammates: [{ type: 'admin', id: String(c.agent.intercomId) }] },
+        custom_attributes: { Topic: c.category },
+        first_contact_reply: { created_at: epochSeconds(c.createdAt), type: 'conversation', url: null },
+        sla_applied: null,
+        statistics: {
+          type: 'conversation_statistics',
+          time_to_assignment: 30,
+          time_to_admin_reply: life.firstReplyAt ? epochSeconds(life.firstReplyAt) - epochSeconds(c.createdAt) : null,
+          time_to_first_close: closedAt ? epochSeconds(closedAt) - epochSeconds(c.createdAt) : null,
+          time_to_last_close: closedAt ? epochSeconds(closedAt) - epochSeconds(c.createdAt) : null,
+          median_time_to_reply: null,
+          first_contact_reply_at: epochSeconds(c.createdAt),
+          first_assignment_at: epochSeconds(c.createdAt) + 30,
+          first_admin_reply_at: life.firstReplyAt ? epochSeconds(life.firstReplyAt) : null,
+          first_close_at: closedAt ? epochSeconds(closedAt) : null,
+          last_assignment_at: null,
+          last_assignment_admin_reply_at: null,
+          last_contact_reply_at: epochSeconds(c.createdAt),
+          last_admin_reply_at: life.firstReplyAt ? epochSeconds(life.firstReplyAt) : null,
+          last_close_at: closedAt ? epochSeconds(closedAt) : null,
+          last_closed_by_id: closedAt ? String(c.agent.intercomId) : null,
+          count_reopens: life.reopens,
+          count_assignments: life.handedOver ? 2 : 1,
+          count_conversation_parts: 2 + life.replies * 2,
+        },
+        conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
+      };
+      byMonth.add(monthKey(updatedAt), { at: updatedAt, json });
+    }
+    const list = byMonth.take(month).sort((a, b) => a.at.getTime() - b.at.getTime());
     const deliveredAt = new Date(
       Math.min(nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() - 60_000, horizon.getTime()),
     );

@@ -5,8 +5,8 @@
  * brand's replies at varying delays.
  */
 import { DAY_MS, iso, monthIndex, monthKey, nextMonthStart, twitterTime } from '../calendar.ts';
-import { after, type Contact, type Customer, onScale, type World } from '../world.ts';
-import { csvLine, type DemoFile, jsonLines, type PlantedReject } from './files.ts';
+import { after, type ContactMonth, type Customer, onScale, type World } from '../world.ts';
+import { csvLine, type DemoFile, jsonLines, MonthBuckets, type PlantedReject } from './files.ts';
 
 export const PULSE_SOURCE = 'demo-pulse';
 export const ACTIVITY_SOURCE = 'demo-activity';
@@ -23,10 +23,10 @@ const monthEndDelivery = (world: World, month: string, hours: number) =>
     ),
   );
 
-export function* pulseFiles(world: World): Generator<DemoFile> {
+export function* pulseFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('pulse');
   const header = csvLine(['response_id', 'team', 'period', 'question_kind', 'question', 'score']);
-  for (const [index, month] of world.window.months.entries()) {
+  for (const { index, month } of months) {
     const lines: string[] = [];
     for (const team of world.teams) {
       const mood = 0.3 + 0.7 * world.teamQuality(team, index) - (month === world.dipMonth ? 0.1 : 0);
@@ -84,62 +84,74 @@ export function* pulseFiles(world: World): Generator<DemoFile> {
   }
 }
 
-export function* activityFiles(world: World): Generator<DemoFile> {
+/** How long a bad experience makes a customer more likely to leave. */
+const CHURN_MEMORY_MS = 60 * DAY_MS;
+
+/** A customer's account, renewed (or cancelled) every 30 days from when it joined. */
+interface Account {
+  readonly customer: Customer;
+  readonly monthlyFee: number;
+  active: boolean;
+  /** The next renewal. */
+  at: Date;
+}
+
+/**
+ * Month by month, every account's renewals of the month once its contacts are read. A cancellation
+ * is dated up to ten days before its renewal date, so a month's events are delivered a month later.
+ */
+export function* activityFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('activity');
   const { start, end } = world.window;
-  const contactsOf = new Map<Customer, Contact[]>();
-  for (const c of world.contacts) {
-    const list = contactsOf.get(c.customer) ?? [];
-    list.push(c);
-    contactsOf.set(c.customer, list);
-  }
-  const events: { at: Date; line: string }[] = [];
+  /** Per customer, when their unhappy contacts of the last 60 days began. */
+  const unhappy = new Map<Customer, number[]>();
+  const events = new MonthBuckets<{ at: Date; line: string }>();
   const add = (customer: Customer, at: Date, kind: string, amount: number | null) => {
     if (at < start || at >= end) return;
-    events.push({
+    events.add(monthKey(at), {
       at,
       line: csvLine([customer.id, iso(at), kind, amount === null ? '' : amount.toFixed(2), customer.region]),
     });
   };
-  for (const customer of world.customers) {
+  const accounts: Account[] = world.customers.map((customer) => {
     const existing = random.chance(0.72);
-    let joined = existing
+    const joined = existing
       ? after(start, random.int(0, 20 * 86_400))
       : after(start, random.int(0, Math.round((end.getTime() - start.getTime()) / 1000)));
-    let active = true;
     const monthlyFee = random.pick([19.99, 29.99, 44.99]);
     add(customer, joined, existing ? 'renewal' : 'signup', existing ? monthlyFee : null);
-    const history = contactsOf.get(customer) ?? [];
-    for (let at = new Date(joined.getTime() + 30 * DAY_MS); at < end; at = new Date(at.getTime() + 30 * DAY_MS)) {
-      if (active) {
-        // Customers leave more often after a bad experience in the last two months.
-        const recent = history.filter((c) => c.createdAt < at && at.getTime() - c.createdAt.getTime() < 60 * DAY_MS);
-        const unhappy = recent.filter((c) => c.satisfaction < 0.4).length;
-        if (random.chance(0.012 + 0.05 * Math.min(unhappy, 3))) {
-          add(customer, after(at, -random.int(0, 10 * 86_400)), 'cancellation', null);
-          active = false;
-          continue;
-        }
-        add(customer, at, 'renewal', monthlyFee);
-        for (let k = random.poisson(0.3); k > 0; k--) {
-          add(
-            customer,
-            after(at, random.int(0, 29 * 86_400)),
-            'order',
-            Math.round(random.lognormal(35, 0.6) * 100) / 100,
-          );
-        }
-      } else if (random.chance(0.04)) {
-        joined = after(at, random.int(0, 20 * 86_400));
-        add(customer, joined, 'order', Math.round(random.lognormal(35, 0.6) * 100) / 100);
-        active = true;
+    return { customer, monthlyFee, active: true, at: new Date(joined.getTime() + 30 * DAY_MS) };
+  });
+  const renew = (account: Account) => {
+    const { customer, at, monthlyFee } = account;
+    if (account.active) {
+      // Customers leave more often after a bad experience in the last two months.
+      const bad = (unhappy.get(customer) ?? []).filter((t) => t < at.getTime() && at.getTime() - t < CHURN_MEMORY_MS);
+      if (random.chance(0.012 + 0.05 * Math.min(bad.length, 3))) {
+        add(customer, after(at, -random.int(0, 10 * 86_400)), 'cancellation', null);
+        account.active = false;
+        return;
       }
+      add(customer, at, 'renewal', monthlyFee);
+      for (let k = random.poisson(0.3); k > 0; k--) {
+        add(
+          customer,
+          after(at, random.int(0, 29 * 86_400)),
+          'order',
+          Math.round(random.lognormal(35, 0.6) * 100) / 100,
+        );
+      }
+    } else if (random.chance(0.04)) {
+      add(customer, after(at, random.int(0, 20 * 86_400)), 'order', Math.round(random.lognormal(35, 0.6) * 100) / 100);
+      account.active = true;
     }
-  }
-  events.sort((a, b) => a.at.getTime() - b.at.getTime() || a.line.localeCompare(b.line));
+  };
   const header = csvLine(['customer_id', 'event_at', 'kind', 'amount', 'region']);
-  for (const [index, month] of world.window.months.entries()) {
-    const lines = events.filter((e) => monthKey(e.at) === month).map((e) => e.line);
+  const file = (index: number, month: string): DemoFile => {
+    const lines = events
+      .take(month)
+      .sort((a, b) => a.at.getTime() - b.at.getTime() || a.line.localeCompare(b.line))
+      .map((e) => e.line);
     const planted: PlantedReject[] = [];
     if (index % 3 === 2) {
       const when = iso(after(new Date(`${month}-01T00:00:00Z`), 9 * 86_400));
@@ -156,14 +168,38 @@ export function* activityFiles(world: World): Generator<DemoFile> {
       );
       planted.push({ problem: 'event_at that is not a date-time' });
     }
-    yield {
+    return {
       source: ACTIVITY_SOURCE,
       key: `events/${month}.csv`,
       body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
       deliveredAt: monthEndDelivery(world, month, 4),
       planted,
     };
+  };
+  let previous: { index: number; month: string } | null = null;
+  for (const { index, month, contacts } of months) {
+    for (const c of contacts) {
+      if (c.satisfaction >= 0.4) continue;
+      const list = unhappy.get(c.customer) ?? [];
+      list.push(c.createdAt.getTime());
+      unhappy.set(c.customer, list);
+    }
+    const monthStart = new Date(`${month}-01T00:00:00Z`);
+    for (const [customer, list] of unhappy) {
+      const kept = list.filter((t) => t >= monthStart.getTime() - CHURN_MEMORY_MS);
+      if (kept.length === 0) unhappy.delete(customer);
+      else if (kept.length < list.length) unhappy.set(customer, kept);
+    }
+    const until = nextMonthStart(monthStart);
+    for (const account of accounts) {
+      for (; account.at < until && account.at < end; account.at = new Date(account.at.getTime() + 30 * DAY_MS)) {
+        renew(account);
+      }
+    }
+    if (previous) yield file(previous.index, previous.month);
+    previous = { index, month };
   }
+  if (previous) yield file(previous.index, previous.month);
 }
 
 const POSITIVE = [
@@ -191,22 +227,49 @@ const REPLIES = [
   "We're on it, an update will follow shortly.",
 ];
 
-export function* socialFiles(world: World): Generator<DemoFile> {
+/**
+ * Day by day, each day once the week it falls in is read (the mood of a week's contacts drives its
+ * posts); a month is delivered once its last day is simulated, since replies only come later.
+ */
+export function* socialFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('social');
   const { start } = world.window;
-  const byWeek = new Map<number, number[]>();
-  for (const c of world.contacts) {
-    const week = Math.floor((c.createdAt.getTime() - start.getTime()) / (7 * DAY_MS));
-    const list = byWeek.get(week) ?? [];
-    list.push(c.satisfaction);
-    byWeek.set(week, list);
-  }
-  const posts: { at: Date; json: Record<string, unknown> }[] = [];
+  const weekOf = (at: Date) => Math.floor((at.getTime() - start.getTime()) / (7 * DAY_MS));
+  /** Satisfaction summed and counted by week of the window. */
+  const weeks = new Map<number, { sum: number; n: number }>();
+  const posts = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
   let id = 1_800_000_000_000_000_000n;
-  for (let d = 0; d < world.window.days; d++) {
+  /** Days simulated so far; months delivered so far. */
+  let days = 0;
+  let delivered = 0;
+  const dayOf = (at: Date) => Math.round((at.getTime() - start.getTime()) / DAY_MS);
+  const lastIndex = world.window.months.length - 1;
+  for (const { index, month, contacts } of months) {
+    for (const c of contacts) {
+      const week = weeks.get(weekOf(c.createdAt));
+      if (week) {
+        week.sum += c.satisfaction;
+        week.n++;
+      } else weeks.set(weekOf(c.createdAt), { sum: c.satisfaction, n: 1 });
+    }
+    const read = dayOf(nextMonthStart(new Date(`${month}-01T00:00:00Z`)));
+    const simulable = index === lastIndex ? world.window.days : Math.floor(read / 7) * 7;
+    for (; days < simulable; days++) {
+      simulateDay(days);
+      weeks.delete(Math.floor(days / 7) - 1);
+    }
+    for (; delivered <= lastIndex; delivered++) {
+      const next = world.window.months[delivered] ?? '';
+      if (dayOf(nextMonthStart(new Date(`${next}-01T00:00:00Z`))) > days) break;
+      const file = monthFile(delivered, next);
+      if (file) yield file;
+    }
+  }
+
+  function simulateDay(d: number) {
     const day = new Date(start.getTime() + d * DAY_MS);
-    const week = byWeek.get(Math.floor(d / 7)) ?? [];
-    const mood = week.length ? week.reduce((a, b) => a + b, 0) / week.length : 0.6;
+    const week = weeks.get(Math.floor(d / 7));
+    const mood = week ? week.sum / week.n : 0.6;
     const n = random.poisson(14 * world.options.scale);
     for (let k = 0; k < n; k++) {
       const at = after(day, random.int(6 * 3600, 23 * 3600));
@@ -217,7 +280,7 @@ export function* socialFiles(world: World): Generator<DemoFile> {
       const screenName = `user_${random.hex(6)}`;
       const postId = String(id);
       id += BigInt(random.int(1000, 90_000));
-      posts.push({
+      posts.add(monthKey(at), {
         at,
         json: {
           id_str: postId,
@@ -233,7 +296,7 @@ export function* socialFiles(world: World): Generator<DemoFile> {
       // up in the first two months of the window.
       if (random.chance(0.55 + 0.3 * staffing - (monthIndex(world.window, at) < 2 ? 0.1 : 0))) {
         const replyAt = after(at, random.lognormal(1500 / staffing ** 3, 1.1));
-        posts.push({
+        posts.add(monthKey(replyAt), {
           at: replyAt,
           json: {
             id_str: String(id),
@@ -248,11 +311,12 @@ export function* socialFiles(world: World): Generator<DemoFile> {
       }
     }
   }
-  posts.sort((a, b) => a.at.getTime() - b.at.getTime());
-  for (const [index, month] of world.window.months.entries()) {
-    const lines: string[] = posts.filter((p) => monthKey(p.at) === month).map((p) => JSON.stringify(p.json));
+
+  function monthFile(index: number, month: string): DemoFile | null {
+    const list = posts.take(month).sort((a, b) => a.at.getTime() - b.at.getTime());
+    const lines: string[] = list.map((p) => JSON.stringify(p.json));
     const planted: PlantedReject[] = [];
-    const sample = posts.find((p) => monthKey(p.at) === month && p.json.in_reply_to_status_id_str === null);
+    const sample = list.find((p) => p.json.in_reply_to_status_id_str === null);
     if (sample && index % 2 === 0) {
       const broken = JSON.stringify({ ...sample.json, id_str: `${String(sample.json.id_str)}7` });
       lines.splice(random.int(0, lines.length), 0, broken.slice(0, Math.floor(broken.length / 2)));
@@ -264,8 +328,8 @@ export function* socialFiles(world: World): Generator<DemoFile> {
       );
       planted.push({ problem: 'created_at in ISO form in a Twitter-format feed' });
     }
-    if (lines.length === 0) continue;
-    yield {
+    if (lines.length === 0) return null;
+    return {
       source: SOCIAL_SOURCE,
       key: `mentions/${month}.jsonl`,
       body: Buffer.from(jsonLines(lines)),

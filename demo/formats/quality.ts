@@ -5,9 +5,9 @@
  */
 import { iso, isoMillis, monthKey, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
-import { type Agent, after, type World } from '../world.ts';
-import { csvLine, type DemoFile, type PlantedReject } from './files.ts';
-import { zendeskTicketIds } from './zendesk.ts';
+import { type Agent, after, type ContactMonth, type World } from '../world.ts';
+import { csvLine, type DemoFile, MonthBuckets, type PlantedReject } from './files.ts';
+import { zendeskTicketId } from './zendesk.ts';
 
 export const QA_SCORECARD_SOURCE = 'demo-qa';
 export const ZENDESK_QA_SOURCE = 'demo-zendesk-qa';
@@ -52,7 +52,7 @@ function points(random: Random, c: Criterion, quality: number): number {
 
 const leadOf = (agent: Agent) => `lead.${agent.team.name.toLowerCase().replace(/ /g, '')}`;
 
-export function* qaScorecardFiles(world: World): Generator<DemoFile> {
+export function* qaScorecardFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('qa-scorecard');
   const header = csvLine([
     'evaluation_id',
@@ -72,7 +72,7 @@ export function* qaScorecardFiles(world: World): Generator<DemoFile> {
     'interaction_id',
   ]);
   let evaluation = 10_001;
-  for (const [index, month] of world.window.months.entries()) {
+  for (const { index, month } of months) {
     const start = new Date(`${month}-01T00:00:00Z`);
     const span = (nextMonthStart(start).getTime() - start.getTime()) / 1000;
     const rows: { at: Date; lines: string[] }[] = [];
@@ -194,74 +194,78 @@ const ZQA_CATEGORIES = [
   { id: '304', name: 'Internal process', group: 'Resolution', weight: 1, critical: false, naRate: 0.35 },
 ] as const;
 
-export function* zendeskQaFiles(world: World): Generator<DemoFile> {
+/** Month by month: a review follows its ticket by two to six days, never before it. */
+export function* zendeskQaFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('zendesk-qa');
-  const ids = zendeskTicketIds(world);
-  const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
+  const byMonth = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
   let review = 880_001;
-  for (const [contact, ticketId] of ids) {
-    if (!random.chance(0.06)) continue;
-    const at = after(contact.createdAt, random.int(2 * 86_400, 6 * 86_400));
-    if (at >= world.window.end) continue;
-    const quality = contact.quality;
-    const ratings = ZQA_CATEGORIES.map((c) => {
-      const skipped = random.chance(c.naRate);
-      const score = c.critical
-        ? random.chance(0.02 + 0.1 * (1 - quality))
-          ? 0
-          : 100
-        : Math.round(Math.min(1, Math.max(0, quality + 0.2 + random.normal(0, 0.18))) * 4) * 25;
-      return {
-        categoryId: c.id,
-        categoryName: c.name,
-        ...(skipped ? {} : { score }),
-        weight: c.weight,
-        critical: c.critical,
-        groupName: c.group,
-        groupId: c.group === 'Communication' ? '11' : '12',
-      };
-    });
-    const lead = leadOf(contact.agent);
-    const json = {
-      externalId: String(ticketId),
-      url: `https://example.zendesk.com/qa/conversations/${ticketId}`,
-      externalUrl: `https://example.zendesk.com/agent/tickets/${ticketId}`,
-      lastUpdated: iso(at),
-      reviews: [
-        {
-          id: String(review++),
-          reviewer: { email: `${lead}@example.com`, name: lead, avatar: '', groups: [] },
-          reviewee: {
-            email: contact.agent.email,
-            name: contact.agent.fullName,
-            avatar: '',
-            groups: [{ id: String(contact.team.zendeskGroupId), name: contact.team.name }],
+  let tickets = 0;
+  for (const { index, month, contacts } of months) {
+    for (const contact of contacts) {
+      if (contact.channel !== 'zendesk') continue;
+      const ticketId = zendeskTicketId(tickets++);
+      if (!random.chance(0.06)) continue;
+      const at = after(contact.createdAt, random.int(2 * 86_400, 6 * 86_400));
+      if (at >= world.window.end) continue;
+      const quality = contact.quality;
+      const ratings = ZQA_CATEGORIES.map((c) => {
+        const skipped = random.chance(c.naRate);
+        const score = c.critical
+          ? random.chance(0.02 + 0.1 * (1 - quality))
+            ? 0
+            : 100
+          : Math.round(Math.min(1, Math.max(0, quality + 0.2 + random.normal(0, 0.18))) * 4) * 25;
+        return {
+          categoryId: c.id,
+          categoryName: c.name,
+          ...(skipped ? {} : { score }),
+          weight: c.weight,
+          critical: c.critical,
+          groupName: c.group,
+          groupId: c.group === 'Communication' ? '11' : '12',
+        };
+      });
+      const lead = leadOf(contact.agent);
+      const json = {
+        externalId: String(ticketId),
+        url: `https://example.zendesk.com/qa/conversations/${ticketId}`,
+        externalUrl: `https://example.zendesk.com/agent/tickets/${ticketId}`,
+        lastUpdated: iso(at),
+        reviews: [
+          {
+            id: String(review++),
+            reviewer: { email: `${lead}@example.com`, name: lead, avatar: '', groups: [] },
+            reviewee: {
+              email: contact.agent.email,
+              name: contact.agent.fullName,
+              avatar: '',
+              groups: [{ id: String(contact.team.zendeskGroupId), name: contact.team.name }],
+            },
+            ratings,
+            comment: '',
+            thread: [],
+            tags: [],
+            created: iso(at),
+            updated: iso(at),
+            received: true,
+            reviewTime: String(random.int(90, 600)),
+            scorecard: { id: '7', name: 'E-mail scorecard' },
+            createdISO: isoMillis(at),
+            updatedISO: isoMillis(at),
           },
-          ratings,
-          comment: '',
-          thread: [],
-          tags: [],
-          created: iso(at),
-          updated: iso(at),
-          received: true,
-          reviewTime: String(random.int(90, 600)),
-          scorecard: { id: '7', name: 'E-mail scorecard' },
-          createdISO: isoMillis(at),
-          updatedISO: isoMillis(at),
-        },
-      ],
-      comments: [],
-      workspaceId: '11759',
-      sourceType: 'zendesk',
-      createdAt: iso(contact.createdAt),
-      workspaceName: 'Support',
-    };
-    const list = byMonth.get(monthKey(at)) ?? [];
-    list.push({ at, json });
-    byMonth.set(monthKey(at), list);
-  }
-  for (const [index, month] of world.window.months.entries()) {
-    const conversations = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime()).map((e) => e.json);
+        ],
+        comments: [],
+        workspaceId: '11759',
+        sourceType: 'zendesk',
+        createdAt: iso(contact.createdAt),
+        workspaceName: 'Support',
+      };
+      byMonth.add(monthKey(at), { at, json });
+    }
+    const conversations = byMonth
+      .take(month)
+      .sort((a, b) => a.at.getTime() - b.at.getTime())
+      .map((e) => e.json);
     const planted: PlantedReject[] = [];
     const sample = conversations[0];
     if (sample && index % 3 === 1) {

@@ -5,9 +5,9 @@
  * header rows) and Delighted's transactional NPS and CSAT after calls (JSON).
  */
 import { DAY_MS, epochSeconds, monthKey, nextMonthStart, usDateTime, wallClockIn } from '../calendar.ts';
-import { after, type Contact, type Customer, onScale, type World } from '../world.ts';
+import { after, type ContactMonth, type Customer, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { csvLine, type DemoFile, type PlantedReject } from './files.ts';
+import { csvLine, type DemoFile, MonthBuckets, type PlantedReject } from './files.ts';
 
 export const QUALTRICS_SOURCE = 'demo-qualtrics';
 export const SURVEYMONKEY_SOURCE = 'demo-surveymonkey';
@@ -20,24 +20,29 @@ const RELATIONSHIP_RESPONSES_PER_DAY = 7;
 /** Satisfaction of a customer who has not contacted support recently. */
 const QUIET_CUSTOMER_SATISFACTION = 0.76;
 
+/** How far back a relationship answer remembers the customer's contacts. */
+const EXPERIENCE_MEMORY_MS = 90 * DAY_MS;
+
+/** A past contact as the relationship survey remembers it. */
+interface Experience {
+  readonly at: number;
+  readonly satisfaction: number;
+}
+
 /** A customer's average satisfaction with their contacts in the 90 days before `at`. */
-function recentExperience(history: ReadonlyMap<Customer, Contact[]>, customer: Customer, at: Date): number {
-  const since = at.getTime() - 90 * DAY_MS;
-  const recent = (history.get(customer) ?? []).filter((c) => c.createdAt.getTime() >= since && c.createdAt < at);
+function recentExperience(history: ReadonlyMap<Customer, Experience[]>, customer: Customer, at: Date): number {
+  const since = at.getTime() - EXPERIENCE_MEMORY_MS;
+  const recent = (history.get(customer) ?? []).filter((c) => c.at >= since && c.at < at.getTime());
   if (recent.length === 0) return QUIET_CUSTOMER_SATISFACTION;
   return recent.reduce((sum, c) => sum + c.satisfaction, 0) / recent.length;
 }
 
 const npsGroup = (score: number) => (score >= 9 ? 3 : score >= 7 ? 2 : 1);
 
-export function* qualtricsFiles(world: World): Generator<DemoFile> {
+/** Quarter by quarter, remembering only the last 90 days of each customer's contacts. */
+export function* qualtricsFiles(world: World, contactMonths: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('qualtrics');
-  const history = new Map<Customer, Contact[]>();
-  for (const c of world.contacts) {
-    const list = history.get(c.customer) ?? [];
-    list.push(c);
-    history.set(c.customer, list);
-  }
+  const history = new Map<Customer, Experience[]>();
   const columns = [
     ['StartDate', 'Start Date', '{"ImportId":"startDate","timeZone":"Europe/London"}'],
     ['EndDate', 'End Date', '{"ImportId":"endDate","timeZone":"Europe/London"}'],
@@ -68,55 +73,68 @@ export function* qualtricsFiles(world: World): Generator<DemoFile> {
   const header = [columns.map((c) => c[0]), columns.map((c) => c[1]), columns.map((c) => c[2])].map((row) =>
     row.map((cell) => `"${cell.replace(/"/g, '""')}"`).join(','),
   );
-  const quarters: string[][] = [];
-  world.window.months.forEach((m, i) => {
-    if (i % 3 === 0) quarters.push([]);
-    quarters[quarters.length - 1]?.push(m);
-  });
-  for (const [q, months] of quarters.entries()) {
-    const rows: string[] = [];
-    const planted: PlantedReject[] = [];
-    for (const month of months) {
-      const start = new Date(`${month}-01T00:00:00Z`);
-      const days = Math.round((nextMonthStart(start).getTime() - start.getTime()) / DAY_MS);
-      const n = Math.max(3, random.poisson(RELATIONSHIP_RESPONSES_PER_DAY * days * world.options.scale));
-      const stamps = Array.from({ length: n }, () => after(start, random.int(0, days * 86_400 - 3600))).sort(
-        (a, b) => a.getTime() - b.getTime(),
-      );
-      for (const startedAt of stamps) {
-        const customer = random.pick(world.customers);
-        const latent = 0.2 + 0.8 * recentExperience(history, customer, startedAt) + random.normal(0, 0.13);
-        const nps = onScale(latent, 0, 10);
-        const overall = onScale(latent + random.normal(0, 0.05), 1, 10);
-        const durationS = random.int(45, 400);
-        const endedAt = after(startedAt, durationS);
-        rows.push(
-          csvLine([
-            wallClockIn(startedAt, SURVEY_TIME_ZONE),
-            wallClockIn(endedAt, SURVEY_TIME_ZONE),
-            '0',
-            `203.0.113.${random.int(1, 254)}`,
-            '100',
-            durationS,
-            '1',
-            wallClockIn(after(endedAt, 1), SURVEY_TIME_ZONE),
-            `R_${random.hex(15)}`,
-            '',
-            '',
-            customer.email,
-            customer.id,
-            '',
-            '',
-            'email',
-            'EN',
-            npsGroup(nps),
-            nps,
-            overall,
-            commentFor(random, latent, 0.3) ?? '',
-          ]),
-        );
-      }
+  const lastIndex = world.window.months.length - 1;
+  let rows: string[] = [];
+  let months: string[] = [];
+  for (const { index, month, contacts } of contactMonths) {
+    const start = new Date(`${month}-01T00:00:00Z`);
+    for (const c of contacts) {
+      const list = history.get(c.customer) ?? [];
+      list.push({ at: c.createdAt.getTime(), satisfaction: c.satisfaction });
+      history.set(c.customer, list);
     }
+    const forgotten = start.getTime() - EXPERIENCE_MEMORY_MS;
+    for (const [customer, list] of history) {
+      const kept = list.filter((e) => e.at >= forgotten);
+      if (kept.length === 0) history.delete(customer);
+      else if (kept.length < list.length) history.set(customer, kept);
+    }
+    if (index % 3 === 0) {
+      rows = [];
+      months = [];
+    }
+    months.push(month);
+    const days = Math.round((nextMonthStart(start).getTime() - start.getTime()) / DAY_MS);
+    const n = Math.max(3, random.poisson(RELATIONSHIP_RESPONSES_PER_DAY * days * world.options.scale));
+    const stamps = Array.from({ length: n }, () => after(start, random.int(0, days * 86_400 - 3600))).sort(
+      (a, b) => a.getTime() - b.getTime(),
+    );
+    for (const startedAt of stamps) {
+      const customer = random.pick(world.customers);
+      const latent = 0.2 + 0.8 * recentExperience(history, customer, startedAt) + random.normal(0, 0.13);
+      const nps = onScale(latent, 0, 10);
+      const overall = onScale(latent + random.normal(0, 0.05), 1, 10);
+      const durationS = random.int(45, 400);
+      const endedAt = after(startedAt, durationS);
+      rows.push(
+        csvLine([
+          wallClockIn(startedAt, SURVEY_TIME_ZONE),
+          wallClockIn(endedAt, SURVEY_TIME_ZONE),
+          '0',
+          `203.0.113.${random.int(1, 254)}`,
+          '100',
+          durationS,
+          '1',
+          wallClockIn(after(endedAt, 1), SURVEY_TIME_ZONE),
+          `R_${random.hex(15)}`,
+          '',
+          '',
+          customer.email,
+          customer.id,
+          '',
+          '',
+          'email',
+          'EN',
+          npsGroup(nps),
+          nps,
+          overall,
+          commentFor(random, latent, 0.3) ?? '',
+        ]),
+      );
+    }
+    if (index % 3 !== 2 && index !== lastIndex) continue;
+    const q = Math.floor(index / 3);
+    const planted: PlantedReject[] = [];
     // Qualtrics exports keep the survey owner's preview and responses closed before the end.
     const at = after(new Date(`${months[0]}-01T00:00:00Z`), 3 * 86_400 + 36_000);
     const insert = (line: string, problem: string) => {
@@ -246,7 +264,8 @@ export function* qualtricsFiles(world: World): Generator<DemoFile> {
   }
 }
 
-export function* surveyMonkeyFiles(world: World): Generator<DemoFile> {
+/** Quarter by quarter: a survey follows its contact by a few days, into the next quarter at most. */
+export function* surveyMonkeyFiles(world: World, contactMonths: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('surveymonkey');
   const header1 = [
     'Respondent ID',
@@ -284,38 +303,45 @@ export function* surveyMonkeyFiles(world: World): Generator<DemoFile> {
     'Other (please specify)',
     'Open-Ended Response',
   ];
-  const byQuarter = new Map<number, { at: Date; line: string }[]>();
+  /** Responses by the first month of their quarter. */
+  const byQuarter = new MonthBuckets<{ at: Date; line: string }>();
+  const quarterOf = (month: string) => {
+    const quarter = Math.floor(world.window.months.indexOf(month) / 3);
+    return world.window.months[quarter * 3] ?? month;
+  };
+  const lastIndex = world.window.months.length - 1;
   let respondent = 114_151_092_873;
-  for (const c of world.contacts) {
-    if ((c.channel !== 'zendesk' && c.channel !== 'intercom') || !random.chance(0.09)) continue;
-    const startedAt = after(c.createdAt, random.int(86_400, 3 * 86_400));
-    if (startedAt >= world.window.end) continue;
-    const endedAt = after(startedAt, random.int(30, 240));
-    const latent = c.satisfaction + random.normal(0, 0.08);
-    const line = csvLine([
-      respondent++,
-      c.channel === 'zendesk' ? 431_234_567 : 431_234_568,
-      usDateTime(startedAt, SURVEY_TIME_ZONE),
-      usDateTime(endedAt, SURVEY_TIME_ZONE),
-      `198.51.100.${random.int(1, 254)}`,
-      c.customer.email,
-      '',
-      '',
-      c.channel === 'zendesk' ? `ZD-${c.seq}` : `IC-${c.seq}`,
-      c.team.name,
-      onScale(latent, 1, 7),
-      '',
-      c.channel === 'zendesk' ? 'Email' : '',
-      c.channel === 'intercom' ? 'Chat' : '',
-      '',
-      commentFor(random, latent, 0.25) ?? '',
-    ]);
-    const quarter = Math.floor(world.window.months.indexOf(monthKey(startedAt)) / 3);
-    const list = byQuarter.get(quarter) ?? [];
-    list.push({ at: startedAt, line });
-    byQuarter.set(quarter, list);
-  }
-  for (const [quarter, list] of [...byQuarter.entries()].sort(([a], [b]) => a - b)) {
+  for (const { index, month, contacts } of contactMonths) {
+    for (const c of contacts) {
+      if ((c.channel !== 'zendesk' && c.channel !== 'intercom') || !random.chance(0.09)) continue;
+      const startedAt = after(c.createdAt, random.int(86_400, 3 * 86_400));
+      if (startedAt >= world.window.end) continue;
+      const endedAt = after(startedAt, random.int(30, 240));
+      const latent = c.satisfaction + random.normal(0, 0.08);
+      const line = csvLine([
+        respondent++,
+        c.channel === 'zendesk' ? 431_234_567 : 431_234_568,
+        usDateTime(startedAt, SURVEY_TIME_ZONE),
+        usDateTime(endedAt, SURVEY_TIME_ZONE),
+        `198.51.100.${random.int(1, 254)}`,
+        c.customer.email,
+        '',
+        '',
+        c.channel === 'zendesk' ? `ZD-${c.seq}` : `IC-${c.seq}`,
+        c.team.name,
+        onScale(latent, 1, 7),
+        '',
+        c.channel === 'zendesk' ? 'Email' : '',
+        c.channel === 'intercom' ? 'Chat' : '',
+        '',
+        commentFor(random, latent, 0.25) ?? '',
+      ]);
+      byQuarter.add(quarterOf(monthKey(startedAt)), { at: startedAt, line });
+    }
+    if (index % 3 !== 2 && index !== lastIndex) continue;
+    const quarter = Math.floor(index / 3);
+    const list = byQuarter.take(quarterOf(month));
+    if (list.length === 0) continue;
     list.sort((a, b) => a.at.getTime() - b.at.getTime());
     const lines = list.map((e) => e.line);
     const planted: PlantedReject[] = [];
@@ -383,44 +409,43 @@ export function* surveyMonkeyFiles(world: World): Generator<DemoFile> {
   }
 }
 
-export function* delightedFiles(world: World): Generator<DemoFile> {
+/** Month by month: a response follows its call by two days at most, never before it. */
+export function* delightedFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('delighted');
-  const byMonth = new Map<string, Record<string, unknown>[]>();
+  const byMonth = new MonthBuckets<Record<string, unknown>>();
   let id = 5_435;
   let person = 3_423;
-  for (const c of world.contacts) {
-    if (c.channel !== 'voice' || !random.chance(0.07)) continue;
-    const at = after(c.createdAt, random.int(3600, 2 * 86_400));
-    if (at >= world.window.end) continue;
-    const nps = random.chance(0.6);
-    const latent = c.satisfaction + random.normal(0, 0.09);
-    const updated = random.chance(0.1) ? after(at, random.int(3600, 86_400)) : at;
-    const json = {
-      id: String(id++),
-      person: String(person++),
-      survey_type: nps ? 'nps' : 'csat',
-      score: nps ? onScale(0.2 + 0.85 * latent, 0, 10) : onScale(latent, 1, 5),
-      comment: commentFor(random, latent, 0.3),
-      permalink: `https://delighted.com/r/${id}`,
-      created_at: epochSeconds(at),
-      updated_at: epochSeconds(updated < world.window.end ? updated : at),
-      person_properties: {
-        'Delighted Source': 'Email',
-        customer_id: c.customer.id,
-        team: c.team.name,
-        channel: 'Voice',
-        agent: c.agent.username,
-      },
-      notes: [],
-      tags: [],
-      additional_answers: [],
-    };
-    const list = byMonth.get(monthKey(at)) ?? [];
-    list.push(json);
-    byMonth.set(monthKey(at), list);
-  }
-  for (const [index, month] of world.window.months.entries()) {
-    const list = (byMonth.get(month) ?? []).sort((a, b) => Number(a.created_at) - Number(b.created_at));
+  for (const { index, month, contacts } of months) {
+    for (const c of contacts) {
+      if (c.channel !== 'voice' || !random.chance(0.07)) continue;
+      const at = after(c.createdAt, random.int(3600, 2 * 86_400));
+      if (at >= world.window.end) continue;
+      const nps = random.chance(0.6);
+      const latent = c.satisfaction + random.normal(0, 0.09);
+      const updated = random.chance(0.1) ? after(at, random.int(3600, 86_400)) : at;
+      const json = {
+        id: String(id++),
+        person: String(person++),
+        survey_type: nps ? 'nps' : 'csat',
+        score: nps ? onScale(0.2 + 0.85 * latent, 0, 10) : onScale(latent, 1, 5),
+        comment: commentFor(random, latent, 0.3),
+        permalink: `https://delighted.com/r/${id}`,
+        created_at: epochSeconds(at),
+        updated_at: epochSeconds(updated < world.window.end ? updated : at),
+        person_properties: {
+          'Delighted Source': 'Email',
+          customer_id: c.customer.id,
+          team: c.team.name,
+          channel: 'Voice',
+          agent: c.agent.username,
+        },
+        notes: [],
+        tags: [],
+        additional_answers: [],
+      };
+      byMonth.add(monthKey(at), json);
+    }
+    const list = byMonth.take(month).sort((a, b) => Number(a.created_at) - Number(b.created_at));
     const planted: PlantedReject[] = [];
     const sample = list[0];
     if (sample && index % 3 === 0) {

@@ -7,9 +7,9 @@
  */
 import { DAY_MS, iso, isoMillis, monthIndex, monthKey, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
-import { after, type Contact, onScale, type World } from '../world.ts';
+import { after, type Contact, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, type PlantedReject, pages } from './files.ts';
+import { type DemoFile, MonthBuckets, type PlantedReject, pages } from './files.ts';
 import { type Lifecycle, lifecycle, minutesBetween } from './lifecycle.ts';
 
 export const ZENDESK_SOURCE = 'demo-zendesk';
@@ -48,50 +48,89 @@ export function csatMigrationMonth(world: World): number {
   return Math.floor(world.options.months / 2);
 }
 
-/** Ticket ids in the order of the world's contacts (QA reviews refer to them). */
-export function zendeskTicketIds(world: World): ReadonlyMap<Contact, number> {
-  const ids = new Map<Contact, number>();
-  for (const contact of world.contacts) if (contact.channel === 'zendesk') ids.set(contact, FIRST_TICKET_ID + ids.size);
-  return ids;
+/** The ticket id of the world's n-th e-mail contact (from 0), in contact order (QA reviews refer to it). */
+export function zendeskTicketId(ordinal: number): number {
+  return FIRST_TICKET_ID + ordinal;
 }
 
-export function* zendeskFiles(world: World): Generator<DemoFile> {
+interface TicketVersion {
+  readonly at: Date;
+  readonly ticket: Record<string, unknown>;
+  readonly metrics: Record<string, unknown>;
+}
+
+/**
+ * Month by month: a month's pages are written once its contacts are read, since a ticket changes
+ * (and a rating is given) only after it was created.
+ */
+export function* zendeskFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('zendesk');
   const horizon = new Date(world.window.end.getTime() - 1000);
   const migration = csatMigrationMonth(world);
-  const tickets: Ticket[] = [];
-  const ids = zendeskTicketIds(world);
+  const versions = new MonthBuckets<TicketVersion>();
+  const ratings = new MonthBuckets<{ at: Date; json: unknown }>();
+  const responses = new MonthBuckets<{ at: Date; json: Record<string, unknown> }>();
+  let ordinal = 0;
   let ratingId = 36_100_000_000;
-  for (const contact of world.contacts) {
-    if (contact.channel !== 'zendesk') continue;
-    const life = lifecycle(random, contact, horizon);
-    const offered = life.solvedAt !== null && random.chance(0.88);
-    let rating: Rating | null = null;
-    if (offered && life.solvedAt) {
-      const offeredAt = after(life.solvedAt, random.int(1800, 7200));
-      const answeredAt = random.chance(0.32) ? after(offeredAt, random.lognormal(5 * 3600, 1)) : null;
-      const latent = contact.satisfaction + random.normal(0, 0.07);
-      rating = {
-        id: ratingId++,
-        offeredAt,
-        answeredAt: answeredAt !== null && answeredAt <= horizon ? answeredAt : null,
-        good: latent >= 0.58,
-        comment: commentFor(random, latent, 0.4),
+  let deletedId = 9_900_001;
+  const addVersion = (t: Ticket, asOf: Date) => {
+    const at = lastEvent(t, asOf);
+    versions.add(monthKey(at), { at, ticket: ticketJson(t, asOf, at), metrics: metricSetJson(t, asOf, at) });
+  };
+  for (const { index, month, contacts } of months) {
+    for (const contact of contacts) {
+      if (contact.channel !== 'zendesk') continue;
+      const life = lifecycle(random, contact, horizon);
+      const offered = life.solvedAt !== null && random.chance(0.88);
+      let rating: Rating | null = null;
+      if (offered && life.solvedAt) {
+        const offeredAt = after(life.solvedAt, random.int(1800, 7200));
+        const answeredAt = random.chance(0.32) ? after(offeredAt, random.lognormal(5 * 3600, 1)) : null;
+        const latent = contact.satisfaction + random.normal(0, 0.07);
+        rating = {
+          id: ratingId++,
+          offeredAt,
+          answeredAt: answeredAt !== null && answeredAt <= horizon ? answeredAt : null,
+          good: latent >= 0.58,
+          comment: commentFor(random, latent, 0.4),
+        };
+      }
+      const t: Ticket = {
+        id: zendeskTicketId(ordinal++),
+        contact,
+        life,
+        via: random.chance(0.7) ? 'email' : 'web',
+        legacy: monthIndex(world.window, contact.createdAt) < migration,
+        rating: rating !== null && rating.offeredAt <= horizon ? rating : null,
+        unoffered: !offered,
       };
+      const final = lastEvent(t, horizon);
+      const monthEnd = new Date(nextMonthStart(contact.createdAt).getTime() - 1000);
+      // The incremental export resends a ticket each time it changes: the version the creation
+      // month's export saw is superseded by the later one (newest updated_at wins).
+      if (final > monthEnd) addVersion(t, monthEnd);
+      addVersion(t, horizon);
+      if (t.rating) {
+        const at = t.rating.answeredAt ?? t.rating.offeredAt;
+        if (t.legacy) ratings.add(monthKey(at), { at, json: ratingJson(t, t.rating) });
+        else responses.add(monthKey(at), { at, json: surveyResponseJson(random, t, t.rating) });
+      }
     }
-    tickets.push({
-      id: ids.get(contact) ?? FIRST_TICKET_ID,
-      contact,
-      life,
-      via: random.chance(0.7) ? 'email' : 'web',
-      legacy: monthIndex(world.window, contact.createdAt) < migration,
-      rating: rating !== null && rating.offeredAt <= horizon ? rating : null,
-      unoffered: !offered,
-    });
+    const entries = versions.take(month);
+    // Deleted tickets stay in the incremental export with status "deleted".
+    const sample = entries[0];
+    if (index % 3 === 1 && sample) {
+      entries.push({
+        at: sample.at,
+        ticket: { ...sample.ticket, id: deletedId, status: 'deleted', url: `${SUBDOMAIN}/tickets/${deletedId}.json` },
+        metrics: { ...sample.metrics, ticket_id: deletedId },
+      });
+      deletedId++;
+    }
+    yield* ticketPages(random, month, index, entries, horizon);
+    yield* ratingPages(month, ratings.take(month), horizon);
+    yield* surveyPages(world, random, month, responses.take(month), horizon);
   }
-  yield* ticketPages(world, random, tickets, horizon);
-  yield* ratingPages(tickets, horizon);
-  yield* surveyPages(world, random, tickets, horizon);
 }
 
 function eventsOf(t: Ticket): Date[] {
@@ -123,7 +162,7 @@ function statusAt(t: Ticket, asOf: Date): string {
   return t.id % 5 === 0 ? 'new' : 'open';
 }
 
-function ticketJson(t: Ticket, asOf: Date) {
+function ticketJson(t: Ticket, asOf: Date, updatedAt: Date) {
   const c = t.contact;
   const status = statusAt(t, asOf);
   const tags = [`topic_${c.category}`, c.team.name.toLowerCase().replace(/ /g, '_')];
@@ -149,9 +188,9 @@ function ticketJson(t: Ticket, asOf: Date) {
     external_id: null,
     via: { channel: t.via, source: { from: {}, to: {}, rel: null } },
     created_at: iso(c.createdAt),
-    updated_at: iso(lastEvent(t, asOf)),
-    generated_timestamp: Math.floor(lastEvent(t, asOf).getTime() / 1000),
-    type: c.followUpOf ? 'incident' : 'question',
+    updated_at: iso(updatedAt),
+    generated_timestamp: Math.floor(updatedAt.getTime() / 1000),
+    type: c.followUp ? 'incident' : 'question',
     subject: `${c.category.replace(/_/g, ' ')} enquiry`,
     priority: t.life.priority,
     status,
@@ -180,7 +219,7 @@ function ticketJson(t: Ticket, asOf: Date) {
   };
 }
 
-function metricSetJson(t: Ticket, asOf: Date) {
+function metricSetJson(t: Ticket, asOf: Date, updatedAt: Date) {
   const c = t.contact;
   const reply = upTo(t.life.firstReplyAt, asOf);
   const solved = upTo(t.life.solvedAt, asOf);
@@ -196,14 +235,14 @@ function metricSetJson(t: Ticket, asOf: Date) {
     id: t.id + 9_000_000,
     ticket_id: t.id,
     created_at: iso(c.createdAt),
-    updated_at: iso(lastEvent(t, asOf)),
+    updated_at: iso(updatedAt),
     group_stations: t.life.handedOver ? 2 : 1,
     assignee_stations: t.life.handedOver ? 2 : 1,
     reopens: upTo(t.life.reopenedAt, asOf) ? t.life.reopens : 0,
     replies: reply ? t.life.replies : 0,
     assignee_updated_at: reply ? iso(reply) : null,
     requester_updated_at: iso(c.createdAt),
-    status_updated_at: iso(lastEvent(t, asOf)),
+    status_updated_at: iso(updatedAt),
     initially_assigned_at: iso(after(c.createdAt, 60)),
     assigned_at: iso(after(c.createdAt, 60)),
     solved_at: solved ? iso(solved) : null,
@@ -217,64 +256,39 @@ function metricSetJson(t: Ticket, asOf: Date) {
   };
 }
 
-function* ticketPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
-  const byMonth = new Map<string, { at: Date; ticket: Record<string, unknown>; metrics: Record<string, unknown> }[]>();
-  const add = (t: Ticket, asOf: Date) => {
-    const at = lastEvent(t, asOf);
-    const list = byMonth.get(monthKey(at)) ?? [];
-    list.push({ at, ticket: ticketJson(t, asOf), metrics: metricSetJson(t, asOf) });
-    byMonth.set(monthKey(at), list);
-  };
-  for (const t of tickets) {
-    const final = lastEvent(t, horizon);
-    const monthEnd = new Date(nextMonthStart(t.contact.createdAt).getTime() - 1000);
-    // The incremental export resends a ticket each time it changes: the version the creation
-    // month's export saw is superseded by the later one (newest updated_at wins).
-    if (final > monthEnd) add(t, monthEnd);
-    add(t, horizon);
-  }
-  // Deleted tickets stay in the incremental export with status "deleted".
-  let deletedId = 9_900_001;
-  for (const [index, month] of world.window.months.entries()) {
-    if (index % 3 !== 1) continue;
-    const list = byMonth.get(month);
-    const sample = list?.[0];
-    if (!list || !sample) continue;
-    list.push({
-      at: sample.at,
-      ticket: { ...sample.ticket, id: deletedId, status: 'deleted', url: `${SUBDOMAIN}/tickets/${deletedId}.json` },
-      metrics: { ...sample.metrics, ticket_id: deletedId },
-    });
-    deletedId++;
-  }
-  for (const [monthIndexInWindow, month] of world.window.months.entries()) {
-    const entries = (byMonth.get(month) ?? []).sort((a, b) => a.at.getTime() - b.at.getTime());
-    const chunks = pages(entries, TICKETS_PER_PAGE);
-    for (const [p, chunk] of chunks.entries()) {
-      const planted: PlantedReject[] = [];
-      const ticketsJson: unknown[] = chunk.map((e) => e.ticket);
-      const metricsJson: unknown[] = chunk.map((e) => e.metrics);
-      if (p === 0 && monthIndexInWindow % 2 === 0)
-        plantTickets(random, ticketsJson, metricsJson, planted, monthIndexInWindow);
-      const last = chunk[chunk.length - 1];
-      const cursor = Buffer.from(`${Math.floor((last?.at.getTime() ?? 0) / 1000)}.0||${p}`).toString('base64');
-      const document = {
-        tickets: ticketsJson,
-        metric_sets: metricsJson,
-        after_url: `${SUBDOMAIN}/incremental/tickets/cursor.json?cursor=${cursor}&include=metric_sets`,
-        after_cursor: cursor,
-        before_url: null,
-        before_cursor: null,
-        end_of_stream: p === chunks.length - 1,
-      };
-      yield {
-        source: ZENDESK_SOURCE,
-        key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-        body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
-        deliveredAt: deliveryTime(month, horizon),
-        planted,
-      };
-    }
+function* ticketPages(
+  random: Random,
+  month: string,
+  monthIndexInWindow: number,
+  versions: TicketVersion[],
+  horizon: Date,
+): Generator<DemoFile> {
+  const entries = versions.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const chunks = pages(entries, TICKETS_PER_PAGE);
+  for (const [p, chunk] of chunks.entries()) {
+    const planted: PlantedReject[] = [];
+    const ticketsJson: unknown[] = chunk.map((e) => e.ticket);
+    const metricsJson: unknown[] = chunk.map((e) => e.metrics);
+    if (p === 0 && monthIndexInWindow % 2 === 0)
+      plantTickets(random, ticketsJson, metricsJson, planted, monthIndexInWindow);
+    const last = chunk[chunk.length - 1];
+    const cursor = Buffer.from(`${Math.floor((last?.at.getTime() ?? 0) / 1000)}.0||${p}`).toString('base64');
+    const document = {
+      tickets: ticketsJson,
+      metric_sets: metricsJson,
+      after_url: `${SUBDOMAIN}/incremental/tickets/cursor.json?cursor=${cursor}&include=metric_sets`,
+      after_cursor: cursor,
+      before_url: null,
+      before_cursor: null,
+      end_of_stream: p === chunks.length - 1,
+    };
+    yield {
+      source: ZENDESK_SOURCE,
+      key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
+      body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+      deliveredAt: deliveryTime(month, horizon),
+      planted,
+    };
   }
 }
 
@@ -307,124 +321,114 @@ function plantTickets(
   planted.push({ problem: 'negative reply_time_in_minutes.calendar' });
 }
 
-function* ratingPages(tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
-  const byMonth = new Map<string, { at: Date; json: unknown }[]>();
-  for (const t of tickets) {
-    if (!t.legacy || !t.rating) continue;
-    const r = t.rating;
-    const at = r.answeredAt ?? r.offeredAt;
-    const c = t.contact;
-    const json = {
-      url: `${SUBDOMAIN}/satisfaction_ratings/${r.id}.json`,
-      id: r.id,
-      assignee_id: c.agent.zendeskId,
-      group_id: c.team.zendeskGroupId,
-      requester_id: c.customer.zendeskId,
-      ticket_id: t.id,
-      score: r.answeredAt ? (r.good ? 'good' : 'bad') : 'offered',
-      created_at: iso(r.offeredAt),
-      updated_at: iso(at),
-      comment: r.answeredAt ? r.comment : null,
-      ...(r.answeredAt && !r.good ? { reason: 'The issue took too long to resolve', reason_id: 5 } : {}),
-    };
-    const list = byMonth.get(monthKey(at)) ?? [];
-    list.push({ at, json });
-    byMonth.set(monthKey(at), list);
-  }
-  for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    list.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const chunks = pages(list, RATINGS_PER_PAGE);
-    for (const [p, chunk] of chunks.entries()) {
-      const document = {
-        satisfaction_ratings: chunk.map((e) => e.json),
-        next_page: p < chunks.length - 1 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p + 2}` : null,
-        previous_page: p > 0 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p}` : null,
-        count: list.length,
-      };
-      yield {
-        source: ZENDESK_SOURCE,
-        key: `satisfaction-ratings/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-        body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
-        deliveredAt: deliveryTime(month, horizon),
-        planted: [],
-      };
-    }
-  }
+function ratingJson(t: Ticket, r: Rating) {
+  const c = t.contact;
+  return {
+    url: `${SUBDOMAIN}/satisfaction_ratings/${r.id}.json`,
+    id: r.id,
+    assignee_id: c.agent.zendeskId,
+    group_id: c.team.zendeskGroupId,
+    requester_id: c.customer.zendeskId,
+    ticket_id: t.id,
+    score: r.answeredAt ? (r.good ? 'good' : 'bad') : 'offered',
+    created_at: iso(r.offeredAt),
+    updated_at: iso(r.answeredAt ?? r.offeredAt),
+    comment: r.answeredAt ? r.comment : null,
+    ...(r.answeredAt && !r.good ? { reason: 'The issue took too long to resolve', reason_id: 5 } : {}),
+  };
 }
 
-function* surveyPages(world: World, random: Random, tickets: readonly Ticket[], horizon: Date): Generator<DemoFile> {
-  const byMonth = new Map<string, { at: Date; json: Record<string, unknown> }[]>();
-  for (const t of tickets) {
-    if (t.legacy || !t.rating) continue;
-    const r = t.rating;
-    const at = r.answeredAt ?? r.offeredAt;
-    // An unanswered response carries no time of its own; it is dated by the export that saw it.
-    const month = monthKey(at);
-    const rating = onScale(t.contact.satisfaction + random.normal(0, 0.08), 1, 5);
-    const answers: unknown[] = r.answeredAt
-      ? [
-          {
-            created_at: isoMillis(r.answeredAt),
-            question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
-            rating,
-            rating_category: rating >= 4 ? 'good' : rating <= 2 ? 'bad' : 'neutral',
-            type: 'rating_scale',
-            updated_at: isoMillis(r.answeredAt),
-          },
-          ...(r.comment
-            ? [
-                {
-                  created_at: isoMillis(after(r.answeredAt, 30)),
-                  question: { id: COMMENT_QUESTION, type: 'open_ended' },
-                  type: 'open_ended',
-                  updated_at: isoMillis(after(r.answeredAt, 30)),
-                  value: r.comment,
-                },
-              ]
-            : []),
-        ]
-      : [
-          {
-            created_at: isoMillis(r.offeredAt),
-            question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
-            type: 'skipped',
-            updated_at: isoMillis(r.offeredAt),
-          },
-        ];
-    const json = {
-      answers,
-      expires_at: isoMillis(new Date(r.offeredAt.getTime() + 7 * DAY_MS)),
-      id: `01J${random.hex(23).toUpperCase()}`,
-      responder_id: t.contact.customer.zendeskId,
-      subject_zrns: [`zen:ticket:${t.id}`],
-      subjects: [{ id: String(t.id), type: 'ticket', zrn: `zen:ticket:${t.id}` }],
-      survey: { id: '01J58KJ9RAE0D2EK7HRVM7Z8F2', state: 'enabled', version: 3 },
-    };
-    const list = byMonth.get(month) ?? [];
-    list.push({ at, json });
-    byMonth.set(month, list);
-  }
-  for (const [month, list] of [...byMonth.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    list.sort((a, b) => a.at.getTime() - b.at.getTime());
-    const planted: PlantedReject[] = [];
-    const responses: unknown[] = list.map((e) => e.json);
-    const sample = list.find((e) => (e.json.answers as { type: string }[])[0]?.type === 'rating_scale');
-    if (sample && world.window.months.indexOf(month) % 2 === 1) {
-      const answers = structuredClone(sample.json.answers) as Record<string, unknown>[];
-      (answers[0] as Record<string, unknown>).rating = 7;
-      responses.push({ ...sample.json, id: `01J${random.hex(23).toUpperCase()}`, answers });
-      planted.push({ problem: 'CSAT rating 7 on the 1-5 survey' });
-    }
+function* ratingPages(month: string, list: { at: Date; json: unknown }[], horizon: Date): Generator<DemoFile> {
+  list.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const chunks = pages(list, RATINGS_PER_PAGE);
+  for (const [p, chunk] of chunks.entries()) {
     const document = {
-      meta: { after_cursor: null, before_cursor: null, has_more: false },
-      survey_responses: responses,
+      satisfaction_ratings: chunk.map((e) => e.json),
+      next_page: p < chunks.length - 1 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p + 2}` : null,
+      previous_page: p > 0 ? `${SUBDOMAIN}/satisfaction_ratings.json?page=${p}` : null,
+      count: list.length,
     };
     yield {
       source: ZENDESK_SOURCE,
-      key: `csat-survey-responses/${month}/page-001.json`,
+      key: `satisfaction-ratings/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
       body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
       deliveredAt: deliveryTime(month, horizon),
-      planted,
+      planted: [],
     };
   }
+}
+
+/** A CSAT survey response; an unanswered one carries no time of its own, it is dated by the export that saw it. */
+function surveyResponseJson(random: Random, t: Ticket, r: Rating): Record<string, unknown> {
+  const rating = onScale(t.contact.satisfaction + random.normal(0, 0.08), 1, 5);
+  const answers: unknown[] = r.answeredAt
+    ? [
+        {
+          created_at: isoMillis(r.answeredAt),
+          question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
+          rating,
+          rating_category: rating >= 4 ? 'good' : rating <= 2 ? 'bad' : 'neutral',
+          type: 'rating_scale',
+          updated_at: isoMillis(r.answeredAt),
+        },
+        ...(r.comment
+          ? [
+              {
+                created_at: isoMillis(after(r.answeredAt, 30)),
+                question: { id: COMMENT_QUESTION, type: 'open_ended' },
+                type: 'open_ended',
+                updated_at: isoMillis(after(r.answeredAt, 30)),
+                value: r.comment,
+              },
+            ]
+          : []),
+      ]
+    : [
+        {
+          created_at: isoMillis(r.offeredAt),
+          question: { id: CSAT_QUESTION, sub_type: 'customer_satisfaction', type: 'rating_scale_numeric' },
+          type: 'skipped',
+          updated_at: isoMillis(r.offeredAt),
+        },
+      ];
+  return {
+    answers,
+    expires_at: isoMillis(new Date(r.offeredAt.getTime() + 7 * DAY_MS)),
+    id: `01J${random.hex(23).toUpperCase()}`,
+    responder_id: t.contact.customer.zendeskId,
+    subject_zrns: [`zen:ticket:${t.id}`],
+    subjects: [{ id: String(t.id), type: 'ticket', zrn: `zen:ticket:${t.id}` }],
+    survey: { id: '01J58KJ9RAE0D2EK7HRVM7Z8F2', state: 'enabled', version: 3 },
+  };
+}
+
+function* surveyPages(
+  world: World,
+  random: Random,
+  month: string,
+  list: { at: Date; json: Record<string, unknown> }[],
+  horizon: Date,
+): Generator<DemoFile> {
+  if (list.length === 0) return;
+  list.sort((a, b) => a.at.getTime() - b.at.getTime());
+  const planted: PlantedReject[] = [];
+  const responses: unknown[] = list.map((e) => e.json);
+  const sample = list.find((e) => (e.json.answers as { type: string }[])[0]?.type === 'rating_scale');
+  if (sample && world.window.months.indexOf(month) % 2 === 1) {
+    const answers = structuredClone(sample.json.answers) as Record<string, unknown>[];
+    (answers[0] as Record<string, unknown>).rating = 7;
+    responses.push({ ...sample.json, id: `01J${random.hex(23).toUpperCase()}`, answers });
+    planted.push({ problem: 'CSAT rating 7 on the 1-5 survey' });
+  }
+  const document = {
+    meta: { after_cursor: null, before_cursor: null, has_more: false },
+    survey_responses: responses,
+  };
+  yield {
+    source: ZENDESK_SOURCE,
+    key: `csat-survey-responses/${month}/page-001.json`,
+    body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+    deliveredAt: deliveryTime(month, horizon),
+    planted,
+  };
 }
