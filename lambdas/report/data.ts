@@ -67,7 +67,12 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
 
   const focusRows = rows.filter((r) => r.dimension === focus.dimension && r.dimension_value === focus.value);
   const byMetric = new Map(focusRows.map((r) => [r.metric, r]));
-  const kpis: Kpi[] = HEADLINE_METRICS.map((metric) => {
+  // A headline metric with no value in any period of the trend is one no source feeds (no survey
+  // of that kind, no field it needs): it gets no tile, since "No data" would read as a gap in a
+  // feed the company does not have, and the report names it once instead.
+  const fed = new Set([...trendRows, ...focusRows].filter((r) => r.value !== null).map((r) => r.metric));
+  const unfedMetrics = HEADLINE_METRICS.filter((metric) => !fed.has(metric)).map((metric) => definition(metric).label);
+  const kpis: Kpi[] = HEADLINE_METRICS.filter((metric) => fed.has(metric)).map((metric) => {
     const def = definition(metric);
     const row = byMetric.get(metric);
     return {
@@ -92,6 +97,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
     index: indexRow,
     verdict: verdictOf(indexRow, kpis),
     kpis,
+    unfedMetrics,
     trends: buildTrends(trendRows, period),
     breakdowns: scope === null ? [breakdown(rows, 'channel'), breakdown(rows, 'team')] : [],
     peers: { ...peerRanking(rows), qaCriteria },

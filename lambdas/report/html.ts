@@ -136,7 +136,11 @@ function kpiSection(data: ReportData): string {
   <p class="section-lede">Each tile shows the ${data.period.grain}'s value against its target (icon and words, not colour alone), the change since the previous ${data.period.grain} and whether it is statistically significant, and where the value sits among industry peers.</p>
   <div class="kpis">
 ${[...withData, ...without].map((k) => kpiTile(k, previousName(data))).join('\n')}
-  </div>
+  </div>${
+    data.unfedMetrics.length > 0
+      ? `\n  <p class="muted small">Not measured: no source gave a value in the last ${TREND_PERIODS} ${data.period.grain}s for ${escapeHtml(data.unfedMetrics.join(', '))}.</p>`
+      : ''
+  }
 </section>`;
 }
 

@@ -122,7 +122,10 @@ export interface ReportFacts {
   /** The composite service index of the scope, when there was enough data to compute it. */
   readonly index: ScorecardRow | null;
   readonly verdict: string;
+  /** Tiles of the headline metrics that have a value in some period of the trend. */
   readonly kpis: readonly Kpi[];
+  /** Labels of the headline metrics no period of the trend has a value for: no source feeds them. */
+  readonly unfedMetrics: readonly string[];
   readonly trends: readonly Trend[];
   readonly breakdowns: readonly Breakdown[];
   readonly peers: PeerRanking;

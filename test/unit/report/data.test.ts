@@ -41,11 +41,30 @@ describe('buildReportData over the scorecard and the dedup views', () => {
     );
   });
 
-  it('has one tile per headline metric, null where the period has no data', () => {
-    expect(data.kpis.map((k) => k.metric)).toEqual([...HEADLINE_METRICS]);
-    const empty = data.kpis.filter((k) => k.row === null).map((k) => k.metric);
-    expect(empty).toEqual(['ces_easy_pct', 'net_sentiment', 'retention_rate', 'enps']);
+  it('has one tile per headline metric that some period of the trend has a value for, and names the others', () => {
+    const unfed = ['ces_easy_pct', 'net_sentiment', 'retention_rate', 'enps'];
+    expect(data.kpis.map((k) => k.metric)).toEqual(HEADLINE_METRICS.filter((m) => !unfed.includes(m)));
+    expect(data.unfedMetrics).toEqual([
+      'Customer effort: % easy',
+      'Net sentiment',
+      'Customer retention',
+      'Employee NPS',
+    ]);
     expect(data.kpis.find((k) => k.metric === 'csat_pct')?.row).toMatchObject({ value: 84.2, rag: 'amber', n: 435 });
+  });
+
+  it('keeps a "no data" tile for a metric that had a value earlier in the trend but none this period', async () => {
+    const withEarlier = await fullReportEngine();
+    try {
+      await insertScorecard(withEarlier, [
+        scorecardRow({ metric: 'enps', value: 12, n: 40, period_start: '2025-03-01' }),
+      ]);
+      const report = await buildReportData(withEarlier, { period: '2025-06', grain: 'month', config });
+      expect(report.kpis.find((k) => k.metric === 'enps')).toMatchObject({ row: null });
+      expect(report.unfedMetrics).not.toContain('Employee NPS');
+    } finally {
+      await withEarlier.close();
+    }
   });
 
   it('builds twelve-month trends with target and benchmark band, oldest first', () => {

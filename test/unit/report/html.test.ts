@@ -69,14 +69,18 @@ describe('renderHtml with data', () => {
     expect(html.indexOf(data.verdict)).toBeLessThan(html.indexOf('id="key-metrics"'));
   });
 
-  it('renders one tile per headline metric; RAG in words next to an icon, not colour alone', () => {
-    for (const metric of HEADLINE_METRICS) expect(html).toContain(`data-kpi="${metric}"`);
+  it('renders one tile per measured headline metric; RAG in words next to an icon, not colour alone', () => {
+    for (const { metric } of data.kpis) expect(html).toContain(`data-kpi="${metric}"`);
     const abandonment = tile(html, 'abandonment_rate');
     expect(abandonment).toContain('Off target · goal 5.0%');
     expect(abandonment).toMatch(/<svg class="icon"/);
     expect(abandonment).toContain('+0.2 pts vs May · worse · <strong>significant</strong>');
     expect(abandonment).toContain('Second quartile, worse than median');
-    expect(tile(html, 'enps')).toContain('No data for this period.');
+    // No period of the trend has eNPS: no tile, and one line names it instead.
+    expect(html).not.toContain('data-kpi="enps"');
+    expect(html).toContain(
+      'Not measured: no source gave a value in the last 12 months for Customer effort: % easy, Net sentiment, Customer retention, Employee NPS.',
+    );
   });
 
   it('numbers every chart and gives it a caption and an accessible description', () => {
@@ -219,7 +223,8 @@ describe('renderHtml with no data', () => {
   it('shows clear "no data" states for the index, tiles, trends, people, comments and sources', async () => {
     const html = renderHtml(await reportFrom(emptyReportEngine));
     expect(html).toContain('<p class="hero-value">No data</p>');
-    for (const metric of HEADLINE_METRICS) expect(tile(html, metric)).toContain('No data for this period.');
+    for (const metric of HEADLINE_METRICS) expect(html).not.toContain(`data-kpi="${metric}"`);
+    expect(html).toContain('Not measured: no source gave a value in the last 12 months for CSAT');
     for (const message of [
       'No metric has data in the last twelve periods.',
       'No agent has enough data for a peer ranking.',
