@@ -51,9 +51,15 @@ export function nextMonthStart(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
 }
 
-/** ISO 8601 UTC without milliseconds, as Amazon Connect, Zendesk and Freshdesk write it. */
+const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+
+/**
+ * ISO 8601 UTC without milliseconds, as Amazon Connect, Zendesk and Freshdesk write it. Built from
+ * the UTC fields (the demo's years have four digits): the hottest formatter of the generator, and
+ * cheaper than slicing toISOString().
+ */
 export function iso(date: Date): string {
-  return `${date.toISOString().slice(0, 19)}Z`;
+  return `${date.getUTCFullYear()}-${pad2(date.getUTCMonth() + 1)}-${pad2(date.getUTCDate())}T${pad2(date.getUTCHours())}:${pad2(date.getUTCMinutes())}:${pad2(date.getUTCSeconds())}Z`;
 }
 
 /** ISO 8601 UTC with milliseconds, as the newer Zendesk APIs write it. */
