@@ -2,21 +2,36 @@
  * `servicebench validate-config`: every problem of the config file at once, then, per source, the
  * metrics it will feed and the canonical fields it leaves empty.
  */
+import { getAdapter } from '../../lambdas/adapters/registry.ts';
 import { loadConfig, type SourceConfig } from '../../lambdas/core/config/config.ts';
-import { coverageOf, describeCoverage, mappingOutput } from '../../lambdas/core/metrics/coverage.ts';
+import {
+  coverageOf,
+  describeCoverage,
+  mappingOutput,
+  type SourceOutput,
+  withPipelineFields,
+} from '../../lambdas/core/metrics/coverage.ts';
 import type { TableName } from '../../lambdas/core/schema/canonical.ts';
 import { type CommandContext, configLocation } from '../context.ts';
 
 /**
- * A mapping declares what it writes; a named adapter writes what each export holds, which
- * `ingest` reports from the rows.
+ * A mapping declares what it writes in its fields, a named adapter in its `outputs` (one per table);
+ * any other writes what each export holds, which `ingest` reports from the rows.
  */
 function sourceCoverage(source: SourceConfig): string[] {
-  const mapping = source.options.mapping as { table: TableName; fields: Record<string, unknown> } | undefined;
-  if (source.adapter !== 'mapping' || mapping === undefined) {
+  const outputs = declaredOutputs(source);
+  if (outputs === undefined) {
     return [`${source.name} (${source.adapter} adapter): what it feeds depends on each export; ingest reports it`];
   }
-  return describeCoverage(source.name, coverageOf(mappingOutput(mapping)));
+  return outputs.flatMap((output) => describeCoverage(source.name, coverageOf(output)));
+}
+
+function declaredOutputs(source: SourceConfig): readonly SourceOutput[] | undefined {
+  if (source.adapter === 'mapping') {
+    const mapping = source.options.mapping as { table: TableName; fields: Record<string, unknown> } | undefined;
+    return mapping === undefined ? undefined : [mappingOutput(mapping)];
+  }
+  return getAdapter(source.adapter).outputs?.map(withPipelineFields);
 }
 
 export function validateConfigFile(context: CommandContext): void {

@@ -45,8 +45,9 @@ describe('servicebench validate-config', () => {
     expect(result.stdout).toMatch(/servicebench\.config\.jsonc: valid \(\d+ sources, 1 reports\)/);
     expect(result.stdout).toContain('\nWhat each source feeds:\n');
     expect(result.stdout).toContain(
-      '\ntwcs (social adapter): what it feeds depends on each export; ingest reports it\n',
+      '\ntwcs (social_mentions) feeds: social_volume, net_sentiment, brand_response_rate, brand_response_median_s, service_index\n',
     );
+    expect(result.stdout).not.toContain('depends on each export');
     expect(result.stdout).toMatch(/\npwc-csat \(survey_responses\) feeds: csat_pct, csat_mean, service_index\n/);
   });
 
@@ -81,5 +82,20 @@ describe('servicebench validate-config', () => {
     expect(result.stdout).toContain('asa_s, service_level_pct (needs queued_at, queue_s or answered_at)');
     expect(result.stdout).toContain('abandonment_rate (needs queued_at)');
     expect(result.stdout).toMatch(/\n {2}leaves empty: .*queued_at, answered_at, /);
+  });
+
+  it('describes each table a named adapter declares, from the adapter, and names what it cannot feed', async () => {
+    const file = join(dir, 'helpdesk.config.json');
+    writeFileSync(file, JSON.stringify({ sources: [{ name: 'helpdesk', adapter: 'zendesk', options: {} }] }));
+    const result = await runCli(['--config', file, 'validate-config']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(
+      /\nhelpdesk \(interactions\) feeds: fcr_rate, .*first_response_median_s, .*service_index\n/,
+    );
+    expect(result.stdout).toContain('asa_s, service_level_pct (needs queued_at, queue_s or answered_at)');
+    expect(result.stdout).toMatch(
+      /\nhelpdesk \(survey_responses\) feeds: csat_pct, csat_mean, survey_response_rate, service_index\n/,
+    );
+    expect(result.stdout).toContain('nps (needs survey_kind = nps)');
   });
 });

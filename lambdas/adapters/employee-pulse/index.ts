@@ -1,4 +1,5 @@
 /** Anonymous employee pulse survey CSV (long or wide) to employee_pulse. */
+import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter, SourceRecord } from '../../core/normalise/adapter.ts';
 import { FileRejectedError } from '../../core/normalise/adapter.ts';
 import { readCsv } from '../../core/read/index.ts';
@@ -11,6 +12,19 @@ export const employeePulseAdapter: Adapter<EmployeePulseOptions> = {
   name: 'employee-pulse',
   description: 'Anonymous employee pulse survey CSV (eNPS, engagement, satisfaction) to employee_pulse',
   optionsSchema: employeePulseOptionsSchema,
+  outputs: [
+    adapterOutput('employee_pulse', [
+      'ingested_at',
+      'period',
+      'question_kind',
+      'response_id',
+      'scale_max',
+      'scale_min',
+      'score',
+      'source',
+      'team',
+    ]),
+  ],
   async *read(input, options, context): AsyncIterable<SourceRecord> {
     let drop: readonly string[] = [];
     const rows = readCsv(input, {

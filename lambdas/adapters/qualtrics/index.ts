@@ -6,6 +6,7 @@
  * file that lacks them is rejected instead of losing two responses.
  */
 import type { Readable } from 'node:stream';
+import { adapterOutput } from '../../core/metrics/coverage.ts';
 import {
   type Adapter,
   type AdapterContext,
@@ -30,6 +31,29 @@ export const qualtricsAdapter: Adapter<QualtricsOptions> = {
   name: 'qualtrics',
   description: 'Qualtrics response export (CSV/TSV with three header rows) to survey_responses',
   optionsSchema: qualtricsOptionsSchema,
+  outputs: [
+    adapterOutput('survey_responses', [
+      'agent_id',
+      'channel',
+      'comment',
+      'customer_key',
+      'higher_is_better',
+      'ingested_at',
+      'interaction_id',
+      'question',
+      'resolved',
+      'responded_at',
+      'response_id',
+      'scale_max',
+      'scale_min',
+      'score',
+      'source',
+      'survey_kind',
+      'team',
+      'touchpoint',
+      'updated_at',
+    ]),
+  ],
   read: readQualtrics,
 };
 

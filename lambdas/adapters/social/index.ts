@@ -4,6 +4,7 @@
  * first brand reply time (a bounded join, see reply-window.ts) and a sentiment score.
  */
 import type { Readable } from 'node:stream';
+import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise/adapter.ts';
 import { readCsv, readJson } from '../../core/read/index.ts';
 import type { ReadItem } from '../shared/records.ts';
@@ -16,6 +17,23 @@ export const socialAdapter: Adapter<SocialOptions> = {
   name: 'social',
   description: 'Social mentions (JSONL or CSV) to social_mentions, with brand reply times and sentiment',
   optionsSchema: socialOptionsSchema,
+  outputs: [
+    adapterOutput('social_mentions', [
+      'author_key',
+      'brand_replied_at',
+      'in_reply_to',
+      'ingested_at',
+      'is_brand_reply',
+      'mention_id',
+      'platform',
+      'posted_at',
+      'sentiment_label',
+      'sentiment_score',
+      'source',
+      'text',
+      'updated_at',
+    ]),
+  ],
   read: (input: Readable, options: SocialOptions, context: AdapterContext): AsyncIterable<SourceRecord> =>
     mapMentions(readItems(input, options), options, context),
 };

@@ -4,6 +4,7 @@
  * the second header row itself to locate each answer option.
  */
 import type { Readable } from 'node:stream';
+import { adapterOutput } from '../../core/metrics/coverage.ts';
 import {
   type Adapter,
   type AdapterContext,
@@ -27,6 +28,28 @@ export const surveyMonkeyAdapter: Adapter<SurveyMonkeyOptions> = {
   name: 'surveymonkey',
   description: 'SurveyMonkey response export (CSV with two header rows) to survey_responses',
   optionsSchema: surveyMonkeyOptionsSchema,
+  outputs: [
+    adapterOutput('survey_responses', [
+      'agent_id',
+      'channel',
+      'comment',
+      'customer_key',
+      'higher_is_better',
+      'ingested_at',
+      'interaction_id',
+      'question',
+      'responded_at',
+      'response_id',
+      'scale_max',
+      'scale_min',
+      'score',
+      'source',
+      'survey_kind',
+      'team',
+      'touchpoint',
+      'updated_at',
+    ]),
+  ],
   read: readSurveyMonkey,
 };
 

@@ -2,7 +2,8 @@
  * Which canonical fields each metric needs, declared once, and what a source therefore feeds: the
  * metrics its rows can produce and the canonical fields it leaves empty (without `queued_at` there
  * is no speed of answer, abandonment or service level). `validate-config` reads a mapping's
- * declaration through mappingOutput; `ingest` reads what a file's rows actually hold.
+ * declaration through mappingOutput and a named adapter's `outputs` (built with adapterOutput);
+ * `ingest` reads what a file's rows actually hold.
  */
 import type {
   ACTIVITY_KINDS,
@@ -174,10 +175,27 @@ export function mappingOutput(mapping: {
   readonly table: TableName;
   readonly fields: Readonly<Record<string, unknown>>;
 }): SourceOutput {
-  const fields = new Set([...Object.keys(mapping.fields), 'source', 'ingested_at', 'source_object', 'source_row']);
   const kindField = KIND_FIELDS[mapping.table];
   const kinds = kindField === undefined ? undefined : specValues(mapping.fields[kindField]);
-  return { table: mapping.table, fields, ...(kinds ? { kinds } : {}) };
+  return withPipelineFields({
+    table: mapping.table,
+    fields: new Set([...Object.keys(mapping.fields), 'source', 'ingested_at']),
+    ...(kinds ? { kinds } : {}),
+  });
+}
+
+/** Lineage the pipeline adds to every row of a table that has it, whichever adapter wrote the row. */
+const PIPELINE_FIELDS = ['source_object', 'source_row'];
+
+/** A source's output with the fields the pipeline sets on its rows. */
+export function withPipelineFields(output: SourceOutput): SourceOutput {
+  const lineage = PIPELINE_FIELDS.filter((f) => columnsOf(output.table).some((c) => c.name === f));
+  return { ...output, fields: new Set([...output.fields, ...lineage]) };
+}
+
+/** A named adapter's declaration of one table it writes (see Adapter.outputs). */
+export function adapterOutput(table: TableName, fields: readonly string[], kinds?: readonly string[]): SourceOutput {
+  return { table, fields: new Set(fields), ...(kinds ? { kinds: new Set(kinds) } : {}) };
 }
 
 /** The values a field spec can produce when they are all written in it, else undefined (any). */

@@ -6,6 +6,7 @@
  */
 import type { Readable } from 'node:stream';
 import type { z } from 'zod';
+import type { SourceOutput } from '../metrics/coverage.ts';
 import type { TableName } from '../schema/canonical.ts';
 
 /** Kinds of identifier that are pseudonymised before they reach the curated zone. */
@@ -60,6 +61,13 @@ export interface Adapter<Options = unknown> {
   readonly description: string;
   /** Validates the source's `options` from the config. */
   readonly optionsSchema: z.ZodType<Options>;
+  /**
+   * What its rows can hold, one entry per table it writes: the fields any row may set and, where
+   * the code fixes them, the values of the table's kind field. `validate-config` says from it which
+   * metrics a source feeds; test/unit/adapters/outputs.test.ts checks it against the fixtures.
+   * @default undefined: what it writes is known only from the rows, which `ingest` reports
+   */
+  readonly outputs?: readonly SourceOutput[];
   /**
    * Reads one object (already gunzipped when it was gzip) and yields its records in order.
    * Throwing a FileRejectedError rejects the whole file (unreadable, wrong format, missing columns).
