@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DuckDbEngine } from '../../cli/duckdb.ts';
+import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import {
   athenaTarget,
   deleteStatementTarget,
@@ -7,7 +8,6 @@ import {
   type RefreshTarget,
   refreshMetricValues,
 } from '../../lambdas/core/query/refresh.ts';
-import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import {
   MAX_PARTITIONS_PER_INSERT,
