@@ -158,7 +158,7 @@ function kpiTile(kpi: Kpi, previous: string): string {
     row.bench_position !== null
       ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${escapeHtml(BENCHMARK_TEXT[row.bench_position])}</strong>${row.bench_median !== null ? ` (median ${escapeHtml(formatValue(row.bench_median, kpi.unit, kpi.metric))})` : ''}</span></p>${benchmarkStrip(row)}`
       : row.bench_median !== null
-        ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${escapeHtml(formatValue(row.bench_median, kpi.unit, kpi.metric))}</strong> ; ${escapeHtml(comparedWithFigure(row.value, row.bench_median, kpi.higherIsBetter))})</span></p>`
+        ? `<p class="kpi-line bench">${BENCH_ICON}<span>Industry: <strong>${escapeHtml(formatValue(row.bench_median, kpi.unit, kpi.metric))}</strong> (${escapeHtml(comparedWithFigure(row.value, row.bench_median, kpi.higherIsBetter))})</span></p>`
         : `<p class="kpi-line bench muted">No industry benchmark</p>`;
   return `<article class="kpi rag-${row.rag ?? 'none'}" data-kpi="${kpi.metric}" aria-labelledby="${id}">
   <h3 id="${id}">${escapeHtml(kpi.label)}</h3>

@@ -212,7 +212,9 @@ describe('the benchmark line of a tile', () => {
       ]),
     );
     const html = renderHtml(data);
-    expect(tile(html, 'csat_pct')).toContain('worse than the published figure');
+    expect(tile(html, 'csat_pct')).toMatch(
+      /Industry: <strong>[^<]+<\/strong> \(worse than the published figure\)<\/span>/,
+    );
     expect(tile(html, 'asa_s')).toContain('worse than the published figure');
     expect(tile(html, 'abandonment_rate')).toContain('better than the published figure');
     expect(tile(html, 'csat_pct')).not.toContain('No industry benchmark');
