@@ -2,6 +2,7 @@
 import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter } from '../../core/normalise/adapter.ts';
 import { readJson } from '../../core/read/index.ts';
+import { SURVEY_RESPONSE_FIELDS } from '../shared/outputs.ts';
 import { mapItems } from '../shared/records.ts';
 import { type DelightedOptions, delightedOptionsSchema, mapDelightedResponse } from './map.ts';
 
@@ -11,28 +12,7 @@ export const delightedAdapter: Adapter<DelightedOptions> = {
   name: 'delighted',
   description: 'Delighted survey responses (API JSON or JSON Lines) to survey_responses',
   optionsSchema: delightedOptionsSchema,
-  outputs: [
-    adapterOutput('survey_responses', [
-      'agent_id',
-      'channel',
-      'comment',
-      'customer_key',
-      'higher_is_better',
-      'ingested_at',
-      'interaction_id',
-      'question',
-      'responded_at',
-      'response_id',
-      'scale_max',
-      'scale_min',
-      'score',
-      'source',
-      'survey_kind',
-      'team',
-      'touchpoint',
-      'updated_at',
-    ]),
-  ],
+  outputs: [adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel'])],
   read: (input, options, context) =>
     mapItems(readJson(input, { format: 'auto', encoding: options.encoding }), (value) =>
       mapDelightedResponse(value, options, context),

@@ -6,6 +6,7 @@ import type { Readable } from 'node:stream';
 import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise/adapter.ts';
 import { readJson } from '../../core/read/index.ts';
+import { SURVEY_RESPONSE_FIELDS, TICKET_FIELDS } from '../shared/outputs.ts';
 import { mapItems } from '../shared/records.ts';
 import { mapFreshdeskRecord } from './map.ts';
 import { type FreshdeskOptions, freshdeskOptionsSchema } from './options.ts';
@@ -18,58 +19,15 @@ export const freshdeskAdapter: Adapter<FreshdeskOptions> = {
   optionsSchema: freshdeskOptionsSchema,
   outputs: [
     adapterOutput('interactions', [
-      'agent_id',
-      'category',
-      'channel',
-      'closed_at',
-      'created_at',
-      'customer_key',
-      'direction',
+      ...TICKET_FIELDS,
       'first_response_at',
-      'first_response_s',
-      'ingested_at',
-      'initial_interaction_id',
-      'interaction_id',
-      'is_abandoned',
-      'is_callback',
       'is_escalated',
-      'priority',
-      'queue',
-      'reopen_count',
-      'resolution_s',
-      'resolved_at',
       'sla_first_response_met',
       'sla_first_response_target_s',
       'sla_resolution_met',
       'sla_resolution_target_s',
-      'source',
-      'status',
-      'team',
-      'updated_at',
     ]),
-    adapterOutput(
-      'survey_responses',
-      [
-        'agent_id',
-        'comment',
-        'customer_key',
-        'higher_is_better',
-        'ingested_at',
-        'interaction_id',
-        'question',
-        'responded_at',
-        'response_id',
-        'scale_max',
-        'scale_min',
-        'score',
-        'source',
-        'survey_kind',
-        'team',
-        'touchpoint',
-        'updated_at',
-      ],
-      ['csat', 'custom'],
-    ),
+    adapterOutput('survey_responses', SURVEY_RESPONSE_FIELDS, ['csat', 'custom']),
   ],
   read(input: Readable, options: FreshdeskOptions, context: AdapterContext): AsyncIterable<SourceRecord> {
     return mapItems(readJson(input, { format: 'auto' }), (value) => mapFreshdeskRecord(value, options, context));

@@ -1,6 +1,7 @@
 /** Generic long-format QA scorecard CSV: one row per criterion of an evaluation. */
 import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter, SourceRecord } from '../../core/normalise/adapter.ts';
+import { QA_EVALUATION_FIELDS } from '../shared/outputs.ts';
 import { mapCsvRows } from '../shared/records.ts';
 import { mapScorecardRow, missingColumns, type QaScorecardOptions, qaScorecardOptionsSchema } from './map.ts';
 
@@ -15,28 +16,7 @@ export const qaScorecardAdapter: Adapter<QaScorecardOptions> = {
   name: 'qa-scorecard',
   description: 'Long-format QA or mystery-shop scorecard CSV (one row per criterion) to qa_evaluations',
   optionsSchema: qaScorecardOptionsSchema,
-  outputs: [
-    adapterOutput('qa_evaluations', [
-      'agent_id',
-      'criterion',
-      'evaluated_at',
-      'evaluation_id',
-      'evaluation_kind',
-      'evaluator',
-      'ingested_at',
-      'interaction_id',
-      'is_critical',
-      'is_na',
-      'max_points',
-      'points',
-      'scorecard',
-      'section',
-      'source',
-      'team',
-      'updated_at',
-      'weight',
-    ]),
-  ],
+  outputs: [adapterOutput('qa_evaluations', QA_EVALUATION_FIELDS)],
   read: (input, options, context): AsyncIterable<SourceRecord> =>
     mapCsvRows(
       input,

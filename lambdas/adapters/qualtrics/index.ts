@@ -14,6 +14,7 @@ import {
   type SourceRecord,
 } from '../../core/normalise/adapter.ts';
 import { readCsv } from '../../core/read/index.ts';
+import { SURVEY_RESPONSE_FIELDS } from '../shared/outputs.ts';
 import { mapRecord } from '../shared/records.ts';
 import {
   checkColumns,
@@ -31,29 +32,7 @@ export const qualtricsAdapter: Adapter<QualtricsOptions> = {
   name: 'qualtrics',
   description: 'Qualtrics response export (CSV/TSV with three header rows) to survey_responses',
   optionsSchema: qualtricsOptionsSchema,
-  outputs: [
-    adapterOutput('survey_responses', [
-      'agent_id',
-      'channel',
-      'comment',
-      'customer_key',
-      'higher_is_better',
-      'ingested_at',
-      'interaction_id',
-      'question',
-      'resolved',
-      'responded_at',
-      'response_id',
-      'scale_max',
-      'scale_min',
-      'score',
-      'source',
-      'survey_kind',
-      'team',
-      'touchpoint',
-      'updated_at',
-    ]),
-  ],
+  outputs: [adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel', 'resolved'])],
   read: readQualtrics,
 };
 

@@ -12,6 +12,7 @@ import {
   type SourceRecord,
 } from '../../core/normalise/adapter.ts';
 import { type CsvHeader, readCsv } from '../../core/read/index.ts';
+import { SURVEY_RESPONSE_FIELDS } from '../shared/outputs.ts';
 import { mapRecord } from '../shared/records.ts';
 import {
   mapSurveyMonkeyResponse,
@@ -28,28 +29,7 @@ export const surveyMonkeyAdapter: Adapter<SurveyMonkeyOptions> = {
   name: 'surveymonkey',
   description: 'SurveyMonkey response export (CSV with two header rows) to survey_responses',
   optionsSchema: surveyMonkeyOptionsSchema,
-  outputs: [
-    adapterOutput('survey_responses', [
-      'agent_id',
-      'channel',
-      'comment',
-      'customer_key',
-      'higher_is_better',
-      'ingested_at',
-      'interaction_id',
-      'question',
-      'responded_at',
-      'response_id',
-      'scale_max',
-      'scale_min',
-      'score',
-      'source',
-      'survey_kind',
-      'team',
-      'touchpoint',
-      'updated_at',
-    ]),
-  ],
+  outputs: [adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel'])],
   read: readSurveyMonkey,
 };
 

@@ -2,6 +2,7 @@
 import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter } from '../../core/normalise/adapter.ts';
 import { readJson } from '../../core/read/index.ts';
+import { QA_EVALUATION_FIELDS } from '../shared/outputs.ts';
 import { mapItems } from '../shared/records.ts';
 import { mapConversation, type ZendeskQaOptions, zendeskQaOptionsSchema } from './map.ts';
 
@@ -11,28 +12,7 @@ export const zendeskQaAdapter: Adapter<ZendeskQaOptions> = {
   name: 'zendesk-qa',
   description: 'Zendesk QA (Klaus) reviews export JSON to qa_evaluations, one row per rated category',
   optionsSchema: zendeskQaOptionsSchema,
-  outputs: [
-    adapterOutput('qa_evaluations', [
-      'agent_id',
-      'criterion',
-      'evaluated_at',
-      'evaluation_id',
-      'evaluation_kind',
-      'evaluator',
-      'ingested_at',
-      'interaction_id',
-      'is_critical',
-      'is_na',
-      'max_points',
-      'points',
-      'scorecard',
-      'section',
-      'source',
-      'team',
-      'updated_at',
-      'weight',
-    ]),
-  ],
+  outputs: [adapterOutput('qa_evaluations', QA_EVALUATION_FIELDS)],
   read: (input, options, context) =>
     mapItems(readJson(input, { format: 'auto', recordsPath: 'conversations' }), (value) =>
       mapConversation(value, options, context),

@@ -7,6 +7,7 @@ import type { Readable } from 'node:stream';
 import { adapterOutput } from '../../core/metrics/coverage.ts';
 import type { Adapter, AdapterContext, SourceRecord } from '../../core/normalise/adapter.ts';
 import { readJsonDocument } from '../../core/read/index.ts';
+import { SURVEY_RESPONSE_FIELDS, TICKET_FIELDS } from '../shared/outputs.ts';
 import { mapZendeskPage } from './map.ts';
 import { type ZendeskOptions, zendeskOptionsSchema } from './options.ts';
 
@@ -19,59 +20,14 @@ export const zendeskAdapter: Adapter<ZendeskOptions> = {
   optionsSchema: zendeskOptionsSchema,
   outputs: [
     adapterOutput('interactions', [
-      'agent_id',
+      ...TICKET_FIELDS,
       'agent_replies',
-      'category',
-      'channel',
-      'closed_at',
-      'created_at',
-      'customer_key',
-      'direction',
-      'first_response_s',
-      'ingested_at',
-      'initial_interaction_id',
-      'interaction_id',
-      'is_abandoned',
-      'is_callback',
       'is_escalated',
       'is_transfer',
-      'priority',
-      'queue',
-      'reopen_count',
-      'resolution_s',
-      'resolved_at',
       'sla_first_response_target_s',
       'sla_resolution_target_s',
-      'source',
-      'status',
-      'team',
-      'updated_at',
     ]),
-    adapterOutput(
-      'survey_responses',
-      [
-        'agent_id',
-        'channel',
-        'comment',
-        'customer_key',
-        'higher_is_better',
-        'ingested_at',
-        'interaction_id',
-        'question',
-        'responded_at',
-        'response_id',
-        'scale_max',
-        'scale_min',
-        'score',
-        'sent_at',
-        'source',
-        'survey_kind',
-        'team',
-        'touchpoint',
-        'updated_at',
-      ],
-      ['csat', 'custom'],
-    ),
+    adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel', 'sent_at'], ['csat', 'custom']),
   ],
   async *read(input: Readable, options: ZendeskOptions, context: AdapterContext): AsyncIterable<SourceRecord> {
     yield* mapZendeskPage(await readJsonDocument(input), options, context);
