@@ -15,6 +15,11 @@ import { REPORT_FORMATS, REPORT_SECTIONS } from './reports.ts';
 const TIME_ZONE = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Paris"' });
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SCHEDULE = /^(cron|rate)\(.+\)$/;
+/** AWS tag key and value character sets; keys starting `aws:` are reserved. */
+const TAG_KEY = /^(?!aws:)[\p{L}\p{Z}\p{N}_.:/=+\-@]{1,128}$/u;
+const TAG_VALUE = /^[\p{L}\p{Z}\p{N}_.:/=+\-@]{0,256}$/u;
+const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+const KMS_KEY_ARN = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[\w-]+$/;
 
 /** Metric ids a target can aim at, in catalogue order. */
 const METRIC = z.enum(METRIC_IDS as [MetricId, ...MetricId[]]);
@@ -69,6 +74,15 @@ export const sourceConfigSchema = z
       .optional()
       .describe(
         "This source's agent identifiers → the agent names used across sources (help desks export numeric ids, phone systems usernames), so one person is one agent in every metric; applied on (re-)ingest.",
+      ),
+    silenceHours: z
+      .number()
+      .int()
+      .min(1)
+      .max(744)
+      .optional()
+      .describe(
+        'Deployed stack: alarm when this source has delivered no file for this many hours (default: no silence alarm).',
       ),
     description: z.string().optional().describe('Free text for people reading the config.'),
   })
@@ -223,8 +237,73 @@ export const configSchema = z
           .describe(
             `EventBridge Scheduler expression (UTC) of the metric refresh (default ${DEFAULTS.refreshSchedule}).`,
           ),
+        tags: z
+          .record(
+            z.string().regex(TAG_KEY, 'must be 1 to 128 letters, digits, spaces or _ . : / = + - @, not starting aws:'),
+            z.string().regex(TAG_VALUE, 'must be at most 256 letters, digits, spaces or _ . : / = + - @'),
+          )
+          .default({})
+          .describe('Tags put on every resource of the stack, e.g. for cost allocation.'),
+        landing: z
+          .strictObject({
+            bucketName: z
+              .string()
+              .regex(BUCKET_NAME, 'must be an S3 bucket name (3 to 63 lower-case letters, digits, dots and dashes)')
+              .describe('Name of the existing bucket, in the same account and region as the stack.'),
+            keyArn: z
+              .string()
+              .regex(KMS_KEY_ARN, 'must be a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)')
+              .optional()
+              .describe('The KMS key the bucket encrypts with (SSE-KMS); leave out for SSE-S3.'),
+          })
+          .optional()
+          .describe(
+            'Bring your own landing bucket (e.g. an Amazon Connect or Firehose delivery bucket) instead of the one the stack creates (docs/deploy.md).',
+          ),
+        uploaderAccounts: z
+          .array(z.string().regex(/^\d{12}$/, 'must be a 12-digit AWS account id'))
+          .default([])
+          .describe(
+            "Other AWS accounts allowed to upload into the stack's landing bucket: its bucket and key policies grant them PutObject under the sources' prefixes.",
+          ),
+        rejectShareAlarm: z
+          .number()
+          .min(0)
+          .max(1)
+          .optional()
+          .describe(
+            `Alarm when a file's share of rejected records is above this fraction (default ${DEFAULTS.maxRejectShare}); a file rejected whole always alarms.`,
+          ),
+        reportLinkHours: z
+          .number()
+          .int()
+          .min(1)
+          .max(168)
+          .optional()
+          .describe(
+            `How long the links in a report e-mail or message stay valid, in hours (default ${DEFAULTS.reportLinkHours}, at most 7 days).`,
+          ),
+        attachPdfUnderBytes: z
+          .number()
+          .int()
+          .min(0)
+          .max(7_000_000)
+          .optional()
+          .describe(
+            `A report PDF smaller than this is attached to the e-mail besides the links (default ${DEFAULTS.attachPdfUnderBytes}; 0 never attaches).`,
+          ),
+        webhook: z
+          .strictObject({
+            format: z.enum(['slack', 'teams']).describe('Message layout: Slack incoming webhook or Teams workflow.'),
+            urlSecretName: z
+              .string()
+              .min(1)
+              .describe('Name of the Secrets Manager secret whose value is the webhook URL (the URL is a credential).'),
+          })
+          .optional()
+          .describe('Post report deliveries to a Slack or Microsoft Teams channel besides SES and SNS.'),
       })
-      .default({})
+      .prefault({})
       .describe('Deployment settings read by the CDK app.'),
   })
   .describe('ServiceBench configuration: one file for the CLI and the AWS stack.');

@@ -46,4 +46,11 @@ export const DEFAULTS = {
    * their file landed, so no row is curated where a query would never see it.
    */
   partitionsFrom: '2015-01-01',
+  /**
+   * Links in a delivered report stay valid this long (hours): a week, so a report sent on a Friday
+   * night still opens on Monday. S3 caps a signed link at 7 days.
+   */
+  reportLinkHours: 168,
+  /** A report PDF under this size travels as an e-mail attachment too (SES allows 10 MB messages). */
+  attachPdfUnderBytes: 5_000_000,
 } as const;
