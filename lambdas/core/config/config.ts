@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { listAdapters } from '../../adapters/registry.ts';
+import { alertsConfigSchema } from '../alerts/config.ts';
 import { METRIC_BY_ID, METRIC_IDS, type MetricId } from '../metrics/catalogue.ts';
 import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { CHANNELS } from '../schema/canonical.ts';
@@ -189,6 +190,7 @@ export const configSchema = z
       .optional()
       .describe('Weights of the composite service index by metric id (only metrics with enough data count).'),
     reports: z.array(reportSchema).default([]).describe('Scheduled executive reports (deployed stack).'),
+    alerts: alertsConfigSchema,
     ingest: z
       .strictObject({
         maxRejectShare: z
@@ -265,19 +267,6 @@ export const configSchema = z
           .default([])
           .describe(
             "Other AWS accounts allowed to upload into the stack's landing bucket: its bucket and key policies grant them PutObject under the sources' prefixes.",
-          ),
-        quarantineReaders: z
-          .array(
-            z
-              .string()
-              .regex(
-                /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
-                'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
-              ),
-          )
-          .default([])
-          .describe(
-            'IAM roles allowed to read the quarantine bucket besides the normaliser: rejected rows hold raw, unpseudonymised identifiers, so its policy denies reads to everyone else (docs/deploy.md).',
           ),
         rejectShareAlarm: z
           .number()
