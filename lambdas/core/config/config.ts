@@ -172,6 +172,19 @@ export const configSchema = z
     organisation: z.string().default('Example Co').describe('Company name shown on the report.'),
     sources: z.array(sourceConfigSchema).default([]).describe('One entry per export feed.'),
     metrics: metricOptionsSchema.default({}),
+    retention: z
+      .strictObject({
+        horizonDays: z
+          .number()
+          .int()
+          .positive()
+          .optional()
+          .describe(
+            `Churn after service: a cancellation within this many days after a period's end counts as churn of the customers who had contacts in it (default ${DEFAULTS.retentionHorizonDays}).`,
+          ),
+      })
+      .default({})
+      .describe('What service is worth: churn by experience (docs/metrics.md).'),
     targets: z.array(targetSchema).default([]).describe('Goals; one per metric and scope.'),
     benchmarks: z
       .strictObject({
@@ -676,3 +689,8 @@ export function metricOptions(config: ServiceBenchConfig) {
   };
 }
 export type MetricOptions = ReturnType<typeof metricOptions>;
+
+/** Days after a period's end within which a cancellation is churn, with the default applied. */
+export function retentionHorizonDays(config: ServiceBenchConfig): number {
+  return config.retention.horizonDays ?? DEFAULTS.retentionHorizonDays;
+}

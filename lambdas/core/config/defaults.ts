@@ -8,6 +8,11 @@ export const DEFAULTS = {
   serviceLevelS: 20,
   /** Derived FCR: no repeat contact from the same customer within this many days. */
   fcrWindowDays: 7,
+  /**
+   * Days after a period's end within which a cancellation counts as churn of the customers who had
+   * contacts in it (service_retention): a quarter, long enough for a monthly or quarterly renewal.
+   */
+  retentionHorizonDays: 90,
   /** Time zone of source timestamps that carry no offset. */
   timeZone: 'UTC',
   /** Amber band around a target, as a fraction of the target. */

@@ -3,7 +3,7 @@
  * source of truth). The local engine loads them into DuckDB; the stack writes the same rows for
  * Athena.
  */
-import { type MetricOptions, metricOptions, type ServiceBenchConfig } from '../config/config.ts';
+import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBenchConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
 import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
@@ -95,6 +95,15 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
         name: OPTION_NAMES[key],
         value: opts[key],
       })),
+    },
+    {
+      // Its own table, not a metric option: it configures one view (service_retention), not the metrics.
+      name: 'retention_options',
+      columns: [
+        { name: 'name', type: 'string' },
+        { name: 'value', type: 'double' },
+      ],
+      rows: [{ name: 'horizon_days', value: retentionHorizonDays(config) }],
     },
     {
       name: 'targets',
