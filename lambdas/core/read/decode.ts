@@ -2,9 +2,9 @@
  * Byte-level decoding shared by the readers: gzip detection by magic bytes, then streaming text
  * decoding. Nothing here holds more than one chunk of the file.
  */
-import { pipeline, Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { TextDecoder } from 'node:util';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, type Gunzip } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { FileRejectedError } from '../normalise/adapter.ts';
 
@@ -55,19 +55,40 @@ async function* mapChunks(source: AsyncIterable<unknown>): AsyncGenerator<Buffer
   for await (const chunk of source) yield toBuffer(chunk);
 }
 
+/**
+ * Gunzips every member of a multi-member file (`cat a.gz b.gz` is valid gzip). zlib stops quietly
+ * when a member is followed by a zero byte and drops whatever comes after it, so the bytes handed
+ * to it are counted: any left over once it ends are data after the last member, which rejects the
+ * file rather than losing it (zero padding included: it cannot be told from a damaged member).
+ */
 function gunzip(compressed: Readable): Readable {
   const inflater = createGunzip();
-  // Failures of either stage reach the consumer through the inflater's iterator below.
-  pipeline(compressed, inflater, () => {});
-  return Readable.from(inflate(inflater), { objectMode: false });
+  let fed = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      fed += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  // Failures of any stage reach the consumer through the inflater's iterator below.
+  pipeline(compressed, counter, inflater, () => {});
+  return Readable.from(
+    inflate(inflater, () => fed),
+    { objectMode: false },
+  );
 }
 
-async function* inflate(inflater: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+async function* inflate(inflater: Gunzip, fed: () => number): AsyncGenerator<Buffer> {
   try {
-    for await (const chunk of inflater) yield chunk;
+    for await (const chunk of inflater) yield chunk as Buffer;
   } catch (error) {
     if (isZlibError(error)) throw new FileRejectedError(`not a valid gzip stream: ${error.message}`);
     throw error;
+  }
+  if (fed() > inflater.bytesWritten) {
+    throw new FileRejectedError(
+      `not a valid gzip stream: unexpected bytes after the end of the gzip data, at byte ${inflater.bytesWritten} of the file`,
+    );
   }
 }
 

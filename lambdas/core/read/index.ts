@@ -6,6 +6,7 @@ export {
   type JsonFormat,
   type JsonOptions,
   type JsonRecord,
+  MAX_JSON_DEPTH,
   readJson,
   readJsonDocument,
 } from './json.ts';

@@ -36,6 +36,15 @@ export interface JsonRecord {
 /** Size limit of readJsonDocument, in bytes. */
 export const JSON_DOCUMENT_MAX_BYTES = 64 * 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects accepted in one record or document. The deepest real
+ * export in the fixtures and realdata nests 8 levels (a Zendesk QA review), so 64 leaves room for
+ * any vendor's custom attributes. JSON.parse reads any depth, but JSON.stringify and every
+ * recursive walk after it (mappings, reject files) overflow the stack a few thousand levels down:
+ * deeper text is refused here, where the reason can still name the record.
+ */
+export const MAX_JSON_DEPTH = 64;
+
 /** Records of a JSON file, one at a time; a record that is not valid JSON is a RecordError. */
 export async function* readJson(input: Readable, options: JsonOptions = {}): AsyncGenerator<JsonRecord | RecordError> {
   const format = options.format ?? 'auto';
@@ -51,7 +60,15 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
       rowNumber++;
       let item: JsonRecord | RecordError;
       try {
-        item = { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
+        item = exceedsDepth(piece.text, MAX_JSON_DEPTH)
+          ? {
+              kind: 'error',
+              rowNumber,
+              line: piece.line,
+              error: `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the limit)`,
+              raw: piece.text,
+            }
+          : { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
       } catch (error) {
         item = {
           kind: 'error',
@@ -78,7 +95,14 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
   }
   if (splitter === undefined) {
     const detected = detectFormat(peeked, options, true, limit);
-    if (detected === undefined) return;
+    if (detected === undefined) {
+      // No records is a valid JSON Lines or concatenated file, but an object that must hold the
+      // records array (or an array the format requires) is missing.
+      if (options.recordsPath !== undefined) {
+        throw new FileRejectedError(`empty file: expected a JSON object with a "${options.recordsPath}" array`);
+      }
+      return;
+    }
     splitter = createSplitter(detected, options, limit);
     yield* emit(splitter.push(peeked));
   }
@@ -108,6 +132,11 @@ export async function readJsonDocument(
   let text = '';
   for await (const part of decodeText(chunks, options.encoding)) text += part;
   if (text.trim() === '') throw new FileRejectedError('empty file: expected a JSON document');
+  if (exceedsDepth(text, MAX_JSON_DEPTH)) {
+    throw new FileRejectedError(
+      `the JSON document nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the limit)`,
+    );
+  }
   try {
     return JSON.parse(text);
   } catch (error) {
@@ -183,6 +212,25 @@ function firstObject(text: string, start: number): { end: number; multiline: boo
     }
   }
   return undefined;
+}
+
+/** Whether arrays and objects nest deeper than `limit` anywhere in the text (strings skipped). */
+function exceedsDepth(text: string, limit: number): boolean {
+  let depth = 0;
+  let inString = false;
+  let escaped = false;
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index);
+    if (inString) {
+      if (escaped) escaped = false;
+      else if (code === Code.Backslash) escaped = true;
+      else if (code === Code.Quote) inString = false;
+    } else if (code === Code.Quote) inString = true;
+    else if (code === Code.OpenBrace || code === Code.OpenBracket) {
+      if (++depth > limit) return true;
+    } else if (code === Code.CloseBrace || code === Code.CloseBracket) depth--;
+  }
+  return false;
 }
 
 function describe(char: string): string {

@@ -39,6 +39,31 @@ describe('openDecoded', () => {
     expect(failure).toBeInstanceOf(FileRejectedError);
     expect((failure as Error).message).toMatch(/not a valid gzip stream: unexpected end of file/);
   });
+
+  it('gunzips every member of a multi-member file', async () => {
+    const members = Buffer.concat([gzipSync('id,name\n'), gzipSync('1,Zoë\n'), gzipSync('')]);
+    for (const chunkSize of CHUNK_SIZES) {
+      expect((await readAll(await openDecoded(bytesOf(members, chunkSize)))).toString('utf8')).toBe(text);
+    }
+  });
+
+  it('fails with a FileRejectedError when bytes follow the last member, zero bytes included', async () => {
+    // The member is 28 bytes long, so whatever follows starts at byte 28.
+    const member = gzipSync('id,name\n');
+    expect(member.length).toBe(28);
+    for (const tail of [Buffer.from('garbage'), Buffer.alloc(4), Buffer.concat([Buffer.alloc(4), Buffer.from('x')])]) {
+      for (const chunkSize of CHUNK_SIZES) {
+        const bytes = Buffer.concat([member, tail]);
+        const failure = await readAll(await openDecoded(bytesOf(bytes, chunkSize))).catch((error: unknown) => error);
+        expect(failure, `${tail.toString('hex')} in chunks of ${chunkSize}`).toBeInstanceOf(FileRejectedError);
+        expect((failure as Error).message).toMatch(/^not a valid gzip stream: /);
+      }
+    }
+    const zeros = Buffer.concat([member, Buffer.alloc(4)]);
+    await expect(readAll(await openDecoded(bytesOf(zeros)))).rejects.toThrow(
+      'not a valid gzip stream: unexpected bytes after the end of the gzip data, at byte 28 of the file',
+    );
+  });
 });
 
 describe('decodeText', () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { FileRejectedError } from '../../../lambdas/core/normalise/adapter.ts';
 import {
   type JsonOptions,
+  MAX_JSON_DEPTH,
   openDecoded,
   type RecordError,
   readJson,
@@ -105,6 +106,38 @@ describe('readJson', () => {
   it('reads nothing from an empty or blank file', async () => {
     expect(await read('')).toEqual([]);
     expect(await read(' \n ')).toEqual([]);
+    expect(await read('\uFEFF', { format: 'jsonl' })).toEqual([]);
+  });
+
+  it('fails on an empty, blank or BOM-only file when recordsPath requires an object', async () => {
+    for (const empty of ['', ' \r\n\t ', '\uFEFF', Buffer.from([0xff, 0xfe])]) {
+      expect(await rejection(empty, { recordsPath: 'tickets' })).toBe(
+        'empty file: expected a JSON object with a "tickets" array',
+      );
+    }
+    expect(await rejection('\uFEFF \n', { format: 'array' })).toBe('empty file: expected a JSON array');
+  });
+
+  it('yields a record nested deeper than MAX_JSON_DEPTH as a RecordError and reads the next one', async () => {
+    const deepArray = `${'['.repeat(5000)}${']'.repeat(5000)}`;
+    const deepObject = `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`;
+    // 64 levels pass; 65 do not. Brackets inside strings do not count.
+    const atLimit = `${'['.repeat(MAX_JSON_DEPTH)}"[[[["${']'.repeat(MAX_JSON_DEPTH)}`;
+    const overLimit = `[${atLimit}]`;
+    const reason = 'the record nests arrays and objects deeper than 64 levels (the limit)';
+    for (const [text, options] of [
+      [`${deepArray}\n{"id":2}\n`, { format: 'jsonl' }],
+      [`[${deepArray},{"id":2}]`, {}],
+      [`${deepObject}{"id":2}`, { format: 'concatenated' }],
+      [`{"tickets":[${deepObject},{"id":2}]}`, { recordsPath: 'tickets' }],
+    ] as const) {
+      const items = await read(text, options, 1000);
+      expect(items).toHaveLength(2);
+      expect(items[0]).toMatchObject({ kind: 'error', rowNumber: 1, line: 1, error: reason });
+      expect(items[1]).toEqual({ kind: 'record', rowNumber: 2, value: { id: 2 } });
+    }
+    expect(await values(`[${atLimit}]`)).toHaveLength(1);
+    expect(await read(`[${overLimit}]`)).toMatchObject([{ kind: 'error', error: reason }]);
   });
 
   it('fails when recordsPath is missing or not an array', async () => {
@@ -186,5 +219,15 @@ describe('readJsonDocument', () => {
   it('fails when the document is not JSON or is empty', async () => {
     await expect(readJsonDocument(bytesOf('{"a":'))).rejects.toThrow(/^not valid JSON: /);
     await expect(readJsonDocument(bytesOf('  '))).rejects.toThrow('empty file: expected a JSON document');
+    await expect(readJsonDocument(bytesOf('\uFEFF\n'))).rejects.toThrow('empty file: expected a JSON document');
+  });
+
+  it('fails when the document nests deeper than MAX_JSON_DEPTH', async () => {
+    const deep = `{"tickets":${'['.repeat(5000)}${']'.repeat(5000)}}`;
+    const failure = await readJsonDocument(bytesOf(deep)).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(FileRejectedError);
+    expect((failure as Error).message).toBe(
+      'the JSON document nests arrays and objects deeper than 64 levels (the limit)',
+    );
   });
 });
