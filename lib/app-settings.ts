@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { ConfigError, loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { locateConfig } from '../lambdas/core/config/locate.ts';
+import { stackNameProblem } from './names.ts';
 
 /** Context keys the app reads (`cdk deploy -c servicebench:allowDestroy=true`). */
 export const CONTEXT_KEYS = {
@@ -67,8 +68,9 @@ export function appSettings(context: (key: string) => unknown, cwd = process.cwd
     );
   }
   const stackName = text(CONTEXT_KEYS.stackName) ?? APP_DEFAULTS.stackName;
-  if (!/^[A-Za-z][A-Za-z0-9-]*$/.test(stackName)) {
-    problems.push(`context ${CONTEXT_KEYS.stackName}: must be a CloudFormation stack name (got ${stackName})`);
+  const stackProblem = stackNameProblem(stackName);
+  if (stackProblem !== undefined) {
+    problems.push(`context ${CONTEXT_KEYS.stackName}: must be a CloudFormation stack name: ${stackProblem}`);
   }
   let config: ServiceBenchConfig | undefined;
   if (existsSync(configFile)) {

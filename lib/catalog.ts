@@ -9,9 +9,9 @@ import { TABLE_NAMES } from '../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../lambdas/core/schema/derive.ts';
 import { MATERIALISED_TABLES, type MaterialisedColumnType, type MaterialisedTable } from '../sql/materialised.ts';
 import { pascal } from './ids.ts';
+import { resourceNames } from './names.ts';
 
 export const CATALOG_DEFAULTS = {
-  databaseName: 'servicebench',
   /** Folder of the curated bucket holding the reference tables written by the views deployer. */
   referencePrefix: REFERENCE_PREFIX,
   /**
@@ -48,7 +48,7 @@ export interface CatalogProps {
   readonly curated: s3.IBucket;
   /** Reference tables the views read (from referenceTables(config)); only their columns are used here. */
   readonly referenceTables: readonly Pick<ReferenceTable, 'name' | 'columns'>[];
-  /** @default CATALOG_DEFAULTS.databaseName */
+  /** @default the stack's derived name (lib/names.ts): `servicebench` for the stack `ServiceBench` */
   readonly databaseName?: string;
   /**
    * First date (yyyy-MM-dd) of the projected `dt` partitions: the config's `lake.partitionsFrom`,
@@ -75,7 +75,7 @@ export class Catalog extends Construct {
 
   constructor(scope: Construct, id: string, props: CatalogProps) {
     super(scope, id);
-    this.databaseName = props.databaseName ?? CATALOG_DEFAULTS.databaseName;
+    this.databaseName = props.databaseName ?? resourceNames(Stack.of(this).stackName).glueDatabase;
     const { projectionStart } = props;
     if (!/^\d{4}-\d{2}-\d{2}$/.test(projectionStart)) {
       throw new Error(`projectionStart must be a yyyy-MM-dd date (got ${JSON.stringify(projectionStart)})`);

@@ -1,10 +1,11 @@
+import { Stack } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { resourceNames } from './names.ts';
 
 export const WORKGROUP_DEFAULTS = {
-  name: 'servicebench',
   /** 10 GB per query: far above a year of scorecards, low enough to stop a runaway cross join. */
   bytesScannedCutoffPerQuery: 10_000_000_000,
   resultsPrefix: 'results/',
@@ -13,7 +14,7 @@ export const WORKGROUP_DEFAULTS = {
 export interface QueryWorkgroupProps {
   readonly results: s3.IBucket;
   readonly key: kms.IKey;
-  /** @default WORKGROUP_DEFAULTS.name */
+  /** @default the stack's derived name (lib/names.ts): `servicebench` for the stack `ServiceBench` */
   readonly name?: string;
   /** Queries scanning more are cancelled. @default WORKGROUP_DEFAULTS.bytesScannedCutoffPerQuery */
   readonly bytesScannedCutoffPerQuery?: number;
@@ -31,7 +32,7 @@ export class QueryWorkgroup extends Construct {
 
   constructor(scope: Construct, id: string, props: QueryWorkgroupProps) {
     super(scope, id);
-    this.name = props.name ?? WORKGROUP_DEFAULTS.name;
+    this.name = props.name ?? resourceNames(Stack.of(this).stackName).athenaWorkgroup;
     this.workgroup = new athena.CfnWorkGroup(this, 'WorkGroup', {
       name: this.name,
       description: 'ServiceBench: curated tables and metric views',

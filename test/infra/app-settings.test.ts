@@ -63,7 +63,19 @@ describe('appSettings', () => {
     expect(read).toThrow(/servicebench:config: file .*missing\.json does not exist/);
     expect(read).toThrow(/servicebench:allowDestroy: must be true or false \(got "yes"\)/);
     expect(read).toThrow(/servicebench:chromiumLayerArn: must be a versioned Lambda layer ARN/);
-    expect(read).toThrow(/servicebench:stackName: must be a CloudFormation stack name/);
+    expect(read).toThrow(
+      /servicebench:stackName: must be a CloudFormation stack name: letters, digits and hyphens, starting with a letter \(got "1 stack"\)/,
+    );
+  });
+
+  it('fails on a stack name longer than CloudFormation allows, and takes one of exactly 128 characters', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-app-'));
+    writeFileSync(join(dir, 'servicebench.config.json'), '{}');
+    const longest = `S${'b'.repeat(127)}`;
+    expect(appSettings(context({ [CONTEXT_KEYS.stackName]: longest }), dir).stackName).toBe(longest);
+    expect(() => appSettings(context({ [CONTEXT_KEYS.stackName]: `${longest}x` }), dir)).toThrow(
+      /servicebench:stackName: must be a CloudFormation stack name: at most 128 characters \(got 129\)/,
+    );
   });
 
   it('fails on every config problem together with the context problems, each naming the file and the fix', () => {

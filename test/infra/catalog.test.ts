@@ -4,11 +4,12 @@ import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../../lambdas/core/schema/derive.ts';
-import { CATALOG_DEFAULTS } from '../../lib/catalog.ts';
 import { METRIC_VALUES } from '../../sql/materialised.ts';
 import { fixtureConfig, synth } from './support.ts';
 
 const { template } = synth();
+/** The default stack, ServiceBench, keeps the database name every deployment so far has. */
+const DATABASE = 'servicebench';
 const curatedLocation = (suffix: string) => ({
   'Fn::Join': ['', ['s3://', { Ref: Match.stringLikeRegexp('^StorageCurated') }, suffix]],
 });
@@ -16,13 +17,13 @@ const curatedLocation = (suffix: string) => ({
 describe('Catalog', () => {
   it('creates one Glue database and no crawler', () => {
     template.resourceCountIs('AWS::Glue::Database', 1);
-    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: CATALOG_DEFAULTS.databaseName } });
+    template.hasResourceProperties('AWS::Glue::Database', { DatabaseInput: { Name: DATABASE } });
     template.resourceCountIs('AWS::Glue::Crawler', 0);
   });
 
   it.each(TABLE_NAMES)('declares %s as Parquet with the columns derived from the canonical schema', (table) => {
     template.hasResourceProperties('AWS::Glue::Table', {
-      DatabaseName: CATALOG_DEFAULTS.databaseName,
+      DatabaseName: DATABASE,
       TableInput: {
         Name: table,
         TableType: 'EXTERNAL_TABLE',
@@ -88,7 +89,7 @@ describe('Catalog', () => {
       Comment: c.description,
     });
     template.hasResourceProperties('AWS::Glue::Table', {
-      DatabaseName: CATALOG_DEFAULTS.databaseName,
+      DatabaseName: DATABASE,
       TableInput: {
         Name: 'metric_values',
         TableType: 'EXTERNAL_TABLE',
