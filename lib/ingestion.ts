@@ -12,6 +12,7 @@ import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { CompactorEnvironment } from '../lambdas/core/env/compactor.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { type NormaliserEnvironment, normaliserConfigJson } from '../lambdas/core/env/normaliser.ts';
+import type { TelemetryEnvironment } from '../lambdas/core/env/telemetry.ts';
 import type { Adapter } from '../lambdas/core/normalise/adapter.ts';
 import { TABLE_NAMES } from '../lambdas/core/schema/canonical.ts';
 import { STAGING_PREFIX } from '../lambdas/core/schema/layout.ts';
@@ -172,7 +173,7 @@ export class Ingestion extends Construct {
       deadLetterQueue: { queue: this.compactionDeadLetterQueue, maxReceiveCount: INGESTION_DEFAULTS.maxReceiveCount },
     });
 
-    const environment: NormaliserEnvironment = {
+    const environment: NormaliserEnvironment & TelemetryEnvironment = {
       SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
       LANDING_BUCKET: props.landing.bucketName,
       CURATED_BUCKET: props.curated.bucketName,
@@ -180,6 +181,7 @@ export class Ingestion extends Construct {
       COMPACTION_QUEUE_URL: this.compactionQueue.queueUrl,
       PSEUDONYM_SECRET_ARN: this.pseudonymKey.secretArn,
       SPOOL_DIR: '/tmp',
+      STACK_NAME: Stack.of(this).stackName,
     };
     this.normaliser = new ServiceFunction(this, 'Normaliser', {
       entry: handlerEntry('normalise'),

@@ -22,6 +22,7 @@ import { type NormaliseStores, normaliseObject, resolveSource } from '../core/no
 import type { Partition } from '../core/schema/layout.ts';
 import { ComprehendSentimentAnalyser } from '../core/sentiment/index.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
+import { type IngestionTelemetry, normaliserTelemetry } from '../core/telemetry/ingestion.ts';
 import { describeError, log } from './log.ts';
 
 export interface NormaliserDeps {
@@ -35,6 +36,8 @@ export interface NormaliserDeps {
   readonly publishPartitions: (partitions: readonly Partition[]) => Promise<void>;
   /** @default the adapter registry the CLI uses */
   readonly adapterFor?: (name: string) => Adapter;
+  /** Each object's delivery marker and metrics (the handler sets it from STACK_NAME). @default none */
+  readonly telemetry?: IngestionTelemetry;
 }
 
 const s3EventSchema = z.object({
@@ -121,6 +124,7 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
     };
     if (result.fileError !== null) log.warn('file rejected whole', { ...fields, fileError: result.fileError });
     else log.info('object normalised', fields);
+    await deps.telemetry?.objectNormalised(result);
   }
 }
 
@@ -189,9 +193,11 @@ let ready: Promise<NormaliserDeps> | undefined;
 
 export async function handler(event: SQSEvent): Promise<SQSBatchResponse> {
   // A failed cold start is not cached, so the next invocation tries again.
-  ready ??= coldStart(process.env).catch((error: unknown) => {
-    ready = undefined;
-    throw error;
-  });
+  ready ??= coldStart(process.env)
+    .then((deps) => ({ ...deps, telemetry: normaliserTelemetry(process.env, deps.stores.curated) }))
+    .catch((error: unknown) => {
+      ready = undefined;
+      throw error;
+    });
   return handleNormaliseBatch(event, await ready);
 }
