@@ -239,6 +239,29 @@ files a local run writes (servicebench --engine trino ddl --location local://…
     });
 
   program
+    .command('erase')
+    .description(
+      'Erase customers from the lake: every version of their curated records and the reject lines holding them, with a record of what went under curated/_erasures/.',
+    )
+    .requiredOption(
+      '--customer <id>',
+      'e-mail, phone or external id as the exports hold it (repeatable)',
+      (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
+    )
+    .option('--dry-run', 'print what would be removed, change nothing and write no record')
+    .addHelpText(
+      'after',
+      `
+Raw landing objects are never modified: the command names those the customer's rows came from;
+delete them, or ingesting them again brings the rows back. A second run finds nothing left.
+Reports already written under exports/ are not changed.`,
+    )
+    .action(async (options: { customer: string[]; dryRun?: boolean }) => {
+      const { erase } = await import('./commands/erase.ts');
+      exitWith(await erase(context('erase'), options));
+    });
+
+  program
     .command('validate-config')
     .description('Check the config file and report every problem at once.')
     .action(async () => {
