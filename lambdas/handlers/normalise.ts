@@ -1,5 +1,6 @@
 /**
- * Normaliser Lambda: SQS batch of S3 object-created notifications → normaliseObject for each
+ * Normaliser Lambda: SQS batch of S3 object-created notifications (or the same events through
+ * EventBridge, for an existing landing bucket) → normaliseObject for each
  * landing object, the same core the `servicebench ingest` command runs, then one compaction
  * message per partition the object touched. Each message succeeds or fails on its own (partial
  * batch response), so one bad message never holds back the others; a message that keeps failing
@@ -54,6 +55,19 @@ const s3EventSchema = z.object({
     .min(1),
 });
 
+/**
+ * The same event through Amazon EventBridge (an existing landing bucket whose owner turned on
+ * EventBridge notifications, routed by the stack's rule). Its key is not URL-encoded.
+ */
+const eventBridgeS3Schema = z.object({
+  source: z.literal('aws.s3'),
+  'detail-type': z.literal('Object Created'),
+  detail: z.object({
+    bucket: z.object({ name: z.string().min(1) }),
+    object: z.object({ key: z.string().min(1) }),
+  }),
+});
+
 /** S3 sends this once when the notification is configured; it names no object. */
 const s3TestEventSchema = z.object({ Event: z.literal('s3:TestEvent') });
 
@@ -87,15 +101,9 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
     throw new Error(`message body is not JSON: ${record.body.slice(0, 200)}`);
   }
   if (s3TestEventSchema.safeParse(body).success) return;
-  const parsed = s3EventSchema.safeParse(body);
-  if (!parsed.success) {
-    throw new Error(`message is not an S3 object-created notification: ${parsed.error.issues[0]?.message}`);
-  }
-  for (const s3Record of parsed.data.Records) {
-    const bucket = s3Record.s3.bucket.name;
+  for (const { bucket, key } of createdObjects(body)) {
     if (bucket !== deps.landingBucket)
       throw new Error(`notification for bucket ${bucket}, expected ${deps.landingBucket}`);
-    const key = decodeS3Key(s3Record.s3.object.key);
     // Consoles create zero-byte "folder" objects when someone makes a prefix by hand.
     if (key.endsWith('/')) continue;
     const source = resolveSource(deps.config, key);
@@ -126,6 +134,20 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
     else log.info('object normalised', fields);
     await deps.telemetry?.objectNormalised(result);
   }
+}
+
+/** The objects an S3 notification or an EventBridge S3 event names, with their keys decoded. */
+function createdObjects(body: unknown): { bucket: string; key: string }[] {
+  const viaEventBridge = eventBridgeS3Schema.safeParse(body);
+  if (viaEventBridge.success) {
+    const { detail } = viaEventBridge.data;
+    return [{ bucket: detail.bucket.name, key: detail.object.key }];
+  }
+  const parsed = s3EventSchema.safeParse(body);
+  if (!parsed.success) {
+    throw new Error(`message is not an S3 object-created notification: ${parsed.error.issues[0]?.message}`);
+  }
+  return parsed.data.Records.map((r) => ({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }));
 }
 
 /** Publishes partitions to the FIFO compaction queue, ten per request; fails if SQS refuses any. */
