@@ -144,6 +144,18 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     });
 
   program
+    .command('alerts')
+    .description(
+      'List the closed-loop alerts of the lake (the configured alerts.rules) with their follow-ups, and write them to exports/alerts/.',
+    )
+    .option('--since <YYYY-MM-DD>', 'first day listed (UTC; default: every alert of the lake)')
+    .addOption(formatOption())
+    .action(async (options: { since?: string; format: OutputFormat }) => {
+      const { alerts, alertsProblems } = await import('./commands/alerts.ts');
+      await alerts(context('alerts', alertsProblems(options)), options);
+    });
+
+  program
     .command('report')
     .description('Write the executive benchmark report (HTML, CSV, and PDF when Chromium is installed).')
     .requiredOption('--period <period>', 'YYYY-MM (month) or YYYY-Www (ISO week)')
