@@ -136,6 +136,13 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: ['customer_activity_latest'],
   },
   {
+    name: 'service_retention',
+    source: { file: 'service_retention.sql' },
+    description:
+      'Churn within the follow-up window by experience segment (NPS group, CSAT box, abandonment, FCR, resolution time), with relative risk and revenue at risk.',
+    dependsOn: ['interaction_facts', 'survey_responses_latest', 'customer_activity_latest'],
+  },
+  {
     name: 'metrics_employee',
     source: { file: 'metrics_employee.sql' },
     description: 'Employee NPS and engagement score as long metric rows.',
