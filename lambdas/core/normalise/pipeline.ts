@@ -9,7 +9,8 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline, Transform } from 'node:stream';
+import { pipeline, type Readable, Transform } from 'node:stream';
+import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { openDecoded } from '../read/index.ts';
@@ -177,15 +178,21 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
   const rowsByTable: Partial<Record<TableName, number>> = {};
   try {
     const raw = await stores.landing.read(key);
+    let hashedWhole = false;
     const hasher = new Transform({
       transform(chunk: Buffer, _encoding, callback) {
         hash.update(chunk);
         callback(null, chunk);
       },
+      flush(callback) {
+        hashedWhole = true;
+        callback();
+      },
     });
     const rawDone = new Promise<void>((resolve) => pipeline(raw, hasher, () => resolve()));
+    let decoded: Readable | undefined;
     try {
-      const decoded = await openDecoded(hasher);
+      decoded = await openDecoded(hasher);
       for await (const record of adapter.read(decoded, parsedOptions.data, context)) {
         rowsRead++;
         if (request.onProgress && rowsRead % 10_000 === 0) request.onProgress(rowsRead);
@@ -212,7 +219,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
             const value = field === null ? undefined : mapped.row[field];
             problem = {
               field,
-              reason: `${mapped.table}.${field ?? '(row)'} ${issue?.message ?? 'is invalid'} (got ${value === undefined ? 'nothing' : JSON.stringify(value)})`,
+              reason: `${mapped.table}.${field ?? '(row)'} ${issue?.message ?? 'is invalid'} (got ${describeValue(value)})`,
             };
             break;
           }
@@ -240,9 +247,16 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     } catch (error) {
       if (!isDataError(error)) throw error;
       fileError = error.message;
+    } finally {
+      // An adapter that stops early (a rejected file) may leave the stream paused mid-file, and the
+      // landing read with it: ending it lets the read finish.
+      decoded?.destroy();
     }
     hasher.resume();
     await rawDone;
+    // A file rejected part-way stops the read (the stream is destroyed), so only a prefix went
+    // through the hasher: the audit names the object by the hash of all its bytes, read again.
+    const objectSha256 = hashedWhole ? hash.digest('hex') : await sha256Of(await stores.landing.read(key));
 
     if (fileError !== null) {
       await rejects.add({
@@ -272,7 +286,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     const audit = {
       source: source.name,
       object_key: key,
-      object_sha256: hash.digest('hex'),
+      object_sha256: objectSha256,
       landed_at: info.lastModified,
       rows_read: rowsRead,
       rows_accepted: fileError === null ? rowsAccepted : 0,
@@ -301,7 +315,12 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
   }
 }
 
-/** The row with its agent_id replaced by the directory name when the source's directory has one. */
+async function sha256Of(input: NodeJS.ReadableStream): Promise<string> {
+  const hash = createHash('sha256');
+  await pipelineAsync(input, hash);
+  return hash.digest('hex');
+}
+
 /**
  * The row with its lineage (landing object and record number), for tables that carry it: it orders
  * versions that share their timestamps (TABLES versionBy), so it is set here, never by an adapter.
@@ -336,45 +355,103 @@ function repeatedKey(
 
 const DAY_MS = 86_400_000;
 
-/** The `dt` values a row may take: from the configured first day to the day after its file landed. */
+/**
+ * Earliest day any timestamp of a row may fall on (unless lake.partitionsFrom is earlier). No
+ * contact-centre, survey or social export holds events from before 1990; earlier dates are
+ * placeholders read as dates: 0001-01-01 (.NET's DateTime.MinValue), 1899-12-30 and 1900-01-01
+ * (spreadsheet day 0), year 0.
+ */
+export const EARLIEST_TIMESTAMP_DAY = '1990-01-01';
+
+/** The days a row's timestamps may fall on, inclusive. */
 interface PartitionRange {
+  /** First day of the partition column: lake.partitionsFrom. */
   readonly from: string;
+  /** First day of any other timestamp: EARLIEST_TIMESTAMP_DAY, or lake.partitionsFrom when earlier. */
+  readonly earliest: string;
+  /** Last day of every timestamp: the day after the file landed. */
   readonly to: string;
 }
 
 function partitionRange(from: string, landedAt: Date): PartitionRange {
-  return { from, to: partitionDate(new Date(landedAt.getTime() + DAY_MS)) };
+  return {
+    from,
+    earliest: from < EARLIEST_TIMESTAMP_DAY ? from : EARLIEST_TIMESTAMP_DAY,
+    to: partitionDate(new Date(landedAt.getTime() + DAY_MS)),
+  };
+}
+
+/** Milliseconds of the start of a YYYY-MM-DD day (UTC). */
+function dayStart(day: string): number {
+  return Date.parse(`${day}T00:00:00Z`);
 }
 
 /**
  * A row dated outside the partitions queries read (Athena projects `dt` from the configured first
  * day to today) is rejected, never curated where it would count locally and be invisible deployed.
  * The upper bound is the file's landing day plus one, so re-ingesting the file decides the same.
+ * Every other timestamp of the row is held to the same upper bound (nothing in an export happens
+ * after it was written; a day allows for clocks and zones) and to EARLIEST_TIMESTAMP_DAY, so a year
+ * 0 or 9999 in an update or resolution time is rejected rather than curated. Times are compared as
+ * numbers: years past 9999 do not sort as text.
  */
 function datedOutside(
   rows: readonly { table: TableName; row: Record<string, unknown> }[],
   range: PartitionRange,
 ): { field: string | null; reason: string } | undefined {
+  const last = dayStart(range.to) + DAY_MS;
   for (const { table, row } of rows) {
     const column = partitionColumns(table).find((c) => row[c] instanceof Date);
-    if (column === undefined) continue;
-    const dt = partitionDate(row[column] as Date);
-    if (dt < range.from) {
-      return {
-        field: column,
-        reason: `${table}.${column} dates the row ${dt}, before lake.partitionsFrom (${range.from}); set an earlier lake.partitionsFrom to keep it`,
-      };
+    if (column !== undefined) {
+      const at = (row[column] as Date).getTime();
+      const dt = partitionDate(row[column] as Date);
+      if (at < dayStart(range.from)) {
+        return {
+          field: column,
+          reason: `${table}.${column} dates the row ${dt}, before lake.partitionsFrom (${range.from}); set an earlier lake.partitionsFrom to keep it`,
+        };
+      }
+      if (at >= last) {
+        return {
+          field: column,
+          reason: `${table}.${column} dates the row ${dt}, more than a day after its file landed (${range.to} at the latest)`,
+        };
+      }
     }
-    if (dt > range.to) {
-      return {
-        field: column,
-        reason: `${table}.${column} dates the row ${dt}, more than a day after its file landed (${range.to} at the latest)`,
-      };
+    for (const field in row) {
+      const value = row[field];
+      if (!(value instanceof Date) || field === column) continue;
+      const at = value.getTime();
+      if (at < dayStart(range.earliest)) {
+        return {
+          field,
+          reason: `${table}.${field} is ${value.toISOString()}, before ${range.earliest}: not a plausible date (a placeholder?)`,
+        };
+      }
+      if (at >= last) {
+        return {
+          field,
+          reason: `${table}.${field} is ${value.toISOString()}, more than a day after its file landed (${range.to} at the latest)`,
+        };
+      }
     }
   }
   return undefined;
 }
 
+/**
+ * A rejected value as the reason shows it: JSON for most, but the numbers JSON cannot write
+ * (Infinity, NaN) and dates that are not valid read as themselves instead of as null.
+ */
+function describeValue(value: unknown): string {
+  if (value === undefined) return 'nothing';
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value);
+  if (typeof value === 'bigint') return String(value);
+  if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
+  return JSON.stringify(value);
+}
+
+/** The row with its agent_id replaced by the directory name when the source's directory has one. */
 function withDirectoryAgent(
   row: Record<string, unknown>,
   agentIds: Readonly<Record<string, string>> | undefined,

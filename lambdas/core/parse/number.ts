@@ -20,15 +20,21 @@ export function compileNumberParser(options: NumberOptions = {}): (value: string
       const value = present(raw, nullTokens);
       if (value === null) return null;
       if (!COMMA.test(value)) throw new ParseError(value, 'a number with a decimal comma (e.g. 1.234,5)');
-      return Number(value.replace(COMMA_GROUPS, '').replace(',', '.'));
+      return finite(value, Number(value.replace(COMMA_GROUPS, '').replace(',', '.')));
     };
   }
   return (raw) => {
     const value = present(raw, nullTokens);
     if (value === null) return null;
     if (!POINT.test(value)) throw new ParseError(value, 'a number (e.g. 1234.5 or 1,234.5)');
-    return Number(value.replace(POINT_GROUPS, ''));
+    return finite(value, Number(value.replace(POINT_GROUPS, '')));
   };
+}
+
+/** An exponent past a double's range ("1e999") reads as Infinity: refused, naming the text. */
+function finite(text: string, number: number): number {
+  if (!Number.isFinite(number)) throw new ParseError(text, 'a number within range (it overflows to Infinity)');
+  return number;
 }
 
 /** One number; blank and null tokens give null; malformed values throw ParseError. */

@@ -38,10 +38,11 @@ const linesAdapter: Adapter<{ channel: string }> = {
           interaction_id: raw.id,
           channel: options.channel,
           created_at: new Date(String(raw.at)),
-          talk_s: raw.talk ?? null,
+          // Text goes through Number(), as an adapter computing a figure would: "abc" becomes NaN.
+          talk_s: typeof raw.talk === 'string' ? Number(raw.talk) : (raw.talk ?? null),
           agent_id: raw.agent ?? null,
           customer_key: context.pseudonymise('customer', raw.email as string | undefined),
-          updated_at: new Date(String(raw.at)),
+          updated_at: new Date(String(raw.updated ?? raw.at)),
           ingested_at: context.ingestedAt,
         }),
       };
@@ -304,6 +305,77 @@ describe('normaliseObject', () => {
         `interactions.created_at dates the row 9999-01-01, more than a day after its file landed (${dayAfter} at the latest)`,
       ],
     ]);
+  });
+
+  it('rejects a row whose other timestamps fall before 1990 or more than a day after the file landed', async () => {
+    await land(
+      'calls/years.jsonl',
+      [
+        '{"id":"zero","at":"2025-06-01T10:00:00Z","updated":"0000-06-01T00:00:00Z"}',
+        '{"id":"far","at":"2025-06-01T10:00:00Z","updated":"9999-12-31T00:00:00Z"}',
+        '{"id":"placeholder","at":"2025-06-01T10:00:00Z","updated":"1899-12-30T00:00:00Z"}',
+        '{"id":"huge","at":"+010000-01-01T00:00:00Z"}',
+        '{"id":"ok","at":"2025-06-01T10:00:00Z","updated":"1990-01-01T00:00:00Z"}',
+      ].join('\n'),
+    );
+    const landed = (await lake.stores.landing.head('calls/years.jsonl'))?.lastModified as Date;
+    const dayAfter = new Date(landed.getTime() + 86_400_000).toISOString().slice(0, 10);
+    const result = await normalise('calls/years.jsonl');
+    expect(result.audit).toMatchObject({ rows_read: 5, rows_accepted: 1, rows_rejected: 4 });
+    const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/years.jsonl.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.row_number, r.field, r.reason])).toEqual([
+      [
+        1,
+        'updated_at',
+        'interactions.updated_at is 0000-06-01T00:00:00.000Z, before 1990-01-01: not a plausible date (a placeholder?)',
+      ],
+      [
+        2,
+        'updated_at',
+        `interactions.updated_at is 9999-12-31T00:00:00.000Z, more than a day after its file landed (${dayAfter} at the latest)`,
+      ],
+      [
+        3,
+        'updated_at',
+        'interactions.updated_at is 1899-12-30T00:00:00.000Z, before 1990-01-01: not a plausible date (a placeholder?)',
+      ],
+      [
+        4,
+        'created_at',
+        `interactions.created_at dates the row +010000-01, more than a day after its file landed (${dayAfter} at the latest)`,
+      ],
+    ]);
+  });
+
+  it('names Infinity and NaN in a reason as themselves, not as null', async () => {
+    await land(
+      'calls/nan.jsonl',
+      [
+        '{"id":"a","at":"2025-06-01T10:00:00Z","talk":1e999}',
+        '{"id":"b","at":"2025-06-01T10:00:00Z","talk":"abc"}',
+      ].join('\n'),
+    );
+    await normalise('calls/nan.jsonl');
+    const reasons = readFileSync(join(lake.zoneDir('quarantine'), 'calls/nan.jsonl.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).reason);
+    expect(reasons).toHaveLength(2);
+    expect(reasons[0]).toMatch(/^interactions\.talk_s .* \(got Infinity\)$/);
+    expect(reasons[1]).toMatch(/^interactions\.talk_s .* \(got NaN\)$/);
+  });
+
+  it('hashes the whole object for the audit when the file is rejected part-way through', async () => {
+    // 256 KiB after the line that rejects the file: far more than the first chunk the reader takes.
+    const body = `NOT A RECORD\n${'{"id":"a","at":"2025-06-01T10:00:00Z"}\n'.repeat(7_000)}`;
+    expect(body.length).toBeGreaterThan(256 * 1024);
+    await land('calls/rejected.jsonl', body);
+    const result = await normalise('calls/rejected.jsonl');
+    expect(result.fileError).toBe('line is not a record: wrong format');
+    expect(result.audit.object_sha256).toBe(createHash('sha256').update(body).digest('hex'));
   });
 
   it('spools partitions to disk as row groups when rows arrive in random date order', async () => {

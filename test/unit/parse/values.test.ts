@@ -59,6 +59,9 @@ describe('parseNumber', () => {
 
   it('fails when the value is not a number or its thousands groups are malformed', () => {
     expect(() => parseNumber('12 apples')).toThrow(/"12 apples" is not a number/);
+    expect(() => parseNumber('1e999')).toThrow('"1e999" is not a number within range (it overflows to Infinity)');
+    expect(() => parseNumber('-1e400')).toThrow('"-1e400" is not a number within range (it overflows to Infinity)');
+    expect(() => parseNumber('Infinity')).toThrow(ParseError);
     expect(() => parseNumber('1,23')).toThrow(ParseError);
     expect(() => parseNumber('12,85')).toThrow(ParseError);
     expect(() => parseNumber('1,234.5', { decimalComma: true })).toThrow(/decimal comma/);
