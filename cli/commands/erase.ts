@@ -25,7 +25,7 @@ export async function erase(context: CommandContext, options: EraseOptions): Pro
     );
   }
   const result = await eraseCustomers({
-    stores: { curated: lake.stores.curated, quarantine: lake.stores.quarantine },
+    stores: lake.stores,
     customers: options.customer,
     pseudonymKey: key.key,
     dryRun: options.dryRun === true,

@@ -42,6 +42,8 @@ export const CUSTOMER_TABLES: readonly TableName[] = (Object.keys(TABLES) as Tab
 export interface ErasureStores {
   readonly curated: ObjectStore;
   readonly quarantine: ObjectStore;
+  /** Only asked whether the objects the rows came from are still there; never read or changed. */
+  readonly landing: ObjectStore;
 }
 
 export interface ErasureRequest {
@@ -81,8 +83,8 @@ export interface ErasureRecord {
   readonly rejectLines: number;
   readonly rejectFiles: readonly string[];
   /**
-   * Landing objects the removed rows and reject lines came from. They still hold the raw
-   * identifiers: the operator deletes them, or a re-ingest brings the rows back.
+   * Landing objects the removed rows and reject lines came from that are still there. They hold
+   * the raw identifiers: the operator deletes them, or a re-ingest brings the rows back.
    */
   readonly landingObjects: readonly string[];
   /** Removed rows with no lineage (curated before rows named their landing object). */
@@ -140,6 +142,8 @@ export async function eraseCustomers(request: ErasureRequest): Promise<ErasureRe
   progress('quarantine: looking for the customers in reject files');
   const rejects = await planRejects(stores.quarantine, customers);
   for (const reject of rejects) landingObjects.add(reject.key.slice(0, -REJECTS_SUFFIX.length));
+  const presentObjects: string[] = [];
+  for (const object of [...landingObjects].sort()) if (await stores.landing.head(object)) presentObjects.push(object);
 
   const found = (status: ErasureRecord['status']): ErasureRecord => ({
     erasedAt,
@@ -156,7 +160,7 @@ export async function eraseCustomers(request: ErasureRequest): Promise<ErasureRe
     }),
     rejectLines: rejects.reduce((sum, r) => sum + r.removed, 0),
     rejectFiles: rejects.map((r) => r.key),
-    landingObjects: [...landingObjects].sort(),
+    landingObjects: presentObjects,
     rowsWithoutLineage,
   });
   if (request.dryRun === true) return { record: found('dry-run'), recordKey: null };

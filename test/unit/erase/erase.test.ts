@@ -37,7 +37,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function storesOf(lakeDir: string): ErasureStores {
   const lake = openLake(lakeDir);
-  return { curated: lake.stores.curated, quarantine: lake.stores.quarantine };
+  return lake.stores;
 }
 
 /** Every row of a table's partition files, with its partition. */
@@ -207,6 +207,13 @@ describe('eraseCustomers over a local lake', () => {
     ]);
     expect(records(broken).map((r) => r.status)).toEqual(['started', 'completed']);
     expect(records(broken)[0]?.landingObjects).toEqual([landing.calls, landing.later, landing.surveys].sort());
+  });
+
+  it('names only the landing objects still there', async () => {
+    const lake = copyLake(baseLake);
+    rmSync(join(lake, 'landing', landing.later));
+    const dry = await eraseCustomers({ stores: storesOf(lake), customers: [ANN], pseudonymKey: key, dryRun: true });
+    expect(dry.record.landingObjects).toEqual([landing.calls, landing.surveys].sort());
   });
 
   it('fails naming a blank identifier, before touching the lake', async () => {
