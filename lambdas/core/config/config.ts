@@ -281,6 +281,19 @@ export const configSchema = z
           .describe(
             "Other AWS accounts allowed to upload into the stack's landing bucket: its bucket and key policies grant them PutObject under the sources' prefixes.",
           ),
+        quarantineReaders: z
+          .array(
+            z
+              .string()
+              .regex(
+                /^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]+$/,
+                'must be an IAM role ARN (arn:aws:iam::<account>:role/<name>)',
+              ),
+          )
+          .default([])
+          .describe(
+            'IAM roles allowed to read the quarantine bucket besides the normaliser: rejected rows hold raw, unpseudonymised identifiers, so its policy denies reads to everyone else (docs/deploy.md).',
+          ),
         rejectShareAlarm: z
           .number()
           .min(0)
