@@ -118,6 +118,18 @@ export class ServiceBenchStack extends Stack {
         FailedRefreshes: this.refresh.failedRefreshes,
       },
       ...(config.deployment.alarmEmail ? { alarmEmail: config.deployment.alarmEmail } : {}),
+      sources: config.sources,
+      ...(config.deployment.rejectShareAlarm === undefined
+        ? {}
+        : { rejectShareAlarm: config.deployment.rejectShareAlarm }),
+      deliveries: curated,
+      removalPolicy,
+      dashboard: {
+        workQueues: { Ingestion: this.ingestion.queue, Compaction: this.ingestion.compactionQueue },
+        athenaWorkGroup: this.workgroup.name,
+        exporter: this.exports.exporter.function,
+        failedExports: this.exports.failedExports,
+      },
     });
 
     new CfnOutput(this, 'LandingBucket', {

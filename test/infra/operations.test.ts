@@ -1,8 +1,21 @@
-import { Match } from 'aws-cdk-lib/assertions';
+import { Capture, Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { fixtureConfig, synth } from './support.ts';
+import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
+import { fixtureConfig, nagFindings, synth } from './support.ts';
 
-const { template } = synth();
+/** The fixture's sources, zendesk watched for silence. */
+const SOURCES = [
+  { name: 'zendesk', adapter: 'zendesk', silenceHours: 24 },
+  { name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'Europe/Paris' },
+];
+const { template } = synth({
+  config: fixtureConfig({
+    sources: SOURCES,
+    deployment: { alarmEmail: 'alarms@example.com', maxNormaliserConcurrency: 4, rejectShareAlarm: 0.1 },
+  }),
+});
+/** No alarm e-mail, no report, no source watched for silence. */
+const quiet = synth({ config: fixtureConfig({ deployment: {}, reports: [] }) }).template;
 const alarms = template.findResources('AWS::CloudWatch::Alarm');
 const alarmOn = (metric: string, dimension: RegExp) =>
   Object.values(alarms).filter(
@@ -67,7 +80,6 @@ describe('Operations', () => {
       Endpoint: 'alarms@example.com',
       TopicArn: { Ref: Match.stringLikeRegexp('^OperationsAlarmTopic') },
     });
-    const quiet = synth({ config: fixtureConfig({ deployment: {}, reports: [] }) }).template;
     quiet.resourceCountIs('AWS::SNS::Subscription', 0);
   });
 
@@ -100,5 +112,201 @@ describe('outputs', () => {
     template.hasOutput('AthenaWorkGroup', { Value: 'servicebench' });
     template.hasOutput('GlueDatabase', { Value: 'servicebench' });
     template.hasOutput('ExportsBucket', { Value: { Ref: Match.stringLikeRegexp('^StorageExports') } });
+  });
+});
+
+describe('alarms on what fails silently', () => {
+  const ours = (metric: string) =>
+    Object.values(alarms).filter(
+      (a) => a.Properties.Namespace === 'ServiceBench' && a.Properties.MetricName === metric,
+    );
+
+  it('alarms on any file rejected whole in five minutes, over every source of the stack', () => {
+    expect(ours('FilesRejectedWhole').map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'Stack', Value: 'ServiceBench' }],
+        Statistic: 'Sum',
+        Period: 300,
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        AlarmDescription: expect.stringContaining('docs/deploy.md#a-file-rejected-whole'),
+      }),
+    ]);
+  });
+
+  it('alarms on a file whose reject share is above deployment.rejectShareAlarm, else the default', () => {
+    expect(ours('RejectShare').map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Dimensions: [{ Name: 'Stack', Value: 'ServiceBench' }],
+        Statistic: 'Maximum',
+        Period: 300,
+        Threshold: 0.1,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmDescription: expect.stringContaining('docs/deploy.md#a-files-reject-share'),
+      }),
+    ]);
+    quiet.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'RejectShare',
+      Threshold: DEFAULTS.maxRejectShare,
+    });
+  });
+
+  it('alarms per source that sets silenceHours, above its hours since the last delivery', () => {
+    expect(ours('HoursSinceDelivery').map((a) => a.Properties)).toEqual([
+      expect.objectContaining({
+        Dimensions: [
+          { Name: 'Source', Value: 'zendesk' },
+          { Name: 'Stack', Value: 'ServiceBench' },
+        ],
+        Statistic: 'Maximum',
+        Period: 3600,
+        Threshold: 24,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmDescription: expect.stringContaining('docs/deploy.md#a-silent-source'),
+      }),
+    ]);
+  });
+
+  it('points every alarm to its section of the runbook', () => {
+    for (const alarm of Object.values(alarms)) {
+      expect(alarm.Properties.AlarmDescription).toMatch(/Runbook: docs\/deploy\.md#[a-z-]+$/);
+    }
+  });
+
+  it('passes the stack name to the normaliser, the Stack dimension of its metrics', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Description: Match.stringLikeRegexp('normalises landed exports'),
+      Environment: { Variables: Match.objectLike({ STACK_NAME: 'ServiceBench' }) },
+    });
+  });
+});
+
+describe('silence check', () => {
+  const checker = () => {
+    const [logicalId, fn] =
+      Object.entries(template.findResources('AWS::Lambda::Function')).find(([, f]) =>
+        String(f.Properties.Description).includes('since each watched source'),
+      ) ?? [];
+    return { logicalId: logicalId ?? '', fn };
+  };
+
+  it('watches the sources that set silenceHours, and exists only when one does', () => {
+    expect(checker().fn?.Properties.Environment.Variables).toMatchObject({
+      STACK_NAME: 'ServiceBench',
+      DELIVERIES_BUCKET: { Ref: expect.stringMatching(/^StorageCurated/) },
+      WATCHED_SOURCES: '{"zendesk":24}',
+    });
+    expect(
+      Object.values(quiet.findResources('AWS::Lambda::Function')).filter((f) =>
+        String(f.Properties.Description).includes('since each watched source'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('runs hourly from EventBridge Scheduler, with a dead-letter queue whose depth alarms', () => {
+    const { logicalId } = checker();
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      Description: 'ServiceBench silence check',
+      ScheduleExpression: 'rate(1 hour)',
+      FlexibleTimeWindow: { Mode: 'OFF' },
+      Target: Match.objectLike({
+        Arn: { 'Fn::GetAtt': [logicalId, 'Arn'] },
+        DeadLetterConfig: {
+          Arn: { 'Fn::GetAtt': [Match.stringLikeRegexp('^OperationsSilenceCheckDeadLetterQueue'), 'Arn'] },
+        },
+      }),
+    });
+    expect(alarmOn('ApproximateNumberOfMessagesVisible', /OperationsSilenceCheckDeadLetterQueue/)).toHaveLength(1);
+    expect(alarmOn('Errors', new RegExp(logicalId))).toHaveLength(1);
+  });
+
+  it('may read the delivery markers and write only a watch-start marker, nothing else of the lake', () => {
+    const { logicalId } = checker();
+    const roleRef = template.findResources('AWS::Lambda::Function')[logicalId]?.Properties.Role['Fn::GetAtt'][0];
+    const statements = new Capture();
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      Roles: [{ Ref: roleRef }],
+      PolicyDocument: { Statement: statements },
+    });
+    const granted = (statements.asArray() as { Action: string | string[]; Resource: unknown }[]).map((s) => ({
+      actions: [s.Action].flat(),
+      resource: JSON.stringify(s.Resource),
+    }));
+    const s3Actions = granted.filter((g) => g.actions.some((a) => a.startsWith('s3:')));
+    expect(s3Actions).toEqual(
+      expect.arrayContaining([
+        { actions: ['s3:GetObject'], resource: expect.stringMatching(/StorageCurated.*\/_deliveries\/\*"/) },
+        {
+          actions: ['s3:PutObject'],
+          resource: expect.stringMatching(/StorageCurated.*\/_deliveries\/\*\/watched-since\.json"/),
+        },
+        { actions: ['s3:ListBucket'], resource: expect.stringMatching(/StorageCurated/) },
+      ]),
+    );
+    expect(s3Actions.flatMap((g) => g.actions).sort()).toEqual(['s3:GetObject', 's3:ListBucket', 's3:PutObject']);
+    // Besides S3, the key and its logs: sending a failed run to its own dead-letter queue.
+    const others = granted.filter((g) => !g.actions.some((a) => /^(s3|kms|logs):/.test(a)));
+    expect(others).toEqual([
+      {
+        actions: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'],
+        resource: expect.stringMatching(
+          /^\{"Fn::GetAtt":\["OperationsSilenceCheckDeadLetterQueue[0-9A-F]+","Arn"\]\}$/,
+        ),
+      },
+    ]);
+  });
+});
+
+describe('cdk-nag AwsSolutions with a source watched for silence', () => {
+  it('finds nothing unacknowledged in the silence check, its schedule and its queue', () => {
+    const { outdir } = synth({ nag: true, config: fixtureConfig({ sources: SOURCES }) });
+    expect(nagFindings(outdir)).toEqual([]);
+  });
+});
+
+describe('dashboard', () => {
+  const dashboards = template.findResources('AWS::CloudWatch::Dashboard');
+  const body = () => {
+    const [dashboard] = Object.values(dashboards);
+    return JSON.stringify(dashboard?.Properties.DashboardBody);
+  };
+
+  it('is one dashboard named after the stack', () => {
+    expect(Object.values(dashboards).map((d) => d.Properties.DashboardName)).toEqual(['ServiceBench-operations']);
+  });
+
+  it('charts ingestion, rejects, queue age, dead letters, Athena bytes scanned, exports and alarm states', () => {
+    const text = body();
+    for (const title of [
+      'Alarms',
+      'Ingestion: files landed per source',
+      'Ingestion: rows accepted and rejected per source',
+      'Rejects: files rejected whole',
+      'Rejects: highest reject share of a file',
+      'Queues: age of the oldest message',
+      'Queues: dead letters and failures waiting',
+      'Athena: bytes scanned',
+      'Sources: hours since the last delivery',
+      'Exports: runs, errors and failed runs waiting',
+      'Exports: duration',
+    ]) {
+      expect(text).toContain(title);
+    }
+    for (const metric of [
+      'FilesLanded',
+      'RowsAccepted',
+      'RowsRejected',
+      'FilesRejectedWhole',
+      'RejectShare',
+      'ApproximateAgeOfOldestMessage',
+      'ProcessedBytes',
+      'HoursSinceDelivery',
+      'Invocations',
+      'Duration',
+    ]) {
+      expect(text).toContain(metric);
+    }
+    expect(text).toMatch(/alarm/);
+    expect(text).toContain('WorkGroup=\\\\\\"');
   });
 });
