@@ -1,0 +1,62 @@
+/**
+ * The CLI on a thread of its own (cli-thread.ts), one command line per request, its output
+ * captured: a command that hangs or kills its thread is stopped (the thread terminated) without
+ * stopping the campaign, and the next command gets a new thread.
+ */
+import { Worker } from 'node:worker_threads';
+
+export interface CliRequest {
+  readonly id: number;
+  readonly argv: readonly string[];
+}
+
+export interface CliReply {
+  readonly id: number;
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** How a command ended: its exit code and output, or the thread stopped (a hang or a crash). */
+export type CliOutcome =
+  | ({ readonly kind: 'exited' } & Omit<CliReply, 'id'>)
+  | { readonly kind: 'hung'; readonly afterMs: number }
+  | { readonly kind: 'crashed'; readonly error: string };
+
+const ENTRY = new URL('./cli-thread.mjs', import.meta.url);
+
+/** One CLI thread at a time; a new one is started after a hang or a crash. */
+export class CliRunner {
+  private worker: Worker | undefined;
+  private nextId = 0;
+
+  /** Runs one command line, stopping it after `timeoutMs`. */
+  async run(argv: readonly string[], timeoutMs: number): Promise<CliOutcome> {
+    this.worker ??= new Worker(ENTRY);
+    const worker = this.worker;
+    const id = this.nextId++;
+    const outcome = await new Promise<CliOutcome>((resolve) => {
+      const timer = setTimeout(() => done({ kind: 'hung', afterMs: timeoutMs }), timeoutMs);
+      const onMessage = (reply: CliReply) => {
+        if (reply.id === id) done({ kind: 'exited', code: reply.code, stdout: reply.stdout, stderr: reply.stderr });
+      };
+      const onError = (error: Error) => done({ kind: 'crashed', error: `${error.name}: ${error.message}` });
+      const onExit = (code: number) => done({ kind: 'crashed', error: `the thread exited with code ${code}` });
+      function done(result: CliOutcome) {
+        clearTimeout(timer);
+        worker.off('message', onMessage).off('error', onError).off('exit', onExit);
+        resolve(result);
+      }
+      worker.on('message', onMessage).on('error', onError).on('exit', onExit);
+      worker.postMessage({ id, argv } satisfies CliRequest);
+    });
+    if (outcome.kind !== 'exited') await this.close();
+    return outcome;
+  }
+
+  async close(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    if (worker) await worker.terminate();
+  }
+}
