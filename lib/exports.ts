@@ -1,3 +1,6 @@
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RemovalPolicy } from 'aws-cdk-lib';
 import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -17,7 +20,7 @@ import { EXPORTS_PREFIX } from '../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
 import type { RefreshRequest } from '../lambdas/core/env/refresh.ts';
-import { ServiceFunction } from './function.ts';
+import { LAMBDA_ARCHITECTURE, LAMBDA_RUNTIME, LAYERED_MODULES, ServiceFunction } from './function.ts';
 import {
   type AthenaAccess,
   databaseName,
@@ -28,7 +31,7 @@ import {
 } from './grants.ts';
 import { pascal } from './ids.ts';
 import { acknowledge, wildcardResourceFinding } from './nag.ts';
-import { handlerEntry } from './paths.ts';
+import { handlerEntry, SYNTH_CACHE_DIR } from './paths.ts';
 
 export const EXPORTS_DEFAULTS = {
   /** Scheduler may start a report up to this much after its time, spreading load. */
@@ -45,6 +48,25 @@ export const EXPORTS_DEFAULTS = {
   chromiumPath: '/opt/chromium',
   deadLetterRetention: Duration.days(14),
 } as const;
+
+/**
+ * The files of playwright-core that launching Chromium and printing a PDF read (traced with
+ * `strace -e openat` over a PDF render; the layer test prints a PDF with only these), plus its
+ * licences. Left out: types, the CLI, the trace viewer and recorder apps (lib/vite), the MCP and
+ * dashboard tools, the browser install scripts and the WebP codec (screencasts).
+ */
+export const PLAYWRIGHT_LAYER_FILES = [
+  'package.json',
+  'index.js',
+  'index.mjs',
+  'browsers.json',
+  'lib/bootstrap.js',
+  'lib/coreBundle.js',
+  'lib/utilsBundle.js',
+  'LICENSE',
+  'NOTICE',
+  'ThirdPartyNotices.txt',
+] as const;
 
 export interface ScheduledExportsProps {
   readonly config: ServiceBenchConfig;
@@ -130,6 +152,15 @@ export class ScheduledExports extends Construct {
     const chromium = props.chromiumLayerArn
       ? lambda.LayerVersion.fromLayerVersionArn(this, 'ChromiumLayer', props.chromiumLayerArn)
       : undefined;
+    // playwright-core drives the Chromium of that layer; it is useless (and not loaded) without one.
+    const playwright = chromium
+      ? new lambda.LayerVersion(this, 'PlaywrightLayer', {
+          code: lambda.Code.fromAsset(stagePlaywrightLayer()),
+          compatibleRuntimes: [LAMBDA_RUNTIME],
+          compatibleArchitectures: [LAMBDA_ARCHITECTURE],
+          description: `playwright-core ${playwrightVersion()} (run-time files only) for the ServiceBench PDF report`,
+        })
+      : undefined;
     const environment: ExporterEnvironment = {
       SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
       ATHENA_WORKGROUP: workgroupName(props.athena),
@@ -147,9 +178,7 @@ export class ScheduledExports extends Construct {
       memorySize: EXPORTS_DEFAULTS.memorySize,
       logRemovalPolicy: props.removalPolicy,
       bundledFiles: { [CONFIG_FILE_NAME]: exporterConfigJson(config) },
-      // playwright-core reads its own package files when loaded; it drives the layer's Chromium.
-      copiedModules: ['playwright-core'],
-      ...(chromium ? { layers: [chromium] } : {}),
+      ...(chromium && playwright ? { layers: [chromium, playwright] } : {}),
     });
     const fn = this.exporter.function;
     this.exporter.sendFailedRunsTo(this.failedExports, {
@@ -255,4 +284,32 @@ export class ScheduledExports extends Construct {
       );
     }
   }
+}
+
+const playwrightPackageDir = (): string =>
+  dirname(fileURLToPath(import.meta.resolve(`${LAYERED_MODULES[0]}/package.json`)));
+
+function playwrightVersion(): string {
+  return (JSON.parse(readFileSync(join(playwrightPackageDir(), 'package.json'), 'utf8')) as { version: string })
+    .version;
+}
+
+/**
+ * Stages the PlaywrightLayer's content, `nodejs/node_modules/playwright-core/` with
+ * PLAYWRIGHT_LAYER_FILES, once per installed version under SYNTH_CACHE_DIR, and returns its
+ * folder. Lambda puts /opt/nodejs/node_modules on NODE_PATH, where the exporter's require finds it.
+ */
+export function stagePlaywrightLayer(): string {
+  // No dot in the folder name: CDK would take `.1` of `1.65.1` for a file extension of the asset.
+  const staged = join(SYNTH_CACHE_DIR, 'layers', `playwright-core-${playwrightVersion().replaceAll('.', '-')}`);
+  if (existsSync(staged)) return staged;
+  const building = `${staged}-building-${process.pid}`;
+  const target = join(building, 'nodejs', 'node_modules', LAYERED_MODULES[0]);
+  for (const file of PLAYWRIGHT_LAYER_FILES) {
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    copyFileSync(join(playwrightPackageDir(), file), join(target, file));
+  }
+  if (existsSync(staged)) rmSync(building, { recursive: true, force: true });
+  else renameSync(building, staged);
+  return staged;
 }

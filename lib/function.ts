@@ -1,17 +1,17 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Size } from 'aws-cdk-lib';
+import { createHash } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import { AssetHashType, DockerImage, Duration, type ILocalBundling, RemovalPolicy, Size } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
-import { NodejsFunction, OutputFormat, SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { type BuildOptions, buildSync, version as esbuildVersion } from 'esbuild';
 import { assertEnvironmentSize } from '../lambdas/core/env/environment.ts';
 import { acknowledge } from './nag.ts';
+import { handlerModules, PROJECT_ROOT, SYNTH_CACHE_DIR } from './paths.ts';
 
 /** The one Lambda runtime of the stack; every function uses it. */
 export const LAMBDA_RUNTIME = lambda.Runtime.NODEJS_22_X;
@@ -21,8 +21,39 @@ export const ESBUILD_TARGET = 'node22';
 export const LAMBDA_ARCHITECTURE = lambda.Architecture.ARM_64;
 export const LOG_RETENTION = logs.RetentionDays.THREE_MONTHS;
 
+/**
+ * Packages no bundle contains: they read their own files at run time, so a layer the stack builds
+ * provides them (playwright-core: ScheduledExports' PlaywrightLayer).
+ */
+export const LAYERED_MODULES = ['playwright-core'] as const;
+
+/**
+ * How every handler is bundled. Minified with the original function and class names kept
+ * (`keepNames`), so a stack trace in the logs still reads `at writeReport (index.mjs:1:52310)`;
+ * no source maps, which doubled each zip (exporter 801 KB → 1,668 KB), and no
+ * `--enable-source-maps`, which slows every stack trace. The AWS SDK is bundled, pinned to the
+ * version the tests ran against instead of whatever the runtime ships.
+ */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: ESBUILD_TARGET,
+  minify: true,
+  keepNames: true,
+  legalComments: 'none',
+  mainFields: ['module', 'main'],
+  external: [...LAYERED_MODULES],
+  outExtension: { '.js': '.mjs' },
+  // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);",
+  },
+  logLevel: 'error',
+} as const satisfies BuildOptions;
+
 export interface ServiceFunctionProps {
-  /** Handler module under lambdas/handlers/, exporting `handler`. */
+  /** Handler module under lambdas/handlers/ (handlerEntry), exporting `handler`. */
   readonly entry: string;
   /** Typed environment from lambdas/core/env/ (checked against Lambda's 4 KB limit at synth). */
   readonly environment: Readonly<Record<string, string>>;
@@ -45,20 +76,15 @@ export interface ServiceFunctionProps {
    * @default none
    */
   readonly bundledFiles?: Readonly<Record<string, string>>;
-  /**
-   * Packages that cannot be bundled (they read their own files at run time), copied as they are
-   * from the project's node_modules into the asset's node_modules, so synth stays offline.
-   * @default none
-   */
-  readonly copiedModules?: readonly string[];
 }
 
 /**
- * A Node.js Lambda bundled locally by esbuild (never Docker) as an ESM module with source maps,
- * logging JSON lines to its own log group with a fixed retention.
+ * A Node.js Lambda whose code is its handler's bundle from the one local esbuild run of every
+ * handler (handlerBundles; never Docker), as an ESM module, logging JSON lines to its own log
+ * group with a fixed retention.
  */
 export class ServiceFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: lambda.Function;
   readonly logGroup: logs.LogGroup;
   readonly role: iam.Role;
   /** What `bundledFiles` put next to the handler, by file name. */
@@ -68,8 +94,6 @@ export class ServiceFunction extends Construct {
     super(scope, id);
     assertEnvironmentSize(id, props.environment);
     this.bundledFiles = props.bundledFiles ?? {};
-    const staged = stageFiles(this.bundledFiles);
-    const copied = props.copiedModules ?? [];
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: LOG_RETENTION,
       removalPolicy: props.logRemovalPolicy ?? RemovalPolicy.RETAIN,
@@ -85,10 +109,19 @@ export class ServiceFunction extends Construct {
         resources: [this.logGroup.logGroupArn],
       }),
     );
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new lambda.Function(this, 'Function', {
       role: this.role,
-      entry: props.entry,
-      handler: 'handler',
+      code: lambda.Code.fromAsset(PROJECT_ROOT, {
+        // The asset is named by the hash of what is deployed; stacks excluded from bundling
+        // (`aws:cdk:bundling-stacks`) skip the build and get a placeholder hash instead.
+        assetHashType: AssetHashType.OUTPUT,
+        bundling: {
+          // Never used: the local bundling below either succeeds or throws.
+          image: DockerImage.fromRegistry('local-bundling-only'),
+          local: new HandlerAsset(props.entry, this.bundledFiles),
+        },
+      }),
+      handler: 'index.handler',
       description: props.description,
       runtime: LAMBDA_RUNTIME,
       architecture: LAMBDA_ARCHITECTURE,
@@ -99,38 +132,11 @@ export class ServiceFunction extends Construct {
         ? {}
         : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       ...(props.layers ? { layers: props.layers } : {}),
-      environment: { ...props.environment, NODE_OPTIONS: '--enable-source-maps' },
+      environment: { ...props.environment },
       loggingFormat: lambda.LoggingFormat.JSON,
       applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       logGroup: this.logGroup,
-      bundling: {
-        format: OutputFormat.ESM,
-        target: ESBUILD_TARGET,
-        forceDockerBundling: false,
-        sourceMap: true,
-        sourceMapMode: SourceMapMode.EXTERNAL,
-        sourcesContent: false,
-        minify: true,
-        // Pin the SDK the tests ran against instead of whatever the runtime ships.
-        bundleAwsSDK: true,
-        externalModules: [...copied],
-        mainFields: ['module', 'main'],
-        // CommonJS dependencies inside an ESM bundle still call require() for Node built-ins.
-        banner:
-          "import { createRequire as __sbCreateRequire } from 'node:module'; const require = __sbCreateRequire(import.meta.url);",
-        commandHooks: {
-          beforeBundling: () => [],
-          beforeInstall: () => [],
-          afterBundling: (_inputDir: string, outputDir: string) => [
-            ...staged.map(({ name, path }) => `cp ${shellQuote(path)} ${shellQuote(join(outputDir, name))}`),
-            ...copied.flatMap((name) => [
-              `mkdir -p ${shellQuote(join(outputDir, 'node_modules', dirname(name)))}`,
-              `cp -R ${shellQuote(moduleDir(name))} ${shellQuote(join(outputDir, 'node_modules', name))}`,
-            ]),
-          ],
-        },
-      },
     });
     acknowledge(
       this.function,
@@ -163,24 +169,92 @@ export class ServiceFunction extends Construct {
   }
 }
 
-/** Writes the files to a fresh folder at synth time, for the bundling hook to copy into the asset. */
-function stageFiles(files: Readonly<Record<string, string>>): { name: string; path: string }[] {
-  const entries = Object.entries(files);
-  if (entries.length === 0) return [];
-  const dir = mkdtempSync(join(tmpdir(), 'sb-bundled-'));
-  return entries.map(([name, content]) => {
-    if (!/^[\w.-]+$/.test(name)) throw new Error(`bundled file name ${JSON.stringify(name)} must be a plain file name`);
-    const path = join(dir, name);
-    writeFileSync(path, content);
-    return { name, path };
+/**
+ * A function's code asset: its handler's `index.mjs` from handlerBundles, plus the bundled files.
+ * The entry and the files are public fields because CDK keys its in-process asset cache on the
+ * bundling options' JSON: two functions must never share one asset.
+ */
+class HandlerAsset implements ILocalBundling {
+  constructor(
+    readonly entry: string,
+    readonly files: Readonly<Record<string, string>>,
+  ) {
+    for (const name of Object.keys(files)) {
+      if (!/^[\w.-]+$/.test(name))
+        throw new Error(`bundled file name ${JSON.stringify(name)} must be a plain file name`);
+    }
+  }
+
+  tryBundle(outputDir: string): boolean {
+    const bundles = handlerBundles(this.entry);
+    copyFileSync(join(bundles, handlerName(this.entry), 'index.mjs'), join(outputDir, 'index.mjs'));
+    for (const [name, content] of Object.entries(this.files)) writeFileSync(join(outputDir, name), content);
+    return true;
+  }
+}
+
+const handlerName = (entry: string): string => basename(entry).replace(/\.ts$/, '');
+
+/** Bundle folders already built or found in this process, by build key. */
+const builtThisRun = new Map<string, string>();
+
+/**
+ * Bundles every module of lambdas/handlers/ (plus `entry` if it lives elsewhere) in one esbuild
+ * run and returns the folder holding `<module>/index.mjs` for each. One run parses the shared code once instead
+ * of once per function. The result is cached under SYNTH_CACHE_DIR by a digest of every input
+ * file the previous build read (from its metafile) plus package-lock.json, so a synth with no
+ * change to the handlers' code reuses the bundles without running esbuild.
+ */
+export function handlerBundles(entry: string): string {
+  const entries = Object.fromEntries(
+    [...new Set([...handlerModules(), entry])].map((file) => [
+      `${handlerName(file)}/index`,
+      relative(PROJECT_ROOT, file),
+    ]),
+  );
+  const buildKey = digest(JSON.stringify({ esbuildVersion, BUNDLE_OPTIONS, entries })).slice(0, 16);
+  const known = builtThisRun.get(buildKey);
+  if (known) return known;
+  const cacheDir = join(SYNTH_CACHE_DIR, 'bundles');
+  const manifest = join(cacheDir, `${buildKey}.inputs.json`);
+  const cached = existsSync(manifest)
+    ? inputsDigest(JSON.parse(readFileSync(manifest, 'utf8')) as string[])
+    : undefined;
+  const cachedDir = cached && join(cacheDir, `${buildKey}-${cached}`);
+  if (cachedDir && existsSync(cachedDir)) {
+    builtThisRun.set(buildKey, cachedDir);
+    return cachedDir;
+  }
+  const building = join(cacheDir, `${buildKey}-building-${process.pid}`);
+  rmSync(building, { recursive: true, force: true });
+  const result = buildSync({
+    ...BUNDLE_OPTIONS,
+    entryPoints: entries,
+    absWorkingDir: PROJECT_ROOT,
+    outdir: building,
+    metafile: true,
   });
+  const inputs = Object.keys(result.metafile.inputs).filter((input) => existsSync(join(PROJECT_ROOT, input)));
+  const built = join(cacheDir, `${buildKey}-${inputsDigest(inputs)}`);
+  // Another synth may have finished the same build meanwhile: keep the first, identical one.
+  if (existsSync(built)) rmSync(building, { recursive: true, force: true });
+  else renameSync(building, built);
+  const manifestTemp = `${manifest}.${process.pid}`;
+  writeFileSync(manifestTemp, JSON.stringify(inputs));
+  renameSync(manifestTemp, manifest);
+  builtThisRun.set(buildKey, built);
+  return built;
 }
 
-function shellQuote(text: string): string {
-  return `'${text.replaceAll("'", "'\\''")}'`;
+/** Digest of the files' paths and contents (and of package-lock.json); undefined if one is gone. */
+function inputsDigest(inputs: readonly string[]): string | undefined {
+  const hash = createHash('sha256');
+  for (const input of [...inputs, 'package-lock.json'].sort()) {
+    const file = join(PROJECT_ROOT, input);
+    if (!existsSync(file)) return undefined;
+    hash.update(input).update('\0').update(readFileSync(file)).update('\0');
+  }
+  return hash.digest('hex').slice(0, 32);
 }
 
-/** The installed package folder of a dependency of this project. */
-function moduleDir(name: string): string {
-  return dirname(fileURLToPath(import.meta.resolve(`${name}/package.json`)));
-}
+const digest = (text: string): string => createHash('sha256').update(text).digest('hex');

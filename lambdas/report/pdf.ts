@@ -3,6 +3,7 @@
  * without a Chromium at the given path the PDF is skipped with a clear reason, never a failure.
  */
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 
 /** Debian's chromium package, installed by scripts/install-chromium.sh. */
 export const DEFAULT_CHROMIUM_PATH = '/usr/bin/chromium';
@@ -38,7 +39,9 @@ export async function renderPdf(html: string, options: PdfOptions = {}): Promise
   const chromiumPath = options.chromiumPath ?? DEFAULT_CHROMIUM_PATH;
   if (!existsSync(chromiumPath)) throw new ChromiumNotFoundError(chromiumPath);
   // Loaded only when a PDF is printed, so HTML and CSV never pay for (or depend on) the driver.
-  const { chromium } = await import('playwright-core');
+  // Through require, not import(): in Lambda it comes from a layer, on NODE_PATH, which only
+  // CommonJS resolution searches.
+  const { chromium } = createRequire(import.meta.url)('playwright-core') as typeof import('playwright-core');
   const browser = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS] });
   try {
     const context = await browser.newContext({ offline: true, javaScriptEnabled: false });

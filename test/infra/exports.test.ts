@@ -173,17 +173,24 @@ describe('ScheduledExports', () => {
     expect(parseConfig(bundled).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
   });
 
-  it('adds a Chromium layer and its path only when one is configured', () => {
+  it('adds a Chromium layer, the playwright-core layer that drives it and its path only when one is configured', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...exporter,
       Layers: Match.absent(),
       Environment: { Variables: Match.objectLike({ CHROMIUM_PATH: Match.absent() }) },
     });
+    template.resourceCountIs('AWS::Lambda::LayerVersion', 0);
     const layer = 'arn:aws:lambda:eu-west-1:123456789012:layer:chromium:3';
-    synth({ chromiumLayerArn: layer }).template.hasResourceProperties('AWS::Lambda::Function', {
+    const withChromium = synth({ chromiumLayerArn: layer }).template;
+    withChromium.hasResourceProperties('AWS::Lambda::Function', {
       ...exporter,
-      Layers: [layer],
+      Layers: [layer, { Ref: Match.stringLikeRegexp('^ExportsPlaywrightLayer') }],
       Environment: { Variables: Match.objectLike({ CHROMIUM_PATH: EXPORTS_DEFAULTS.chromiumPath }) },
+    });
+    withChromium.hasResourceProperties('AWS::Lambda::LayerVersion', {
+      CompatibleRuntimes: ['nodejs22.x'],
+      CompatibleArchitectures: ['arm64'],
+      Description: Match.stringLikeRegexp('^playwright-core \\d+\\.\\d+\\.\\d+ '),
     });
   });
 
