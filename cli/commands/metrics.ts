@@ -2,6 +2,7 @@
 import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import { renderCsv } from '../../lambdas/report/csv.ts';
+import { checkPeriodYear } from '../../lambdas/report/period.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { noteEmptyScorecard, withQueryEngine } from '../engine.ts';
 import { formatRows, type OutputFormat } from '../format.ts';
@@ -16,6 +17,7 @@ export interface MetricsOptions {
 
 export async function metrics(context: CommandContext, options: MetricsOptions): Promise<void> {
   const { stdout, stderr } = context.io;
+  checkPeriodYear(options.period);
   const rows = await withQueryEngine(
     {
       choice: context.engine,

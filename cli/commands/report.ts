@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ReportFormat } from '../../lambdas/core/config/reports.ts';
 import type { Grain, Scope } from '../../lambdas/core/metrics/scorecard.ts';
+import { checkPeriodYear } from '../../lambdas/report/period.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { openLake } from '../lake.ts';
 import { writeLakeReport } from '../report.ts';
@@ -19,6 +20,7 @@ export interface ReportCommandOptions {
 
 export async function report(context: CommandContext, options: ReportCommandOptions): Promise<void> {
   const { stdout, stderr } = context.io;
+  checkPeriodYear(options.period);
   const config = readConfig(context);
   const written = await writeLakeReport(
     openLake(context.lakeDir),

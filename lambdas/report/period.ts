@@ -3,6 +3,7 @@
  * its Monday), matching `date_trunc('week', ...)`, which starts weeks on Monday.
  */
 import type { Grain } from '../core/metrics/scorecard.ts';
+import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from '../core/normalise/plausible.ts';
 
 /** How many periods the trend charts cover, the reported one included. */
 export const TREND_PERIODS = 12;
@@ -34,8 +35,29 @@ const MONTH = /^(\d{4})-(\d{2})$/;
 const ISO_WEEK = /^(\d{4})-W(\d{2})$/;
 const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
 
+/**
+ * Refuses a period whose year no curated row can fall in: rows are dated from
+ * EARLIEST_TIMESTAMP_DAY to a day after their file landed. Next year is allowed (its ISO week 01
+ * may start this December). Checked before any query, so year 9999 is a usage error rather than a
+ * date overflow inside the engine.
+ */
+export function checkPeriodYear(period: string, now: Date = new Date()): void {
+  const year = /^(\d{4})-/.exec(period);
+  if (!year) return;
+  const first = Number(EARLIEST_TIMESTAMP_DAY.slice(0, 4));
+  const last = new Date(now.getTime() + LATEST_AFTER_LANDING_MS).getUTCFullYear() + 1;
+  const value = Number(year[1]);
+  if (value < first || value > last) {
+    throw new PeriodError(
+      `period "${period}" is outside the years the lake can hold data for (${first} to ${last}): ` +
+        `rows are dated from ${EARLIEST_TIMESTAMP_DAY} to the day after their file landed`,
+    );
+  }
+}
+
 /** Validates a period for a grain; throws PeriodError naming the value and the expected form. */
 export function parsePeriod(period: string, grain: Grain): ReportPeriod {
+  checkPeriodYear(period);
   if (grain === 'month') {
     const match = MONTH.exec(period);
     const month = match ? Number(match[2]) : 0;

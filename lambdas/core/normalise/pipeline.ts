@@ -20,6 +20,7 @@ import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stag
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
 import { PartitionedParquetWriter, type PartitionFile, partitionDate } from './parquet.ts';
+import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from './plausible.ts';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise.ts';
 
 export const NORMALISER_VERSION = '1.0.0';
@@ -355,14 +356,6 @@ function repeatedKey(
 
 const DAY_MS = 86_400_000;
 
-/**
- * Earliest day any timestamp of a row may fall on (unless lake.partitionsFrom is earlier). No
- * contact-centre, survey or social export holds events from before 1990; earlier dates are
- * placeholders read as dates: 0001-01-01 (.NET's DateTime.MinValue), 1899-12-30 and 1900-01-01
- * (spreadsheet day 0), year 0.
- */
-export const EARLIEST_TIMESTAMP_DAY = '1990-01-01';
-
 /** The days a row's timestamps may fall on, inclusive. */
 interface PartitionRange {
   /** First day of the partition column: lake.partitionsFrom. */
@@ -377,7 +370,7 @@ function partitionRange(from: string, landedAt: Date): PartitionRange {
   return {
     from,
     earliest: from < EARLIEST_TIMESTAMP_DAY ? from : EARLIEST_TIMESTAMP_DAY,
-    to: partitionDate(new Date(landedAt.getTime() + DAY_MS)),
+    to: partitionDate(new Date(landedAt.getTime() + LATEST_AFTER_LANDING_MS)),
   };
 }
 
