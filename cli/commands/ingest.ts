@@ -1,5 +1,5 @@
 /** `servicebench ingest`: land export files under a source and normalise them into the curated zone. */
-import { statSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { metricOptions } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { coverageOf, describeCoverage } from '../../lambdas/core/metrics/coverage.ts';
@@ -19,17 +19,21 @@ export interface IngestOptions {
   readonly jobs?: number;
 }
 
-/** Every file argument that is not a readable file, named with why: nothing is ingested then. */
-function fileProblems(files: readonly string[]): string[] {
-  return files.flatMap((file) => {
-    try {
-      return statSync(file).isFile() ? [] : [`${file} is not a file`];
-    } catch (error) {
-      return [
-        `${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`,
-      ];
-    }
-  });
+/**
+ * Why a file argument cannot be ingested (missing, a folder, not readable), or undefined when it is
+ * a readable file. Checked up front so every path is named, with its reason, before the others run.
+ */
+function fileProblem(file: string): string | undefined {
+  try {
+    if (!statSync(file).isFile()) return 'not a file';
+    accessSync(file, constants.R_OK);
+    return undefined;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return 'no such file';
+    if (code === 'EACCES' || code === 'EPERM') return 'not readable (permission denied)';
+    return (error as Error).message;
+  }
 }
 
 export async function ingest(
@@ -44,8 +48,21 @@ export async function ingest(
     const known = config.sources.map((s) => s.name).join(', ') || 'none';
     throw new Error(`unknown source "${options.source}"; configured sources: ${known}`);
   }
-  const problems = fileProblems(files);
-  if (problems.length > 0) throw new Error(`nothing was ingested: ${problems.join('; ')}`);
+  // A path that cannot be read is named with its reason and counts as failed; the others go on.
+  const readable: string[] = [];
+  let filesFailed = 0;
+  for (const file of files) {
+    const problem = fileProblem(file);
+    if (problem === undefined) readable.push(file);
+    else {
+      filesFailed++;
+      stdout.write(`✗ ${file}: not ingested: ${problem}\n`);
+    }
+  }
+  if (readable.length === 0) {
+    stderr.write(`error: none of the ${files.length} files could be read; nothing was ingested\n`);
+    return EXIT.error;
+  }
   const lake = openLake(context.lakeDir);
   const key = pseudonymKey(lake);
   if (key.createdAt) {
@@ -54,11 +71,10 @@ export async function ingest(
     );
   }
   // A file named twice is ingested once: two runs of one landing object at once would race.
-  const byKey = new Map(files.map((file) => [landingKeyOf(source.name, file), file]));
+  const byKey = new Map(readable.map((file) => [landingKeyOf(source.name, file), file]));
   const tasks = [...byKey].map(([landingKey, file]): IngestTask => ({ source: source.name, key: landingKey, file }));
   const allowed = maxRejectShare(config);
   let filesRejected = 0;
-  let filesFailed = 0;
   let filesOverShare = 0;
   let rowsRead = 0;
   let rowsRejected = 0;
@@ -133,7 +149,7 @@ export async function ingest(
   }
   if (filesFailed > 0) {
     stderr.write(
-      `error: ${filesFailed} of ${tasks.length} files could not be ingested (the others were); run the ingest of those again\n`,
+      `error: ${filesFailed} of ${files.length - readable.length + tasks.length} files could not be ingested (the others were); run the ingest of those again\n`,
     );
     return EXIT.error;
   }
