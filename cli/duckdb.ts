@@ -11,7 +11,7 @@
  * by the same refresh statements Trino and Athena run, whose result then replaces the cache.
  */
 import { readFileSync, rmSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve, sep } from 'node:path';
 import {
   type DuckDBConnection,
   DuckDBInstance,
@@ -64,6 +64,12 @@ const SESSION_SETTINGS = ["SET TimeZone = 'UTC'", 'SET integer_division = true',
 
 const MATERIALISED_NAMES = MATERIALISED_TABLES.map((table) => table.name);
 
+/** The folder of the lake whose Parquet files the canonical views read. */
+const CURATED_DIR = 'curated';
+
+/** What DuckDB says when its sandbox refuses a file, an extension or a setting. */
+const SANDBOX_REFUSAL = /^(Permission Error|Invalid Input Error: Cannot change configuration option)/;
+
 /**
  * Matches a statement that names a materialised table or a view reading one. Such a statement
  * waits for the materialised tables; any other (a canonical table, a metric view, `SELECT 1`) runs
@@ -101,6 +107,12 @@ export interface LakeEngineOptions {
    * @default the SERVICEBENCH_DUCKDB_MEMORY_LIMIT environment variable, else DEFAULTS.duckdbMemoryLimit
    */
   readonly memoryLimit?: string;
+  /**
+   * Runs untrusted SQL (an analyst's `query`): once the lake is set up, DuckDB may touch files only
+   * in the lake's curated, cache and temporary folders, and no setting can change (see sandbox()).
+   * @default false: the statements are this repository's own
+   */
+  readonly sandbox?: boolean;
 }
 
 /** How the materialised tables were filled. */
@@ -139,6 +151,9 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     }
     await engine.installReferenceAndViews(reference);
     engine.useCache(cache, options.onProgress);
+    if (options.sandbox === true) {
+      await engine.sandbox([join(lakeDir, CURATED_DIR), cache.cacheDir, cache.tmpDir]);
+    }
   } catch (error) {
     await engine.close();
     throw error;
@@ -193,6 +208,7 @@ export class DuckDbEngine implements QueryEngine {
   private filling: Promise<Materialised> | null = null;
   private cache: LakeCache | undefined;
   private onProgress: (message: string) => void = () => {};
+  private sandboxed = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -269,6 +285,20 @@ export class DuckDbEngine implements QueryEngine {
     this.hasMaterialised = true;
   }
 
+  /**
+   * DuckDB's own sandbox, for SQL that is not ours: files only under `directories` (the views read
+   * the curated Parquet lazily, and the materialised tables fill from and into the cache, so those
+   * stay reachable), no ATTACH, INSTALL or LOAD, and the configuration locked so no statement can
+   * lift it. Anything else on the machine (`read_text('/etc/hostname')`, `COPY … TO '/tmp/…'`) fails.
+   */
+  async sandbox(directories: readonly string[]): Promise<void> {
+    const allowed = directories.map((dir) => sqlString(dir.endsWith(sep) ? dir : `${dir}${sep}`)).join(', ');
+    await this.connection.run(`SET allowed_directories = [${allowed}]`);
+    await this.connection.run('SET enable_external_access = false');
+    await this.connection.run('SET lock_configuration = true');
+    this.sandboxed = true;
+  }
+
   /** Reads the materialised tables from this cache when it is fresh, and writes it after a refresh. */
   useCache(cache: LakeCache, onProgress?: (message: string) => void): void {
     this.cache = cache;
@@ -306,7 +336,15 @@ export class DuckDbEngine implements QueryEngine {
       if (!(name in params)) throw new Error(`query parameter :${name} has no value`);
       values[name] = params[name] ?? null;
     }
-    const reader = await this.connection.runAndReadAll(text, names.length > 0 ? values : undefined);
+    const reader = await this.connection
+      .runAndReadAll(text, names.length > 0 ? values : undefined)
+      .catch((error: unknown) => {
+        throw this.sandboxed && SANDBOX_REFUSAL.test(errorMessage(error))
+          ? new Error(
+              `the query reaches outside the lake, which is not allowed: it may read the lake's tables and views, not other files, databases, extensions or settings (${errorMessage(error)})`,
+            )
+          : error;
+      });
     const columns = reader.columnNames();
     const types = reader.columnTypes();
     return reader.getRowsJS().map((row) => {

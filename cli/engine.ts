@@ -139,6 +139,12 @@ export interface OpenEngineOptions {
   readonly config: () => ServiceBenchConfig;
   /** Told of each step that takes seconds (DuckDB refreshing the metrics of a changed lake). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * The SQL is a user's: DuckDB then reaches only the lake's files and cannot change its settings
+   * (Trino enforces its own access control).
+   * @default false
+   */
+  readonly sandbox?: boolean;
 }
 
 /** Opens the chosen engine: DuckDB over the lake folder, or a client of the Trino coordinator. */
@@ -150,6 +156,7 @@ export async function openQueryEngine(options: OpenEngineOptions): Promise<Query
       lakeDir: options.lakeDir,
       config: options.config(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.sandbox === true ? { sandbox: true } : {}),
     });
   }
   const { TrinoEngine } = await import('../lambdas/core/query/trino.ts');

@@ -10,6 +10,7 @@ export async function query(context: CommandContext, sql: string, format: Output
       lakeDir: context.lakeDir,
       config: () => readConfig(context),
       onProgress: progressLines(context.io),
+      sandbox: true,
     },
     (engine) => engine.query(sql),
   );
