@@ -6,7 +6,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { FollowedAlert } from '../../lambdas/core/alerts/engine.ts';
+import { alertJson, type FollowedAlert } from '../../lambdas/core/alerts/engine.ts';
 import { lakeAlerts } from '../../lambdas/core/alerts/lake.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
 import { withQueryEngine } from '../engine.ts';
@@ -81,20 +81,10 @@ export async function alerts(context: CommandContext, options: AlertsOptions): P
   }
 }
 
-/** An alert as JSON-ready values (times as ISO-8601). */
+/** An alert with its follow-up as JSON-ready values (times as ISO-8601). */
 export function alertRecord(alert: FollowedAlert): Record<(typeof ALERT_COLUMNS)[number], string | number | null> {
   return {
-    alert_id: alert.alert_id,
-    alert_at: alert.alert_at.toISOString(),
-    rule: alert.rule,
-    kind: alert.kind,
-    source: alert.source,
-    source_ref: alert.source_ref,
-    team: alert.team,
-    agent_id: alert.agent_id,
-    score: alert.score,
-    comment: alert.comment,
-    customer_key: alert.customer_key,
+    ...alertJson(alert),
     followed_up_at: alert.followed_up_at?.toISOString() ?? null,
     follow_up_s: alert.follow_up_s,
   };

@@ -83,6 +83,23 @@ export interface FollowedAlert extends Alert {
   readonly follow_up_s: number | null;
 }
 
+/** An alert as JSON-ready values (times as ISO-8601): the detail of its event and a line of the alert log. */
+export function alertJson(alert: Alert) {
+  return {
+    alert_id: alert.alert_id,
+    alert_at: alert.alert_at.toISOString(),
+    rule: alert.rule,
+    kind: alert.kind,
+    source: alert.source,
+    source_ref: alert.source_ref,
+    team: alert.team,
+    agent_id: alert.agent_id,
+    score: alert.score,
+    comment: alert.comment,
+    customer_key: alert.customer_key,
+  };
+}
+
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const ALERT_ID_HEX_CHARS = 32;
