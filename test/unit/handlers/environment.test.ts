@@ -19,7 +19,7 @@ describe('typed Lambda environments', () => {
   it('round-trips the config slice a function needs, and only that, through its bundled file', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-task-'));
     writeFileSync(join(dir, CONFIG_FILE_NAME), normaliserConfigJson(config));
-    expect(JSON.parse(normaliserConfigJson(config))).toEqual({ sources: config.sources });
+    expect(JSON.parse(normaliserConfigJson(config))).toEqual({ sources: config.sources, alerts: config.alerts });
     expect(loadFunctionConfig(CONFIG_FILE_NAME, { LAMBDA_TASK_ROOT: dir }).sources).toEqual(config.sources);
   });
 
