@@ -14,6 +14,7 @@ import { SendMessageBatchCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { getAdapter } from '../adapters/registry.ts';
+import { publishNormalisedAlerts } from '../core/alerts/object.ts';
 import { compactionMessages, SQS_BATCH_ENTRIES } from '../core/compact/messages.ts';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
 import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
@@ -119,6 +120,7 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
       ...(deps.sentiment ? { sentiment: deps.sentiment } : {}),
     });
     await deps.publishPartitions(result.partitions);
+    await publishNormalisedAlerts(deps, result);
     const fields = {
       source: source.name,
       key,
