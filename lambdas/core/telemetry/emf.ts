@@ -80,7 +80,8 @@ export type LineSink = (line: string) => void;
 /**
  * Writes the line to standard output directly. The functions log in Lambda's JSON format, which
  * wraps whatever goes through `console` into the `message` field of its own JSON object, where
- * CloudWatch no longer finds the `_aws` member; a line written to stdout stays as it is.
+ * CloudWatch no longer finds the `_aws` member; a line written to stdout stays as it is (Powertools
+ * Metrics does the same, through a Console of its own on process.stdout).
  */
 export const stdoutSink: LineSink = (line) => {
   process.stdout.write(`${line}\n`);

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { lastDelivery } from '../../../lambdas/core/telemetry/deliveries.ts';
-import { ingestionTelemetry } from '../../../lambdas/core/telemetry/ingestion.ts';
+import { ingestionTelemetry, normaliserTelemetry } from '../../../lambdas/core/telemetry/ingestion.ts';
 import { handleNormaliseBatch, type NormaliserDeps } from '../../../lambdas/handlers/normalise.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
@@ -154,5 +154,10 @@ describe('normaliser metrics', () => {
     await normalise('connect/2024/03/04/corrupt.ndjson.gz');
 
     expect((await lastDelivery(curated, 'connect'))?.objectKey).toBe('connect/2024/03/04/partial.ndjson');
+  });
+
+  it('takes the stack name from the environment, and fails naming the variable without it', () => {
+    expect(() => normaliserTelemetry({}, curated)).toThrow(/STACK_NAME: must be set to the stack name/);
+    expect(() => normaliserTelemetry({ STACK_NAME: 'ServiceBench' }, curated)).not.toThrow();
   });
 });
