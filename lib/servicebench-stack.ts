@@ -4,6 +4,7 @@ import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { referenceTables } from '../lambdas/core/reference/tables.ts';
 import { Catalog } from './catalog.ts';
+import { Erasure } from './erasure.ts';
 import { ScheduledExports } from './exports.ts';
 import type { AthenaAccess } from './grants.ts';
 import { pascal } from './ids.ts';
@@ -37,6 +38,7 @@ export class ServiceBenchStack extends Stack {
   readonly refresh: MetricRefresh;
   readonly views: MetricViews;
   readonly exports: ScheduledExports;
+  readonly erasure: Erasure;
   readonly operations: Operations;
 
   constructor(scope: Construct, id: string, props: ServiceBenchStackProps) {
@@ -99,6 +101,20 @@ export class ServiceBenchStack extends Stack {
       removalPolicy,
       refreshFirst: this.refresh.refresher.function,
       ...(props.chromiumLayerArn ? { chromiumLayerArn: props.chromiumLayerArn } : {}),
+    });
+
+    this.erasure = new Erasure(this, 'Erasure', {
+      landing,
+      sourcePrefixes: config.sources.map((source) => `${source.name}/`),
+      curated,
+      quarantine,
+      key,
+      pseudonymKey: this.ingestion.pseudonymKey,
+      removalPolicy,
+    });
+    new CfnOutput(this, 'ErasureFunction', {
+      value: this.erasure.eraser.function.functionName,
+      description: 'Erases customers: invoke with {"customers":["<id>"],"dryRun":true} (docs/deploy.md)',
     });
 
     this.operations = new Operations(this, 'Operations', {
