@@ -87,6 +87,13 @@ export function* pulseFiles(world: World, months: Iterable<ContactMonth>): Gener
 /** How long a bad experience makes a customer more likely to leave. */
 const CHURN_MEMORY_MS = 60 * DAY_MS;
 
+/** Chance that an account is cancelled at a renewal, whatever the service. */
+const BASE_CHURN = 0.012;
+/** Added to the chance at a renewal by each of up to three unhappy contacts (satisfaction < 0.4) of the last 60 days. */
+const UNHAPPY_CHURN = 0.05;
+/** Added by each of up to two contacts of the last 60 days about an issue an earlier contact did not solve. */
+const REPEAT_CHURN = 0.025;
+
 /** A customer's account, renewed (or cancelled) every 30 days from when it joined. */
 interface Account {
   readonly customer: Customer;
@@ -96,6 +103,24 @@ interface Account {
   at: Date;
 }
 
+/** One contact as the churn of its customer remembers it. */
+interface Experience {
+  readonly at: number;
+  readonly satisfaction: number;
+  readonly followUp: boolean;
+}
+
+/**
+ * The chance that an account is cancelled at a renewal, given the customer's contacts of the last
+ * 60 days: detractors and repeat contacters churn about twice as often as promoters within 90 days
+ * (demo/README.md).
+ */
+export function churnChance(recent: readonly Experience[]): number {
+  const unhappy = recent.filter((e) => e.satisfaction < 0.4).length;
+  const repeats = recent.filter((e) => e.followUp).length;
+  return BASE_CHURN + UNHAPPY_CHURN * Math.min(unhappy, 3) + REPEAT_CHURN * Math.min(repeats, 2);
+}
+
 /**
  * Month by month, every account's renewals of the month once its contacts are read. A cancellation
  * is dated up to ten days before its renewal date, so a month's events are delivered a month later.
@@ -103,14 +128,14 @@ interface Account {
 export function* activityFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('activity');
   const { start, end } = world.window;
-  /** Per customer, when their unhappy contacts of the last 60 days began. */
-  const unhappy = new Map<Customer, number[]>();
+  /** Per customer, their contacts of the last 60 days. */
+  const experiences = new Map<Customer, Experience[]>();
   const events = new MonthBuckets<{ at: Date; line: string }>();
   const add = (customer: Customer, at: Date, kind: string, amount: number | null) => {
     if (at < start || at >= end) return;
     events.add(monthKey(at), {
       at,
-      line: csvLine([customer.id, iso(at), kind, amount === null ? '' : amount.toFixed(2), customer.region]),
+      line: csvLine([customer.phone, iso(at), kind, amount === null ? '' : amount.toFixed(2), customer.region]),
     });
   };
   const accounts: Account[] = world.customers.map((customer) => {
@@ -125,9 +150,11 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
   const renew = (account: Account) => {
     const { customer, at, monthlyFee } = account;
     if (account.active) {
-      // Customers leave more often after a bad experience in the last two months.
-      const bad = (unhappy.get(customer) ?? []).filter((t) => t < at.getTime() && at.getTime() - t < CHURN_MEMORY_MS);
-      if (random.chance(0.012 + 0.05 * Math.min(bad.length, 3))) {
+      // Customers leave more often after bad experiences in the last two months.
+      const recent = (experiences.get(customer) ?? []).filter(
+        (e) => e.at < at.getTime() && at.getTime() - e.at < CHURN_MEMORY_MS,
+      );
+      if (random.chance(churnChance(recent))) {
         add(customer, after(at, -random.int(0, 10 * 86_400)), 'cancellation', null);
         account.active = false;
         return;
@@ -179,16 +206,15 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
   let previous: { index: number; month: string } | null = null;
   for (const { index, month, contacts } of months) {
     for (const c of contacts) {
-      if (c.satisfaction >= 0.4) continue;
-      const list = unhappy.get(c.customer) ?? [];
-      list.push(c.createdAt.getTime());
-      unhappy.set(c.customer, list);
+      const list = experiences.get(c.customer) ?? [];
+      list.push({ at: c.createdAt.getTime(), satisfaction: c.satisfaction, followUp: c.followUp });
+      experiences.set(c.customer, list);
     }
     const monthStart = new Date(`${month}-01T00:00:00Z`);
-    for (const [customer, list] of unhappy) {
-      const kept = list.filter((t) => t >= monthStart.getTime() - CHURN_MEMORY_MS);
-      if (kept.length === 0) unhappy.delete(customer);
-      else if (kept.length < list.length) unhappy.set(customer, kept);
+    for (const [customer, list] of experiences) {
+      const kept = list.filter((e) => e.at >= monthStart.getTime() - CHURN_MEMORY_MS);
+      if (kept.length === 0) experiences.delete(customer);
+      else if (kept.length < list.length) experiences.set(customer, kept);
     }
     const until = nextMonthStart(monthStart);
     for (const account of accounts) {

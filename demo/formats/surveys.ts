@@ -120,7 +120,7 @@ export function* qualtricsFiles(world: World, contactMonths: Iterable<ContactMon
           '',
           '',
           customer.email,
-          customer.id,
+          customer.phone,
           '',
           '',
           'email',
@@ -434,7 +434,7 @@ export function* delightedFiles(world: World, months: Iterable<ContactMonth>): G
         updated_at: epochSeconds(updated < world.window.end ? updated : at),
         person_properties: {
           'Delighted Source': 'Email',
-          customer_id: c.customer.id,
+          customer_id: c.customer.phone,
           team: c.team.name,
           channel: 'Voice',
           agent: c.agent.username,
