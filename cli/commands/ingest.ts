@@ -50,19 +50,20 @@ export async function ingest(
   }
   // A path that cannot be read is named with its reason and counts as failed; the others go on.
   const readable: string[] = [];
-  let filesFailed = 0;
+  const unreadable: string[] = [];
   for (const file of files) {
     const problem = fileProblem(file);
     if (problem === undefined) readable.push(file);
     else {
-      filesFailed++;
+      unreadable.push(`${file}: ${problem}`);
       stdout.write(`✗ ${file}: not ingested: ${problem}\n`);
     }
   }
   if (readable.length === 0) {
-    stderr.write(`error: none of the ${files.length} files could be read; nothing was ingested\n`);
+    stderr.write(`error: none of the files could be read, nothing was ingested: ${unreadable.join('; ')}\n`);
     return EXIT.error;
   }
+  let filesFailed = unreadable.length;
   const lake = openLake(context.lakeDir);
   const key = pseudonymKey(lake);
   if (key.createdAt) {
@@ -149,7 +150,7 @@ export async function ingest(
   }
   if (filesFailed > 0) {
     stderr.write(
-      `error: ${filesFailed} of ${files.length - readable.length + tasks.length} files could not be ingested (the others were); run the ingest of those again\n`,
+      `error: ${filesFailed} of ${unreadable.length + tasks.length} files could not be ingested (the others were); run the ingest of those again\n`,
     );
     return EXIT.error;
   }

@@ -195,7 +195,9 @@ describe('ingest of hostile files', () => {
     const result = await run('lake-none', 'ingest', '--source', 'calls', join(dir, 'nope.csv'));
     expect(result.code).toBe(1);
     expect(result.stdout).toContain('nope.csv: not ingested: no such file');
-    expect(result.stderr).toContain('none of the 1 files could be read; nothing was ingested');
+    expect(result.stderr).toContain(
+      `error: none of the files could be read, nothing was ingested: ${join(dir, 'nope.csv')}: no such file`,
+    );
     expect(existsSync(join(dir, 'lake-none'))).toBe(false);
   });
 });
