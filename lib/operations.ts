@@ -188,7 +188,7 @@ export class Operations extends Construct {
     alarm(
       'RejectShare',
       ours(INGESTION_METRIC.rejectShare, 'Maximum', OPERATIONS_DEFAULTS.period),
-      `A landed file had more than ${rejectShareAlarm * 100} % of its records rejected (deployment.rejectShareAlarm). Runbook: ${RUNBOOK.rejectShare}`,
+      `A landed file had more than ${Number((rejectShareAlarm * 100).toFixed(2))} % of its records rejected (deployment.rejectShareAlarm). Runbook: ${RUNBOOK.rejectShare}`,
       rejectShareAlarm,
       cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
     );
