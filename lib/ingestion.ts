@@ -1,4 +1,5 @@
 import { Duration, type RemovalPolicy, Size, Stack } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -34,6 +35,10 @@ export const INGESTION_DEFAULTS = {
   batchSize: 5,
   /** Deliveries before a message is dead-lettered. */
   maxReceiveCount: 3,
+  /** EventBridge's attempts to put an existing landing bucket's event on the queue, then the dead-letter queue. */
+  landingEventRetryAttempts: 185,
+  /** EventBridge's own default and maximum: an event the queue refuses for a day is dead-lettered. */
+  landingEventMaxAge: Duration.hours(24),
   /** SQS's maximum, so a dead letter is there for two weeks of investigation. */
   deadLetterRetention: Duration.days(14),
   /** AWS guidance for SQS → Lambda: the visibility timeout is at least six times the function timeout. */
@@ -57,6 +62,16 @@ export interface IngestionProps {
   readonly quarantine: s3.IBucket;
   /** Encrypts the secret and the buckets the function reads and writes. */
   readonly key: kms.IKey;
+  /**
+   * Whether the stack created the landing bucket. If so, the bucket's notification configuration
+   * sends object-created events to the queue. If not (an existing bucket), an EventBridge rule does,
+   * and that bucket's one notification configuration, which its owner's other consumers rely on,
+   * is left alone.
+   * @default true
+   */
+  readonly ownsLanding?: boolean;
+  /** The key of the landing objects when it is not `key` (an existing bucket's SSE-KMS key). @default `key` */
+  readonly landingKey?: kms.IKey;
   /** Removal of the pseudonymisation key secret and the log group (data resources). */
   readonly removalPolicy: RemovalPolicy;
   /** @default config.deployment.maxNormaliserConcurrency, else INGESTION_DEFAULTS.maxConcurrency */
@@ -105,6 +120,13 @@ export class Ingestion extends Construct {
   readonly pseudonymKey: secretsmanager.Secret;
   /** Encrypts the queues. Separate from the data key, whose policy would otherwise cycle with the landing bucket's. */
   readonly queueKey: kms.Key;
+  /** Routes an existing landing bucket's object-created events to the queue. @default undefined: the stack's own bucket notifies */
+  readonly landingRule?: events.Rule;
+  /**
+   * What the owner of an existing landing bucket adds to its bucket policy and its key's policy for
+   * the normaliser's role. @default undefined: the stack's own landing bucket needs none
+   */
+  readonly landingOwnerStatements?: { readonly bucket: iam.PolicyStatement[]; readonly key?: iam.PolicyStatement };
 
   constructor(scope: Construct, id: string, props: IngestionProps) {
     super(scope, id);
@@ -204,21 +226,64 @@ export class Ingestion extends Construct {
       }),
     );
 
-    props.landing.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue));
-    // aws-cdk-lib configures bucket notifications through a stack-wide singleton function.
-    const notificationsHandler = Stack.of(this).node.children.find((child) =>
-      child.node.id.startsWith('BucketNotificationsHandler'),
-    );
-    if (notificationsHandler) {
-      acknowledge(
-        notificationsHandler,
-        'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
-        'The bucket-notifications function is created by aws-cdk-lib with this managed policy; it only runs at deploy time to set the landing notification.',
-      );
-    }
-
     const sourcePrefixes = props.config.sources.map((source) => `${source.name}/`);
+    const ownsLanding = props.ownsLanding ?? true;
+    if (ownsLanding) {
+      props.landing.addEventNotification(s3.EventType.OBJECT_CREATED, new s3n.SqsDestination(this.queue));
+      // aws-cdk-lib configures bucket notifications through a stack-wide singleton function.
+      const notificationsHandler = Stack.of(this).node.children.find((child) =>
+        child.node.id.startsWith('BucketNotificationsHandler'),
+      );
+      if (notificationsHandler) {
+        acknowledge(
+          notificationsHandler,
+          'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+          'The bucket-notifications function is created by aws-cdk-lib with this managed policy; it only runs at deploy time to set the landing notification.',
+        );
+      }
+    } else if (sourcePrefixes.length > 0) {
+      this.landingRule = this.routeLandingEvents(props.landing, sourcePrefixes);
+      for (const prefix of sourcePrefixes) {
+        acknowledge(
+          this.normaliser.role,
+          `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${props.landing.bucketName}/${prefix}*]`,
+          `s3:GetObject needs object ARNs; limited to the ${prefix} prefix of the existing landing bucket, whose keys are generated by its writers.`,
+        );
+      }
+    }
     if (sourcePrefixes.length > 0) grantObjects(fn, props.landing, ['s3:GetObject'], sourcePrefixes);
+    if (props.landingKey) {
+      fn.addToRolePolicy(new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: [props.landingKey.keyArn] }));
+    }
+    if (!ownsLanding) {
+      const role = new iam.ArnPrincipal(this.normaliser.role.roleArn);
+      this.landingOwnerStatements = {
+        bucket: [
+          new iam.PolicyStatement({
+            sid: 'ServiceBenchNormaliserReads',
+            principals: [role],
+            actions: ['s3:GetObject'],
+            resources: sourcePrefixes.map((prefix) => props.landing.arnForObjects(`${prefix}*`)),
+          }),
+          new iam.PolicyStatement({
+            sid: 'ServiceBenchNormaliserLists',
+            principals: [role],
+            actions: ['s3:ListBucket'],
+            resources: [props.landing.bucketArn],
+          }),
+        ],
+        ...(props.landingKey
+          ? {
+              key: new iam.PolicyStatement({
+                sid: 'ServiceBenchNormaliserDecrypts',
+                principals: [role],
+                actions: ['kms:Decrypt'],
+                resources: ['*'],
+              }),
+            }
+          : {}),
+      };
+    }
     grantObjects(fn, props.curated, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
     grantObjects(fn, props.quarantine, ['s3:GetObject', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload']);
     grantKeyUse(fn, props.key);
@@ -264,5 +329,56 @@ export class Ingestion extends Construct {
       TABLE_NAMES.map((table) => `${table}/`),
     );
     grantKeyUse(compactorFn, props.key);
+  }
+  /**
+   * An EventBridge rule from the existing landing bucket's Object Created events under the sources'
+   * prefixes to the queue (S3 → EventBridge is the bucket owner's switch, docs/deploy.md). Only this
+   * rule may send to the queue, and EventBridge may use the queues' key for this account's rules
+   * only: the key cannot name the rule, which already depends on the queue and so on the key. An
+   * event EventBridge cannot deliver after its retries goes to the dead-letter queue, whose redrive
+   * returns it to the queue in the same shape.
+   */
+  private routeLandingEvents(landing: s3.IBucket, prefixes: readonly string[]): events.Rule {
+    const rule = new events.Rule(this, 'LandingObjectCreated', {
+      description: "ServiceBench: objects created under the sources' prefixes of the existing landing bucket",
+      eventPattern: {
+        source: ['aws.s3'],
+        detailType: ['Object Created'],
+        detail: {
+          bucket: { name: [landing.bucketName] },
+          object: { key: prefixes.map((prefix) => ({ prefix })) },
+        },
+      },
+    });
+    rule.addTarget({
+      bind: () => ({
+        arn: this.queue.queueArn,
+        deadLetterConfig: { arn: this.deadLetterQueue.queueArn },
+        retryPolicy: {
+          maximumRetryAttempts: INGESTION_DEFAULTS.landingEventRetryAttempts,
+          maximumEventAgeInSeconds: INGESTION_DEFAULTS.landingEventMaxAge.toSeconds(),
+        },
+      }),
+    });
+    const eventBridge = new iam.ServicePrincipal('events.amazonaws.com');
+    for (const queue of [this.queue, this.deadLetterQueue]) {
+      queue.addToResourcePolicy(
+        new iam.PolicyStatement({
+          principals: [eventBridge],
+          actions: ['sqs:SendMessage'],
+          resources: [queue.queueArn],
+          conditions: { ArnEquals: { 'aws:SourceArn': rule.ruleArn } },
+        }),
+      );
+    }
+    this.queueKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        principals: [eventBridge],
+        actions: ['kms:GenerateDataKey', 'kms:Decrypt'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    return rule;
   }
 }

@@ -1,4 +1,5 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -15,7 +16,29 @@ export const STORAGE_DEFAULTS = {
   incompleteMultipartUploadDays: 7,
 } as const;
 
+/** An existing bucket to use as the landing zone (`deployment.landing` of the config). */
+export interface ExistingLanding {
+  /** Name of the bucket, in the stack's account and region. */
+  readonly bucketName: string;
+  /** The KMS key the bucket's objects are encrypted with. @default none: SSE-S3 */
+  readonly keyArn?: string;
+}
+
 export interface StorageProps {
+  /**
+   * Use this existing bucket (an Amazon Connect or Firehose delivery bucket, say) as the landing
+   * zone: the stack then creates no landing bucket and changes nothing on that one, whose owner
+   * grants the normaliser access (docs/deploy.md).
+   * @default a landing bucket created by the stack, encrypted with the stack's key
+   */
+  readonly existingLanding?: ExistingLanding;
+  /**
+   * Other accounts allowed to upload into the landing bucket the stack creates, under `uploadPrefixes`.
+   * @default none
+   */
+  readonly uploaderAccounts?: readonly string[];
+  /** Key prefixes other accounts may upload under: one per configured source. @default none */
+  readonly uploadPrefixes?: readonly string[];
   /**
    * Delete the buckets (emptying them first) and the key when the stack is deleted.
    * @default false: every bucket and the key are retained, so a `cdk destroy` never loses data
@@ -33,8 +56,21 @@ export interface StorageProps {
  */
 export class Storage extends Construct {
   readonly key: kms.Key;
-  readonly landing: s3.Bucket;
+  /** The bucket the stack created, or the existing bucket of `existingLanding`. */
+  readonly landing: s3.IBucket;
+  /** False when the landing bucket is an existing one: its policy and notifications are its owner's. */
+  readonly ownsLanding: boolean;
+  /**
+   * The key of an existing landing bucket's objects. @default undefined: the stack's own landing
+   * bucket uses `key`, and an existing bucket without `keyArn` uses SSE-S3
+   */
+  readonly landingKey?: kms.IKey;
   readonly curated: s3.Bucket;
+  /**
+   * Rejected rows as they arrived, with raw (unpseudonymised) customer and employee identifiers:
+   * encrypted, expiring after `quarantineExpirationDays`, and readable only by the roles given to
+   * restrictQuarantineReads.
+   */
   readonly quarantine: s3.Bucket;
   readonly exports: s3.Bucket;
   readonly athenaResults: s3.Bucket;
@@ -43,6 +79,20 @@ export class Storage extends Construct {
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
+    const uploaderAccounts = props.uploaderAccounts ?? [];
+    const uploadPrefixes = props.uploadPrefixes ?? [];
+    const problems: string[] = [];
+    if (props.existingLanding && uploaderAccounts.length > 0) {
+      problems.push(
+        `deployment.uploaderAccounts: the stack cannot change the policy of the existing landing bucket ${props.existingLanding.bucketName}; grant those accounts in that bucket's own policy, or leave out deployment.landing`,
+      );
+    }
+    if (uploaderAccounts.length > 0 && uploadPrefixes.length === 0) {
+      problems.push('deployment.uploaderAccounts: there is no source to upload for; add sources first');
+    }
+    if (problems.length > 0) {
+      throw new Error(`the landing bucket cannot be deployed:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    }
     const allowDestroy = props.allowDestroy ?? false;
     this.removalPolicy = allowDestroy ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
     const removal = { removalPolicy: this.removalPolicy, autoDeleteObjects: allowDestroy };
@@ -86,28 +136,38 @@ export class Storage extends Construct {
         ],
       });
 
-    this.landing = bucket('Landing', {
-      versioned: true,
-      lifecycleRules: [
-        {
-          id: 'TierRawObjects',
-          transitions: [
-            {
-              storageClass: s3.StorageClass.INFREQUENT_ACCESS,
-              transitionAfter: Duration.days(STORAGE_DEFAULTS.landingInfrequentAccessDays),
-            },
-            {
-              storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
-              transitionAfter: Duration.days(STORAGE_DEFAULTS.landingGlacierIrDays),
-            },
-          ],
-        },
-        {
-          id: 'ExpireNoncurrentVersions',
-          noncurrentVersionExpiration: Duration.days(STORAGE_DEFAULTS.noncurrentVersionExpirationDays),
-        },
-      ],
-    });
+    this.ownsLanding = props.existingLanding === undefined;
+    if (props.existingLanding) {
+      this.landing = s3.Bucket.fromBucketName(this, 'Landing', props.existingLanding.bucketName);
+      if (props.existingLanding.keyArn) {
+        this.landingKey = kms.Key.fromKeyArn(this, 'LandingKey', props.existingLanding.keyArn);
+      }
+    } else {
+      const landing = bucket('Landing', {
+        versioned: true,
+        lifecycleRules: [
+          {
+            id: 'TierRawObjects',
+            transitions: [
+              {
+                storageClass: s3.StorageClass.INFREQUENT_ACCESS,
+                transitionAfter: Duration.days(STORAGE_DEFAULTS.landingInfrequentAccessDays),
+              },
+              {
+                storageClass: s3.StorageClass.GLACIER_INSTANT_RETRIEVAL,
+                transitionAfter: Duration.days(STORAGE_DEFAULTS.landingGlacierIrDays),
+              },
+            ],
+          },
+          {
+            id: 'ExpireNoncurrentVersions',
+            noncurrentVersionExpiration: Duration.days(STORAGE_DEFAULTS.noncurrentVersionExpirationDays),
+          },
+        ],
+      });
+      allowUploads(landing, this.key, uploaderAccounts, uploadPrefixes);
+      this.landing = landing;
+    }
     this.curated = bucket('Curated', {});
     this.quarantine = bucket('Quarantine', {
       lifecycleRules: [
@@ -139,4 +199,65 @@ export class Storage extends Construct {
       ],
     });
   }
+
+  /**
+   * Denies reading quarantined objects to every principal whose ARN is not one of `readerRoleArns`,
+   * whatever its IAM policies allow, administrators included. Only reads are denied: listing,
+   * deleting (erasure, expiry) and managing the bucket and its policy stay with IAM, so nobody is
+   * locked out of the bucket; an administrator reads rejects by assuming a listed role.
+   */
+  restrictQuarantineReads(readerRoleArns: readonly string[]): void {
+    this.quarantine.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'QuarantineReadsOnlyByReaders',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.quarantine.arnForObjects('*')],
+        // aws:PrincipalArn is the role's ARN for every session of the role, whatever its session name.
+        conditions: { ArnNotLike: { 'aws:PrincipalArn': [...readerRoleArns] } },
+      }),
+    );
+  }
+}
+
+/**
+ * Lets other accounts put objects under the given prefixes, over TLS, encrypted with the stack's
+ * key (the bucket's default when the upload names none) and owned by this account (the bucket
+ * enforces bucket-owner ownership, so uploaded objects are never the uploader's). The key lets
+ * those accounts use it through S3 only: GenerateDataKey and Encrypt to write, Decrypt because a
+ * multipart upload (the CLI's choice above 8 MB) decrypts the data key for each part.
+ */
+function allowUploads(
+  landing: s3.Bucket,
+  key: kms.Key,
+  accounts: readonly string[],
+  prefixes: readonly string[],
+): void {
+  if (accounts.length === 0) return;
+  const principals = accounts.map((account) => new iam.AccountPrincipal(account));
+  landing.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'UploadsFromOtherAccounts',
+      principals,
+      actions: ['s3:PutObject'],
+      resources: prefixes.map((prefix) => landing.arnForObjects(`${prefix}*`)),
+      conditions: {
+        Bool: { 'aws:SecureTransport': 'true' },
+        StringEqualsIfExists: {
+          's3:x-amz-server-side-encryption': 'aws:kms',
+          's3:x-amz-server-side-encryption-aws-kms-key-id': key.keyArn,
+        },
+      },
+    }),
+  );
+  key.addToResourcePolicy(
+    new iam.PolicyStatement({
+      sid: 'UploadsFromOtherAccountsThroughS3',
+      principals,
+      actions: ['kms:GenerateDataKey', 'kms:Encrypt', 'kms:Decrypt'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(key).region}.amazonaws.com` } },
+    }),
+  );
 }
