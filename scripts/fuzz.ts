@@ -14,10 +14,12 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../lambdas/core/config/config.ts';
 import {
   CAMPAIGN_DEFAULTS,
-  type CampaignResult,
+  type Failure,
   type FuzzFile,
   formatFailures,
   formatTally,
+  makeFile,
+  type PlannedFile,
   planCampaign,
   runFiles,
 } from '../test/support/fuzz/campaign.ts';
@@ -56,31 +58,25 @@ function replayFiles(folders: readonly string[]): { seed: number; files: FuzzFil
   return { seed, files };
 }
 
-function writeFailingInputs(result: CampaignResult, files: readonly FuzzFile[], out: string): string | undefined {
-  const failing = new Map<number, string[]>();
-  for (const [f, line] of result.failures.map((f, i) => [f, formatFailures(result.failures)[i] ?? ''] as const)) {
-    if (f.file) failing.set(f.file.number, [...(failing.get(f.file.number) ?? []), line]);
-  }
-  if (failing.size === 0) return undefined;
-  const root = resolve(out, `seed-${result.seed}`);
-  for (const file of files) {
-    const lines = failing.get(file.number);
-    if (!lines) continue;
+/** Writes a failing input and its meta.json (what it is, its failures) for --replay. */
+function writeFailingInput(root: string, seed: number, file: FuzzFile, failures: readonly Failure[]): void {
+  const lines = formatFailures(failures);
+  {
     const folder = join(root, `${String(file.number).padStart(5, '0')}-${file.source}-${file.mutation}`);
     mkdirSync(folder, { recursive: true });
     writeFileSync(join(folder, file.name), file.bytes);
     const { bytes: _, ...meta } = file;
     writeFileSync(
       join(folder, 'meta.json'),
-      `${JSON.stringify({ ...meta, seed: result.seed, failures: lines } satisfies Replayable, null, 2)}\n`,
+      `${JSON.stringify({ ...meta, seed, failures: lines } satisfies Replayable, null, 2)}\n`,
     );
   }
-  return root;
 }
 
 async function main(): Promise<number> {
   let seed = Number(values.seed);
-  let files: FuzzFile[];
+  let files: readonly PlannedFile[];
+  let make: (file: PlannedFile) => FuzzFile;
   if (values.replay) {
     // A folder of failing inputs replays every file in it; a file's own folder replays that one.
     const folders = values.replay.flatMap((path) =>
@@ -88,7 +84,10 @@ async function main(): Promise<number> {
         ? [path]
         : readdirSync(path, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? [join(path, d.name)] : [])),
     );
-    ({ seed, files } = replayFiles(folders));
+    const replay = replayFiles(folders);
+    seed = replay.seed;
+    files = replay.files;
+    make = (file) => replay.files.find((f) => f.number === file.number) ?? (file as FuzzFile);
     console.log(`replaying ${files.length} files: ${folders.map((f) => basename(f)).join(', ')}`);
   } else {
     const classes = listed(values.class);
@@ -108,10 +107,13 @@ async function main(): Promise<number> {
       ...(sources ? { sources } : {}),
       ...(classes ? { classes: classes as MutationClass[] } : {}),
     });
+    make = (file) => makeFile(file, seed, seeds);
   }
   console.log(`seed ${seed}: ${files.length} files`);
-  const result = await runFiles(files, {
+  const failingRoot = resolve(values.out, `seed-${seed}`);
+  const result = await runFiles(files, make, {
     seed,
+    onFailing: (file, failures) => writeFailingInput(failingRoot, seed, file, failures),
     batchSize: Number(values.batch),
     onBatch: (done, total) => process.stderr.write(`\rbatch ${done}/${total}`),
   });
@@ -123,8 +125,9 @@ async function main(): Promise<number> {
     console.log(`\n${lines.length} failures:`);
     for (const line of lines) console.log(line);
   }
-  const written = writeFailingInputs(result, files, values.out);
-  if (written) console.log(`\nfailing inputs: ${written} (npm run fuzz -- --replay ${written})`);
+  if (result.failures.some((f) => f.file)) {
+    console.log(`\nfailing inputs: ${failingRoot} (npm run fuzz -- --replay ${failingRoot})`);
+  }
   return result.failures.length > 0 ? 1 : 0;
 }
 

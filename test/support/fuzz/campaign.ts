@@ -40,10 +40,14 @@ export const CAMPAIGN_DEFAULTS = {
   commandMs: 60_000,
 } as const;
 
-export interface FuzzFile {
+/** A file of the plan: what it will be, before its bytes are made (a batch at a time, to hold little). */
+export interface PlannedFile {
   readonly number: number;
   readonly source: string;
   readonly mutation: MutationClass;
+}
+
+export interface FuzzFile extends PlannedFile {
   readonly variant: string;
   readonly seedOrigin: string;
   readonly name: string;
@@ -60,22 +64,20 @@ export interface Failure {
 
 /**
  * File n: its class cycles through the classes, its source advances by one every full cycle, so
- * any run of files covers every class and, soon, every source; its seed file and its mutation come
- * from a generator of (seed, n) alone.
+ * any run of files covers every class and, soon, every source.
  */
-export function planFile(
-  n: number,
-  seed: number,
-  seeds: readonly Seed[],
-  classes: readonly MutationClass[],
-  sources: readonly string[],
-): FuzzFile {
+export function planFile(n: number, classes: readonly MutationClass[], sources: readonly string[]): PlannedFile {
   const mutation = classes[n % classes.length] as MutationClass;
   const source = sources[(n + Math.floor(n / classes.length)) % sources.length] as string;
-  const random = fileRandom(seed, n);
-  const base = random.pick(seeds.filter((s) => s.source === source));
-  const { bytes, variant } = MUTATIONS[mutation](base.bytes, random.fork('mutation'));
-  return { number: n, source, mutation, variant, seedOrigin: base.origin, name: base.name, bytes };
+  return { number: n, source, mutation };
+}
+
+/** The file's bytes: its seed file and its mutation come from a generator of (seed, n) alone. */
+export function makeFile(planned: PlannedFile, seed: number, seeds: readonly Seed[]): FuzzFile {
+  const random = fileRandom(seed, planned.number);
+  const base = random.pick(seeds.filter((s) => s.source === planned.source));
+  const { bytes, variant } = MUTATIONS[planned.mutation](base.bytes, random.fork('mutation'));
+  return { ...planned, variant, seedOrigin: base.origin, name: base.name, bytes };
 }
 
 export interface CampaignOptions {
@@ -288,17 +290,24 @@ class Batch {
 }
 
 /** Files in batches of whole sources' runs, each batch at most `size` files. */
-function batches(files: readonly FuzzFile[], size: number): FuzzFile[][] {
+function batches<T extends PlannedFile>(files: readonly T[], size: number): T[][] {
   const sorted = [...files].sort((a, b) => a.source.localeCompare(b.source) || a.number - b.number);
-  const out: FuzzFile[][] = [];
+  const out: T[][] = [];
   for (let i = 0; i < sorted.length; i += size) out.push(sorted.slice(i, i + size));
   return out;
 }
 
-/** Runs the given files (planned, or read back for a replay). */
-export async function runFiles(
-  files: readonly FuzzFile[],
-  options: Pick<CampaignOptions, 'batchSize' | 'perFileMs' | 'workDir' | 'onBatch'> & { readonly seed: number },
+/**
+ * Runs the given files (planned, or read back for a replay), making each batch's bytes just before
+ * it runs; `onFailing` gets each failing file while its bytes are still at hand.
+ */
+export async function runFiles<T extends PlannedFile>(
+  files: readonly T[],
+  make: (file: T) => FuzzFile,
+  options: Pick<CampaignOptions, 'batchSize' | 'perFileMs' | 'workDir' | 'onBatch'> & {
+    readonly seed: number;
+    readonly onFailing?: (file: FuzzFile, failures: readonly Failure[]) => void;
+  },
 ): Promise<CampaignResult> {
   const t0 = performance.now();
   const workDir = options.workDir ?? mkdtempSync(join(tmpdir(), 'sb-fuzz-'));
@@ -307,11 +316,16 @@ export async function runFiles(
   let escapedPayloads = 0;
   const planned = batches(files, options.batchSize ?? CAMPAIGN_DEFAULTS.batchSize);
   try {
-    for (const [i, files] of planned.entries()) {
+    for (const [i, plannedFiles] of planned.entries()) {
       const dir = join(workDir, `batch-${i}`);
-      const batch = new Batch(i, dir, files, cli, options.perFileMs ?? CAMPAIGN_DEFAULTS.perFileMs);
+      const made = plannedFiles.map(make);
+      const batch = new Batch(i, dir, made, cli, options.perFileMs ?? CAMPAIGN_DEFAULTS.perFileMs);
       await batch.run();
       failures.push(...batch.failures);
+      for (const file of made) {
+        const own = batch.failures.filter((f) => f.file?.number === file.number);
+        if (own.length > 0) options.onFailing?.(file, own);
+      }
       escapedPayloads += batch.escapedPayloads;
       rmSync(dir, { recursive: true, force: true });
       options.onBatch?.(i + 1, planned.length);
@@ -331,21 +345,21 @@ export async function runFiles(
   };
 }
 
-export function planCampaign(options: CampaignOptions): FuzzFile[] {
+export function planCampaign(options: CampaignOptions): PlannedFile[] {
   const classes = options.classes ?? MUTATION_CLASSES;
   const available = [...new Set(options.seeds.map((s) => s.source))].sort();
   const sources = options.sources ? available.filter((s) => options.sources?.includes(s)) : available;
   if (sources.length === 0) throw new Error('no seed matches the sources asked for');
-  return Array.from({ length: options.files }, (_, n) => planFile(n, options.seed, options.seeds, classes, sources));
+  return Array.from({ length: options.files }, (_, n) => planFile(n, classes, sources));
 }
 
 export function runCampaign(options: CampaignOptions): Promise<CampaignResult> {
-  return runFiles(planCampaign(options), options);
+  return runFiles(planCampaign(options), (p) => makeFile(p, options.seed, options.seeds), options);
 }
 
-function tallyOf(files: readonly FuzzFile[], failures: readonly Failure[]): Map<string, Map<MutationClass, Tally>> {
+function tallyOf(files: readonly PlannedFile[], failures: readonly Failure[]): Map<string, Map<MutationClass, Tally>> {
   const tally = new Map<string, Map<MutationClass, Tally>>();
-  const cell = (file: FuzzFile): Tally => {
+  const cell = (file: PlannedFile): Tally => {
     const row = tally.get(file.source) ?? new Map<MutationClass, Tally>();
     tally.set(file.source, row);
     const t = row.get(file.mutation) ?? { files: 0, passed: 0, failedBy: {} };
