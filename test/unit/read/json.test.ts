@@ -138,6 +138,9 @@ describe('readJson', () => {
     }
     expect(await values(`[${atLimit}]`)).toHaveLength(1);
     expect(await read(`[${overLimit}]`)).toMatchObject([{ kind: 'error', error: reason }]);
+    // Many brackets side by side are not depth.
+    const wide = `{"list":[${'[{"a":[1]}],'.repeat(500)}[]]}`;
+    expect(await values(`${wide}\n`, { format: 'jsonl' })).toEqual([JSON.parse(wide)]);
   });
 
   it('fails when recordsPath is missing or not an array', async () => {
