@@ -479,8 +479,10 @@ function raggedRows(bytes: Buffer, random: Random): Mutated {
   if (isJson(bytes)) {
     const file = parseJsonFile(bytes);
     if (!file) return { bytes, variant: 'unparseable seed' };
-    for (const record of records(file.docs)) {
-      if (!random.chance(0.3)) continue;
+    const all = records(file.docs);
+    const chosen = all.filter(() => random.chance(0.3));
+    if (chosen.length === 0 && all.length > 0) chosen.push(random.pick(all));
+    for (const record of chosen) {
       const keys = Object.keys(record);
       if (random.chance(0.5)) delete record[random.pick(keys)];
       else record[`extra_${random.int(0, 9)}`] = 'unexpected';
