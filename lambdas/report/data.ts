@@ -4,7 +4,8 @@
  * for QA criteria, comments and ingestion. Then the derived facts (verdict, trends, rankings,
  * themes) and their charts. Every value reaches SQL as a bound parameter.
  */
-import { metricOptions } from '../core/config/config.ts';
+import { metricOptions, retentionHorizonDays } from '../core/config/config.ts';
+import { ON_REQUEST_SECTIONS } from '../core/config/reports.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
 import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
@@ -12,6 +13,7 @@ import { renderCharts } from './charts.ts';
 import type { Breakdown, Kpi, PeerEntry, PeerRanking, ReportData, ReportFacts, ReportOptions, Trend } from './model.ts';
 import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
 import { queryComments, queryFiles, queryQaCriteria, querySources } from './reads.ts';
+import { queryRetention, retentionFacts } from './retention.ts';
 import { analyseComments, DEFAULT_TAXONOMY } from './themes.ts';
 
 export type * from './model.ts';
@@ -56,13 +58,15 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
   if (scope !== null && scope.value.trim() === '') throw new Error('scope value must not be empty');
   const focus = { dimension: scope?.dimension ?? 'overall', value: scope?.value ?? 'all' };
 
-  const [rows, trendRows, qaCriteria, comments, sources, files] = await Promise.all([
+  const readRetention = !ON_REQUEST_SECTIONS.includes('retention') || options.sections?.includes('retention') === true;
+  const [rows, trendRows, qaCriteria, comments, sources, files, retentionRows] = await Promise.all([
     queryPeriodRows(engine, period),
     queryTrendRows(engine, period, focus),
     queryQaCriteria(engine, period, scope),
     queryComments(engine, period, scope),
     querySources(engine),
     queryFiles(engine),
+    readRetention ? queryRetention(engine, period) : null,
   ]);
 
   const focusRows = rows.filter((r) => r.dimension === focus.dimension && r.dimension_value === focus.value);
@@ -113,6 +117,13 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
       benchmarkIndustry: options.config.benchmarks.industry,
       compositeWeights: options.config.compositeWeights ?? null,
     },
+    retention:
+      retentionRows === null
+        ? null
+        : retentionFacts(retentionRows, period.label, {
+            horizonDays: retentionHorizonDays(options.config),
+            minSample: metricOptions(options.config).minSample,
+          }),
     rows,
   };
   return { ...facts, charts: await renderCharts(facts) };

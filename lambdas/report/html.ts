@@ -11,6 +11,7 @@ import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
 import { TREND_PERIODS } from './period.ts';
+import { RETENTION_HEADING, retentionSection } from './retention.ts';
 import type { Quote } from './themes.ts';
 
 /** Section headings, in order; the PDF test checks the printed text carries each of them. */
@@ -21,6 +22,7 @@ export const SECTION_HEADINGS = {
   breakdowns: 'By channel and team',
   peers: 'Recognition and coaching',
   voice: 'Voice of the customer',
+  retention: RETENTION_HEADING,
   scorecard: 'Full scorecard',
   quality: 'Data quality and method',
 } as const satisfies Record<ReportSection, string>;
@@ -40,6 +42,7 @@ const RENDERERS: Readonly<Record<SectionId, (data: ReportData) => string>> = {
   breakdowns: (d) => breakdownSection(d),
   peers: (d) => peerSection(d),
   voice: (d) => voiceSection(d),
+  retention: (d) => retentionSection(d.retention),
   scorecard: (d) => scorecardSection(d),
   quality: (d) => qualitySection(d),
 };
@@ -547,6 +550,9 @@ h3 { font-size:14px; margin:14px 0 6px; break-after:avoid; }
 .muted { color:var(--muted); }
 .small { font-size:12px; }
 .section-lede { margin:-4px 0 12px; color:var(--muted); font-size:12.5px; max-width:80ch; }
+.retention-summary { margin:0 0 8px; font-size:15px; max-width:80ch; }
+.retention-families { display:grid; grid-template-columns:repeat(auto-fit, minmax(460px, 1fr)); gap:4px 20px; }
+.retention-family h3 { margin:10px 0 4px; }
 .icon { vertical-align:-2px; flex:none; }
 .rag-green { --rag:var(--green); } .rag-amber { --rag:var(--amber); } .rag-red { --rag:var(--red); } .rag-none { --rag:#8a93a3; }
 .hero-body { display:flex; gap:28px; align-items:stretch; flex-wrap:wrap; }

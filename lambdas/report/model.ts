@@ -7,6 +7,7 @@ import type { MetricOptions, ServiceBenchConfig } from '../core/config/config.ts
 import type { MetricId, MetricUnit } from '../core/metrics/catalogue.ts';
 import type { Grain, Scope, ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { ReportPeriod } from './period.ts';
+import type { RetentionFacts } from './retention.ts';
 import type { ThemeTaxonomy, VoiceAnalysis } from './themes.ts';
 
 export interface ReportOptions {
@@ -20,6 +21,11 @@ export interface ReportOptions {
   readonly taxonomy?: ThemeTaxonomy;
   /** Stamped on the report; now when absent. */
   readonly generatedAt?: Date;
+  /**
+   * Sections the report shows (the config's `reports[].sections`); all when absent. The data of an
+   * ON_REQUEST_SECTIONS section is read only when named here.
+   */
+  readonly sections?: readonly string[];
 }
 
 export interface Kpi {
@@ -131,6 +137,8 @@ export interface ReportFacts {
   readonly peers: PeerRanking;
   readonly voice: VoiceAnalysis & { readonly answered: number | null };
   readonly quality: DataQuality;
+  /** Churn by experience ("What service is worth"); null when the report's sections do not ask for it. */
+  readonly retention: RetentionFacts | null;
   /** Every scorecard row of the period (all dimensions), as the CSV carries them. */
   readonly rows: readonly ScorecardRow[];
 }
