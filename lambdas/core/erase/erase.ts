@@ -103,6 +103,10 @@ interface PartitionPlan {
   readonly stagingKeys: readonly string[];
   readonly stagedRows: number;
   readonly tableRows: number;
+  /** The landing objects the records' rows came from (their lineage). */
+  readonly landingObjects: ReadonlySet<string>;
+  /** The records' rows in the partition's file that name no landing object. */
+  readonly rowsWithoutLineage: number;
 }
 
 interface RejectPlan {
@@ -227,7 +231,7 @@ async function planPartition(
   store: ObjectStore,
   partition: Partition,
   records: ReadonlySet<string>,
-): Promise<(PartitionPlan & { landingObjects: Set<string>; rowsWithoutLineage: number }) | undefined> {
+): Promise<PartitionPlan | undefined> {
   const { table } = partition;
   const columns = [...TABLES[table].key, SOURCE_OBJECT_COLUMN];
   const files = await partitionFiles(store, partition);
