@@ -16,8 +16,10 @@ export const DASHBOARD_DEFAULTS = {
 } as const;
 
 export interface OperationsDashboardProps {
-  /** The sources charted per source (files, rows, hours since delivery). */
+  /** The sources charted per source (files, rows, rejects). */
   readonly sources: readonly string[];
+  /** The sources the silence check watches, charted by hours since their last delivery. */
+  readonly watchedSources: readonly string[];
   /** Queues whose oldest message's age shows a backlog (ingestion, compaction), by name. */
   readonly workQueues: Readonly<Record<string, sqs.IQueue>>;
   /** Queues whose every message is a failure (dead letters), by name; their depth is charted. */
@@ -57,8 +59,8 @@ export class OperationsDashboard extends Construct {
         period,
         label: label ?? source ?? metricName,
       });
-    const perSource = (metricName: string, statistic: string, suffix = '') =>
-      props.sources.map((source) => ours(metricName, statistic, source, `${source}${suffix}`));
+    const perSource = (metricName: string, statistic: string, suffix = '', sources = props.sources) =>
+      sources.map((source) => ours(metricName, statistic, source, `${source}${suffix}`));
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>
       new cloudwatch.GraphWidget({ title, left, width, height, ...extra });
 
@@ -110,7 +112,14 @@ export class OperationsDashboard extends Construct {
           period,
         }),
       ]),
-      graph('Sources: hours since the last delivery', perSource(SILENCE_METRIC.hoursSinceDelivery, 'Maximum')),
+      ...(props.watchedSources.length === 0
+        ? []
+        : [
+            graph(
+              'Sources: hours since the last delivery',
+              perSource(SILENCE_METRIC.hoursSinceDelivery, 'Maximum', '', props.watchedSources),
+            ),
+          ]),
     );
     this.dashboard.addWidgets(
       graph('Exports: runs, errors and failed runs waiting', [

@@ -205,6 +205,7 @@ export class Operations extends Construct {
     this.dashboard = new OperationsDashboard(this, 'Dashboard', {
       ...props.dashboard,
       sources: props.sources.map((source) => source.name),
+      watchedSources: Object.keys(watched),
       failureQueues,
       alarms: this.alarms,
       rejectShareAlarm,

@@ -324,6 +324,11 @@ describe('dashboard', () => {
       expect(text).toContain(metric);
     }
     expect(text).toMatch(/alarm/);
+    // Only the watched source has hours since delivery; the quiet stack watches none and has no such graph.
+    expect(text.match(/HoursSinceDelivery/g)).toHaveLength(1);
+    const quietBody = JSON.stringify(Object.values(quiet.findResources('AWS::CloudWatch::Dashboard'))[0]?.Properties);
+    expect(quietBody).not.toContain('HoursSinceDelivery');
+    expect(quietBody).toContain('FilesLanded');
     expect(text).toContain('WorkGroup=\\\\\\"');
   });
 });
