@@ -1,8 +1,9 @@
-import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { referenceTables } from '../lambdas/core/reference/tables.ts';
+import { ClosedLoopAlerts } from './alerts.ts';
 import { Catalog } from './catalog.ts';
 import { Erasure } from './erasure.ts';
 import { ScheduledExports } from './exports.ts';
@@ -33,6 +34,7 @@ export interface ServiceBenchStackProps extends StackProps {
 export class ServiceBenchStack extends Stack {
   readonly storage: Storage;
   readonly ingestion: Ingestion;
+  readonly alerts: ClosedLoopAlerts;
   readonly catalog: Catalog;
   readonly workgroup: QueryWorkgroup;
   readonly refresh: MetricRefresh;
@@ -47,33 +49,17 @@ export class ServiceBenchStack extends Stack {
     const allowDestroy = props.allowDestroy ?? false;
     const reference = referenceTables(config);
 
-    // Resources CloudFormation cannot tag (a Glue database, say) are skipped by the tag aspect.
-    for (const [name, value] of Object.entries(config.deployment.tags)) Tags.of(this).add(name, value);
-
-    const { landing: existingLanding, uploaderAccounts } = config.deployment;
-    this.storage = new Storage(this, 'Storage', {
-      allowDestroy,
-      ...(existingLanding ? { existingLanding } : {}),
-      uploaderAccounts,
-      uploadPrefixes: config.sources.map((source) => `${source.name}/`),
-    });
+    this.storage = new Storage(this, 'Storage', { allowDestroy });
     const { key, landing, curated, quarantine, athenaResults } = this.storage;
     const removalPolicy = this.storage.removalPolicy;
 
-    this.ingestion = new Ingestion(this, 'Ingestion', {
+    this.ingestion = new Ingestion(this, 'Ingestion', { config, landing, curated, quarantine, key, removalPolicy });
+
+    this.alerts = new ClosedLoopAlerts(this, 'Alerts', {
       config,
-      landing,
-      curated,
-      quarantine,
-      key,
+      publisher: this.ingestion.normaliser,
       removalPolicy,
-      ownsLanding: this.storage.ownsLanding,
-      ...(this.storage.landingKey ? { landingKey: this.storage.landingKey } : {}),
     });
-    this.storage.restrictQuarantineReads([
-      this.ingestion.normaliser.role.roleArn,
-      ...config.deployment.quarantineReaders,
-    ]);
 
     this.catalog = new Catalog(this, 'Catalog', {
       curated,
@@ -174,26 +160,6 @@ export class ServiceBenchStack extends Stack {
       value: landing.bucketName,
       description: 'Upload raw exports here, under <source name>/ (one prefix per configured source)',
     });
-    const ownerStatements = this.ingestion.landingOwnerStatements;
-    if (ownerStatements) {
-      new CfnOutput(this, 'LandingBucketPolicyStatements', {
-        value: this.toJsonString(ownerStatements.bucket.map((statement) => statement.toStatementJson())),
-        description:
-          'Add to the policy of the existing landing bucket, and turn on its Amazon EventBridge notifications (docs/deploy.md)',
-      });
-    }
-    if (ownerStatements?.key) {
-      new CfnOutput(this, 'LandingKeyPolicyStatement', {
-        value: this.toJsonString(ownerStatements.key.toStatementJson()),
-        description: "Add to the policy of the existing landing bucket's KMS key (docs/deploy.md)",
-      });
-    }
-    if (uploaderAccounts.length > 0) {
-      new CfnOutput(this, 'UploadKey', {
-        value: key.keyArn,
-        description: `The key uploads from ${uploaderAccounts.join(', ')} are encrypted with: their principals need kms:GenerateDataKey, kms:Encrypt and kms:Decrypt on it (docs/deploy.md)`,
-      });
-    }
     for (const source of config.sources) {
       new CfnOutput(this, `Landing${pascal(source.name)}`, {
         value: `s3://${landing.bucketName}/${source.name}/`,
@@ -214,8 +180,7 @@ export class ServiceBenchStack extends Stack {
     });
     new CfnOutput(this, 'QuarantineBucket', {
       value: quarantine.bucketName,
-      description:
-        'Rejected rows as they arrived, raw identifiers included, with file, row number, field and reason; readable only by the normaliser and deployment.quarantineReaders',
+      description: 'Rejected rows, with file, row number, field and reason',
     });
     new CfnOutput(this, 'AlarmTopic', {
       value: this.operations.alarmTopic.topicArn,
