@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type MetricRecord, metricDocument, publishMetrics } from '../../../lambdas/core/telemetry/emf.ts';
 import { ingestionRecord, rejectShare } from '../../../lambdas/core/telemetry/ingestion.ts';
 
@@ -44,6 +44,19 @@ describe('EMF documents', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).not.toContain('\n');
     expect(JSON.parse(lines[0] ?? '')).toEqual(metricDocument(record));
+  });
+
+  it('writes to standard output itself, past the console that Lambda wraps in its JSON log format', () => {
+    const write = vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    const log = vi.spyOn(console, 'log');
+    try {
+      publishMetrics(record);
+      expect(write).toHaveBeenCalledWith(`${JSON.stringify(metricDocument(record))}\n`);
+      expect(log).not.toHaveBeenCalled();
+    } finally {
+      write.mockRestore();
+      log.mockRestore();
+    }
   });
 
   it('leaves an unknown value out of the document instead of sending 0', () => {
