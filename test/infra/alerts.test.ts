@@ -5,11 +5,12 @@ import { fixtureConfig, nagFindings, synth } from './support.ts';
 const WEBHOOK = { format: 'slack', urlSecretName: 'servicebench/slack-url' };
 const RULES = { rules: [{ name: 'detractors', kind: 'nps_detractor' }] };
 
-/** Every IAM statement of the stack, with the roles of its policy. */
+/** Every IAM statement of the stack, with the roles (or users) of its policy. */
 function statements(template: Template): { roles: string; statement: Record<string, unknown> }[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap((policy) => {
     const properties = policy.Properties as {
-      Roles: unknown;
+      Roles?: unknown;
+      Users?: unknown;
       PolicyDocument: { Statement: Record<string, unknown>[] };
     };
     return properties.PolicyDocument.Statement.map((statement) => ({
