@@ -257,7 +257,7 @@ files a local run writes (servicebench --engine trino ddl --location local://…
     )
     .requiredOption(
       '--customer <id>',
-      'e-mail, phone or external id as the exports hold it (repeatable)',
+      'e-mail, phone or external id as the exports hold it; repeat it for every identifier the customer has in any source',
       (value: string, previous: string[] | undefined) => [...(previous ?? []), value],
     )
     .option('--dry-run', 'print what would be removed, change nothing and write no record')
