@@ -7,7 +7,7 @@
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
 import { escapeHtml } from './escape.ts';
 import { formatValue } from './format.ts';
-import type { ReportPeriod } from './period.ts';
+import { parsePeriod, type ReportPeriod } from './period.ts';
 
 /** The page's heading (the report's section `retention`). */
 export const RETENTION_HEADING = 'What service is worth';
@@ -80,6 +80,8 @@ export const RETENTION_FAMILIES: readonly RetentionFamilyDefinition[] = [
 
 /** One row of service_retention, as the page reads it. */
 export interface RetentionSegment {
+  /** First day of the period (YYYY-MM-DD). */
+  readonly period_start: string;
   readonly family: string;
   readonly segment: string;
   readonly is_reference: boolean;
@@ -110,6 +112,11 @@ export interface RetentionFamily {
 
 /** What the page shows for one period. */
 export interface RetentionFacts {
+  /**
+   * The period followed: the latest up to the reported one whose follow-up window has passed for
+   * every customer (a recent period's churn is not known yet); null when none has.
+   */
+  readonly period: ReportPeriod | null;
   readonly horizonDays: number;
   readonly minSample: number;
   /** Families with at least one segment, in RETENTION_FAMILIES order. */
@@ -118,18 +125,19 @@ export interface RetentionFacts {
   readonly summary: readonly string[];
 }
 
-/** The period's rows of service_retention (every family and segment). */
+/** The rows of service_retention of the reported period and the ones before it, latest first. */
 export async function queryRetention(engine: QueryEngine, period: ReportPeriod): Promise<RetentionSegment[]> {
   const raw = await engine.query(
-    `SELECT family, segment, is_reference, customers, customers_pending, n, churned, churn_rate, churn_ci_low,
+    `SELECT CAST(period_start AS VARCHAR) AS period_start, family, segment, is_reference, customers, customers_pending, n, churned, churn_rate, churn_ci_low,
        churn_ci_high, relative_risk, rr_ci_low, rr_ci_high, low_sample, at_risk, revenue, revenue_customers,
        at_risk_revenue, horizon_days
      FROM service_retention
-     WHERE grain = :grain AND period_start = CAST(:period_start AS DATE)
-     ORDER BY family, segment`,
+     WHERE grain = :grain AND period_start <= CAST(:period_start AS DATE)
+     ORDER BY period_start DESC, family, segment`,
     { grain: period.grain, period_start: period.start },
   );
   return raw.map((r) => ({
+    period_start: String(r.period_start),
     family: String(r.family),
     segment: String(r.segment),
     is_reference: flag(r.is_reference),
@@ -153,22 +161,39 @@ export async function queryRetention(engine: QueryEngine, period: ReportPeriod):
 }
 
 /**
- * Groups the rows by family and writes the summary. The headline compares the worst segment of a
- * family with its best, both with enough customers: the largest relative risk whose interval lies
- * wholly above 1, else the largest one, said to be within chance.
+ * Picks the period to show (the latest up to the reported one with no customer pending), groups its
+ * rows by family and writes the summary. The headline compares the worst segment of a family with
+ * its best, both with enough customers: the largest relative risk whose interval lies wholly above
+ * 1, else the largest one, said to be within chance.
  */
 export function retentionFacts(
-  rows: readonly RetentionSegment[],
-  periodLabel: string,
+  allRows: readonly RetentionSegment[],
+  reported: ReportPeriod,
   options: { readonly horizonDays: number; readonly minSample: number },
 ): RetentionFacts {
+  const starts = [...new Set(allRows.map((r) => r.period_start))].sort().reverse();
+  const start = starts.find((p) => allRows.every((r) => r.period_start !== p || r.customers_pending === 0));
+  if (start === undefined) {
+    return {
+      ...options,
+      period: null,
+      families: [],
+      summary: [
+        allRows.length === 0
+          ? `No customer with a contact or survey answer up to ${reported.label} could be followed: churn by experience needs customer activity (signups, renewals, cancellations) under the same customer key as the contacts.`
+          : `No ${reported.grain} up to ${reported.label} has had its ${options.horizonDays} days of follow-up pass yet, so its churn is not known.`,
+      ],
+    };
+  }
+  const period = parsePeriod(reported.grain === 'month' ? start.slice(0, 7) : start, reported.grain);
+  const rows = allRows.filter((r) => r.period_start === start);
   const families = RETENTION_FAMILIES.map((definition) => ({
     definition,
     segments: definition.segments
       .map((s) => rows.find((r) => r.family === definition.id && r.segment === s.id))
       .filter((r): r is RetentionSegment => r !== undefined),
   })).filter((f) => f.segments.length > 0);
-  return { ...options, families, summary: summarise(families, periodLabel, options) };
+  return { ...options, period, families, summary: summarise(families, period.label, options) };
 }
 
 interface Comparison {
@@ -184,11 +209,6 @@ function summarise(
   options: { readonly horizonDays: number; readonly minSample: number },
 ): string[] {
   const days = `${options.horizonDays} days`;
-  if (families.length === 0) {
-    return [
-      `No customer with a contact or survey answer in ${periodLabel} could be followed: churn by experience needs customer activity (signups, renewals, cancellations) under the same customer key as the contacts.`,
-    ];
-  }
   const comparisons: Comparison[] = [];
   for (const family of families) {
     const worstId = family.definition.segments.at(-1)?.id;
@@ -216,13 +236,9 @@ function summarise(
       `Too few customers of ${periodLabel} have a known outcome to compare churn between experiences: every family has a segment with fewer than ${options.minSample} customers followed for ${days}.`,
     );
   }
-  const pending = Math.max(0, ...families.flatMap((f) => f.segments.map((s) => s.customers_pending)));
-  const caveats = [
-    `An association, not proof: customers about to leave may also complain more.`,
-    `Segments with fewer than ${options.minSample} customers whose outcome is known are shown but not ranked.`,
-  ];
-  if (pending > 0) caveats.push(`Customers whose ${days} have not yet passed are left out of the rates.`);
-  sentences.push(caveats.join(' '));
+  sentences.push(
+    `An association, not proof: customers about to leave may also complain more. Segments with fewer than ${options.minSample} customers whose outcome is known are shown but not ranked.`,
+  );
   return sentences;
 }
 
@@ -243,7 +259,11 @@ export function retentionSection(facts: RetentionFacts | null, headingId = 'h-re
 </section>`;
   }
   const summary = facts.summary.map((s) => `<p class="retention-summary">${escapeHtml(s)}</p>`).join('\n  ');
-  const lede = `<p class="section-lede">Customers with a contact or survey answer in the period, by their worst experience in each family; churn = a cancellation within ${facts.horizonDays} days after the period. Relative risk compares each segment with the family's best (95% interval by the log method). Revenue is the sum of known amounts over the last twelve months.</p>`;
+  const followed =
+    facts.period === null
+      ? ''
+      : `${escapeHtml(facts.period.label)} is the latest ${facts.period.grain} whose ${facts.horizonDays} days of follow-up have passed. `;
+  const lede = `<p class="section-lede">${followed}Customers with a contact or survey answer in the period, by their worst experience in each family; churn = a cancellation within ${facts.horizonDays} days after the period. Relative risk compares each segment with the family's best (95% interval by the log method). Revenue is the sum of known amounts over the last twelve months.</p>`;
   const tables = facts.families.map(familyTable).join('\n');
   return `${open}
   ${summary}

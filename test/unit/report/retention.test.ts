@@ -13,9 +13,11 @@ import { emptyReportEngine } from '../../support/report.ts';
 
 const config = parseConfig({});
 const OPTIONS = { horizonDays: 90, minSample: 30 };
+const JUNE = parsePeriod('2025-06', 'month');
 
 function segment(partial: Partial<RetentionSegment> & Pick<RetentionSegment, 'family' | 'segment'>): RetentionSegment {
   return {
+    period_start: '2025-06-01',
     is_reference: false,
     customers: 100,
     customers_pending: 0,
@@ -73,7 +75,7 @@ const CAVEATS =
 describe('retentionFacts', () => {
   it('leads with the largest relative risk whose interval lies above 1, then the customers and revenue at risk', () => {
     // FCR's 3.0× is larger but its interval (0.9–9.8) includes 1: the detractors' 2.5× leads
-    const facts = retentionFacts([notResolved, detractors, resolvedFirstTime, promoters], 'June 2025', OPTIONS);
+    const facts = retentionFacts([notResolved, detractors, resolvedFirstTime, promoters], JUNE, OPTIONS);
     expect(facts.families.map((f) => f.definition.id)).toEqual(['nps', 'first_contact_resolution']);
     expect(facts.families[0]?.segments.map((s) => s.segment)).toEqual(['promoter', 'detractor']);
     expect(facts.summary).toEqual([
@@ -83,29 +85,50 @@ describe('retentionFacts', () => {
     ]);
   });
 
-  it('says a difference within chance is within chance, and names pending customers', () => {
-    const pending = { ...resolvedFirstTime, customers_pending: 7 };
-    const facts = retentionFacts([notResolved, pending], 'June 2025', OPTIONS);
+  it('says a difference within chance is within chance', () => {
+    const facts = retentionFacts([notResolved, resolvedFirstTime], JUNE, OPTIONS);
     expect(facts.summary).toEqual([
       'No experience segment of June 2025 churned clearly more often within 90 days than its best: the largest difference, customers whose issue was not resolved first time at 3.0× the churn of those resolved first time, is within chance (95% interval 0.9–9.8).',
-      `${CAVEATS} Customers whose 90 days have not yet passed are left out of the rates.`,
+      CAVEATS,
+    ]);
+  });
+
+  it('shows the latest period whose follow-up has passed for every customer', () => {
+    // June and April still have customers pending; March is the latest fully followed month
+    const rows = [
+      { ...detractors, customers_pending: 30 },
+      { ...promoters, period_start: '2025-04-01', customers_pending: 1 },
+      { ...promoters, period_start: '2025-03-01' },
+      { ...detractors, period_start: '2025-03-01' },
+      { ...promoters, period_start: '2025-02-01', relative_risk: 9 },
+    ];
+    const facts = retentionFacts(rows, JUNE, OPTIONS);
+    expect(facts.period?.label).toBe('March 2025');
+    expect(facts.families[0]?.segments).toEqual([rows[2], rows[3]]);
+    expect(facts.summary[0]).toBe(
+      'Detractors in March 2025 churned 2.5× as often within 90 days as promoters (95% interval 1.3–4.6).',
+    );
+    const none = retentionFacts([{ ...detractors, customers_pending: 3 }], JUNE, OPTIONS);
+    expect(none).toMatchObject({ period: null, families: [] });
+    expect(none.summary).toEqual([
+      'No month up to June 2025 has had its 90 days of follow-up pass yet, so its churn is not known.',
     ]);
   });
 
   it('ranks no comparison with a low-sample side, and says when nothing can be compared', () => {
     const small = { ...detractors, low_sample: true, n: 12 };
-    const facts = retentionFacts([promoters, small], 'June 2025', OPTIONS);
+    const facts = retentionFacts([promoters, small], JUNE, OPTIONS);
     expect(facts.summary[0]).toBe(
       'Too few customers of June 2025 have a known outcome to compare churn between experiences: every family has a segment with fewer than 30 customers followed for 90 days.',
     );
-    expect(retentionFacts([], 'June 2025', OPTIONS).summary).toEqual([
-      'No customer with a contact or survey answer in June 2025 could be followed: churn by experience needs customer activity (signups, renewals, cancellations) under the same customer key as the contacts.',
+    expect(retentionFacts([], JUNE, OPTIONS).summary).toEqual([
+      'No customer with a contact or survey answer up to June 2025 could be followed: churn by experience needs customer activity (signups, renewals, cancellations) under the same customer key as the contacts.',
     ]);
   });
 
   it('says so when the revenue of the customers at risk is unknown', () => {
     const noAmounts = { ...detractors, at_risk_revenue: null, revenue: null, revenue_customers: 0 };
-    expect(retentionFacts([promoters, noAmounts], 'June 2025', OPTIONS).summary[1]).toBe(
+    expect(retentionFacts([promoters, noAmounts], JUNE, OPTIONS).summary[1]).toBe(
       '60 of them have not left yet; their revenue is not known.',
     );
   });
@@ -126,7 +149,7 @@ describe('retentionSection', () => {
       rr_ci_high: 7.4,
       at_risk: 8,
     });
-    const html = retentionSection(retentionFacts([promoters, passives, detractors], 'June 2025', OPTIONS));
+    const html = retentionSection(retentionFacts([promoters, passives, detractors], JUNE, OPTIONS));
     expect(html).toContain('<h2 id="h-retention">What service is worth</h2>');
     expect(html.match(/<table/g)).toHaveLength(1);
     expect(html).toContain(
@@ -158,11 +181,18 @@ describe('the report reads churn by experience only when its sections ask for it
           churn_rate, churn_ci_low, churn_ci_high, relative_risk, rr_ci_low, rr_ci_high, low_sample, at_risk,
           revenue, revenue_customers, at_risk_revenue, horizon_days)`);
       const rows = await queryRetention(engine, period);
-      // June only, in the query's order (family, then segment id)
-      expect(rows).toEqual([
+      // June and the months before it, latest first, then by family and segment id
+      expect(rows.map((r) => `${r.period_start} ${r.segment}`)).toEqual([
+        '2025-06-01 detractor',
+        '2025-06-01 promoter',
+        '2025-05-01 detractor',
+      ]);
+      expect(rows.slice(0, 2)).toEqual([
         segment({ ...detractors, churn_ci_low: 16.8, churn_ci_high: 35.5 }),
         segment({ ...promoters, revenue_customers: 80 }),
       ]);
+      const may = await queryRetention(engine, parsePeriod('2025-05', 'month'));
+      expect(may.map((r) => r.period_start)).toEqual(['2025-05-01']);
       const asked = await buildReportData(engine, {
         period: '2025-06',
         grain: 'month',
