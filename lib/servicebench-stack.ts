@@ -1,4 +1,4 @@
-import { CfnOutput, Stack, type StackProps } from 'aws-cdk-lib';
+import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
@@ -10,8 +10,9 @@ import { ScheduledExports } from './exports.ts';
 import type { AthenaAccess } from './grants.ts';
 import { pascal } from './ids.ts';
 import { Ingestion } from './ingestion.ts';
+import { acknowledge } from './nag.ts';
 import { Operations } from './operations.ts';
-import { Storage } from './storage.ts';
+import { importedObjectsFinding, Storage } from './storage.ts';
 import { MetricRefresh, MetricViews } from './views.ts';
 import { QueryWorkgroup } from './workgroup.ts';
 
@@ -49,11 +50,30 @@ export class ServiceBenchStack extends Stack {
     const allowDestroy = props.allowDestroy ?? false;
     const reference = referenceTables(config);
 
-    this.storage = new Storage(this, 'Storage', { allowDestroy });
+    // Resources CloudFormation cannot tag (a Glue database, say) are skipped by the tag aspect.
+    for (const [name, value] of Object.entries(config.deployment.tags)) Tags.of(this).add(name, value);
+
+    const { landing: existingLanding, uploaderAccounts } = config.deployment;
+    this.storage = new Storage(this, 'Storage', {
+      allowDestroy,
+      ...(existingLanding ? { existingLanding } : {}),
+      uploaderAccounts,
+      uploadPrefixes: config.sources.map((source) => `${source.name}/`),
+    });
     const { key, landing, curated, quarantine, athenaResults } = this.storage;
     const removalPolicy = this.storage.removalPolicy;
 
-    this.ingestion = new Ingestion(this, 'Ingestion', { config, landing, curated, quarantine, key, removalPolicy });
+    this.ingestion = new Ingestion(this, 'Ingestion', {
+      config,
+      landing,
+      curated,
+      quarantine,
+      key,
+      removalPolicy,
+      ownsLanding: this.storage.ownsLanding,
+      ...(this.storage.landingKey ? { landingKey: this.storage.landingKey } : {}),
+    });
+    this.storage.allowQuarantineReads(this.ingestion.normaliser.role.roleArn, ...config.deployment.quarantineReaders);
 
     this.alerts = new ClosedLoopAlerts(this, 'Alerts', {
       config,
@@ -120,6 +140,16 @@ export class ServiceBenchStack extends Stack {
       pseudonymKey: this.ingestion.pseudonymKey,
       removalPolicy,
     });
+    this.storage.allowQuarantineReads(this.erasure.eraser.role.roleArn);
+    if (!this.storage.ownsLanding) {
+      for (const source of config.sources) {
+        acknowledge(
+          this.erasure.eraser.role,
+          importedObjectsFinding(landing.bucketName, `${source.name}/`),
+          `HeadObject needs s3:GetObject on object ARNs; limited to the ${source.name}/ prefix of the existing landing bucket.`,
+        );
+      }
+    }
     new CfnOutput(this, 'ErasureFunction', {
       value: this.erasure.eraser.function.functionName,
       description: 'Erases customers: invoke with {"customers":["<id>"],"dryRun":true} (docs/deploy.md)',
@@ -160,6 +190,26 @@ export class ServiceBenchStack extends Stack {
       value: landing.bucketName,
       description: 'Upload raw exports here, under <source name>/ (one prefix per configured source)',
     });
+    const ownerStatements = this.ingestion.landingOwnerStatements;
+    if (ownerStatements) {
+      new CfnOutput(this, 'LandingBucketPolicyStatements', {
+        value: this.toJsonString(ownerStatements.bucket.map((statement) => statement.toStatementJson())),
+        description:
+          'Add to the policy of the existing landing bucket, and turn on its Amazon EventBridge notifications (docs/deploy.md)',
+      });
+    }
+    if (ownerStatements?.key) {
+      new CfnOutput(this, 'LandingKeyPolicyStatement', {
+        value: this.toJsonString(ownerStatements.key.toStatementJson()),
+        description: "Add to the policy of the existing landing bucket's KMS key (docs/deploy.md)",
+      });
+    }
+    if (uploaderAccounts.length > 0) {
+      new CfnOutput(this, 'UploadKey', {
+        value: key.keyArn,
+        description: `The key uploads from ${uploaderAccounts.join(', ')} are encrypted with: their principals need kms:GenerateDataKey, kms:Encrypt and kms:Decrypt on it (docs/deploy.md)`,
+      });
+    }
     for (const source of config.sources) {
       new CfnOutput(this, `Landing${pascal(source.name)}`, {
         value: `s3://${landing.bucketName}/${source.name}/`,
@@ -180,7 +230,8 @@ export class ServiceBenchStack extends Stack {
     });
     new CfnOutput(this, 'QuarantineBucket', {
       value: quarantine.bucketName,
-      description: 'Rejected rows, with file, row number, field and reason',
+      description:
+        'Rejected rows as they arrived, raw identifiers included, with file, row number, field and reason; readable only by the normaliser and deployment.quarantineReaders',
     });
     new CfnOutput(this, 'AlarmTopic', {
       value: this.operations.alarmTopic.topicArn,

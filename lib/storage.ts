@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
@@ -69,13 +69,14 @@ export class Storage extends Construct {
   /**
    * Rejected rows as they arrived, with raw (unpseudonymised) customer and employee identifiers:
    * encrypted, expiring after `quarantineExpirationDays`, and readable only by the roles given to
-   * restrictQuarantineReads.
+   * allowQuarantineReads.
    */
   readonly quarantine: s3.Bucket;
   readonly exports: s3.Bucket;
   readonly athenaResults: s3.Bucket;
   readonly accessLogs: s3.Bucket;
   readonly removalPolicy: RemovalPolicy;
+  private readonly quarantineReaders: string[] = [];
 
   constructor(scope: Construct, id: string, props: StorageProps = {}) {
     super(scope, id);
@@ -177,6 +178,23 @@ export class Storage extends Construct {
         },
       ],
     });
+    // Denies reading quarantined objects to every principal whose ARN is not one of the readers,
+    // whatever its IAM policies allow, administrators included. Only reads are denied: listing,
+    // deleting (erasure, expiry) and managing the bucket and its policy stay with IAM, so nobody is
+    // locked out of the bucket; an administrator reads rejects by assuming a reader role.
+    this.quarantine.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'QuarantineReadsOnlyByReaders',
+        effect: iam.Effect.DENY,
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:GetObjectVersion'],
+        resources: [this.quarantine.arnForObjects('*')],
+        // aws:PrincipalArn is the role's ARN for every session of the role, whatever its session name.
+        conditions: {
+          ArnNotLike: { 'aws:PrincipalArn': Lazy.list({ produce: () => this.quarantineReaders }) },
+        },
+      }),
+    );
     this.exports = bucket('Exports', {
       lifecycleRules: [
         {
@@ -201,24 +219,20 @@ export class Storage extends Construct {
   }
 
   /**
-   * Denies reading quarantined objects to every principal whose ARN is not one of `readerRoleArns`,
-   * whatever its IAM policies allow, administrators included. Only reads are denied: listing,
-   * deleting (erasure, expiry) and managing the bucket and its policy stay with IAM, so nobody is
-   * locked out of the bucket; an administrator reads rejects by assuming a listed role.
+   * Exempts roles from the quarantine's read deny: the functions that read rejects (the normaliser,
+   * erasure) and the people's roles of `deployment.quarantineReaders`.
    */
-  restrictQuarantineReads(readerRoleArns: readonly string[]): void {
-    this.quarantine.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'QuarantineReadsOnlyByReaders',
-        effect: iam.Effect.DENY,
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject', 's3:GetObjectVersion'],
-        resources: [this.quarantine.arnForObjects('*')],
-        // aws:PrincipalArn is the role's ARN for every session of the role, whatever its session name.
-        conditions: { ArnNotLike: { 'aws:PrincipalArn': [...readerRoleArns] } },
-      }),
-    );
+  allowQuarantineReads(...roleArns: string[]): void {
+    this.quarantineReaders.push(...roleArns);
   }
+}
+
+/**
+ * cdk-nag's finding for object ARNs under a prefix of an imported bucket, which has no logical id
+ * to name it by (wildcardResourceFinding covers the stack's own buckets).
+ */
+export function importedObjectsFinding(bucketName: string, prefix: string): string {
+  return `AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:s3:::${bucketName}/${prefix}*]`;
 }
 
 /**

@@ -184,6 +184,7 @@ function normaliserStatements(template: Template): Record<string, unknown>[] {
 }
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });
 const NORMALISER_ROLE_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^IngestionNormaliserRole'), 'Arn'] };
+const ERASER_ROLE_ARN = { 'Fn::GetAtt': [Match.stringLikeRegexp('^ErasureEraserRole'), 'Arn'] };
 
 describe('an existing landing bucket (deployment.landing)', () => {
   it('creates no landing bucket and sets no bucket notification', () => {
@@ -419,9 +420,9 @@ describe('quarantine reads', () => {
     },
   });
 
-  it('are denied to every principal but the normaliser and the configured readers', () => {
-    prod.hasResourceProperties('AWS::S3::BucketPolicy', quarantineDeny([NORMALISER_ROLE_ARN, READER]));
-    stage.hasResourceProperties('AWS::S3::BucketPolicy', quarantineDeny([NORMALISER_ROLE_ARN]));
+  it('are denied to every principal but the normaliser, the eraser and the configured readers', () => {
+    prod.hasResourceProperties('AWS::S3::BucketPolicy', quarantineDeny([NORMALISER_ROLE_ARN, READER, ERASER_ROLE_ARN]));
+    stage.hasResourceProperties('AWS::S3::BucketPolicy', quarantineDeny([NORMALISER_ROLE_ARN, ERASER_ROLE_ARN]));
   });
 
   it('deny reads only, so listing, deleting and managing the bucket stay with IAM', () => {
