@@ -6,6 +6,7 @@
  *
  *   npm run fuzz                                        # seed 1, 5,000 files
  *   npm run fuzz -- --seed 7 --files 500 --adapter zendesk,demo-qa --class empty,payloads
+ *   npm run fuzz -- --shard 0/2 & npm run fuzz -- --shard 1/2   # one campaign on two cores
  *   npm run fuzz -- --replay <failures folder>/<file folder>
  */
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const { values } = parseArgs({
     batch: { type: 'string', default: String(CAMPAIGN_DEFAULTS.batchSize) },
     out: { type: 'string', default: 'test-artifacts/fuzz' },
     replay: { type: 'string', multiple: true },
+    shard: { type: 'string' },
   },
 });
 
@@ -100,13 +102,17 @@ async function main(): Promise<number> {
     const sources = wanted
       ? [...new Set(seeds.map((s) => s.source))].filter((s) => wanted.includes(s) || wanted.includes(adapterOf(s)))
       : undefined;
-    files = planCampaign({
+    const planned = planCampaign({
       seed,
       files: Number(values.files),
       seeds,
       ...(sources ? { sources } : {}),
       ...(classes ? { classes: classes as MutationClass[] } : {}),
     });
+    // --shard k/n keeps file numbers ≡ k (mod n): n processes run one campaign on n cores.
+    const [k, n] = (values.shard ?? '0/1').split('/').map(Number) as [number, number];
+    if (!(Number.isInteger(k) && Number.isInteger(n) && k >= 0 && k < n)) throw new Error('--shard is k/n, 0 <= k < n');
+    files = planned.filter((f) => f.number % n === k);
     make = (file) => makeFile(file, seed, seeds);
   }
   console.log(`seed ${seed}: ${files.length} files`);

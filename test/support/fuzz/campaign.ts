@@ -34,10 +34,12 @@ export const CAMPAIGN_DEFAULTS = {
   seed: 1,
   files: 5_000,
   /** Files per lake: one report is written and checked per batch. */
-  batchSize: 60,
-  /** A file's own time limit; a batch gets it per file, plus the command's start. */
-  perFileMs: 30_000,
-  commandMs: 60_000,
+  batchSize: 100,
+  /**
+   * Longest a command may write nothing: ingest writes a line per file, so this is a file's time
+   * limit (the command's start and its compaction count towards the first and the last).
+   */
+  silentMs: 60_000,
 } as const;
 
 /** A file of the plan: what it will be, before its bytes are made (a batch at a time, to hold little). */
@@ -88,7 +90,7 @@ export interface CampaignOptions {
   readonly sources?: readonly string[];
   readonly classes?: readonly MutationClass[];
   readonly batchSize?: number;
-  readonly perFileMs?: number;
+  readonly silentMs?: number;
   /** Where batches are written (a fresh temporary folder by default); removed unless `keep`. */
   readonly workDir?: string;
   readonly onBatch?: (done: number, total: number) => void;
@@ -142,7 +144,7 @@ class Batch {
     private readonly dir: string,
     private readonly files: readonly FuzzFile[],
     private readonly cli: CliRunner,
-    private readonly perFileMs: number,
+    private readonly silentMs: number,
   ) {
     this.lake = join(dir, 'lake');
   }
@@ -165,7 +167,7 @@ class Batch {
         source,
         files.map((f) => f.path),
       ),
-      CAMPAIGN_DEFAULTS.commandMs + this.perFileMs * files.length,
+      this.silentMs,
     );
     if (outcome.kind !== 'exited' && files.length > 1) {
       const ok = new Set<string>();
@@ -178,7 +180,7 @@ class Batch {
   private judge(outcome: CliOutcome, files: readonly { file: FuzzFile; path: string }[]): Set<string> {
     const ok = new Set<string>();
     if (outcome.kind === 'hung') {
-      for (const f of files) this.fail(f.file, 'hang', `ingest still running after ${outcome.afterMs} ms`);
+      for (const f of files) this.fail(f.file, 'hang', `ingest wrote nothing for ${outcome.silentMs} ms`);
       return ok;
     }
     if (outcome.kind === 'crashed') {
@@ -260,14 +262,14 @@ class Batch {
   private async checkReport(): Promise<void> {
     const outcome = await this.cli.run(
       ['--lake', this.lake, '--config', FUZZ_CONFIG, 'report', '--period', REPORT_PERIOD, '--format', 'html,csv'],
-      CAMPAIGN_DEFAULTS.commandMs * 2,
+      this.silentMs,
     );
     if (outcome.kind !== 'exited' || outcome.code !== 0) {
       const why =
         outcome.kind === 'exited'
           ? `exit ${outcome.code}: ${outcome.stderr.trim().split('\n').pop()}`
           : outcome.kind === 'hung'
-            ? `still running after ${outcome.afterMs} ms`
+            ? `wrote nothing for ${outcome.silentMs} ms`
             : outcome.error;
       this.fail(undefined, 'report-html', `report ${REPORT_PERIOD} failed: ${why}`);
       return;
@@ -304,7 +306,7 @@ function batches<T extends PlannedFile>(files: readonly T[], size: number): T[][
 export async function runFiles<T extends PlannedFile>(
   files: readonly T[],
   make: (file: T) => FuzzFile,
-  options: Pick<CampaignOptions, 'batchSize' | 'perFileMs' | 'workDir' | 'onBatch'> & {
+  options: Pick<CampaignOptions, 'batchSize' | 'silentMs' | 'workDir' | 'onBatch'> & {
     readonly seed: number;
     readonly onFailing?: (file: FuzzFile, failures: readonly Failure[]) => void;
   },
@@ -319,7 +321,7 @@ export async function runFiles<T extends PlannedFile>(
     for (const [i, plannedFiles] of planned.entries()) {
       const dir = join(workDir, `batch-${i}`);
       const made = plannedFiles.map(make);
-      const batch = new Batch(i, dir, made, cli, options.perFileMs ?? CAMPAIGN_DEFAULTS.perFileMs);
+      const batch = new Batch(i, dir, made, cli, options.silentMs ?? CAMPAIGN_DEFAULTS.silentMs);
       await batch.run();
       failures.push(...batch.failures);
       for (const file of made) {
