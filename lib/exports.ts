@@ -2,7 +2,7 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync }
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RemovalPolicy } from 'aws-cdk-lib';
-import { Duration, Stack, TimeZone } from 'aws-cdk-lib';
+import { Duration, SecretValue, Stack, TimeZone } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as eventsTargets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -11,11 +11,13 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
+import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import { EXPORTS_PREFIX } from '../lambdas/core/config/reports.ts';
 import { CONFIG_FILE_NAME } from '../lambdas/core/env/environment.ts';
 import { EXPORTER_DEFAULTS, type ExporterEnvironment, exporterConfigJson } from '../lambdas/core/env/exporter.ts';
@@ -47,6 +49,8 @@ export const EXPORTS_DEFAULTS = {
   /** Where the Chromium of a layer is installed when the layer does not say otherwise. */
   chromiumPath: '/opt/chromium',
   deadLetterRetention: Duration.days(14),
+  /** Change it to replace the report-link signer's access key (and the secret holding it) on deploy. */
+  linkSignerKeySerial: 1,
 } as const;
 
 /**
@@ -105,6 +109,14 @@ export class ScheduledExports extends Construct {
   /** Report runs that failed after Lambda's retries. */
   readonly failedExports: sqs.Queue;
   readonly schedules: scheduler.Schedule[] = [];
+  /**
+   * The IAM user whose access key signs the report links: it may only read the exports prefix (and
+   * decrypt it through S3). A link signed with the exporter's role would die with the role's
+   * temporary credentials, hours before its 7 days.
+   */
+  readonly linkSigner: iam.User;
+  /** `{ accessKeyId, secretAccessKey }` of linkSigner, encrypted with the lake key, read by the exporter only. */
+  readonly linkSignerSecret: secretsmanager.Secret;
 
   constructor(scope: Construct, id: string, props: ScheduledExportsProps) {
     super(scope, id);
@@ -161,12 +173,53 @@ export class ScheduledExports extends Construct {
           description: `playwright-core ${playwrightVersion()} (run-time files only) for the ServiceBench PDF report`,
         })
       : undefined;
+    this.linkSigner = new iam.User(this, 'ReportLinkSigner');
+    this.linkSigner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['s3:GetObject'],
+        resources: [props.exportsBucket.arnForObjects(`${EXPORTS_PREFIX}*`)],
+      }),
+    );
+    this.linkSigner.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['kms:Decrypt'],
+        resources: [props.key.keyArn],
+        conditions: { StringEquals: { 'kms:ViaService': `s3.${Stack.of(this).region}.amazonaws.com` } },
+      }),
+    );
+    acknowledge(
+      this.linkSigner,
+      wildcardResourceFinding(props.exportsBucket, `/${EXPORTS_PREFIX}*`),
+      'The report-link signer can only download objects under the exports prefix, whose keys are generated per report run; the links it signs are its only use.',
+    );
+    const signerKey = new iam.AccessKey(this, 'ReportLinkSignerKey', {
+      user: this.linkSigner,
+      serial: EXPORTS_DEFAULTS.linkSignerKeySerial,
+    });
+    this.linkSignerSecret = new secretsmanager.Secret(this, 'ReportLinkSignerSecret', {
+      description: 'ServiceBench: access key that signs report download links (GetObject on the exports prefix only)',
+      encryptionKey: props.key,
+      removalPolicy: props.removalPolicy,
+      secretObjectValue: {
+        accessKeyId: SecretValue.unsafePlainText(signerKey.accessKeyId),
+        secretAccessKey: signerKey.secretAccessKey,
+      },
+    });
+    acknowledge(
+      this.linkSignerSecret,
+      'AwsSolutions-SMG4',
+      'An IAM access key cannot be rotated by a Secrets Manager schedule without a rotation function; it is replaced by changing EXPORTS_DEFAULTS.linkSignerKeySerial, and it can only read the exports prefix.',
+    );
+    const webhook = config.deployment.webhook;
     const environment: ExporterEnvironment = {
       SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME,
       ATHENA_WORKGROUP: workgroupName(props.athena),
       GLUE_DATABASE: databaseName(props.athena),
       EXPORTS_BUCKET: props.exportsBucket.bucketName,
-      LINK_TTL_SECONDS: String(EXPORTER_DEFAULTS.linkTtlSeconds),
+      LINK_TTL_SECONDS: String((config.deployment.reportLinkHours ?? DEFAULTS.reportLinkHours) * 3600),
+      LINK_SIGNER_SECRET_ARN: this.linkSignerSecret.secretArn,
+      ATTACH_PDF_UNDER_BYTES: String(config.deployment.attachPdfUnderBytes ?? EXPORTER_DEFAULTS.attachPdfUnderBytes),
+      ...(webhook ? { WEBHOOK_FORMAT: webhook.format, WEBHOOK_URL_SECRET: webhook.urlSecretName } : {}),
       ...(sesSender ? { SES_SENDER: sesSender } : { REPORT_TOPIC_ARN: this.reportTopic.topicArn }),
       ...(chromium ? { CHROMIUM_PATH: props.chromiumPath ?? EXPORTS_DEFAULTS.chromiumPath } : {}),
     };
@@ -186,7 +239,7 @@ export class ScheduledExports extends Construct {
       run: 'report run',
     });
     grantAthenaQueries(fn, props.athena);
-    // GetObject lets the presigned link (signed with this role) download the report.
+    // GetObject reads a written PDF back to attach it to the e-mail.
     grantObjects(
       fn,
       props.exportsBucket,
@@ -194,6 +247,10 @@ export class ScheduledExports extends Construct {
       [EXPORTS_PREFIX],
     );
     grantKeyUse(fn, props.key);
+    this.linkSignerSecret.grantRead(fn);
+    if (webhook) {
+      secretsmanager.Secret.fromSecretNameV2(this, 'WebhookUrl', webhook.urlSecretName).grantRead(fn);
+    }
     if (sesSender) {
       const stack = Stack.of(this);
       const domain = sesSender.split('@')[1] as string;

@@ -10,7 +10,7 @@ const { template } = synth();
 const exporter = { Description: Match.stringLikeRegexp('runs a scheduled report') };
 const exporterStatements = (t = template) =>
   Object.values(t.findResources('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes('ExportsExporterRole'))
+    .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('ExportsExporterRole'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
 
 describe('ScheduledExports', () => {
@@ -95,7 +95,7 @@ describe('ScheduledExports', () => {
 
   it('lets the scheduler role start the refresh only, and use the key of the encrypted dead-letter queue', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes('ExportsSchedulerRole'))
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('ExportsSchedulerRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[]);
     expect(statements.map((s) => s.Action)).toEqual(
       expect.arrayContaining(['lambda:InvokeFunction', 'sqs:SendMessage', ['kms:Decrypt', 'kms:GenerateDataKey']]),
@@ -165,7 +165,7 @@ describe('ScheduledExports', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...exporter,
       Environment: {
-        Variables: Match.objectLike({ SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME, LINK_TTL_SECONDS: '43200' }),
+        Variables: Match.objectLike({ SERVICEBENCH_CONFIG_FILE: CONFIG_FILE_NAME, LINK_TTL_SECONDS: '604800' }),
       },
     });
     const bundled = JSON.parse(synth().stack.exports.exporter.bundledFiles[CONFIG_FILE_NAME] as string);
@@ -198,6 +198,101 @@ describe('ScheduledExports', () => {
     const quiet = synth({ config: fixtureConfig({ reports: [] }) }).template;
     quiet.resourceCountIs('AWS::Scheduler::Schedule', 1);
     quiet.hasResourceProperties('AWS::Scheduler::Schedule', { Description: 'ServiceBench metric refresh' });
-    quiet.resourceCountIs('AWS::Events::Rule', 0);
+    expect(
+      Object.values(quiet.findResources('AWS::Events::Rule')).filter((r) =>
+        String(r.Properties.Description).startsWith('Starts a report run'),
+      ),
+    ).toEqual([]);
+  });
+
+  it('signs report links with an IAM user that can only read the exports prefix, its key in an encrypted secret', () => {
+    const users = template.findResources('AWS::IAM::User');
+    expect(Object.keys(users)).toHaveLength(1);
+    const [userId, user] = Object.entries(users)[0] ?? [];
+    expect(user?.Properties ?? {}).toEqual({});
+    const userPolicies = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.Users ?? []).includes(String(userId)),
+    );
+    expect(userPolicies).toHaveLength(1);
+    expect(userPolicies[0]?.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Action: 's3:GetObject',
+        Effect: 'Allow',
+        Resource: {
+          'Fn::Join': [
+            '',
+            [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageExports/), 'Arn'] }, `/${EXPORTS_PREFIX}*`],
+          ],
+        },
+      },
+      {
+        Action: 'kms:Decrypt',
+        Condition: {
+          StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } },
+        },
+        Effect: 'Allow',
+        Resource: { 'Fn::GetAtt': [expect.stringMatching(/^StorageKey/), 'Arn'] },
+      },
+    ]);
+    // No group, no managed policy, no login: the access key is its only credential.
+    expect(JSON.stringify(template.findResources('AWS::IAM::UserToGroupAddition'))).not.toContain(String(userId));
+    template.resourceCountIs('AWS::IAM::AccessKey', 1);
+    template.hasResourceProperties('AWS::IAM::AccessKey', { UserName: { Ref: userId }, Serial: 1 });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^StorageKey'), 'Arn'] },
+      SecretString: {
+        'Fn::Join': [
+          '',
+          [
+            '{"accessKeyId":"',
+            { Ref: Match.stringLikeRegexp('^ExportsReportLinkSignerKey') },
+            '","secretAccessKey":"',
+            { 'Fn::GetAtt': [Match.stringLikeRegexp('^ExportsReportLinkSignerKey'), 'SecretAccessKey'] },
+            '"}',
+          ],
+        ],
+      },
+    });
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Environment: {
+        Variables: Match.objectLike({
+          LINK_SIGNER_SECRET_ARN: { Ref: Match.stringLikeRegexp('^ExportsReportLinkSignerSecret') },
+          ATTACH_PDF_UNDER_BYTES: '5000000',
+          WEBHOOK_FORMAT: Match.absent(),
+        }),
+      },
+    });
+    const read = exporterStatements().find((s) => JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'));
+    expect(JSON.stringify(read?.Resource)).toMatch(/^\{"Ref":"ExportsReportLinkSignerSecret[0-9A-F]+"\}$/);
+  });
+
+  it('passes the link lifetime and attachment limit of the config, and reads exactly the named webhook secret', () => {
+    const config = fixtureConfig({
+      deployment: {
+        reportLinkHours: 36,
+        attachPdfUnderBytes: 0,
+        webhook: { format: 'teams', urlSecretName: 'servicebench/teams-webhook' },
+      },
+    });
+    const withWebhook = synth({ config }).template;
+    withWebhook.hasResourceProperties('AWS::Lambda::Function', {
+      ...exporter,
+      Environment: {
+        Variables: Match.objectLike({
+          LINK_TTL_SECONDS: '129600',
+          ATTACH_PDF_UNDER_BYTES: '0',
+          WEBHOOK_FORMAT: 'teams',
+          WEBHOOK_URL_SECRET: 'servicebench/teams-webhook',
+        }),
+      },
+    });
+    const reads = exporterStatements(withWebhook).filter((s) =>
+      JSON.stringify(s.Action).includes('secretsmanager:GetSecretValue'),
+    );
+    expect(reads).toHaveLength(2);
+    const webhook = reads.find((s) => JSON.stringify(s.Resource).includes('teams-webhook'));
+    expect(webhook?.Action).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:DescribeSecret']);
+    expect(JSON.stringify(webhook?.Resource)).toContain(':secret:servicebench/teams-webhook-??????"');
   });
 });

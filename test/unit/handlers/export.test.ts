@@ -1,23 +1,37 @@
-import { GetObjectCommand } from '@aws-sdk/client-s3';
+import { once } from 'node:events';
+import { existsSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buffer } from 'node:stream/consumers';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { PublishCommand, type PublishCommandInput, SNSClient } from '@aws-sdk/client-sns';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
+import { slackPayload, teamsPayload } from '../../../lambdas/core/notify/message.ts';
 import type { QueryEngine } from '../../../lambdas/core/query/engine.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import {
   type ExporterDeps,
+  linkPresigner,
   PDF_WITHOUT_CHROMIUM,
+  parseSignerSecret,
   previousPeriod,
+  readSecret,
+  reportNotice,
   runExport,
 } from '../../../lambdas/handlers/export.ts';
+import { DEFAULT_CHROMIUM_PATH } from '../../../lambdas/report/pdf.ts';
 import { createTestLake, interaction, plus, type TestLake, utc } from '../../support/lake.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const ses = mockClient(SESv2Client);
 const sns = mockClient(SNSClient);
+const secrets = mockClient(SecretsManagerClient);
+/** The links' lifetime by default: 168 hours. */
+const WEEK_S = DEFAULTS.reportLinkHours * 3600;
 const config = parseConfig({
   organisation: 'Acme Support',
   targets: [{ metric: 'aht_s', goal: 400 }],
@@ -67,8 +81,13 @@ beforeAll(async () => {
     config,
     engine,
     store: new S3ObjectStore({ client: s3.client, bucket: 'exports' }),
-    presign: (key) =>
-      getSignedUrl(s3.client, new GetObjectCommand({ Bucket: 'exports', Key: key }), { expiresIn: 3600 }),
+    // s3rver's fixed key pair stands for the signer's long-lived access key.
+    presign: linkPresigner({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, 'exports', WEEK_S, {
+      endpoint: s3.endpoint,
+      region: 'us-east-1',
+      forcePathStyle: true,
+    }),
+    linkTtlSeconds: WEEK_S,
     now: () => scheduledAt,
   };
 });
@@ -76,6 +95,7 @@ beforeAll(async () => {
 afterAll(async () => {
   ses.restore();
   sns.restore();
+  secrets.restore();
   await engine?.close();
   lake?.remove();
   await s3?.stop();
@@ -84,7 +104,32 @@ afterAll(async () => {
 beforeEach(() => {
   ses.reset();
   sns.reset();
+  secrets.reset();
 });
+
+/** A webhook on loopback answering each POST with the next status of `statuses` (then 200). */
+async function startWebhook(statuses: number[] = []) {
+  const bodies: unknown[] = [];
+  const server: Server = createServer(async (request: IncomingMessage, response: ServerResponse) => {
+    bodies.push(JSON.parse((await buffer(request)).toString('utf8')));
+    const status = statuses.shift() ?? 200;
+    response.writeHead(status, status === 429 ? { 'retry-after': '0' } : {});
+    response.end(status === 200 ? 'ok' : 'rate limited or refused');
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+  return { url, bodies, close: () => new Promise((resolve) => server.close(resolve)) };
+}
+
+/** The decoded body of the (possibly nested) MIME part whose headers match `headers`. */
+function mimePart(message: string, headers: RegExp): Buffer | undefined {
+  const boundaries = [...message.matchAll(/boundary="([^"]+)"/g)].map((m) => m[1] as string);
+  const parts = boundaries.flatMap((boundary) => message.split(`--${boundary}`).slice(1, -1));
+  const part = parts.find((p) => headers.test(p.slice(0, p.indexOf('\r\n\r\n'))));
+  if (part === undefined) return undefined;
+  return Buffer.from(part.slice(part.indexOf('\r\n\r\n') + 4).replaceAll('\r\n', ''), 'base64');
+}
 
 describe('exporter handler', () => {
   it('reports on the previous month in the report time zone', () => {
@@ -121,8 +166,12 @@ describe('exporter handler', () => {
     expect(input.Content?.Simple?.Subject?.Data).toBe('Acme Support: monthly-exec report for 2025-05');
     const html = input.Content?.Simple?.Body?.Html?.Data ?? '';
     expect(html).toContain('PDF not produced');
+    expect(html).toContain('The links are valid for 7 days');
     const csvLink = /href="([^"]+\.csv[^"]*)"/.exec(html)?.[1]?.replaceAll('&amp;', '&');
-    expect(csvLink).toContain('X-Amz-Expires=3600');
+    // Signed with the long-lived key: its own expiry (168 h) is the link's life, no session token ends it sooner.
+    expect(csvLink).toContain('X-Amz-Expires=604800');
+    expect(csvLink).toContain('X-Amz-Credential=S3RVER%2F');
+    expect(csvLink).not.toContain('X-Amz-Security-Token');
     const download = await fetch(csvLink as string);
     expect(download.status).toBe(200);
     expect(await download.text()).toContain('aht_s');
@@ -165,5 +214,229 @@ describe('exporter handler', () => {
       delivery: { sender: 'reports@acme.example', ses: new SESv2Client({ region: 'eu-west-1' }) },
     };
     await expect(runExport({ report: 'monthly-exec' }, deps)).rejects.toThrow('Email address is not verified.');
+  });
+
+  it('signs links for the configured hours with the signer key read from its secret', async () => {
+    secrets.on(GetSecretValueCommand, { SecretId: 'signer' }).resolves({
+      SecretString: JSON.stringify({ accessKeyId: 'AKIAEXAMPLESIGNER01', secretAccessKey: 'x'.repeat(40) }),
+    });
+    const signer = parseSignerSecret(
+      'signer',
+      await readSecret(new SecretsManagerClient({ region: 'eu-west-1' }), 'signer'),
+    );
+    const url = new URL(await linkPresigner(signer, 'exports', 36 * 3600, { region: 'eu-west-1' })('exports/a/b.pdf'));
+    expect(url.searchParams.get('X-Amz-Expires')).toBe('129600');
+    expect(url.searchParams.get('X-Amz-Credential')).toMatch(
+      /^AKIAEXAMPLESIGNER01\/\d{8}\/eu-west-1\/s3\/aws4_request$/,
+    );
+    expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false);
+    expect(() => parseSignerSecret('signer', '{"accessKeyId":"A"}')).toThrow(
+      'secret signer must hold accessKeyId and secretAccessKey',
+    );
+  });
+
+  it.skipIf(!existsSync(DEFAULT_CHROMIUM_PATH))(
+    'attaches the PDF under the size limit as raw MIME whose attachment decodes back to the written PDF',
+    async () => {
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-3' });
+      const deps: ExporterDeps = {
+        ...base,
+        chromiumPath: DEFAULT_CHROMIUM_PATH,
+        delivery: {
+          sender: 'reports@acme.example',
+          ses: new SESv2Client({ region: 'eu-west-1' }),
+          attachPdfUnderBytes: 5_000_000,
+        },
+      };
+
+      const result = await runExport({ report: 'monthly-exec' }, deps);
+
+      expect(result).toMatchObject({ delivered: 'email', attached: true, posted: 'none' });
+      const pdfKey = result.files.find((f) => f.endsWith('.pdf')) as string;
+      const written = await buffer(await base.store.read(pdfKey));
+      const input = ses.commandCalls(SendEmailCommand)[0]?.args[0].input as SendEmailCommandInput;
+      expect(input.Content?.Simple).toBeUndefined();
+      expect(input.Destination?.ToAddresses).toEqual(['ceo@example.com', 'ops@example.com']);
+      const message = Buffer.from(input.Content?.Raw?.Data as Uint8Array).toString('latin1');
+      expect(message).toContain('Subject: Acme Support: monthly-exec report for 2025-05\r\n');
+      expect(message).toContain('To: ceo@example.com, ops@example.com\r\n');
+      const attachment = mimePart(
+        message,
+        /Content-Disposition: attachment; filename="monthly-exec-2025-05\.pdf"; filename\*=UTF-8''monthly-exec-2025-05\.pdf/,
+      );
+      expect(attachment?.subarray(0, 5).toString('latin1')).toBe('%PDF-');
+      expect(attachment?.equals(written)).toBe(true);
+      expect(mimePart(message, /text\/html/)?.toString('utf8')).toContain('The links are valid for 7 days');
+
+      // One byte under the PDF's size: links only, as simple content.
+      ses.reset();
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-4' });
+      const over = await runExport(
+        { report: 'monthly-exec' },
+        { ...deps, delivery: { ...deps.delivery, attachPdfUnderBytes: written.length } },
+      );
+      expect(over.attached).toBe(false);
+      const links = ses.commandCalls(SendEmailCommand)[0]?.args[0].input as SendEmailCommandInput;
+      expect(links.Content?.Raw).toBeUndefined();
+      expect(links.Content?.Simple?.Body?.Html?.Data).toMatch(/href="[^"]+\.pdf\?/);
+    },
+    60_000,
+  );
+
+  describe('chat webhooks', () => {
+    const report = config.reports[0] as (typeof config.reports)[number];
+    const notice = reportNotice(
+      { ...report, name: 'exec <&> "review"' },
+      '2025-05',
+      [{ key: 'exports/exec/2025-05/exec-2025-05.pdf', url: 'https://x.example/a.pdf?X-Amz-Expires=604800&s=1' }],
+      ['PDF *bold* [not](a-link)'],
+      { config, linkTtlSeconds: WEEK_S },
+    );
+
+    it('lays a report out as Slack blocks with the period, the figures and the links, escaped for mrkdwn', () => {
+      expect(slackPayload(notice)).toEqual({
+        text: 'Acme Support: exec <&> "review" report for 2025-05',
+        blocks: [
+          {
+            type: 'header',
+            text: { type: 'plain_text', text: 'Acme Support: exec <&> "review" report for 2025-05' },
+          },
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: 'The exec &lt;&amp;&gt; "review" report for 2025-05 is ready. The links are valid for 7 days.\nPDF *bold* [not](a-link)',
+            },
+          },
+          {
+            type: 'section',
+            fields: [
+              { type: 'mrkdwn', text: '*Period*\n2025-05' },
+              { type: 'mrkdwn', text: '*Files*\n1' },
+            ],
+          },
+          {
+            type: 'section',
+            text: { type: 'mrkdwn', text: '<https://x.example/a.pdf?X-Amz-Expires=604800&s=1|exec-2025-05.pdf>' },
+          },
+        ],
+      });
+    });
+
+    it('lays a report out as a Teams Adaptive Card with open-link actions, markdown escaped', () => {
+      expect(teamsPayload(notice)).toEqual({
+        type: 'message',
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            contentUrl: null,
+            content: {
+              $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+              type: 'AdaptiveCard',
+              version: '1.4',
+              body: [
+                {
+                  type: 'TextBlock',
+                  text: 'Acme Support: exec <&\\> "review" report for 2025\\-05',
+                  weight: 'Bolder',
+                  size: 'Medium',
+                  wrap: true,
+                },
+                {
+                  type: 'TextBlock',
+                  text: 'The exec <&\\> "review" report for 2025\\-05 is ready. The links are valid for 7 days.',
+                  wrap: true,
+                },
+                { type: 'TextBlock', text: 'PDF \\*bold\\* \\[not\\]\\(a\\-link\\)', wrap: true },
+                {
+                  type: 'FactSet',
+                  facts: [
+                    { title: 'Period', value: '2025\\-05' },
+                    { title: 'Files', value: '1' },
+                  ],
+                },
+              ],
+              actions: [
+                {
+                  type: 'Action.OpenUrl',
+                  title: 'exec-2025-05.pdf',
+                  url: 'https://x.example/a.pdf?X-Amz-Expires=604800&s=1',
+                },
+              ],
+            },
+          },
+        ],
+      });
+    });
+
+    let hook: Awaited<ReturnType<typeof startWebhook>> | undefined;
+    afterEach(async () => {
+      await hook?.close();
+      hook = undefined;
+    });
+
+    it('posts the report to the webhook, retrying once after a 429', async () => {
+      sns.on(PublishCommand).resolves({ MessageId: 'm-5' });
+      hook = await startWebhook([429]);
+      const url = hook.url;
+      const result = await runExport(
+        { report: 'quiet', period: '2025-04' },
+        {
+          ...base,
+          delivery: {
+            topicArn: 'arn:aws:sns:eu-west-1:123456789012:reports',
+            sns: new SNSClient({ region: 'eu-west-1' }),
+            webhook: { format: 'slack', url: async () => url, options: { retryDelayMs: 10 } },
+          },
+        },
+      );
+      expect(result).toMatchObject({ delivered: 'topic', posted: 'slack' });
+      expect(hook.bodies).toHaveLength(2);
+      expect(hook.bodies[1]).toEqual(hook.bodies[0]);
+      expect(hook.bodies[0]).toMatchObject({ text: 'Acme Support: quiet report for 2025-04' });
+    });
+
+    it('fails the run like an SES failure when the webhook refuses, after the e-mail went out', async () => {
+      ses.on(SendEmailCommand).resolves({ MessageId: 'm-6' });
+      hook = await startWebhook([400]);
+      const url = hook.url;
+      await expect(
+        runExport(
+          { report: 'monthly-exec' },
+          {
+            ...base,
+            delivery: {
+              sender: 'reports@acme.example',
+              ses: new SESv2Client({ region: 'eu-west-1' }),
+              webhook: { format: 'teams', url: async () => url, options: { retryDelayMs: 10 } },
+            },
+          },
+        ),
+      ).rejects.toThrow(
+        'report monthly-exec 2025-05 not delivered: teams webhook: webhook answered 400: rate limited or refused',
+      );
+      expect(hook.bodies).toHaveLength(1);
+      expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    });
+
+    it('gives up after one retry when the webhook keeps failing with 5xx', async () => {
+      sns.on(PublishCommand).resolves({ MessageId: 'm-7' });
+      hook = await startWebhook([503, 502]);
+      const url = hook.url;
+      await expect(
+        runExport(
+          { report: 'quiet', period: '2025-04' },
+          {
+            ...base,
+            delivery: {
+              topicArn: 'arn:aws:sns:eu-west-1:123456789012:reports',
+              sns: new SNSClient({ region: 'eu-west-1' }),
+              webhook: { format: 'slack', url: async () => url, options: { retryDelayMs: 10 } },
+            },
+          },
+        ),
+      ).rejects.toThrow('slack webhook: webhook answered 502');
+      expect(hook.bodies).toHaveLength(2);
+    });
   });
 });
