@@ -10,6 +10,7 @@ import {
   loadFunctionConfig,
   parseEnvironment,
 } from '../../../lambdas/core/env/environment.ts';
+import { erasureEnvSchema } from '../../../lambdas/core/env/erasure.ts';
 import { EXPORTER_DEFAULTS, exporterEnvSchema } from '../../../lambdas/core/env/exporter.ts';
 import { normaliserConfigJson, normaliserEnvSchema } from '../../../lambdas/core/env/normaliser.ts';
 
@@ -52,6 +53,20 @@ describe('typed Lambda environments', () => {
     expect(parse).toThrow(/LANDING_BUCKET: must be the landing bucket name/);
     expect(parse).toThrow(/CURATED_BUCKET/);
     expect(parse).toThrow(/PSEUDONYM_SECRET_ARN/);
+  });
+
+  it('gives the erasure function its buckets and secret only, naming each one missing or empty', () => {
+    const env = {
+      LANDING_BUCKET: 'landing',
+      CURATED_BUCKET: 'curated',
+      QUARANTINE_BUCKET: 'quarantine',
+      PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pseudonym-key-AbCdEf',
+    };
+    expect(parseEnvironment('erasure', erasureEnvSchema, { ...env, SPOOL_DIR: '/tmp' })).toEqual(env);
+    const parse = () => parseEnvironment('erasure', erasureEnvSchema, { CURATED_BUCKET: '' });
+    expect(parse).toThrow(/LANDING_BUCKET: must be set to the landing bucket name/);
+    expect(parse).toThrow(/CURATED_BUCKET: must be the curated bucket name/);
+    expect(parse).toThrow(/QUARANTINE_BUCKET[\s\S]*PSEUDONYM_SECRET_ARN/);
   });
 
   it('fails when an environment is over the Lambda limit', () => {
