@@ -179,7 +179,7 @@ describe('deployment.tags', () => {
 /** Statements of the identity policies attached to a stack's normaliser role. */
 function normaliserStatements(template: Template): Record<string, unknown>[] {
   return Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes('IngestionNormaliserRole'))
+    .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('IngestionNormaliserRole'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
 }
 const partitionArn = (rest: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, rest]] });

@@ -11,7 +11,7 @@ const normaliserProps = { Description: Match.stringLikeRegexp('normalises landed
 const functionId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: normaliserProps }))[0];
 const policies = () =>
   Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
-    JSON.stringify(p.Properties.Roles).includes('IngestionNormaliserRole'),
+    JSON.stringify(p.Properties.Roles ?? []).includes('IngestionNormaliserRole'),
   );
 const statements = () => policies().flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
 
@@ -74,7 +74,6 @@ describe('Ingestion', () => {
       EphemeralStorage: { Size: 10240 },
       ReservedConcurrentExecutions: 4,
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: Match.stringLikeRegexp('^IngestionNormaliserLogs') } },
-      Environment: { Variables: Match.objectLike({ NODE_OPTIONS: '--enable-source-maps' }) },
     });
   });
 
@@ -104,7 +103,7 @@ describe('Ingestion', () => {
     const { stack } = synth();
     const bundled = stack.ingestion.normaliser.bundledFiles[CONFIG_FILE_NAME] as string;
     const parsed = parseConfig(JSON.parse(bundled));
-    expect(Object.keys(JSON.parse(bundled))).toEqual(['sources']);
+    expect(Object.keys(JSON.parse(bundled))).toEqual(['sources', 'alerts']);
     expect(parsed.sources.map((s) => s.name)).toEqual(['zendesk', 'connect']);
     expect(parsed.sources[1]?.timeZone).toBe('Europe/Paris');
   });
@@ -184,7 +183,7 @@ describe('Compaction', () => {
   const compactorId = Object.keys(template.findResources('AWS::Lambda::Function', { Properties: compactorProps }))[0];
   const compactorStatements = () =>
     Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes('IngestionCompactorRole'))
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('IngestionCompactorRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as Record<string, unknown>[]);
   const curatedObjects = (suffix: string) => ({
     'Fn::Join': ['', [{ 'Fn::GetAtt': [expect.stringMatching(/^StorageCurated/), 'Arn'] }, suffix]],
@@ -246,7 +245,6 @@ describe('Compaction', () => {
       Environment: {
         Variables: {
           CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^StorageCurated') },
-          NODE_OPTIONS: Match.anyValue(),
         },
       },
     });
