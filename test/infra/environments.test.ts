@@ -402,6 +402,18 @@ describe('uploads from other accounts (deployment.uploaderAccounts)', () => {
 });
 
 describe('quarantine reads', () => {
+  it('takes IAM role ARNs as readers and refuses anything else, naming the field', () => {
+    expect(fixtureConfig({ deployment: { quarantineReaders: [READER] } }).deployment.quarantineReaders).toEqual([
+      READER,
+    ]);
+    expect(fixtureConfig().deployment.quarantineReaders).toEqual([]);
+    for (const bad of ['arn:aws:iam::123456789012:user/alice', 'RejectReviewer', 'arn:aws:iam::1234:role/x']) {
+      expect(() => fixtureConfig({ deployment: { quarantineReaders: [bad] } })).toThrow(
+        /deployment\.quarantineReaders\.0: must be an IAM role ARN \(arn:aws:iam::<account>:role\/<name>\)/,
+      );
+    }
+  });
+
   const quarantineDeny = (readers: unknown[]) => ({
     Bucket: { Ref: Match.stringLikeRegexp('^StorageQuarantine') },
     PolicyDocument: {
