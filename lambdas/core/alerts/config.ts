@@ -14,6 +14,15 @@ export const ALERT_RULE_KINDS = [
 ] as const;
 export type AlertRuleKind = (typeof ALERT_RULE_KINDS)[number];
 
+/** What each kind is called where people read alerts (chat messages, the report). */
+export const ALERT_KIND_LABELS: Readonly<Record<AlertRuleKind, string>> = {
+  nps_detractor: 'NPS detractor',
+  csat_bottom_box: 'Bottom-box CSAT',
+  unresolved: 'Issue not resolved',
+  negative_social: 'Negative post',
+  repeat_contacts: 'Repeat contacts',
+};
+
 /** Every default of the alerts section, applied with `??` and pinned by test/unit/alerts/config.test.ts. */
 export const ALERT_DEFAULTS = {
   /** NPS answers at or below this are detractors (0–6 on the 0–10 scale, as Bain defines them). */

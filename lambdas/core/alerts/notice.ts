@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import { nonEmpty } from '../env/environment.ts';
 import { type Notice, WEBHOOK_FORMATS } from '../notify/message.ts';
-import { ALERT_RULE_KINDS } from './config.ts';
+import { ALERT_KIND_LABELS, ALERT_RULE_KINDS } from './config.ts';
 
 /** The event detail the normaliser publishes (alertJson), as the webhook function reads it. */
 export const alertDetailSchema = z.object({
@@ -31,14 +31,6 @@ export const alertWebhookEnvSchema = z.object({
 });
 export type AlertWebhookEnvironment = z.input<typeof alertWebhookEnvSchema>;
 
-const WHAT: Readonly<Record<AlertDetail['kind'], string>> = {
-  nps_detractor: 'NPS detractor',
-  csat_bottom_box: 'Bottom-box CSAT',
-  unresolved: 'Issue not resolved',
-  negative_social: 'Negative post',
-  repeat_contacts: 'Repeat contacts',
-};
-
 /** What the team reads in its channel: what happened, where to open it, and the customer's words. */
 export function alertNotice(alert: AlertDetail): Notice {
   const score =
@@ -48,7 +40,7 @@ export function alertNotice(alert: AlertDetail): Notice {
         ? ` (${alert.score} contacts)`
         : ` (score ${alert.score})`;
   return {
-    title: `${WHAT[alert.kind]}${score}: ${alert.source} ${alert.source_ref}`,
+    title: `${ALERT_KIND_LABELS[alert.kind]}${score}: ${alert.source} ${alert.source_ref}`,
     lines: alert.comment === null ? [] : [`“${alert.comment}”`],
     facts: [
       { name: 'Rule', value: alert.rule },
