@@ -24,6 +24,7 @@ export const REPORT_SECTIONS = [
   'breakdowns',
   'peers',
   'voice',
+  'alerts',
   'retention',
   'scorecard',
   'quality',
