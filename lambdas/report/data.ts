@@ -10,6 +10,7 @@ import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/ca
 import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
 import { renderCharts } from './charts.ts';
+import { queryClosedLoop } from './closed-loop.ts';
 import type { Breakdown, Kpi, PeerEntry, PeerRanking, ReportData, ReportFacts, ReportOptions, Trend } from './model.ts';
 import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
 import { queryComments, queryFiles, queryQaCriteria, querySources } from './reads.ts';
@@ -124,6 +125,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
             horizonDays: retentionHorizonDays(options.config),
             minSample: metricOptions(options.config).minSample,
           }),
+    closedLoop: await queryClosedLoop(engine, period, options.config, scope),
     rows,
   };
   return { ...facts, charts: await renderCharts(facts) };
