@@ -7,6 +7,7 @@ import { REPORT_SECTIONS, type ReportSection } from '../core/config/reports.ts';
 import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
 import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
 import { CHART_COLOURS, type ChartSvg, trendLegend } from './charts.ts';
+import { CLOSED_LOOP_HEADING, closedLoopSection } from './closed-loop.ts';
 import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
@@ -22,6 +23,7 @@ export const SECTION_HEADINGS = {
   breakdowns: 'By channel and team',
   peers: 'Recognition and coaching',
   voice: 'Voice of the customer',
+  alerts: CLOSED_LOOP_HEADING,
   retention: RETENTION_HEADING,
   scorecard: 'Full scorecard',
   quality: 'Data quality and method',
@@ -42,6 +44,7 @@ const RENDERERS: Readonly<Record<SectionId, (data: ReportData) => string>> = {
   breakdowns: (d) => breakdownSection(d),
   peers: (d) => peerSection(d),
   voice: (d) => voiceSection(d),
+  alerts: (d) => closedLoopSection(d.closedLoop),
   retention: (d) => retentionSection(d.retention),
   scorecard: (d) => scorecardSection(d),
   quality: (d) => qualitySection(d),
