@@ -59,7 +59,8 @@ describe('Lambda bundles', () => {
         .map(([what, bytes]) => `  ${(bytes / 1000).toFixed(0).padStart(5)} KB  ${what}`)
         .join('\n')}\n  ${(zippedSize(layerDir) / 1000).toFixed(0).padStart(5)} KB  (playwright-core layer)`,
     );
-    expect(Object.keys(sizes)).toHaveLength(5);
+    // Every ServiceBench function, whichever constructs add them (five at least: the data path's).
+    expect(Object.keys(sizes).length).toBeGreaterThanOrEqual(5);
     for (const [what, bytes] of Object.entries(sizes)) expect(bytes, what).toBeLessThan(MAX_ZIPPED_BYTES);
   });
 
