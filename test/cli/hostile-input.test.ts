@@ -126,6 +126,22 @@ describe('ingest of hostile files', () => {
     expect(result.stdout).toContain('d.json: 1 read, 1 accepted, 0 rejected');
   });
 
+  it('rejects a JSON Lines file of blanks whole, and takes a CSV of a header and no rows as a file of none', async () => {
+    const blank = write('blank/lines.jsonl', '\uFEFF\n\n  \n');
+    const utf16 = write('blank/utf16.jsonl', Buffer.from([0xff, 0xfe, 0x0a, 0x00, 0x20, 0x00]));
+    const header = write('blank/header.csv', 'call,started,wait,talk,outcome,agent,phone\n');
+    const lines = await run('lake-blank', 'ingest', '--jobs', '1', '--source', 'lines', blank, utf16);
+    expect(lines.code).toBe(3);
+    for (const name of ['lines.jsonl', 'utf16.jsonl']) {
+      expect(lines.stdout).toContain(
+        `${name}: file rejected: empty file: no records, only whitespace or a byte-order mark`,
+      );
+    }
+    const csv = await run('lake-blank', 'ingest', '--jobs', '1', '--source', 'calls', header);
+    expect(csv.code).toBe(0);
+    expect(csv.stdout).toContain('header.csv: 0 read, 0 accepted, 0 rejected');
+  });
+
   it('reads every member of a multi-member gzip and rejects bytes after the last one', async () => {
     const members = write(
       'gz/members.jsonl.gz',

@@ -9,7 +9,7 @@ import { once } from 'node:events';
 import { createReadStream, createWriteStream, mkdtempSync, rmSync, type WriteStream } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pipeline, type Readable, Transform } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import { pipeline as pipelineAsync } from 'node:stream/promises';
 import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
@@ -192,8 +192,9 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     });
     const rawDone = new Promise<void>((resolve) => pipeline(raw, hasher, () => resolve()));
     let decoded: Readable | undefined;
+    const watched: ContentWatch = { content: false, ended: false };
     try {
-      decoded = await openDecoded(hasher);
+      decoded = Readable.from(watchContent(await openDecoded(hasher), watched), { objectMode: false });
       for await (const record of adapter.read(decoded, parsedOptions.data, context)) {
         rowsRead++;
         if (request.onProgress && rowsRead % 10_000 === 0) request.onProgress(rowsRead);
@@ -245,6 +246,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
           rowsByTable[table] = (rowsByTable[table] ?? 0) + 1;
         }
       }
+      if (rowsRead === 0 && watched.ended && !watched.content) throw new FileRejectedError(EMPTY_OBJECT);
     } catch (error) {
       if (!isDataError(error)) throw error;
       fileError = error.message;
@@ -314,6 +316,48 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     for (const writer of writers.values()) writer.dispose();
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Why an object with no content is rejected whatever its format: an export of no records still has
+ * its structure (a CSV header, `[]`, a page object), and Firehose never delivers an empty object,
+ * so nothing but whitespace or a byte-order mark is a failed upload, which the audit
+ * should name rather than count as a quiet hour.
+ */
+const EMPTY_OBJECT = 'empty file: no records, only whitespace or a byte-order mark';
+
+/** Whether the decoded bytes held anything but blanks, and whether they were read to the end. */
+interface ContentWatch {
+  content: boolean;
+  ended: boolean;
+}
+
+/** Passes the decoded bytes on unchanged, noting in `watch` whether any was content. */
+async function* watchContent(input: AsyncIterable<unknown>, watch: ContentWatch): AsyncGenerator<Buffer> {
+  let offset = 0;
+  for await (const chunk of input) {
+    const bytes = chunk as Buffer;
+    if (!watch.content) watch.content = hasContent(bytes, offset);
+    offset += bytes.length;
+    yield bytes;
+  }
+  watch.ended = true;
+}
+
+/**
+ * Blank bytes: whitespace and NUL anywhere (UTF-16 whitespace is a space or line end and a NUL),
+ * and the bytes of a byte-order mark at the start.
+ */
+function hasContent(bytes: Buffer, offset: number): boolean {
+  for (let index = 0; index < bytes.length; index++) {
+    const byte = bytes[index] as number;
+    if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09 || byte === 0x00) continue;
+    if (offset + index < 3 && (byte === 0xef || byte === 0xbb || byte === 0xbf || byte === 0xff || byte === 0xfe)) {
+      continue;
+    }
+    return true;
+  }
+  return false;
 }
 
 async function sha256Of(input: NodeJS.ReadableStream): Promise<string> {

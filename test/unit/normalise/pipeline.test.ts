@@ -368,6 +368,22 @@ describe('normaliseObject', () => {
     expect(reasons[1]).toMatch(/^interactions\.talk_s .* \(got NaN\)$/);
   });
 
+  it('rejects an object holding only whitespace or a byte-order mark, gzipped or not', async () => {
+    const blanks = {
+      'empty.jsonl': Buffer.alloc(0),
+      'blank.jsonl': Buffer.from(' \n\t\r\n  \n'),
+      'bom.jsonl': Buffer.from('\uFEFF\r\n\r\n'),
+      'empty.jsonl.gz': gzipSync(''),
+    };
+    for (const [name, body] of Object.entries(blanks)) {
+      await land(`calls/${name}`, body);
+      const result = await normalise(`calls/${name}`);
+      expect(result.fileError, name).toBe('empty file: no records, only whitespace or a byte-order mark');
+      expect(result.audit).toMatchObject({ rows_read: 0, rows_accepted: 0, rows_rejected: 0 });
+      expect(result.rejectKey).toBe(`calls/${name}.rejects.jsonl`);
+    }
+  });
+
   it('hashes the whole object for the audit when the file is rejected part-way through', async () => {
     // 256 KiB after the line that rejects the file: far more than the first chunk the reader takes.
     const body = `NOT A RECORD\n${'{"id":"a","at":"2025-06-01T10:00:00Z"}\n'.repeat(7_000)}`;
