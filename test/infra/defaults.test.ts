@@ -38,12 +38,10 @@ describe('documented stack defaults', () => {
 
   it('keeps the catalog, query and export settings', () => {
     expect(CATALOG_DEFAULTS).toEqual({
-      databaseName: 'servicebench',
       referencePrefix: 'reference/',
       materialisedPrefix: 'materialised/',
     });
     expect(WORKGROUP_DEFAULTS).toEqual({
-      name: 'servicebench',
       bytesScannedCutoffPerQuery: 10_000_000_000,
       resultsPrefix: 'results/',
     });
