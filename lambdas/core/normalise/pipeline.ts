@@ -227,7 +227,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
           }
           validated.push({ table: mapped.table, row: result.data as Record<string, unknown> });
         }
-        problem ??= repeatedKey(validated) ?? datedOutside(validated, dates);
+        problem ??= repeatedKey(validated) ?? datedOutside(validated, dates) ?? implausibleNumber(validated);
         if (problem) {
           await rejects.add({ object_key: key, row_number: record.rowNumber, ...problem, raw: record.raw });
           continue;
@@ -316,6 +316,28 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     for (const writer of writers.values()) writer.dispose();
     rmSync(spoolDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A figure beyond ±(2^53 − 1) is rejected: no duration, count, score or amount of an export comes
+ * near it, integers past it are no longer exact, and a value such as 1e308 overflows the sums and
+ * variances of the metric views (DuckDB's STDDEV_SAMP fails on it).
+ */
+function implausibleNumber(
+  rows: readonly { table: TableName; row: Record<string, unknown> }[],
+): { field: string | null; reason: string } | undefined {
+  for (const { table, row } of rows) {
+    for (const field in row) {
+      const value = row[field];
+      if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
+        return {
+          field,
+          reason: `${table}.${field} is ${value}, beyond ±${Number.MAX_SAFE_INTEGER} (2^53 − 1): not a plausible figure`,
+        };
+      }
+    }
+  }
+  return undefined;
 }
 
 /**

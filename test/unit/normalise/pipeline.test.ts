@@ -350,6 +350,31 @@ describe('normaliseObject', () => {
     ]);
   });
 
+  it('rejects a figure beyond 2^53 - 1, which would overflow the metric views', async () => {
+    await land(
+      'calls/huge.jsonl',
+      [
+        '{"id":"a","at":"2025-06-01T10:00:00Z","talk":1e308}',
+        '{"id":"b","at":"2025-06-01T10:00:00Z","talk":9007199254740991}',
+        '{"id":"c","at":"2025-06-01T10:00:00Z","talk":9007199254740992}',
+      ].join('\n'),
+    );
+    const result = await normalise('calls/huge.jsonl');
+    expect(result.audit).toMatchObject({ rows_read: 3, rows_accepted: 1, rows_rejected: 2 });
+    const rejects = readFileSync(join(lake.zoneDir('quarantine'), 'calls/huge.jsonl.rejects.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects.map((r) => [r.row_number, r.field, r.reason])).toEqual([
+      [1, 'talk_s', 'interactions.talk_s is 1e+308, beyond ±9007199254740991 (2^53 − 1): not a plausible figure'],
+      [
+        3,
+        'talk_s',
+        'interactions.talk_s is 9007199254740992, beyond ±9007199254740991 (2^53 − 1): not a plausible figure',
+      ],
+    ]);
+  });
+
   it('names Infinity and NaN in a reason as themselves, not as null', async () => {
     await land(
       'calls/nan.jsonl',
