@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
 import { slackPayload, teamsPayload } from '../../../lambdas/core/notify/message.ts';
+import { postWebhook } from '../../../lambdas/core/notify/webhook.ts';
 import type { QueryEngine } from '../../../lambdas/core/query/engine.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import {
@@ -417,6 +418,24 @@ describe('exporter handler', () => {
       );
       expect(hook.bodies).toHaveLength(1);
       expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    });
+
+    it('gives up on a webhook that does not answer within the time limit, without naming its URL', async () => {
+      const silent = createServer(() => {});
+      silent.listen(0, '127.0.0.1');
+      await once(silent, 'listening');
+      const url = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/secret-token`;
+      try {
+        const started = Date.now();
+        const post = postWebhook(url, { text: 'x' }, { timeoutMs: 200, retries: 1, retryDelayMs: 10 });
+        await expect(post).rejects.toThrow(/^webhook did not answer within 200 ms$/);
+        // Two attempts of 200 ms and a 10 ms pause, not the 10 s default.
+        expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+        expect(Date.now() - started).toBeLessThan(5_000);
+      } finally {
+        silent.closeAllConnections();
+        await new Promise((resolve) => silent.close(resolve));
+      }
     });
 
     it('gives up after one retry when the webhook keeps failing with 5xx', async () => {
