@@ -59,6 +59,29 @@ describeInChromium('the demo report in headless Chromium', () => {
     }
   }, 60_000);
 
+  it('shows the closed loop: alerts per team, some followed up and some open, and the open ones newest first', async () => {
+    const { page, problems } = await openRecorded(browser, url, 1280);
+    const section = page.locator('#alerts');
+    await section.screenshot({ path: join(ARTIFACTS, 'demo-report-alerts.png') });
+    const total = await section.locator('table.closed-loop tr.total > *').allInnerTexts();
+    const teams = await section.locator('table.closed-loop tbody tr:not(.total) th').allInnerTexts();
+    const raised = await section.locator('table.open-alerts tbody tr td:first-child').allInnerTexts();
+    await page.close();
+    expect(problems).toEqual([]);
+    const [name, alerts, followed, rate, median] = total;
+    expect(name).toBe('All teams');
+    // The example config's rules over the demo: detractors, unresolved answers and repeat callers,
+    // some called back by an agent later in the month and some not.
+    expect(Number(followed)).toBeGreaterThan(0);
+    expect(Number(followed)).toBeLessThan(Number(alerts));
+    expect(rate).toBe(`${((100 * Number(followed)) / Number(alerts)).toFixed(0)}%`);
+    expect(median).toMatch(/^\d+\.\d (h|days)$/);
+    expect(teams.length).toBeGreaterThan(1);
+    expect(raised.length).toBeGreaterThan(0);
+    expect(raised.length).toBeLessThanOrEqual(10);
+    expect([...raised].sort().reverse()).toEqual(raised);
+  }, 60_000);
+
   it('shows "What service is worth" when the sections name it: the planted churn in plain words, then a table per family', async () => {
     const written = await writeLakeReport(openLake(demo.lakeDir), demo.config, {
       name: 'worth',
