@@ -196,17 +196,12 @@ interface Outcome {
 
 const fileName = (key: string) => key.slice(key.lastIndexOf('/') + 1);
 
-/** The written PDF's bytes when it is under the attachment limit; undefined otherwise. */
-async function attachablePdf(
-  store: ObjectStore,
-  links: readonly { key: string }[],
-  limit: number,
-): Promise<Buffer | undefined> {
-  const pdf = links.find((l) => l.key.endsWith('.pdf'));
-  if (!pdf || limit <= 0) return undefined;
-  const info = await store.head(pdf.key);
+/** The PDF's bytes when it is smaller than the attachment limit; undefined otherwise. */
+async function attachablePdf(store: ObjectStore, key: string, limit: number): Promise<Buffer | undefined> {
+  if (limit <= 0) return undefined;
+  const info = await store.head(key);
   if (!info || info.size >= limit) return undefined;
-  return buffer(await store.read(pdf.key));
+  return buffer(await store.read(key));
 }
 
 /**
@@ -308,7 +303,7 @@ async function deliverMessage(
       `The links are valid for ${lifetime}; the files stay in the exports bucket.`,
     ].join('\n');
     const pdfKey = links.find((l) => l.key.endsWith('.pdf'))?.key;
-    const pdf = pdfKey && (await attachablePdf(deps.store, links, delivery.attachPdfUnderBytes ?? 0));
+    const pdf = pdfKey && (await attachablePdf(deps.store, pdfKey, delivery.attachPdfUnderBytes ?? 0));
     if (pdfKey && pdf) {
       // Simple content cannot carry a file: the message goes as raw MIME, built in one place.
       await delivery.ses.send(

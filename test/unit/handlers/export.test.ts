@@ -15,6 +15,7 @@ import { postWebhook } from '../../../lambdas/core/notify/webhook.ts';
 import type { QueryEngine } from '../../../lambdas/core/query/engine.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import {
+  describeLifetime,
   type ExporterDeps,
   linkPresigner,
   PDF_WITHOUT_CHROMIUM,
@@ -231,6 +232,13 @@ describe('exporter handler', () => {
       /^AKIAEXAMPLESIGNER01\/\d{8}\/eu-west-1\/s3\/aws4_request$/,
     );
     expect(url.searchParams.has('X-Amz-Security-Token')).toBe(false);
+    expect([WEEK_S, 129_600, 86_400, 3600, 1800].map(describeLifetime)).toEqual([
+      '7 days',
+      '36 hours',
+      '1 day',
+      '1 hour',
+      '30 minutes',
+    ]);
     expect(() => parseSignerSecret('signer', '{"accessKeyId":"A"}')).toThrow(
       'secret signer must hold accessKeyId and secretAccessKey',
     );
