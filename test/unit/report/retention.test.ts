@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { parseConfig, retentionHorizonDays } from '../../../lambdas/core/config/config.ts';
+import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
+import { referenceTables } from '../../../lambdas/core/reference/tables.ts';
 import { buildReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
 import { parsePeriod } from '../../../lambdas/report/period.ts';
@@ -71,6 +73,23 @@ const notResolved = segment({
 });
 const CAVEATS =
   'An association, not proof: customers about to leave may also complain more. Segments with fewer than 30 customers whose outcome is known are shown but not ranked.';
+
+describe('retention.horizonDays', () => {
+  it('defaults to 90 days and reaches the views through the retention_options reference table', () => {
+    expect(DEFAULTS.retentionHorizonDays).toBe(90);
+    expect(retentionHorizonDays(config)).toBe(90);
+    const custom = parseConfig({ retention: { horizonDays: 30 } });
+    expect(retentionHorizonDays(custom)).toBe(30);
+    expect(referenceTables(custom).find((t) => t.name === 'retention_options')?.rows).toEqual([
+      { name: 'horizon_days', value: 30 },
+    ]);
+  });
+
+  it('fails when the horizon is not a positive whole number of days', () => {
+    expect(() => parseConfig({ retention: { horizonDays: 0 } })).toThrow(/retention\.horizonDays/);
+    expect(() => parseConfig({ retention: { horizonDays: 7.5 } })).toThrow(/retention\.horizonDays/);
+  });
+});
 
 describe('retentionFacts', () => {
   it('leads with the largest relative risk whose interval lies above 1, then the customers and revenue at risk', () => {
