@@ -33,9 +33,15 @@ const DAY_MS = 24 * HOUR_MS;
 export interface ObjectAlertsRequest {
   readonly config: Pick<ServiceBenchConfig, 'alerts'>;
   readonly curated: ObjectStore;
-  /** What normaliseObject returned for the object. */
-  readonly result: Pick<NormaliseResult, 'outputs' | 'audit'>;
+  /** What normaliseObject returned for the object: its staging files and when it landed. */
+  readonly result: NormalisedObject;
   readonly publish: PublishOptions;
+}
+
+/** The part of a NormaliseResult the alerts read. */
+export interface NormalisedObject {
+  readonly outputs: NormaliseResult['outputs'];
+  readonly audit: Pick<NormaliseResult['audit'], 'landed_at'>;
 }
 
 export interface ObjectAlertsOutcome {
@@ -94,7 +100,7 @@ let client: EventBridgeClient | undefined;
  */
 export async function publishNormalisedAlerts(
   deps: { readonly config: Pick<ServiceBenchConfig, 'alerts'>; readonly stores: { readonly curated: ObjectStore } },
-  result: Pick<NormaliseResult, 'outputs' | 'audit'>,
+  result: NormalisedObject,
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<ObjectAlertsOutcome> {
   if (deps.config.alerts.rules.length === 0) return { raised: 0, published: 0, known: 0, stale: 0 };
