@@ -11,6 +11,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
 import { slackPayload, teamsPayload } from '../../../lambdas/core/notify/message.ts';
+import { buildMimeEmail } from '../../../lambdas/core/notify/mime.ts';
 import { postWebhook } from '../../../lambdas/core/notify/webhook.ts';
 import type { QueryEngine } from '../../../lambdas/core/query/engine.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
@@ -291,6 +292,43 @@ describe('exporter handler', () => {
     },
     60_000,
   );
+
+  it('encodes every header value of the e-mail that comes from data, so none can add a header', () => {
+    const message = buildMimeEmail({
+      from: 'reports@acme.example',
+      to: ['ceo@example.com'],
+      subject: 'Café report\r\nBcc: thief@evil.example',
+      text: 'Bcc: in the body is harmless',
+      html: '<p>x</p>',
+      attachments: [{ fileName: 'rapport "été".pdf', contentType: 'application/pdf', content: Buffer.from('%PDF-1') }],
+      boundary: 'b1',
+    }).toString('latin1');
+    const headers = message.slice(0, message.indexOf('\r\n\r\n'));
+    // 'Café report\r\nBcc: thief@evil.example' in UTF-8, base64: one encoded word, no line of its own.
+    expect(headers).toBe(
+      [
+        'From: reports@acme.example',
+        'To: ceo@example.com',
+        'Subject: =?UTF-8?B?Q2Fmw6kgcmVwb3J0DQpCY2M6IHRoaWVmQGV2aWwuZXhhbXBsZQ==?=',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="mixed-b1"',
+      ].join('\r\n'),
+    );
+    expect(message).not.toMatch(/^Bcc:/m);
+    expect(message).toContain(
+      'Content-Disposition: attachment; filename="rapport __t__.pdf"; filename*=UTF-8\'\'rapport%20%22%C3%A9t%C3%A9%22.pdf',
+    );
+    expect(mimePart(message, /filename="rapport/)?.toString('latin1')).toBe('%PDF-1');
+    expect(() =>
+      buildMimeEmail({
+        from: 'a@b.example',
+        to: ['x@y.example\r\nBcc: z@evil.example'],
+        subject: '',
+        text: '',
+        html: '',
+      }),
+    ).toThrow('not a plain e-mail address');
+  });
 
   describe('chat webhooks', () => {
     const report = config.reports[0] as (typeof config.reports)[number];
