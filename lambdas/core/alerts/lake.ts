@@ -55,8 +55,8 @@ export function rowsNeededFrom(rules: readonly AlertRule[], from: Date): Date {
  */
 async function readAlertRows(engine: QueryEngine, from: Date | undefined, to: Date | undefined): Promise<AlertRows> {
   const params: Record<string, SqlValue> = {
-    ...(from === undefined ? {} : { from: from.toISOString() }),
-    ...(to === undefined ? {} : { to: to.toISOString() }),
+    ...(from === undefined ? {} : { from: sqlTimestamp(from) }),
+    ...(to === undefined ? {} : { to: sqlTimestamp(to) }),
   };
   const since = (column: string) => (from === undefined ? '' : ` AND ${column} >= CAST(:from AS TIMESTAMP)`);
   const until = (column: string) => (to === undefined ? '' : ` AND ${column} < CAST(:to AS TIMESTAMP)`);
@@ -125,6 +125,8 @@ async function readAlertRows(engine: QueryEngine, from: Date | undefined, to: Da
   };
 }
 
+/** `YYYY-MM-DD HH:MM:SS.sss` (UTC), the text both Trino and DuckDB cast to a TIMESTAMP; ISO's T and Z Trino refuses. */
+const sqlTimestamp = (date: Date): string => date.toISOString().replace('T', ' ').replace('Z', '');
 const text = (value: SqlValue | undefined): string => String(value);
 const textOrNull = (value: SqlValue | undefined): string | null =>
   value === null || value === undefined ? null : String(value);
