@@ -18,6 +18,8 @@ const SURVEYS = [
   's1,2025-06-02 12:00:00,3,jo@example.com,c1,Call me on +44 20 7946 0958',
   's2,2025-06-02 13:00:00,9,kim@example.com,c3,',
   's3,2025-06-04 09:00:00,0,kim@example.com,c3,ask jo@example.com',
+  // jo again in the same week (windows start on Thursdays, 29 May here): no second alert.
+  's4,2025-06-04 10:00:00,2,jo@example.com,c2,',
 ].join('\n');
 
 const CALL_MAPPING = {
@@ -151,7 +153,8 @@ describe('servicebench alerts', () => {
     expect(csv).toContain(`,3,Call me on [phone],${jo},2025-06-03T10:00:00.000Z,79200\r\n`);
   });
 
-  it('lists from a day on, keeps one log line per alert on a rerun, and says how many are open', async () => {
+  it('lists from a day on the alerts a full evaluation gives, keeps one log line per alert on a rerun, and says how many are open', async () => {
+    // From 3 June on: kim's detractor; jo's of 4 June stays folded into the alert of 2 June.
     const since = await run(['alerts', '--since', '2025-06-03']);
     expect(since.code, since.stderr).toBe(0);
     expect(since.stdout).toContain('2025-06-04 09:00');
