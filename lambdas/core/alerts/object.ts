@@ -20,7 +20,7 @@ import type { NormaliseResult } from '../normalise/pipeline.ts';
 import { SURVEY_KINDS, type TableName } from '../schema/canonical.ts';
 import { compactedKey, partitionOfKey } from '../schema/layout.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { ALERT_DEFAULTS } from './config.ts';
+import { ALERT_DEFAULTS, type AlertRule } from './config.ts';
 import { type Alert, type AlertContact, type AlertRows, evaluateAlerts } from './engine.ts';
 import { type PublishOptions, publishAlerts } from './publish.ts';
 
@@ -63,7 +63,7 @@ export function alertMarkerKey(alertId: string): string {
 export async function publishObjectAlerts(request: ObjectAlertsRequest): Promise<ObjectAlertsOutcome> {
   const { rules } = request.config.alerts;
   if (rules.length === 0) return { raised: 0, published: 0, known: 0, stale: 0 };
-  const current = await stagedRows(request.curated, request.result.outputs);
+  const current = await stagedRows(request.curated, request.result.outputs, tablesRead(rules));
   const repeatSpans = rules.flatMap((r) =>
     r.kind === 'repeat_contacts' ? [(r.days ?? ALERT_DEFAULTS.repeatDays) * DAY_MS] : [],
   );
@@ -117,9 +117,25 @@ export async function publishNormalisedAlerts(
   });
 }
 
-/** The rows the rules read from the object's staging files. */
-async function stagedRows(curated: ObjectStore, outputs: readonly string[]): Promise<AlertRows> {
-  const keysOf = (table: TableName) => outputs.filter((key) => partitionOfKey(key)?.table === table);
+/** The tables the rules read: an object's contacts are read back only for repeat contacts, and so on. */
+export function tablesRead(rules: readonly AlertRule[]): Set<TableName> {
+  const tables = new Set<TableName>();
+  for (const rule of rules) {
+    if (rule.kind === 'repeat_contacts') tables.add('interactions');
+    else if (rule.kind === 'negative_social') tables.add('social_mentions');
+    else tables.add('survey_responses');
+  }
+  return tables;
+}
+
+/** The rows the rules read from the object's staging files (of the tables they read). */
+async function stagedRows(
+  curated: ObjectStore,
+  outputs: readonly string[],
+  tables: ReadonlySet<TableName>,
+): Promise<AlertRows> {
+  const keysOf = (table: TableName) =>
+    tables.has(table) ? outputs.filter((key) => partitionOfKey(key)?.table === table) : [];
   const read = async (table: TableName, columns: readonly string[]) =>
     (await Promise.all(keysOf(table).map((key) => readParquet(curated, key, columns)))).flat();
   const [surveys, mentions, contacts] = await Promise.all([

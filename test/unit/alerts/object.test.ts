@@ -9,7 +9,7 @@ import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { alertId } from '../../../lambdas/core/alerts/engine.ts';
-import { ALERT_MARKER_PREFIX, publishObjectAlerts } from '../../../lambdas/core/alerts/object.ts';
+import { ALERT_MARKER_PREFIX, publishObjectAlerts, tablesRead } from '../../../lambdas/core/alerts/object.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { PartitionedParquetWriter } from '../../../lambdas/core/normalise/parquet.ts';
 import { TABLES } from '../../../lambdas/core/schema/canonical.ts';
@@ -106,5 +106,18 @@ describe('alerts of a normalised object', () => {
     // The same object again: the marker holds, nothing is sent.
     expect(await publishObjectAlerts(request)).toEqual({ raised: 1, published: 0, known: 1, stale: 0 });
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(1);
+  });
+});
+
+describe('tables read back', () => {
+  it('reads contacts for repeat contacts only, posts for negative posts only, surveys for the survey rules', () => {
+    const rules = (kinds: string[]) =>
+      parseConfig({ alerts: { rules: kinds.map((kind, i) => ({ name: `r${i}`, kind })) } }).alerts.rules;
+    expect([...tablesRead(rules(['nps_detractor', 'unresolved']))]).toEqual(['survey_responses']);
+    expect([...tablesRead(rules(['repeat_contacts', 'negative_social'])).values()].sort()).toEqual([
+      'interactions',
+      'social_mentions',
+    ]);
+    expect(tablesRead([]).size).toBe(0);
   });
 });
