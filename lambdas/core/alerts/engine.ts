@@ -5,7 +5,7 @@
  * raises the same alert, with the same id, wherever it is evaluated.
  */
 import { createHash } from 'node:crypto';
-import type { Interaction, SocialMention, SurveyResponse } from '../schema/canonical.ts';
+import type { Interaction, SocialMention, SurveyResponse, TableName } from '../schema/canonical.ts';
 import { ALERT_DEFAULTS, type AlertRule, type AlertRuleKind } from './config.ts';
 
 /** The survey columns the rules read. */
@@ -129,6 +129,17 @@ export function evaluateAlerts(
     }
   }
   return [...alerts.values()].sort((a, b) => (earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0));
+}
+
+/** The tables whose rows can raise the rules' alerts (contacts only for repeat contacts, and so on). */
+export function tablesRead(rules: readonly AlertRule[]): Set<TableName> {
+  const tables = new Set<TableName>();
+  for (const rule of rules) {
+    if (rule.kind === 'repeat_contacts') tables.add('interactions');
+    else if (rule.kind === 'negative_social') tables.add('social_mentions');
+    else tables.add('survey_responses');
+  }
+  return tables;
 }
 
 export function alertId(rule: string, customerKey: string, window: number): string {

@@ -5,9 +5,16 @@
  * the deployed normaliser publishes for the same rows, under the same ids.
  */
 import type { QueryEngine, SqlValue } from '../query/engine.ts';
-import { SENTIMENT_LABELS, SURVEY_KINDS } from '../schema/canonical.ts';
+import { SENTIMENT_LABELS, SURVEY_KINDS, type TableName } from '../schema/canonical.ts';
 import { ALERT_DEFAULTS, type AlertRule } from './config.ts';
-import { type AlertContact, type AlertRows, evaluateAlerts, type FollowedAlert, followUps } from './engine.ts';
+import {
+  type AlertContact,
+  type AlertRows,
+  evaluateAlerts,
+  type FollowedAlert,
+  followUps,
+  tablesRead,
+} from './engine.ts';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
@@ -31,7 +38,7 @@ export async function lakeAlerts(
 ): Promise<FollowedAlert[]> {
   if (rules.length === 0) return [];
   const readFrom = range.from === undefined ? undefined : rowsNeededFrom(rules, range.from);
-  const rows = await readAlertRows(engine, readFrom, range.to);
+  const rows = await readAlertRows(engine, tablesRead(rules), readFrom, range.to);
   const alerts = evaluateAlerts(rules, rows).filter(
     (a) => (range.from === undefined || a.alert_at >= range.from) && (range.to === undefined || a.alert_at < range.to),
   );
@@ -53,7 +60,12 @@ export function rowsNeededFrom(rules: readonly AlertRule[], from: Date): Date {
  * Surveys, posts and contacts with a customer from `from` (all when undefined); surveys and posts
  * up to `to`, contacts with no end, since a follow-up may come after the range.
  */
-async function readAlertRows(engine: QueryEngine, from: Date | undefined, to: Date | undefined): Promise<AlertRows> {
+async function readAlertRows(
+  engine: QueryEngine,
+  tables: ReadonlySet<TableName>,
+  from: Date | undefined,
+  to: Date | undefined,
+): Promise<AlertRows> {
   const params: Record<string, SqlValue> = {
     ...(from === undefined ? {} : { from: sqlTimestamp(from) }),
     ...(to === undefined ? {} : { to: sqlTimestamp(to) }),
@@ -62,19 +74,24 @@ async function readAlertRows(engine: QueryEngine, from: Date | undefined, to: Da
   const until = (column: string) => (to === undefined ? '' : ` AND ${column} < CAST(:to AS TIMESTAMP)`);
   const answered = 'COALESCE(responded_at, updated_at)';
   const [surveys, mentions, contacts] = await Promise.all([
-    engine.query(
-      `SELECT source, response_id, survey_kind, score, scale_min, scale_max, higher_is_better, interaction_id,
-              customer_key, agent_id, team, responded_at, updated_at, comment, resolved
-       FROM survey_responses_latest
-       WHERE customer_key IS NOT NULL${since(answered)}${until(answered)}`,
-      params,
-    ),
-    engine.query(
-      `SELECT source, mention_id, posted_at, author_key, text, sentiment_label, sentiment_score, is_brand_reply
-       FROM social_mentions_latest
-       WHERE author_key IS NOT NULL AND is_brand_reply = false${since('posted_at')}${until('posted_at')}`,
-      params,
-    ),
+    tables.has('survey_responses')
+      ? engine.query(
+          `SELECT source, response_id, survey_kind, score, scale_min, scale_max, higher_is_better, interaction_id,
+                  customer_key, agent_id, team, responded_at, updated_at, comment, resolved
+           FROM survey_responses_latest
+           WHERE customer_key IS NOT NULL${since(answered)}${until(answered)}`,
+          params,
+        )
+      : [],
+    tables.has('social_mentions')
+      ? engine.query(
+          `SELECT source, mention_id, posted_at, author_key, text, sentiment_label, sentiment_score, is_brand_reply
+           FROM social_mentions_latest
+           WHERE author_key IS NOT NULL AND is_brand_reply = false${since('posted_at')}${until('posted_at')}`,
+          params,
+        )
+      : [],
+    // Every rule's follow-ups read the contacts.
     engine.query(
       `SELECT source, interaction_id, customer_key, agent_id, team, direction, created_at, category
        FROM interactions_latest

@@ -20,8 +20,8 @@ import type { NormaliseResult } from '../normalise/pipeline.ts';
 import { SURVEY_KINDS, type TableName } from '../schema/canonical.ts';
 import { compactedKey, partitionOfKey } from '../schema/layout.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { ALERT_DEFAULTS, type AlertRule } from './config.ts';
-import { type Alert, type AlertContact, type AlertRows, evaluateAlerts } from './engine.ts';
+import { ALERT_DEFAULTS } from './config.ts';
+import { type Alert, type AlertContact, type AlertRows, evaluateAlerts, tablesRead } from './engine.ts';
 import { type PublishOptions, publishAlerts } from './publish.ts';
 
 /** Where the published-alert markers live in the curated zone (engines skip `_` prefixes). */
@@ -115,17 +115,6 @@ export async function publishNormalisedAlerts(
     result,
     publish: { client, busName },
   });
-}
-
-/** The tables the rules read: an object's contacts are read back only for repeat contacts, and so on. */
-export function tablesRead(rules: readonly AlertRule[]): Set<TableName> {
-  const tables = new Set<TableName>();
-  for (const rule of rules) {
-    if (rule.kind === 'repeat_contacts') tables.add('interactions');
-    else if (rule.kind === 'negative_social') tables.add('social_mentions');
-    else tables.add('survey_responses');
-  }
-  return tables;
 }
 
 /** The rows the rules read from the object's staging files (of the tables they read). */
