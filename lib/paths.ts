@@ -23,5 +23,10 @@ export function handlerModules(): string[] {
     .map((file) => `${HANDLERS_DIR}${file}`);
 }
 
-/** Synth-time caches (bundles, staged layers), kept between runs and ignored by git with node_modules. */
-export const SYNTH_CACHE_DIR = fileURLToPath(new URL('../node_modules/.cache/servicebench/', import.meta.url));
+/**
+ * Synth-time caches (bundles, staged layers), kept between runs and ignored by git with
+ * node_modules; `SERVICEBENCH_SYNTH_CACHE` puts them elsewhere (a test's own folder).
+ */
+export const SYNTH_CACHE_DIR =
+  process.env.SERVICEBENCH_SYNTH_CACHE ??
+  fileURLToPath(new URL('../node_modules/.cache/servicebench/', import.meta.url));

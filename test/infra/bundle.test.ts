@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +9,7 @@ import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { CONFIG_FILE_NAME } from '../../lambdas/core/env/environment.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
 import { PLAYWRIGHT_LAYER_FILES } from '../../lib/exports.ts';
+import { PROJECT_ROOT } from '../../lib/paths.ts';
 import { fixtureConfig, synth } from './support.ts';
 
 /** Lambda's limit is 50 MB zipped; ours is 1 MB, so a cold start loads and parses little. */
@@ -102,6 +103,47 @@ describe('Lambda bundles', () => {
     },
     90_000,
   );
+
+  it('reuses the cached bundles of a previous synth until one of their input files changes', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sb-bundle-cache-'));
+    const entry = join(dir, 'probe.ts');
+    // A separate process per synth, as `cdk synth` runs; it prints the bundles folder it used.
+    const bundlesFolder = () =>
+      execFileSync(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          '-e',
+          `import('./lib/function.ts').then((m) => process.stdout.write(m.handlerBundles(${JSON.stringify(entry)})))`,
+        ],
+        { cwd: PROJECT_ROOT, env: { ...process.env, SERVICEBENCH_SYNTH_CACHE: join(dir, 'cache') }, encoding: 'utf8' },
+      );
+    try {
+      // A build rewrites the list of the inputs it read; a synth that reuses the bundles does not.
+      const inputsListWritten = () => {
+        const bundles = join(dir, 'cache', 'bundles');
+        const [list] = readdirSync(bundles).filter((file) => file.endsWith('.inputs.json'));
+        return statSync(join(bundles, list as string)).mtimeMs;
+      };
+      writeFileSync(entry, "export const handler = () => 'first build';\n");
+      const first = bundlesFolder();
+      const built = inputsListWritten();
+      expect(readFileSync(join(first, 'probe', 'index.mjs'), 'utf8')).toContain('first build');
+      expect(readdirSync(first).sort()).toEqual(expect.arrayContaining(['export', 'normalise', 'probe']));
+
+      expect(bundlesFolder()).toBe(first);
+      expect(inputsListWritten()).toBe(built);
+
+      writeFileSync(entry, "export const handler = () => 'second build';\n");
+      const second = bundlesFolder();
+      expect(second).not.toBe(first);
+      expect(readFileSync(join(second, 'probe', 'index.mjs'), 'utf8')).toContain('second build');
+      expect(inputsListWritten()).toBeGreaterThan(built);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 
   it('bundles each handler as one minified ESM module, without source maps', () => {
     expect(functions.map((f) => f.Properties.Description)).toEqual(
