@@ -41,6 +41,7 @@ export const ALERT_COLUMNS = [
 ] as const satisfies readonly (keyof FollowedAlert)[];
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+const BOM = '\uFEFF';
 
 /** Problems of the command's own options, reported with the engine's (one usage error). */
 export function alertsProblems(options: Pick<AlertsOptions, 'since'>): string[] {
@@ -69,7 +70,8 @@ export async function alerts(context: CommandContext, options: AlertsOptions): P
   const exportDir = join(lake.zoneDir('exports'), ALERTS_DIR);
   mkdirSync(exportDir, { recursive: true });
   const exported = join(exportDir, options.since === undefined ? 'alerts.csv' : `alerts-since-${options.since}.csv`);
-  writeFileSync(exported, formatRows(found.map(alertRecord), 'csv', ALERT_COLUMNS));
+  // With a byte-order mark, as the report's CSV: spreadsheets then read the verbatims' accents.
+  writeFileSync(exported, `${BOM}${formatRows(found.map(alertRecord), 'csv', ALERT_COLUMNS)}`);
 
   const newestFirst = [...found].reverse();
   if (options.format === 'json') stdout.write(formatRows(newestFirst.map(alertRecord), 'json'));

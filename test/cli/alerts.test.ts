@@ -17,7 +17,7 @@ const SURVEYS = [
   'id,answered,score,email,ticket,comment',
   's1,2025-06-02 12:00:00,3,jo@example.com,c1,Call me on +44 20 7946 0958',
   's2,2025-06-02 13:00:00,9,kim@example.com,c3,',
-  's3,2025-06-04 09:00:00,0,kim@example.com,c3,ask jo@example.com',
+  's3,2025-06-04 09:00:00,0,kim@example.com,c3,=ask jo@example.com',
   // jo again in the same week (windows start on Thursdays, 29 May here): no second alert.
   's4,2025-06-04 10:00:00,2,jo@example.com,c2,',
 ].join('\n');
@@ -119,7 +119,7 @@ describe('servicebench alerts', () => {
         team: 'care',
         agent_id: null,
         score: 0,
-        comment: 'ask [e-mail]',
+        comment: '=ask [e-mail]',
         customer_key: kim,
         // kim's only contact is before the answer, and no agent took it.
         followed_up_at: null,
@@ -148,9 +148,11 @@ describe('servicebench alerts', () => {
     expect(log).not.toMatch(/example\.com|7946/);
     const csv = readFileSync(join(dir, 'lake', 'exports', 'alerts', 'alerts.csv'), 'utf8');
     expect(csv.split('\r\n')[0]).toBe(
-      'alert_id,alert_at,rule,kind,source,source_ref,team,agent_id,score,comment,customer_key,followed_up_at,follow_up_s',
+      '\uFEFFalert_id,alert_at,rule,kind,source,source_ref,team,agent_id,score,comment,customer_key,followed_up_at,follow_up_s',
     );
     expect(csv).toContain(`,3,Call me on [phone],${jo},2025-06-03T10:00:00.000Z,79200\r\n`);
+    // A verbatim a spreadsheet would run as a formula is written as text.
+    expect(csv).toContain(`,0,'=ask [e-mail],${kim},,\r\n`);
   });
 
   it('lists from a day on the alerts a full evaluation gives, keeps one log line per alert on a rerun, and says how many are open', async () => {
