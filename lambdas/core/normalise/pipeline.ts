@@ -136,13 +136,28 @@ class RejectSpool {
 
   async add(record: RejectRecord): Promise<void> {
     this.count++;
-    if (!this.stream.write(`${JSON.stringify(record)}\n`)) await once(this.stream, 'drain');
+    const reason = boundedReason(record.reason);
+    const line = JSON.stringify(reason === record.reason ? record : { ...record, reason });
+    if (!this.stream.write(`${line}\n`)) await once(this.stream, 'drain');
   }
 
   async close(): Promise<void> {
     this.stream.end();
     await once(this.stream, 'finish');
   }
+}
+
+/** Longest reason a reject line carries, in characters. */
+export const MAX_REASON_CHARS = 1000;
+
+/**
+ * A reason that quotes a huge value (a 10 MB field named in "… is not an activity kind") is cut:
+ * the record itself is in the line's `raw`, and whoever reads the reasons (`ingest`'s top reasons,
+ * a person) needs the cause, not the value again.
+ */
+function boundedReason(reason: string): string {
+  if (reason.length <= MAX_REASON_CHARS) return reason;
+  return `${reason.slice(0, MAX_REASON_CHARS)}… (cut from ${reason.length} characters; the record is in raw)`;
 }
 
 export async function normaliseObject(request: NormaliseRequest): Promise<NormaliseResult> {

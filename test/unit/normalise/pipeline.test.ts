@@ -10,7 +10,7 @@ import { z } from 'zod';
 import { type Lake, openLake } from '../../../cli/lake.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { type Adapter, FileRejectedError, type SourceRecord } from '../../../lambdas/core/normalise/adapter.ts';
-import { normaliseObject, resolveSource } from '../../../lambdas/core/normalise/pipeline.ts';
+import { MAX_REASON_CHARS, normaliseObject, resolveSource } from '../../../lambdas/core/normalise/pipeline.ts';
 import { validInteraction } from '../../support/rows.ts';
 
 /** A deliberately tiny adapter: one JSON object per line → one interaction. */
@@ -373,6 +373,34 @@ describe('normaliseObject', () => {
         'interactions.talk_s is 9007199254740992, beyond ±9007199254740991 (2^53 − 1): not a plausible figure',
       ],
     ]);
+  });
+
+  it('cuts a reason that quotes a huge value to MAX_REASON_CHARS, keeping the record in raw', async () => {
+    // An adapter that names the value it refuses, as one refusing an unknown kind does.
+    const quoting: Adapter = {
+      ...(linesAdapter as Adapter),
+      async *read(input) {
+        const text = (await input.toArray()).join('');
+        yield { kind: 'rejected', rowNumber: 1, raw: text, field: 'kind', reason: `"${text}" is not a kind` };
+      },
+    };
+    const huge = 'x'.repeat(2_000_000);
+    await land('calls/huge-text.jsonl', huge);
+    const result = await normaliseObject({
+      stores: lake.stores,
+      key: 'calls/huge-text.jsonl',
+      source,
+      adapter: quoting,
+      pseudonymKey: KEY,
+    });
+    expect(result.audit).toMatchObject({ rows_read: 1, rows_rejected: 1 });
+    const reject = JSON.parse(
+      readFileSync(join(lake.zoneDir('quarantine'), 'calls/huge-text.jsonl.rejects.jsonl'), 'utf8'),
+    );
+    expect(reject.reason).toBe(
+      `"${'x'.repeat(MAX_REASON_CHARS - 1)}… (cut from 2000016 characters; the record is in raw)`,
+    );
+    expect(reject.raw).toBe(huge);
   });
 
   it('names Infinity and NaN in a reason as themselves, not as null', async () => {
