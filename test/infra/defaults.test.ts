@@ -50,7 +50,8 @@ describe('documented stack defaults', () => {
     expect(EXPORTS_DEFAULTS.schedulerMaxEventAge.toHours()).toBe(6);
     expect(EXPORTS_DEFAULTS.asyncRetryAttempts).toBe(1);
     expect(EXPORTS_DEFAULTS.chromiumPath).toBe('/opt/chromium');
-    expect(EXPORTER_DEFAULTS.linkTtlSeconds).toBe(12 * 3600);
+    expect(EXPORTER_DEFAULTS.linkTtlSeconds).toBe(7 * 24 * 3600);
+    expect(EXPORTS_DEFAULTS.linkSignerKeySerial).toBe(1);
   });
 
   it('refreshes the materialised metric tables daily at 03:00 UTC', () => {

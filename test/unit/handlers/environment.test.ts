@@ -36,6 +36,7 @@ describe('typed Lambda environments', () => {
       ATHENA_WORKGROUP: 'servicebench',
       GLUE_DATABASE: 'servicebench',
       EXPORTS_BUCKET: 'exports',
+      LINK_SIGNER_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:link-signer-AbCdEf',
     });
     expect(settings.LINK_TTL_SECONDS).toBe(EXPORTER_DEFAULTS.linkTtlSeconds);
     expect(settings.SERVICEBENCH_CONFIG_FILE).toBe(CONFIG_FILE_NAME);
