@@ -4,6 +4,7 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DIMENSION, INGESTION_METRIC, METRICS_NAMESPACE, SILENCE_METRIC } from '../lambdas/core/telemetry/metrics.ts';
+import { resourceNames } from './names.ts';
 
 export const DASHBOARD_DEFAULTS = {
   /** One point per hour: a day of deliveries reads at a glance over the default three days shown. */
@@ -65,7 +66,7 @@ export class OperationsDashboard extends Construct {
       new cloudwatch.GraphWidget({ title, left, width, height, ...extra });
 
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
-      dashboardName: `${stackName}-operations`,
+      dashboardName: resourceNames(stackName).operationsDashboard,
       defaultInterval: DASHBOARD_DEFAULTS.interval,
     });
     this.dashboard.addWidgets(

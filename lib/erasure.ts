@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
@@ -10,6 +9,7 @@ import { STAGING_PREFIX } from '../lambdas/core/schema/layout.ts';
 import { ServiceFunction } from './function.ts';
 import { grantKeyUse, grantObjects } from './grants.ts';
 import { INGESTION_DEFAULTS } from './ingestion.ts';
+import { handlerEntry } from './paths.ts';
 
 export const ERASURE_DEFAULTS = {
   /** Lambda's maximum: one run reads every file of the customer tables, and rewrites a partition per day found. */
@@ -51,7 +51,7 @@ export class Erasure extends Construct {
       PSEUDONYM_SECRET_ARN: props.pseudonymKey.secretArn,
     };
     this.eraser = new ServiceFunction(this, 'Eraser', {
-      entry: fileURLToPath(new URL('../lambdas/handlers/erase.ts', import.meta.url)),
+      entry: handlerEntry('erase'),
       description: 'ServiceBench: erases customers from the curated tables and the rejects (invoked by an operator)',
       environment: environment as Record<string, string>,
       timeout: ERASURE_DEFAULTS.timeout,

@@ -4,7 +4,7 @@
  * collide. Every other resource lets CloudFormation generate its name, which already embeds the
  * stack name.
  *
- * Only the Glue database and the Athena workgroup carry names: people type them (in the Athena
+ * Only the Glue database, the Athena workgroup and the operations dashboard carry names: people type them (in the Athena
  * console, in a Trino catalog, in BI tools), so they must be readable. Both are the stack name in
  * lower case with `-` spelled `_`: the default stack `ServiceBench` keeps `servicebench`, the name
  * every deployment so far has, because renaming a database or a workgroup replaces it (CloudFormation
@@ -25,6 +25,8 @@ export interface ResourceNames {
   readonly glueDatabase: string;
   /** Athena workgroup the functions query in and people are pointed at. */
   readonly athenaWorkgroup: string;
+  /** CloudWatch dashboard of the stack's operations (letters, digits, `-` and `_`, up to 255). */
+  readonly operationsDashboard: string;
 }
 
 /** What a stack name lacks to be one, or undefined when it is one. */
@@ -48,5 +50,5 @@ export function resourceNames(stackName: string): ResourceNames {
   const problem = stackNameProblem(stackName);
   if (problem !== undefined) throw new Error(`the stack name must be a CloudFormation stack name: ${problem}`);
   const name = stackName.toLowerCase().replaceAll('-', '_');
-  return { glueDatabase: name, athenaWorkgroup: name };
+  return { glueDatabase: name, athenaWorkgroup: name, operationsDashboard: `${stackName}-operations` };
 }

@@ -163,7 +163,7 @@ export class ServiceBenchStack extends Stack {
         Exporter: this.exports.exporter.function,
         ViewsDeployer: this.views.deployer.function,
       },
-      oneAtATimeFunctions: { MetricRefresh: this.refresh.refresher.function },
+      oneAtATimeFunctions: { MetricRefresh: this.refresh.refresher.function, Eraser: this.erasure.eraser.function },
       failureQueues: {
         NormaliserDeadLetters: this.ingestion.deadLetterQueue,
         CompactionDeadLetters: this.ingestion.compactionDeadLetterQueue,

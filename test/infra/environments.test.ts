@@ -14,6 +14,7 @@ describe('resourceNames', () => {
     expect(resourceNames(APP_DEFAULTS.stackName)).toEqual({
       glueDatabase: 'servicebench',
       athenaWorkgroup: 'servicebench',
+      operationsDashboard: 'ServiceBench-operations',
     });
   });
 
@@ -21,6 +22,7 @@ describe('resourceNames', () => {
     expect(resourceNames('ServiceBench-Staging')).toEqual({
       glueDatabase: 'servicebench_staging',
       athenaWorkgroup: 'servicebench_staging',
+      operationsDashboard: 'ServiceBench-Staging-operations',
     });
     expect(resourceNames('sb-2-EU-prod').glueDatabase).toBe('sb_2_eu_prod');
   });
@@ -32,6 +34,7 @@ describe('resourceNames', () => {
       const names = resourceNames(stackName);
       expect(names.glueDatabase).toMatch(GLUE_DATABASE_NAME);
       expect(names.athenaWorkgroup).toMatch(ATHENA_WORKGROUP_NAME);
+      expect(names.operationsDashboard).toMatch(/^[A-Za-z0-9_-]{1,255}$/);
     }
     expect(resourceNames(longest).athenaWorkgroup).toHaveLength(128);
   });
