@@ -5,18 +5,24 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { AlertWebhookEnvironment } from '../lambdas/core/alerts/notice.ts';
 import { ALERT_DETAIL_TYPE, ALERT_EVENT_SOURCE } from '../lambdas/core/alerts/publish.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { NormaliserEnvironment } from '../lambdas/core/env/normaliser.ts';
 import { ServiceFunction } from './function.ts';
+import { acknowledge } from './nag.ts';
 import { handlerEntry } from './paths.ts';
 
 export const ALERTS_DEFAULTS = {
   /** The webhook function posts one message; the notify module gives a chat service 10 s an attempt. */
   webhookTimeout: Duration.seconds(30),
   webhookMemorySize: 256,
+  /** Lambda's asynchronous retries of a failed post (a chat service down for minutes) before it is parked. */
+  webhookRetryAttempts: 2,
+  /** How long a parked alert waits in the failed-posts queue for someone to replay it. */
+  failedPostRetention: Duration.days(14),
 } as const;
 
 /** The normaliser's variable naming the bus (its typed environment contract). */
@@ -53,6 +59,8 @@ export class ClosedLoopAlerts extends Construct {
   readonly rule: events.Rule;
   /** Set when the config names a webhook. */
   readonly webhook: ServiceFunction | undefined;
+  /** Alerts the webhook function could not post after its retries; set with `webhook`. */
+  readonly failedPosts: sqs.Queue | undefined;
 
   constructor(scope: Construct, id: string, props: ClosedLoopAlertsProps) {
     super(scope, id);
@@ -104,9 +112,25 @@ export class ClosedLoopAlerts extends Construct {
       secretsmanager.Secret.fromSecretNameV2(this, 'WebhookUrl', webhook.urlSecretName).grantRead(
         this.webhook.function,
       );
+      this.failedPosts = new sqs.Queue(this, 'FailedPosts', {
+        encryption: sqs.QueueEncryption.KMS,
+        encryptionMasterKey: this.topicKey,
+        enforceSSL: true,
+        retentionPeriod: ALERTS_DEFAULTS.failedPostRetention,
+      });
+      acknowledge(
+        this.failedPosts,
+        'AwsSolutions-SQS3',
+        'This queue is itself the dead-letter destination of the alert webhook function: an alert it could not post waits here.',
+      );
+      this.webhook.sendFailedRunsTo(this.failedPosts, {
+        retryAttempts: ALERTS_DEFAULTS.webhookRetryAttempts,
+        run: 'alert post',
+      });
       this.rule.addTarget(new targets.LambdaFunction(this.webhook.function));
     } else {
       this.webhook = undefined;
+      this.failedPosts = undefined;
     }
 
     props.publisher.function.addEnvironment(BUS_VARIABLE, this.bus.eventBusName);

@@ -87,20 +87,37 @@ describe('closed-loop alerts', () => {
     });
   });
 
-  it('lets the webhook function read the webhook URL secret and nothing of the lake', () => {
+  it('lets the webhook function read the webhook URL secret and park failed posts, and nothing of the lake', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       Description: 'ServiceBench: posts each closed-loop alert to the slack webhook',
       Environment: {
         Variables: Match.objectLike({ WEBHOOK_FORMAT: 'slack', WEBHOOK_URL_SECRET: 'servicebench/slack-url' }),
       },
     });
-    const webhook = statements(template).filter(({ roles }) => roles.includes('AlertsWebhookPosterRole'));
-    expect(webhook.flatMap(({ statement }) => [statement.Action].flat()).sort()).toEqual([
-      'logs:CreateLogStream',
-      'logs:PutLogEvents',
-      'secretsmanager:DescribeSecret',
-      'secretsmanager:GetSecretValue',
+    const granted = statements(template)
+      .filter(({ roles }) => roles.includes('AlertsWebhookPosterRole'))
+      .map(({ statement }) => {
+        const resource = JSON.stringify(statement.Resource);
+        return `${[statement.Action].flat().join(' ')} on ${/"(Alerts[A-Za-z]+?)[0-9A-F]{8}"/.exec(resource)?.[1] ?? (resource.includes(':secret:') ? 'secret' : resource)}`;
+      })
+      .sort();
+    expect(granted).toEqual([
+      'kms:Decrypt kms:Encrypt kms:ReEncrypt* kms:GenerateDataKey* on AlertsTopicKey',
+      'logs:CreateLogStream logs:PutLogEvents on AlertsWebhookPosterLogs',
+      'secretsmanager:GetSecretValue secretsmanager:DescribeSecret on secret',
+      'sqs:SendMessage sqs:GetQueueAttributes sqs:GetQueueUrl on AlertsFailedPosts',
     ]);
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: Match.stringLikeRegexp('^AlertsWebhookPosterFunction') },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: {
+        OnFailure: { Destination: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertsFailedPosts'), 'Arn'] } },
+      },
+    });
+    template.hasResourceProperties('AWS::SQS::Queue', {
+      KmsMasterKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('^AlertsTopicKey'), 'Arn'] },
+      MessageRetentionPeriod: 14 * 24 * 3600,
+    });
   });
 
   it('is cdk-nag clean', () => {
