@@ -51,6 +51,9 @@ export const EXPORTER_CONFIG_KEYS = [
   'benchmarks',
   'compositeWeights',
   'reports',
+  // The report's closed-loop section matches alerts to their rules; its retention page names the horizon.
+  'alerts',
+  'retention',
 ] as const satisfies readonly (keyof ServiceBenchConfig)[];
 
 export const exporterConfigJson = (config: ServiceBenchConfig): string => configSlice(config, EXPORTER_CONFIG_KEYS);

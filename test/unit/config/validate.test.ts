@@ -162,6 +162,14 @@ describe('validateConfig', () => {
     expect(() => validateConfig(JSON.parse(normaliserConfigJson(config)))).not.toThrow();
   });
 
+  it("gives the exporter the alert rules and the retention horizon its report's sections read", () => {
+    const config = loadConfig(EXAMPLE_CONFIG_FILE);
+    const slice = validateConfig(JSON.parse(exporterConfigJson(config)));
+    expect(config.alerts.rules.length).toBeGreaterThan(0);
+    expect(slice.alerts).toEqual(config.alerts);
+    expect(slice.retention).toEqual(config.retention);
+  });
+
   it("fails a Lambda's cold start on a bundled config with an unknown key", () => {
     const dir = mkdtempSync(join(tmpdir(), 'sb-function-config-'));
     writeFileSync(join(dir, 'servicebench.config.json'), JSON.stringify({ reports: [], organization: 'Acme' }));
