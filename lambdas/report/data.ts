@@ -5,7 +5,6 @@
  * themes) and their charts. Every value reaches SQL as a bound parameter.
  */
 import { metricOptions, retentionHorizonDays } from '../core/config/config.ts';
-import { ON_REQUEST_SECTIONS } from '../core/config/reports.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
 import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
@@ -59,7 +58,8 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
   if (scope !== null && scope.value.trim() === '') throw new Error('scope value must not be empty');
   const focus = { dimension: scope?.dimension ?? 'overall', value: scope?.value ?? 'all' };
 
-  const readRetention = !ON_REQUEST_SECTIONS.includes('retention') || options.sections?.includes('retention') === true;
+  // Churn by experience reads every customer's activity history: read only for a report that shows it.
+  const readRetention = options.sections === undefined || options.sections.includes('retention');
   const [rows, trendRows, qaCriteria, comments, sources, files, retentionRows] = await Promise.all([
     queryPeriodRows(engine, period),
     queryTrendRows(engine, period, focus),

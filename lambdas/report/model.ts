@@ -23,8 +23,8 @@ export interface ReportOptions {
   /** Stamped on the report; now when absent. */
   readonly generatedAt?: Date;
   /**
-   * Sections the report shows (the config's `reports[].sections`); all when absent. The data of an
-   * ON_REQUEST_SECTIONS section is read only when named here.
+   * Sections the report shows (the config's `reports[].sections`); all when absent. A section's
+   * data is read only when it is shown.
    */
   readonly sections?: readonly string[];
 }

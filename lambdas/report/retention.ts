@@ -255,7 +255,7 @@ export function retentionSection(facts: RetentionFacts | null, headingId = 'h-re
   <h2 id="${headingId}">${RETENTION_HEADING}</h2>`;
   if (facts === null) {
     return `${open}
-  <p class="nodata-note" role="note"><span class="nodata-tag">Not read</span> Churn by experience is read when the report's sections name "retention": it reads every customer's activity history, so a report pays for it only when asked.</p>
+  <p class="nodata-note" role="note"><span class="nodata-tag">Not read</span> Churn by experience was not read for this report.</p>
 </section>`;
   }
   const summary = facts.summary.map((s) => `<p class="retention-summary">${escapeHtml(s)}</p>`).join('\n  ');

@@ -31,9 +31,3 @@ export const REPORT_SECTIONS = [
 ] as const;
 export type ReportSection = (typeof REPORT_SECTIONS)[number];
 
-/**
- * Sections whose data a report reads only when its `sections` name them: `retention` reads every
- * customer's activity history (service_retention cannot be narrowed to the period), so a report
- * pays for it only when asked. Without the data the section says how to ask for it.
- */
-export const ON_REQUEST_SECTIONS: readonly ReportSection[] = ['retention'];

@@ -150,6 +150,7 @@ describe('the report over the lake views', () => {
       'ingestion_sources',
       'qa_criterion_attainment',
       'scorecard',
+      'service_retention',
       'survey_comments',
     ]);
   });

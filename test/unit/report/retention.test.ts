@@ -179,19 +179,19 @@ describe('retentionSection', () => {
     );
   });
 
-  it('says how to ask for the page when the report did not read it', () => {
-    expect(retentionSection(null)).toContain('read when the report\'s sections name "retention"');
+  it('says the page was not read when the report did not read it', () => {
+    expect(retentionSection(null)).toContain('Churn by experience was not read for this report.');
   });
 });
 
-describe('the report reads churn by experience only when its sections ask for it', () => {
+describe('the report reads churn by experience when it shows the page', () => {
   const period = parsePeriod('2025-06', 'month');
 
   it('reads the period of service_retention and renders it in the report', async () => {
     const engine = await emptyReportEngine();
     try {
       // A table in the view's place, holding June and May rows.
-      await engine.exec(`CREATE TABLE service_retention AS
+      await engine.exec(`CREATE OR REPLACE TABLE service_retention AS
         SELECT * FROM (VALUES
           (DATE '2025-06-01', 'month', 'nps', 'promoter', true, 100, 0, 100, 10, 10.0, 5.5, 17.4, 1.0, NULL, NULL, false, NULL, 52000.0, 80, NULL, 90),
           (DATE '2025-06-01', 'month', 'nps', 'detractor', false, 80, 0, 80, 20, 25.0, 16.8, 35.5, 2.5, 1.25, 4.6, false, 60, 48000.0, 70, 41000.4, 90),
@@ -223,8 +223,10 @@ describe('the report reads churn by experience only when its sections ask for it
       );
       const html = renderHtml(asked, { sections: ['retention'] });
       expect(html).toContain('Detractors in June 2025 churned 2.5×');
-      const unasked = await buildReportData(engine, { period: '2025-06', grain: 'month', config });
-      expect(unasked.retention).toBeNull();
+      const byDefault = await buildReportData(engine, { period: '2025-06', grain: 'month', config });
+      expect(byDefault.retention?.summary).toEqual(asked.retention?.summary);
+      const without = await buildReportData(engine, { period: '2025-06', grain: 'month', config, sections: ['kpis'] });
+      expect(without.retention).toBeNull();
     } finally {
       await engine.close();
     }
