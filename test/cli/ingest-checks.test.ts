@@ -146,4 +146,11 @@ describe('reasonKind', () => {
       reasonKind('interactions.created_at dates the row 1998-02-03, before lake.partitionsFrom (2015-01-01)'),
     ).toBe('interactions.created_at dates the row …, before lake.partitionsFrom (2015-01-01)');
   });
+
+  it('blanks a quoted value of 10 MB, escaped quotes included, without overflowing the stack', () => {
+    const value = `${'x'.repeat(5_000_000)}\\"${'y'.repeat(5_000_000)}`;
+    expect(reasonKind(`"${value}" is not a duration (column "Time to Resolution")`)).toBe(
+      '"…" is not a duration (column "Time to Resolution")',
+    );
+  });
 });

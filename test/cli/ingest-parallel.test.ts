@@ -223,11 +223,25 @@ describe('servicebench ingest', () => {
     expect(await rowsOf(lake)).toBe(6);
   });
 
-  it('fails before ingesting anything when a file is missing, naming every one', async () => {
+  it('names every file it cannot read, ingests the others and exits 1', async () => {
     const lake = join(dir, 'lake-missing');
     const result = await run(lake, join(dir, 'calls.csv'), join(dir, 'nope.csv'), join(dir, 'a'));
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/nope\.csv: no such file; .*\/a is not a file/);
+    const lines = result.stdout.split('\n').filter((line) => /^[✓✗]/.test(line));
+    expect(lines).toHaveLength(3);
+    expect(lines.filter((line) => line.startsWith('✗')).sort()).toEqual([
+      expect.stringMatching(/^✗ .*\/a: not ingested: .*not a file/),
+      expect.stringMatching(/^✗ .*nope\.csv: not ingested: no such file/),
+    ]);
+    expect(lines.find((line) => line.startsWith('✓'))).toMatch(/calls\.csv: 4 read, 3 accepted, 1 rejected/);
+    expect(await rowsOf(lake)).toBe(3);
+  });
+
+  it('opens no lake when no file can be read', async () => {
+    const lake = join(dir, 'lake-none');
+    const result = await run(lake, join(dir, 'nope.csv'));
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/none of the files could be read, nothing was ingested: .*nope\.csv: no such file/);
     expect(existsSync(lake)).toBe(false);
   });
 });
