@@ -264,7 +264,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
       if (rowsRead === 0 && watched.ended && !watched.content) throw new FileRejectedError(EMPTY_OBJECT);
     } catch (error) {
       if (!isDataError(error)) throw error;
-      fileError = error.message;
+      fileError = boundedReason(error.message);
     } finally {
       // An adapter that stops early (a rejected file) may leave the stream paused mid-file, and the
       // landing read with it: ending it lets the read finish.

@@ -37,10 +37,25 @@ function register<T extends z.ZodType>(schema: T, meta: ColumnMeta): T {
 
 const finite = () => z.number().refine(Number.isFinite, 'must be a finite number');
 
+/**
+ * Longest value of a string column, in characters: identifiers, names and labels (an S3 key is at
+ * most 1,024 bytes; a team, queue or question is far shorter). A 10 MB "team" would be grouped,
+ * sorted and printed by every view and report, and a report over it ran out of memory.
+ */
+export const MAX_LABEL_CHARS = 4_096;
+/** Longest free text (a survey verbatim, a social post): about 40 pages, far beyond any real one. */
+export const MAX_TEXT_CHARS = 100_000;
+
+const bounded = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max, `must be at most ${max.toLocaleString('en')} characters`);
+
 /** Builders for required columns; `.opt` variants accept null (the value is unknown). */
 export const col = {
   string: (description: string) =>
-    register(z.string().min(1, 'must not be empty'), { logicalType: 'string', nullable: false, description }),
+    register(bounded(MAX_LABEL_CHARS), { logicalType: 'string', nullable: false, description }),
   enum: <const V extends readonly [string, ...string[]]>(values: V, description: string) =>
     register(z.enum(values), { logicalType: 'string', nullable: false, description, values }),
   timestamp: (description: string) =>
@@ -70,7 +85,10 @@ export const col = {
 
 export const opt = {
   string: (description: string) =>
-    register(z.string().min(1, 'must not be empty').nullable(), { logicalType: 'string', nullable: true, description }),
+    register(bounded(MAX_LABEL_CHARS).nullable(), { logicalType: 'string', nullable: true, description }),
+  /** Free text: longer than a label may be (MAX_TEXT_CHARS). */
+  text: (description: string) =>
+    register(bounded(MAX_TEXT_CHARS).nullable(), { logicalType: 'string', nullable: true, description }),
   enum: <const V extends readonly [string, ...string[]]>(values: V, description: string) =>
     register(z.enum(values).nullable(), { logicalType: 'string', nullable: true, description, values }),
   timestamp: (description: string) =>
@@ -104,7 +122,7 @@ export const opt = {
  */
 export const late = {
   string: (description: string) =>
-    register(z.string().min(1, 'must not be empty').nullish(), { logicalType: 'string', nullable: true, description }),
+    register(bounded(MAX_LABEL_CHARS).nullish(), { logicalType: 'string', nullable: true, description }),
   int: (description: string) =>
     register(z.number().int('must be a whole number').min(0, 'must not be negative').nullish(), {
       logicalType: 'bigint',

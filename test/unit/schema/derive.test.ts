@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parquetSchema } from '../../../lambdas/core/normalise/parquet.ts';
 import { TABLE_NAMES, TABLES } from '../../../lambdas/core/schema/canonical.ts';
-import { TYPE_MAPPING } from '../../../lambdas/core/schema/columns.ts';
+import { MAX_LABEL_CHARS, MAX_TEXT_CHARS, TYPE_MAPPING } from '../../../lambdas/core/schema/columns.ts';
 import { columnsOf, dataModelMarkdown, duckdbColumns, glueColumns } from '../../../lambdas/core/schema/derive.ts';
 import { validInteraction } from '../../support/rows.ts';
 
@@ -54,5 +54,19 @@ describe('canonical schema derivations', () => {
     expect(TABLES.interactions.schema.safeParse({ ...base, talk_s: -1 }).success).toBe(false);
     expect(TABLES.interactions.schema.safeParse({ ...base, channel: 'fax' }).success).toBe(false);
     expect(TABLES.interactions.schema.safeParse({ ...base, created_at: new Date('nope') }).success).toBe(false);
+  });
+
+  it('bounds labels at 4,096 characters and free text at 100,000', () => {
+    const base = validInteraction();
+    expect(TABLES.interactions.schema.safeParse({ ...base, team: 't'.repeat(MAX_LABEL_CHARS) }).success).toBe(true);
+    const long = TABLES.interactions.schema.safeParse({ ...base, team: 't'.repeat(MAX_LABEL_CHARS + 1) });
+    expect(long.error?.issues.map((i) => `${i.path.join('.')}: ${i.message}`)).toEqual([
+      'team: must be at most 4,096 characters',
+    ]);
+    expect(TABLES.interactions.schema.safeParse({ ...base, queue: 'q'.repeat(10_000_000) }).success).toBe(false);
+    const answer = (comment: string) => TABLES.survey_responses.schema.shape.comment.safeParse(comment).success;
+    expect(answer('c'.repeat(MAX_TEXT_CHARS))).toBe(true);
+    expect(answer('c'.repeat(MAX_TEXT_CHARS + 1))).toBe(false);
+    expect(MAX_TEXT_CHARS).toBe(100_000);
   });
 });
