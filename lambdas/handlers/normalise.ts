@@ -23,6 +23,7 @@ import type { Adapter, SentimentAnalyser } from '../core/normalise/adapter.ts';
 import { type NormaliseStores, normaliseObject, resolveSource } from '../core/normalise/pipeline.ts';
 import type { Partition } from '../core/schema/layout.ts';
 import { ComprehendSentimentAnalyser } from '../core/sentiment/index.ts';
+import type { ObjectStore } from '../core/store/object-store.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
 import { type IngestionTelemetry, normaliserTelemetry } from '../core/telemetry/ingestion.ts';
 import { describeError, log } from './log.ts';
@@ -58,7 +59,10 @@ const s3EventSchema = z.object({
 
 /**
  * The same event through Amazon EventBridge (an existing landing bucket whose owner turned on
- * EventBridge notifications, routed by the stack's rule). Its key is not URL-encoded.
+ * EventBridge notifications, routed by the stack's rule). AWS documents its key without saying
+ * whether it is URL-encoded as a notification's is, and published events show both; the key is
+ * taken as is, and its decoded form only when the object under the key as given does not exist
+ * (landingKey).
  */
 const eventBridgeS3Schema = z.object({
   source: z.literal('aws.s3'),
@@ -102,9 +106,11 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
     throw new Error(`message body is not JSON: ${record.body.slice(0, 200)}`);
   }
   if (s3TestEventSchema.safeParse(body).success) return;
-  for (const { bucket, key } of createdObjects(body)) {
+  for (const named of createdObjects(body)) {
+    const { bucket } = named;
     if (bucket !== deps.landingBucket)
       throw new Error(`notification for bucket ${bucket}, expected ${deps.landingBucket}`);
+    const key = await landingKey(named, deps.stores.landing);
     // Consoles create zero-byte "folder" objects when someone makes a prefix by hand.
     if (key.endsWith('/')) continue;
     const source = resolveSource(deps.config, key);
@@ -138,18 +144,41 @@ async function normaliseMessage(record: SQSRecord, deps: NormaliserDeps): Promis
   }
 }
 
+interface NamedObject {
+  readonly bucket: string;
+  readonly key: string;
+  /** The key URL-decoded, when an EventBridge event's key might be encoded and decodes to another. */
+  readonly decoded?: string;
+}
+
 /** The objects an S3 notification or an EventBridge S3 event names, with their keys decoded. */
-function createdObjects(body: unknown): { bucket: string; key: string }[] {
+function createdObjects(body: unknown): NamedObject[] {
   const viaEventBridge = eventBridgeS3Schema.safeParse(body);
   if (viaEventBridge.success) {
     const { detail } = viaEventBridge.data;
-    return [{ bucket: detail.bucket.name, key: detail.object.key }];
+    const key = detail.object.key;
+    let decoded: string | undefined;
+    try {
+      decoded = decodeS3Key(key);
+    } catch {
+      decoded = undefined; // a lone '%' is no encoding
+    }
+    return [{ bucket: detail.bucket.name, key, ...(decoded !== undefined && decoded !== key ? { decoded } : {}) }];
   }
   const parsed = s3EventSchema.safeParse(body);
   if (!parsed.success) {
     throw new Error(`message is not an S3 object-created notification: ${parsed.error.issues[0]?.message}`);
   }
   return parsed.data.Records.map((r) => ({ bucket: r.s3.bucket.name, key: decodeS3Key(r.s3.object.key) }));
+}
+
+/**
+ * The landing key an event names: as given, unless that object does not exist and the decoded key's
+ * does (one HEAD, only for EventBridge keys holding `%` or `+`).
+ */
+async function landingKey(named: NamedObject, landing: ObjectStore): Promise<string> {
+  if (named.decoded === undefined || (await landing.head(named.key)) !== undefined) return named.key;
+  return (await landing.head(named.decoded)) !== undefined ? named.decoded : named.key;
 }
 
 /** Publishes partitions to the FIFO compaction queue, ten per request; fails if SQS refuses any. */

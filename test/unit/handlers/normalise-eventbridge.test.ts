@@ -99,6 +99,27 @@ describe('normaliser handler with EventBridge S3 events', () => {
     expect(published[0]).toContainEqual({ table: 'interactions', dt: '2024-03-04' });
   });
 
+  it('takes the URL-decoded key when only its object exists, as a notification would carry it', async () => {
+    const encoded = 'connect/2024/03/04/ctr+batch%2B2.ndjson.gz';
+    const body = readFileSync(new URL('../../fixtures/amazon-connect/ctr-firehose.ndjson.gz', import.meta.url));
+    await s3.client.send(
+      new PutObjectCommand({ Bucket: LANDING, Key: 'connect/2024/03/04/ctr batch+2.ndjson.gz', Body: body }),
+    );
+    const response = await handleNormaliseBatch({ Records: [eventBridgeMessage('encoded', LANDING, encoded)] }, deps);
+    expect(response.batchItemFailures).toEqual([]);
+    const audits: string[] = [];
+    for await (const info of (deps.stores.curated as S3ObjectStore).list('_staging/ingestion_audit/'))
+      audits.push(info.key);
+    expect(audits).toHaveLength(2);
+    // Neither form exists: the key as given is named in the failure.
+    const missing = await handleNormaliseBatch(
+      { Records: [eventBridgeMessage('missing', LANDING, 'connect/2024/03/04/none%2B3.ndjson.gz')] },
+      deps,
+    );
+    expect(missing.batchItemFailures).toEqual([{ itemIdentifier: 'missing' }]);
+    published.splice(1);
+  });
+
   it('fails the message when the event names another bucket or is not an Object Created event', async () => {
     const deleted = eventBridgeMessage('deleted', LANDING, KEY);
     deleted.body = deleted.body.replace('"Object Created"', '"Object Deleted"');
