@@ -19,7 +19,7 @@ const refresher = { Description: Match.stringLikeRegexp('rewrites the materialis
 const refresherArn = { 'Fn::GetAtt': [Match.stringLikeRegexp('^RefreshRefresherFunction'), 'Arn'] };
 const refresherStatements = () =>
   Object.values(template.findResources('AWS::IAM::Policy'))
-    .filter((p) => JSON.stringify(p.Properties.Roles).includes('RefreshRefresherRole'))
+    .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('RefreshRefresherRole'))
     .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
 const actionsOf = (s: { Action: string | string[] }) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
@@ -72,7 +72,11 @@ describe('MetricRefresh', () => {
     expect(() => fixtureConfig({ deployment: { refreshSchedule: 'daily' } })).toThrow(
       /deployment\.refreshSchedule: must be cron\(\.\.\.\) or rate\(\.\.\.\) \(got "daily"\)/,
     );
-    const unchecked = { ...fixtureConfig(), deployment: { refreshSchedule: 'daily' } } as ServiceBenchConfig;
+    const checked = fixtureConfig();
+    const unchecked = {
+      ...checked,
+      deployment: { ...checked.deployment, refreshSchedule: 'daily' },
+    } as ServiceBenchConfig;
     expect(() => synth({ config: unchecked })).toThrow(
       /MetricRefresh: schedule "daily" must be cron\(\.\.\.\) or rate/,
     );

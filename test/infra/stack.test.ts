@@ -31,7 +31,9 @@ describe('ServiceBenchStack', () => {
       .map(([id]) => id)
       .sort();
     expect(data).toEqual([
+      'AlertsTopicKey4FD54A73',
       'CatalogDatabaseE63956BB',
+      'ExportsReportLinkSignerSecretEDE56700',
       'IngestionPseudonymKey30BBD2B0',
       'IngestionQueueKey68402D89',
       'StorageAccessLogs96FB524C',

@@ -80,7 +80,7 @@ describe('MetricViews', () => {
 
   it('lets the deployer manage tables of its own database only, and write only the reference prefix', () => {
     const statements = Object.values(template.findResources('AWS::IAM::Policy'))
-      .filter((p) => JSON.stringify(p.Properties.Roles).includes('ViewsDeployerRole'))
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('ViewsDeployerRole'))
       .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[]);
     const glue = statements.find((s) => JSON.stringify(s.Action).includes('glue:CreateTable'));
     expect(JSON.stringify(glue?.Resource)).toMatch(glueTablePattern('*'));
