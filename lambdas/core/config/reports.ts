@@ -30,4 +30,3 @@ export const REPORT_SECTIONS = [
   'quality',
 ] as const;
 export type ReportSection = (typeof REPORT_SECTIONS)[number];
-
