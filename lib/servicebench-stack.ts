@@ -1,5 +1,6 @@
 import { CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { ALERT_MARKER_PREFIX, alertMarkerDays } from '../lambdas/core/alerts/config.ts';
 import { viewStatements } from '../lambdas/core/catalog/trino-ddl.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { referenceTables } from '../lambdas/core/reference/tables.ts';
@@ -59,6 +60,7 @@ export class ServiceBenchStack extends Stack {
       ...(existingLanding ? { existingLanding } : {}),
       uploaderAccounts,
       uploadPrefixes: config.sources.map((source) => `${source.name}/`),
+      expiringCuratedPrefixes: [{ prefix: ALERT_MARKER_PREFIX, days: alertMarkerDays(config.alerts) }],
     });
     const { key, landing, curated, quarantine, athenaResults } = this.storage;
     const removalPolicy = this.storage.removalPolicy;

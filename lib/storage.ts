@@ -48,6 +48,11 @@ export interface StorageProps {
   readonly quarantineExpirationDays?: number;
   /** @default STORAGE_DEFAULTS.athenaResultsExpirationDays */
   readonly athenaResultsExpirationDays?: number;
+  /**
+   * Curated folders whose objects expire after a number of days (the closed-loop alerts' published
+   * markers). @default none
+   */
+  readonly expiringCuratedPrefixes?: readonly { readonly prefix: string; readonly days: number }[];
 }
 
 /**
@@ -169,7 +174,13 @@ export class Storage extends Construct {
       allowUploads(landing, this.key, uploaderAccounts, uploadPrefixes);
       this.landing = landing;
     }
-    this.curated = bucket('Curated', {});
+    this.curated = bucket('Curated', {
+      lifecycleRules: (props.expiringCuratedPrefixes ?? []).map(({ prefix, days }) => ({
+        id: `Expire${prefix.replace(/[^A-Za-z0-9]/g, '')}`,
+        prefix,
+        expiration: Duration.days(days),
+      })),
+    });
     this.quarantine = bucket('Quarantine', {
       lifecycleRules: [
         {

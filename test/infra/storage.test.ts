@@ -101,9 +101,12 @@ describe('Storage', () => {
         }),
       ]),
     );
-    for (const prefix of ['StorageCurated', 'StorageLanding']) {
-      expect(JSON.stringify(props(idOf(prefix)).LifecycleConfiguration)).not.toContain('ExpirationInDays');
-    }
+    expect(JSON.stringify(props(idOf('StorageLanding')).LifecycleConfiguration)).not.toContain('ExpirationInDays');
+    // Curated data never expires; only the alert markers, outside every table's folder, do.
+    const expiring = (props(idOf('StorageCurated')).LifecycleConfiguration.Rules as Record<string, unknown>[]).filter(
+      (rule) => 'ExpirationInDays' in rule,
+    );
+    expect(expiring.map((rule) => rule.Prefix)).toEqual(['_alerts/published/']);
   });
 
   it('expires rejects and query results', () => {
@@ -127,5 +130,15 @@ describe('Storage', () => {
     const all = destroyable.findResources('AWS::S3::Bucket');
     for (const bucket of Object.values(all)) expect(bucket.DeletionPolicy).toBe('Delete');
     destroyable.resourceCountIs('Custom::S3AutoDeleteObjects', 6);
+  });
+
+  it('lets the closed-loop alert markers expire from the curated bucket once they guard nothing', () => {
+    template.hasResourceProperties('AWS::S3::Bucket', {
+      LifecycleConfiguration: {
+        Rules: Match.arrayWith([
+          { Id: 'Expirealertspublished', Prefix: '_alerts/published/', ExpirationInDays: 11, Status: 'Enabled' },
+        ]),
+      },
+    });
   });
 });

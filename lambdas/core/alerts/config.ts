@@ -186,3 +186,18 @@ export const alertsConfigSchema = z
 
 export type AlertRule = z.output<typeof alertRuleSchema>;
 export type AlertsConfig = z.output<typeof alertsConfigSchema>;
+
+/** Where the published-alert markers live in the curated zone (engines skip `_` prefixes). */
+export const ALERT_MARKER_PREFIX = '_alerts/published/';
+
+/**
+ * Days an alert's published marker must be kept: a row can raise the same alert id (same rule,
+ * customer and window) until its window has ended and rows of that window are no longer young
+ * enough to publish, so the longest window plus publishWithinHours, plus a day of margin. Later
+ * the marker guards nothing, and the curated bucket lets it expire.
+ */
+export function alertMarkerDays(alerts: AlertsConfig): number {
+  const longestWindow = Math.max(ALERT_DEFAULTS.dedupHours, ...alerts.rules.map((r) => r.dedupHours ?? 0));
+  const publishWithin = alerts.publishWithinHours ?? ALERT_DEFAULTS.publishWithinHours;
+  return Math.ceil((longestWindow + publishWithin) / 24) + 1;
+}

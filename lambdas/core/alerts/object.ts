@@ -20,12 +20,9 @@ import type { NormaliseResult } from '../normalise/pipeline.ts';
 import { SURVEY_KINDS, type TableName } from '../schema/canonical.ts';
 import { compactedKey, partitionOfKey } from '../schema/layout.ts';
 import type { ObjectStore } from '../store/object-store.ts';
-import { ALERT_DEFAULTS } from './config.ts';
+import { ALERT_DEFAULTS, ALERT_MARKER_PREFIX } from './config.ts';
 import { type Alert, type AlertContact, type AlertRows, evaluateAlerts, tablesRead } from './engine.ts';
 import { type PublishOptions, publishAlerts } from './publish.ts';
-
-/** Where the published-alert markers live in the curated zone (engines skip `_` prefixes). */
-export const ALERT_MARKER_PREFIX = '_alerts/published/';
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;

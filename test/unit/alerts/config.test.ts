@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ALERT_DEFAULTS } from '../../../lambdas/core/alerts/config.ts';
+import { ALERT_DEFAULTS, alertMarkerDays } from '../../../lambdas/core/alerts/config.ts';
 import { ConfigError, parseConfig } from '../../../lambdas/core/config/config.ts';
 
 function problemsOf(raw: unknown): readonly string[] {
@@ -63,5 +63,18 @@ describe('alerts config', () => {
     expect(problemsOf({ alerts: { rules: [{ name: 'd', kind: 'nps_detractor', maxScore: 11 }] } })).toEqual([
       expect.stringContaining('alerts.rules.0.maxScore: must be an NPS answer from 0 to 10 (got 11)'),
     ]);
+  });
+});
+
+describe('alertMarkerDays', () => {
+  it('keeps a marker for the longest window plus the publishing age, and a day', () => {
+    // Defaults: (168 h + 72 h) / 24 = 10 days, + 1.
+    expect(alertMarkerDays(parseConfig({}).alerts)).toBe(11);
+    const rules = [
+      { name: 'detractors', kind: 'nps_detractor', dedupHours: 24 * 30 },
+      { name: 'bottom', kind: 'csat_bottom_box', dedupHours: 6 },
+    ];
+    // (720 h + 12 h) / 24 = 30.5 → 31 days, + 1.
+    expect(alertMarkerDays(parseConfig({ alerts: { rules, publishWithinHours: 12 } }).alerts)).toBe(32);
   });
 });
