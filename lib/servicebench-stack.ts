@@ -164,6 +164,7 @@ export class ServiceBenchStack extends Stack {
         Compactor: this.ingestion.compactor.function,
         Exporter: this.exports.exporter.function,
         ViewsDeployer: this.views.deployer.function,
+        ...(this.alerts.webhook ? { AlertWebhook: this.alerts.webhook.function } : {}),
       },
       oneAtATimeFunctions: { MetricRefresh: this.refresh.refresher.function, Eraser: this.erasure.eraser.function },
       failureQueues: {
@@ -172,6 +173,7 @@ export class ServiceBenchStack extends Stack {
         SchedulerDeadLetters: this.exports.schedulerDeadLetterQueue,
         FailedExports: this.exports.failedExports,
         FailedRefreshes: this.refresh.failedRefreshes,
+        ...(this.alerts.failedPosts ? { FailedAlertPosts: this.alerts.failedPosts } : {}),
       },
       ...(config.deployment.alarmEmail ? { alarmEmail: config.deployment.alarmEmail } : {}),
       sources: config.sources,
@@ -234,6 +236,14 @@ export class ServiceBenchStack extends Stack {
       value: quarantine.bucketName,
       description:
         'Rejected rows as they arrived, raw identifiers included, with file, row number, field and reason; readable only by the normaliser and deployment.quarantineReaders',
+    });
+    new CfnOutput(this, 'AlertTopic', {
+      value: this.alerts.topic.topicArn,
+      description: 'Closed-loop alerts: subscribe the teams that follow up (e-mail, chat, ticketing)',
+    });
+    new CfnOutput(this, 'AlertBus', {
+      value: this.alerts.bus.eventBusName,
+      description: 'Event bus the normaliser publishes closed-loop alerts to (add rules for other targets)',
     });
     new CfnOutput(this, 'AlarmTopic', {
       value: this.operations.alarmTopic.topicArn,

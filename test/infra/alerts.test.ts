@@ -124,6 +124,15 @@ describe('closed-loop alerts', () => {
     expect(nagFindings(outdir).filter((f) => f.path.includes('/Alerts/'))).toEqual([]);
   });
 
+  it("alarms on the webhook function's errors and on every parked post, and outputs the topic and bus", () => {
+    const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
+    expect(alarms.filter((id) => /^OperationsAlertWebhook(Errors|Throttles)/.test(id))).toHaveLength(2);
+    expect(alarms.filter((id) => id.startsWith('OperationsFailedAlertPostsDepth'))).toHaveLength(1);
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(outputs.AlertTopic?.Value).toEqual({ Ref: expect.stringMatching(/^AlertsTopic/) });
+    expect(outputs.AlertBus?.Value).toEqual({ Ref: expect.stringMatching(/^AlertsBus/) });
+  });
+
   it('delivers to the topic only when no webhook is configured', () => {
     const { template: plain } = synth({ config: fixtureConfig({ alerts: RULES }) });
     plain.hasResourceProperties('AWS::Events::Rule', {
