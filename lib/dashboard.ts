@@ -16,6 +16,28 @@ export const DASHBOARD_DEFAULTS = {
   height: 6,
 } as const;
 
+/**
+ * A metric the functions publish (namespace ServiceBench) of this stack, stack-wide or of one
+ * source: the alarms and the dashboard read the same series.
+ */
+export function serviceBenchMetric(
+  stackName: string,
+  metricName: string,
+  options: { readonly statistic: string; readonly period: Duration; readonly source?: string; readonly label?: string },
+): cloudwatch.Metric {
+  return new cloudwatch.Metric({
+    namespace: METRICS_NAMESPACE,
+    metricName,
+    dimensionsMap: {
+      [DIMENSION.stack]: stackName,
+      ...(options.source === undefined ? {} : { [DIMENSION.source]: options.source }),
+    },
+    statistic: options.statistic,
+    period: options.period,
+    ...(options.label === undefined ? {} : { label: options.label }),
+  });
+}
+
 export interface OperationsDashboardProps {
   /** The sources charted per source (files, rows, rejects). */
   readonly sources: readonly string[];
@@ -49,17 +71,7 @@ export class OperationsDashboard extends Construct {
     const stackName = Stack.of(this).stackName;
     const { period, width, height } = DASHBOARD_DEFAULTS;
     const ours = (metricName: string, statistic: string, source?: string, label?: string) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: {
-          [DIMENSION.stack]: stackName,
-          ...(source === undefined ? {} : { [DIMENSION.source]: source }),
-        },
-        statistic,
-        period,
-        label: label ?? source ?? metricName,
-      });
+      serviceBenchMetric(stackName, metricName, { statistic, period, source, label: label ?? source ?? metricName });
     const perSource = (metricName: string, statistic: string, suffix = '', sources = props.sources) =>
       sources.map((source) => ours(metricName, statistic, source, `${source}${suffix}`));
     const graph = (title: string, left: cloudwatch.IMetric[], extra: Partial<cloudwatch.GraphWidgetProps> = {}) =>

@@ -15,8 +15,8 @@ import type { SourceConfig } from '../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import { type SilenceCheckEnvironment, watchedSources } from '../lambdas/core/env/silence.ts';
 import { DELIVERIES_PREFIX, WATCH_START_FILE } from '../lambdas/core/telemetry/deliveries.ts';
-import { DIMENSION, INGESTION_METRIC, METRICS_NAMESPACE, SILENCE_METRIC } from '../lambdas/core/telemetry/metrics.ts';
-import { OperationsDashboard, type OperationsDashboardProps } from './dashboard.ts';
+import { INGESTION_METRIC, SILENCE_METRIC } from '../lambdas/core/telemetry/metrics.ts';
+import { OperationsDashboard, type OperationsDashboardProps, serviceBenchMetric } from './dashboard.ts';
 import { ServiceFunction } from './function.ts';
 import { grantKeyUse, grantObjects } from './grants.ts';
 import { pascal } from './ids.ts';
@@ -132,16 +132,7 @@ export class Operations extends Construct {
       this.alarms.push(created);
     };
     const ours = (metricName: string, statistic: string, period: Duration, source?: string) =>
-      new cloudwatch.Metric({
-        namespace: METRICS_NAMESPACE,
-        metricName,
-        dimensionsMap: {
-          [DIMENSION.stack]: stackName,
-          ...(source === undefined ? {} : { [DIMENSION.source]: source }),
-        },
-        statistic,
-        period,
-      });
+      serviceBenchMetric(stackName, metricName, { statistic, period, ...(source === undefined ? {} : { source }) });
 
     const watched = watchedSources(props.sources);
     const failureQueues: Record<string, sqs.IQueue> = { ...props.failureQueues };
