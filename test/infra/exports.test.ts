@@ -169,7 +169,15 @@ describe('ScheduledExports', () => {
       },
     });
     const bundled = JSON.parse(synth().stack.exports.exporter.bundledFiles[CONFIG_FILE_NAME] as string);
-    expect(Object.keys(bundled)).toEqual(['organisation', 'metrics', 'targets', 'benchmarks', 'reports']);
+    expect(Object.keys(bundled)).toEqual([
+      'organisation',
+      'metrics',
+      'targets',
+      'benchmarks',
+      'reports',
+      'alerts',
+      'retention',
+    ]);
     expect(parseConfig(bundled).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
   });
 
