@@ -7,7 +7,19 @@ import { landingKeyOf } from '../../cli/ingest.ts';
 import { runCli as run } from '../support/cli.ts';
 import { createCliFolder } from './support.ts';
 
-const COMMANDS = ['ingest', 'query', 'metrics', 'report', 'refresh', 'ddl', 'validate-config', 'adapters', 'demo', 'alerts', 'erase'];
+const COMMANDS = [
+  'ingest',
+  'query',
+  'metrics',
+  'report',
+  'refresh',
+  'ddl',
+  'validate-config',
+  'adapters',
+  'demo',
+  'alerts',
+  'erase',
+];
 
 let dir: string;
 let previousDir: string;
