@@ -7,7 +7,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { alertId } from '../../../lambdas/core/alerts/engine.ts';
@@ -17,6 +16,7 @@ import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { createPseudonymiser } from '../../../lambdas/core/normalise/pseudonymise.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { handleNormaliseBatch, type NormaliserDeps } from '../../../lambdas/handlers/normalise.ts';
+import { s3NotificationRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const BUS = 'servicebench-alerts';
@@ -69,28 +69,6 @@ const EXPORT = [
   response('3', 0, staleS, 'old@example.com', null),
 ];
 
-function s3Message(messageId: string): SQSRecord {
-  const body = {
-    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'landing' }, object: { key: KEY } } }],
-  };
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '0',
-      SenderId: 'AIDAS3',
-      ApproximateFirstReceiveTimestamp: '0',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
-    awsRegion: 'eu-west-1',
-  };
-}
-
 const eventBridge = mockClient(EventBridgeClient);
 let s3: S3rverHandle;
 let deps: NormaliserDeps;
@@ -127,7 +105,7 @@ afterAll(async () => {
 
 describe('normaliser alerts', () => {
   it('publishes the fresh detractor to the bus with its ticket, team, agent and pseudonymised customer', async () => {
-    const response = await handleNormaliseBatch({ Records: [s3Message('first')] }, deps);
+    const response = await handleNormaliseBatch({ Records: [s3NotificationRecord('first', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([]);
 
     const calls = eventBridge.commandCalls(PutEventsCommand);
@@ -165,7 +143,7 @@ describe('normaliser alerts', () => {
     const customer = createPseudonymiser(PSEUDONYM_KEY)('customer', 'jane@example.com') ?? '';
     const id = alertId('detractors', customer, Math.floor((answeredS * 1000) / WEEK_MS));
     expect(await curated.head(alertMarkerKey(id))).toBeDefined();
-    const response = await handleNormaliseBatch({ Records: [s3Message('again')] }, deps);
+    const response = await handleNormaliseBatch({ Records: [s3NotificationRecord('again', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(0);
   });
@@ -178,7 +156,7 @@ describe('normaliser alerts', () => {
       FailedEntryCount: 1,
       Entries: [{ ErrorCode: 'InternalFailure', ErrorMessage: 'try again' }],
     });
-    const response = await handleNormaliseBatch({ Records: [s3Message('refused')] }, deps);
+    const response = await handleNormaliseBatch({ Records: [s3NotificationRecord('refused', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([{ itemIdentifier: 'refused' }]);
     expect(eventBridge.commandCalls(PutEventsCommand)).toHaveLength(4);
     expect(

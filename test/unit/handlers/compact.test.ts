@@ -18,6 +18,7 @@ import {
   type NormaliserDeps,
   sqsPartitionPublisher,
 } from '../../../lambdas/handlers/normalise.ts';
+import { objectBytes, s3NotificationRecord, sqsRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
@@ -25,48 +26,19 @@ const fixture = (name: string) => readFileSync(new URL(`../../fixtures/amazon-co
 const LANDING_KEYS = ['connect/2024/03/04/batch-1.ndjson', 'connect/2024/03/04/batch-2.ndjson.gz'];
 const QUEUE_URL = 'https://sqs.eu-west-1.amazonaws.com/123456789012/compaction.fifo';
 
-function sqsRecord(messageId: string, body: string, groupId = 'g'): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1709596800000',
-      SenderId: 'AIDANORMALISER',
-      ApproximateFirstReceiveTimestamp: '1709596800000',
-      MessageGroupId: groupId,
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:compaction.fifo',
-    awsRegion: 'eu-west-1',
-  };
-}
-
-function s3Notification(messageId: string, key: string): SQSRecord {
-  const body = {
-    Records: [
-      {
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'landing' }, object: { key } },
-      },
-    ],
-  };
-  return sqsRecord(messageId, JSON.stringify(body));
+/** A compaction message, as the FIFO queue delivers it to the compactor. */
+function compactionMessage(messageId: string, body: string, groupId = 'g'): SQSRecord {
+  return sqsRecord(messageId, body, {
+    senderId: 'AIDANORMALISER',
+    queueArn: 'arn:aws:sqs:eu-west-1:123456789012:compaction.fifo',
+    attributes: { MessageGroupId: groupId },
+  });
 }
 
 async function keys(store: ObjectStore, prefix = ''): Promise<string[]> {
   const found: string[] = [];
   for await (const info of store.list(prefix)) found.push(info.key);
   return found;
-}
-
-async function bytesOf(store: ObjectStore, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.read(key)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
 }
 
 let s3: S3rverHandle;
@@ -86,7 +58,7 @@ beforeAll(async () => {
   }
   sqs.on(SendMessageBatchCommand).callsFake((input: { Entries: { MessageBody: string; MessageGroupId: string }[] }) => {
     for (const entry of input.Entries) {
-      sent.push(sqsRecord(`m${sent.length}`, entry.MessageBody, entry.MessageGroupId));
+      sent.push(compactionMessage(`m${sent.length}`, entry.MessageBody, entry.MessageGroupId));
     }
     return { Successful: [], Failed: [] };
   });
@@ -111,7 +83,7 @@ afterAll(async () => {
 async function tableFiles(): Promise<Record<string, Buffer>> {
   const files: Record<string, Buffer> = {};
   for (const key of await keys(compactor.curated)) {
-    if (!key.startsWith('_')) files[key] = await bytesOf(compactor.curated, key);
+    if (!key.startsWith('_')) files[key] = await objectBytes(compactor.curated, key);
   }
   return files;
 }
@@ -119,7 +91,7 @@ async function tableFiles(): Promise<Record<string, Buffer>> {
 describe('compactor handler on S3', () => {
   it('compacts the partitions the normaliser published into one file each, from every object staged there', async () => {
     const normalised = await handleNormaliseBatch(
-      { Records: LANDING_KEYS.map((key, i) => s3Notification(`landed-${i}`, key)) },
+      { Records: LANDING_KEYS.map((key, i) => s3NotificationRecord(`landed-${i}`, 'landing', key)) },
       normaliser,
     );
     expect(normalised.batchItemFailures).toEqual([]);
@@ -155,7 +127,7 @@ describe('compactor handler on S3', () => {
     const again: SQSEvent = {
       Records: partitions.map((p, i) => {
         const [table, dt] = p.split('/dt=') as [string, string];
-        return sqsRecord(`again-${i}`, JSON.stringify({ table, dt }), p);
+        return compactionMessage(`again-${i}`, JSON.stringify({ table, dt }), p);
       }),
     };
     expect((await handleCompactBatch(again, compactor)).batchItemFailures).toEqual([]);
@@ -165,9 +137,9 @@ describe('compactor handler on S3', () => {
   it('fails a message it cannot read and every later one (FIFO order), and compacts those before it', async () => {
     const event: SQSEvent = {
       Records: [
-        sqsRecord('first', JSON.stringify({ table: 'interactions', dt: '2024-03-04' })),
-        sqsRecord('poison', '{"table":"tickets","dt":"2024-03-04"}'),
-        sqsRecord('after', JSON.stringify({ table: 'interactions', dt: '2024-03-05' })),
+        compactionMessage('first', JSON.stringify({ table: 'interactions', dt: '2024-03-04' })),
+        compactionMessage('poison', '{"table":"tickets","dt":"2024-03-04"}'),
+        compactionMessage('after', JSON.stringify({ table: 'interactions', dt: '2024-03-05' })),
       ],
     };
     const response = await handleCompactBatch(event, compactor);
@@ -183,7 +155,7 @@ describe('compactor handler on S3', () => {
         write: () => Promise.reject(new Error('S3 unavailable')),
       }),
     };
-    const event: SQSEvent = { Records: [sqsRecord('retry-me', JSON.stringify(partition))] };
+    const event: SQSEvent = { Records: [compactionMessage('retry-me', JSON.stringify(partition))] };
     expect((await handleCompactBatch(event, failing)).batchItemFailures).toEqual([{ itemIdentifier: 'retry-me' }]);
     expect((await handleCompactBatch(event, compactor)).batchItemFailures).toEqual([]);
     expect(await tableFiles()).toEqual(before);

@@ -12,6 +12,7 @@ import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import type { Partition } from '../../../lambdas/core/schema/layout.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { handleNormaliseBatch, type NormaliserDeps } from '../../../lambdas/handlers/normalise.ts';
+import { sqsRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
@@ -40,22 +41,7 @@ function eventBridgeMessage(messageId: string, bucket: string, key: string): SQS
       reason: 'PutObject',
     },
   };
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body: JSON.stringify(event),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1709596800000',
-      SenderId: 'AIDAEVENTS',
-      ApproximateFirstReceiveTimestamp: '1709596800000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
-    awsRegion: 'eu-west-1',
-  };
+  return sqsRecord(messageId, JSON.stringify(event), { senderId: 'AIDAEVENTS' });
 }
 
 let s3: S3rverHandle;

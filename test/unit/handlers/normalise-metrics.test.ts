@@ -7,46 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSRecord } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { lastDelivery } from '../../../lambdas/core/telemetry/deliveries.ts';
 import { ingestionTelemetry, normaliserTelemetry } from '../../../lambdas/core/telemetry/ingestion.ts';
 import { handleNormaliseBatch, type NormaliserDeps } from '../../../lambdas/handlers/normalise.ts';
+import { s3NotificationRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
 const fixture = (name: string) => readFileSync(new URL(`../../fixtures/amazon-connect/${name}`, import.meta.url));
 const NOW = new Date('2024-03-05T06:00:00.000Z');
 const GOOD = fixture('ctr-firehose.ndjson').toString('utf8').trim();
-
-function s3Message(messageId: string, key: string): SQSRecord {
-  const body = {
-    Records: [
-      {
-        eventName: 'ObjectCreated:Put',
-        s3: { bucket: { name: 'landing' }, object: { key: encodeURIComponent(key).replaceAll('%2F', '/') } },
-      },
-    ],
-  };
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1709596800000',
-      SenderId: 'AIDAS3',
-      ApproximateFirstReceiveTimestamp: '1709596800000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
-    awsRegion: 'eu-west-1',
-  };
-}
 
 let s3: S3rverHandle;
 let deps: NormaliserDeps;
@@ -59,7 +32,7 @@ const land = (key: string, body: Buffer | string) =>
 /** Normalises one landed object and returns the EMF document it logged. */
 async function normalise(key: string): Promise<Record<string, unknown>> {
   const before = lines.length;
-  const response = await handleNormaliseBatch({ Records: [s3Message(key, key)] }, deps);
+  const response = await handleNormaliseBatch({ Records: [s3NotificationRecord(key, 'landing', key)] }, deps);
   expect(response.batchItemFailures).toEqual([]);
   expect(lines.length).toBe(before + 1);
   return JSON.parse(lines.at(-1) ?? '{}') as Record<string, unknown>;

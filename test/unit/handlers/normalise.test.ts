@@ -20,6 +20,7 @@ import {
   type NormaliserDeps,
   sqsPartitionPublisher,
 } from '../../../lambdas/handlers/normalise.ts';
+import { objectBytes, sqsRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({ sources: [{ name: 'connect', adapter: 'amazon-connect-ctr', timeZone: 'UTC' }] });
@@ -41,32 +42,7 @@ function s3Message(messageId: string, bucket: string, key: string, receiveCount 
       },
     ],
   };
-  return sqsRecord(messageId, JSON.stringify(body), receiveCount);
-}
-
-function sqsRecord(messageId: string, body: string, receiveCount = '1'): SQSRecord {
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body,
-    attributes: {
-      ApproximateReceiveCount: receiveCount,
-      SentTimestamp: '1709596800000',
-      SenderId: 'AIDAS3',
-      ApproximateFirstReceiveTimestamp: '1709596800000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
-    awsRegion: 'eu-west-1',
-  };
-}
-
-async function bytesOf(store: S3ObjectStore, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.read(key)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
+  return sqsRecord(messageId, JSON.stringify(body), { receiveCount });
 }
 
 let s3: S3rverHandle;
@@ -144,11 +120,11 @@ describe('normaliser handler', () => {
     const curated = deps.stores.curated as S3ObjectStore;
     const dataKeys = async () => (await keys(curated)).filter((k) => !k.startsWith('_staging/ingestion_audit/'));
     const before = await dataKeys();
-    const bytesBefore = await Promise.all(before.map((k) => bytesOf(curated, k)));
+    const bytesBefore = await Promise.all(before.map((k) => objectBytes(curated, k)));
     const response = await handleNormaliseBatch({ Records: [s3Message('again', 'landing', KEY)] }, deps);
     expect(response.batchItemFailures).toEqual([]);
     expect(await dataKeys()).toEqual(before);
-    expect(await Promise.all(before.map((k) => bytesOf(curated, k)))).toEqual(bytesBefore);
+    expect(await Promise.all(before.map((k) => objectBytes(curated, k)))).toEqual(bytesBefore);
     expect((await keys(curated, '_staging/ingestion_audit/')).length).toBe(2);
   });
 
@@ -160,7 +136,7 @@ describe('normaliser handler', () => {
 
   it('records an audit whose counts reconcile for a file with rejected rows', async () => {
     const rejects = (
-      await bytesOf(deps.stores.quarantine as S3ObjectStore, 'connect/2024/03/04/bad.ndjson.rejects.jsonl')
+      await objectBytes(deps.stores.quarantine as S3ObjectStore, 'connect/2024/03/04/bad.ndjson.rejects.jsonl')
     )
       .toString('utf8')
       .trim()
@@ -171,7 +147,7 @@ describe('normaliser handler', () => {
     const curated = deps.stores.curated as S3ObjectStore;
     const audits = await Promise.all(
       (await keys(curated, '_staging/ingestion_audit/')).map(async (k) => {
-        const bytes = await bytesOf(curated, k);
+        const bytes = await objectBytes(curated, k);
         const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
         return (await parquetReadObjects({ file }))[0] as Record<string, unknown>;
       }),

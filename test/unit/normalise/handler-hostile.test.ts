@@ -8,12 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { PutObjectCommand } from '@aws-sdk/client-s3';
-import type { SQSRecord } from 'aws-lambda';
 import { parquetReadObjects } from 'hyparquet';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import { S3ObjectStore } from '../../../lambdas/core/store/s3.ts';
 import { handleNormaliseBatch, type NormaliserDeps } from '../../../lambdas/handlers/normalise.ts';
+import { objectBytes, s3NotificationRecord } from '../../support/handlers.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const config = parseConfig({
@@ -37,36 +37,8 @@ const DEEP_CONTACTS = `${DEEP_OBJECT}\n${firstContact}\n`;
 /** Not JSON from its first byte, then 300 KiB more: the reader stops at once. */
 const HTML = `<html>${'<p>gateway timeout</p>'.repeat(14_000)}</html>`;
 
-function message(messageId: string, key: string): SQSRecord {
-  const body = {
-    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'landing' }, object: { key } } }],
-  };
-  return {
-    messageId,
-    receiptHandle: `handle-${messageId}`,
-    body: JSON.stringify(body),
-    attributes: {
-      ApproximateReceiveCount: '1',
-      SentTimestamp: '1709596800000',
-      SenderId: 'AIDAS3',
-      ApproximateFirstReceiveTimestamp: '1709596800000',
-    },
-    messageAttributes: {},
-    md5OfBody: '',
-    eventSource: 'aws:sqs',
-    eventSourceARN: 'arn:aws:sqs:eu-west-1:123456789012:ingestion',
-    awsRegion: 'eu-west-1',
-  };
-}
-
-async function bytesOf(store: S3ObjectStore, key: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of await store.read(key)) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
 async function textOf(store: S3ObjectStore, key: string): Promise<string> {
-  return (await bytesOf(store, key)).toString('utf8');
+  return (await objectBytes(store, key)).toString('utf8');
 }
 
 let s3: S3rverHandle;
@@ -107,9 +79,9 @@ describe('normaliser handler on hostile objects', () => {
     const result = await handleNormaliseBatch(
       {
         Records: [
-          message('deep-page', 'zd/deep.json'),
-          message('deep-record', 'connect/deep.ndjson'),
-          message('html', 'connect/html.ndjson'),
+          s3NotificationRecord('deep-page', 'landing', 'zd/deep.json'),
+          s3NotificationRecord('deep-record', 'landing', 'connect/deep.ndjson'),
+          s3NotificationRecord('html', 'landing', 'connect/html.ndjson'),
         ],
       },
       deps,
@@ -118,7 +90,7 @@ describe('normaliser handler on hostile objects', () => {
 
     const audits: Record<string, unknown>[] = [];
     for await (const info of curated.list('_staging/ingestion_audit/')) {
-      const bytes = await bytesOf(curated, info.key);
+      const bytes = await objectBytes(curated, info.key);
       const file = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
       audits.push(...((await parquetReadObjects({ file })) as Record<string, unknown>[]));
     }
