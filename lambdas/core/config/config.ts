@@ -10,10 +10,10 @@ import { alertsConfigSchema } from '../alerts/config.ts';
 import { METRIC_BY_ID, METRIC_IDS, type MetricId } from '../metrics/catalogue.ts';
 import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { CHANNELS } from '../schema/canonical.ts';
+import { reportingSchema, scheduleSchema, TIME_ZONE } from '../time/config.ts';
 import { DEFAULTS } from './defaults.ts';
 import { REPORT_FORMATS, REPORT_SECTIONS } from './reports.ts';
 
-const TIME_ZONE = z.string().refine(isTimeZone, { message: 'must be an IANA time zone such as "Europe/Paris"' });
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SCHEDULE = /^(cron|rate)\(.+\)$/;
 /** AWS tag key and value character sets; keys starting `aws:` are reserved. */
@@ -41,15 +41,6 @@ const SCOPE = z
   .describe(
     '`overall`, or `team:<name>`, `agent:<id>`, `channel:<channel>`, `queue:<name>` or `source:<source name>`.',
   );
-
-function isTimeZone(value: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: value });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 export const sourceConfigSchema = z
   .strictObject({
@@ -202,6 +193,11 @@ export const configSchema = z
       .meta({ propertyNames: { enum: WEIGHTED_METRIC_IDS } })
       .optional()
       .describe('Weights of the composite service index by metric id (only metrics with enough data count).'),
+    reporting: reportingSchema,
+    schedules: z
+      .array(scheduleSchema)
+      .default([])
+      .describe('Business hours (docs/metrics.md#business-time); entries of one name are versions by effectiveFrom.'),
     reports: z.array(reportSchema).default([]).describe('Scheduled executive reports (deployed stack).'),
     alerts: alertsConfigSchema,
     ingest: z
