@@ -12,7 +12,7 @@ import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { CHANNELS } from '../schema/canonical.ts';
 import { reportingSchema, scheduleSchema, TIME_ZONE } from '../time/config.ts';
 import { DEFAULTS } from './defaults.ts';
-import { REPORT_FORMATS, REPORT_SECTIONS } from './reports.ts';
+import { REPORT_FORMATS, REPORT_SECTIONS, SCHEDULED_PERIODS } from './reports.ts';
 
 const NAME = /^[a-z][a-z0-9-]*$/;
 const SCHEDULE = /^(cron|rate)\(.+\)$/;
@@ -141,9 +141,11 @@ export const reportSchema = z
       .describe('EventBridge Scheduler expression, e.g. "cron(0 7 1 * ? *)".'),
     timeZone: TIME_ZONE.default('UTC').describe('IANA time zone the schedule runs in.'),
     period: z
-      .enum(['previous-month', 'previous-week'])
+      .enum(SCHEDULED_PERIODS)
       .default('previous-month')
-      .describe('Which period the report covers when it runs.'),
+      .describe(
+        'Which period the report covers when it runs: the week, month, quarter or year before, in reporting.timeZone.',
+      ),
     scope: SCOPE,
     recipients: z.array(z.email('must be an e-mail address')).default([]).describe('Who receives the e-mail.'),
     sections: z

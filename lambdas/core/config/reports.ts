@@ -7,6 +7,13 @@
 export const REPORT_FORMATS = ['html', 'csv', 'pdf'] as const;
 export type ReportFormat = (typeof REPORT_FORMATS)[number];
 
+/**
+ * The period a scheduled report covers when it runs: the whole week, month, quarter or year before
+ * the day it runs, both read in the reporting time zone (lambdas/core/time/periods.ts).
+ */
+export const SCHEDULED_PERIODS = ['previous-month', 'previous-week', 'previous-quarter', 'previous-year'] as const;
+export type ScheduledPeriod = (typeof SCHEDULED_PERIODS)[number];
+
 /** Report name in keys and file names when none is given. */
 export const DEFAULT_REPORT_NAME = 'executive';
 
