@@ -25,8 +25,9 @@ import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
 import { rewritePlaceholders } from '../lambdas/core/query/placeholders.ts';
 import { deleteStatementTarget, type RefreshedFamily, refreshMetricValues } from '../lambdas/core/query/refresh.ts';
 import type { BenchmarkRow } from '../lambdas/core/reference/benchmarks.ts';
-import { type ReferenceTable, referenceTables } from '../lambdas/core/reference/tables.ts';
+import { type ReferenceTable, referenceRecord, referenceTables } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
+import { type LogicalType, TYPE_MAPPING } from '../lambdas/core/schema/columns.ts';
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
 import {
   MATERIALISED_TABLES,
@@ -87,12 +88,10 @@ const REGISTRY_NAMES = new RegExp(`\\b(${BUILD_ORDER.map(stepName).join('|')})\\
 /** A statement that lists or describes the catalog sees every view of the registry. */
 const READS_CATALOG = /\b(information_schema|duckdb_views|duckdb_tables|show|pragma)\b/i;
 
-const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type'], string>> = {
-  string: 'VARCHAR',
-  double: 'DOUBLE',
-  bigint: 'BIGINT',
-  boolean: 'BOOLEAN',
-};
+/** DuckDB's type of each reference column type: the canonical model's one mapping. */
+const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type'], string>> = Object.fromEntries(
+  Object.entries(TYPE_MAPPING).map(([type, mapping]) => [type, mapping.duckdb]),
+) as Record<LogicalType, string>;
 
 export interface LakeEngineOptions {
   /** Lake folder; its `curated/<table>/dt=YYYY-MM-DD/*.parquet` files are the tables. */
@@ -461,26 +460,19 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /** Inserts rows with one statement (a statement per row took a quarter of a second per lake opened). */
-  private async insertRows(table: string, rows: readonly Record<string, SqlValue>[]): Promise<void> {
-    const [first] = rows;
-    if (first === undefined) return;
-    const names = Object.keys(first);
-    const tuples = rows.map((_, r) => `(${names.map((_, c) => `$${r * names.length + c + 1}`).join(', ')})`);
-    await this.connection.run(
-      `INSERT INTO ${table} (${names.join(', ')}) VALUES ${tuples.join(', ')}`,
-      rows.flatMap((row) => names.map((name) => row[name] ?? null)),
-    );
-  }
-
+  /**
+   * Loads a reference table from the JSON records Athena and Trino read (referenceRecord), parsed
+   * by DuckDB in one statement: a parameter per value took 0.45 s for the 4,750 rows of one zone's
+   * zone_days, one JSON parameter 0.02 s.
+   */
   private async loadReferenceTable(table: ReferenceTable): Promise<void> {
     const columns = table.columns.map((c) => `${c.name} ${REFERENCE_TYPES[c.type]}`).join(', ');
     await this.exec(`CREATE TABLE ${table.name} (${columns})`);
-    await this.insertRows(
-      table.name,
-      table.rows.map((row) =>
-        Object.fromEntries(table.columns.map((c) => [c.name, (row[c.name] ?? null) as SqlValue])),
-      ),
+    if (table.rows.length === 0) return;
+    const struct = JSON.stringify(Object.fromEntries(table.columns.map((c) => [c.name, REFERENCE_TYPES[c.type]])));
+    await this.connection.run(
+      `INSERT INTO ${table.name} (${table.columns.map((c) => c.name).join(', ')}) SELECT unnest(from_json($1, '[${struct}]'), recursive := true)`,
+      [JSON.stringify(table.rows.map((row) => referenceRecord(table, row)))],
     );
   }
 }

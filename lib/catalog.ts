@@ -6,6 +6,7 @@ import { REFERENCE_PREFIX } from '../lambdas/core/catalog/trino-ddl.ts';
 import { materialisedTableKey } from '../lambdas/core/env/refresh.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../lambdas/core/schema/canonical.ts';
+import { TYPE_MAPPING } from '../lambdas/core/schema/columns.ts';
 import { glueColumns } from '../lambdas/core/schema/derive.ts';
 import { MATERIALISED_TABLES, type MaterialisedColumnType, type MaterialisedTable } from '../sql/materialised.ts';
 import { pascal } from './ids.ts';
@@ -130,7 +131,7 @@ export class Catalog extends Construct {
           parameters: { EXTERNAL: 'TRUE', classification: 'json' },
           storageDescriptor: {
             location: `${location(`${this.referencePrefix}${reference.name}`)}/`,
-            columns: reference.columns.map((c) => ({ name: c.name, type: c.type })),
+            columns: reference.columns.map((c) => ({ name: c.name, type: TYPE_MAPPING[c.type].glue })),
             ...JSON_LINES,
           },
         },

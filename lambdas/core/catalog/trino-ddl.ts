@@ -11,8 +11,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BUILD_ORDER, createViewSql } from '../../../sql/registry.ts';
 import { TRINO_DEFAULTS } from '../query/trino.ts';
-import type { ReferenceTable } from '../reference/tables.ts';
+import { type ReferenceTable, referenceRecord } from '../reference/tables.ts';
 import { TABLE_NAMES } from '../schema/canonical.ts';
+import { TYPE_MAPPING } from '../schema/columns.ts';
 import { glueColumns } from '../schema/derive.ts';
 import { LocalObjectStore } from '../store/local.ts';
 import type { ObjectStore } from '../store/object-store.ts';
@@ -125,7 +126,11 @@ export function trinoDdl(options: TrinoDdlOptions): DdlStatement[] {
     );
   }
   for (const table of options.referenceTables) {
-    const columns = table.columns.map((c) => ({ name: c.name, type: trinoType(c.type), comment: undefined }));
+    const columns = table.columns.map((c) => ({
+      name: c.name,
+      type: trinoType(TYPE_MAPPING[c.type].glue),
+      comment: undefined,
+    }));
     statements.push(
       { step: 'reference', name: table.name, sql: `DROP TABLE IF EXISTS ${table.name}` },
       {
@@ -209,9 +214,7 @@ export function ddlScript(statements: readonly DdlStatement[]): string {
 export function referenceFiles(tables: readonly ReferenceTable[]): ReferenceFile[] {
   return tables.map((table) => ({
     key: `${REFERENCE_PREFIX}${table.name}/rows.json`,
-    body: table.rows
-      .map((row) => `${JSON.stringify(Object.fromEntries(table.columns.map((c) => [c.name, row[c.name] ?? null])))}\n`)
-      .join(''),
+    body: table.rows.map((row) => `${JSON.stringify(referenceRecord(table, row))}\n`).join(''),
   }));
 }
 

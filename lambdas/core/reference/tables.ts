@@ -6,14 +6,56 @@
 import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBenchConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
+import type { LogicalType } from '../schema/columns.ts';
 import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
 
-export type ReferenceColumnType = 'string' | 'double' | 'bigint' | 'boolean';
+/** A reference column has a canonical logical type, so every engine's type comes from TYPE_MAPPING. */
+export type ReferenceColumnType = LogicalType;
 
 export interface ReferenceTable {
   readonly name: string;
   readonly columns: readonly { readonly name: string; readonly type: ReferenceColumnType }[];
+  /**
+   * Row values by column name: a `date` column holds `yyyy-MM-dd` (referenceDate), a `timestamp`
+   * column `yyyy-MM-dd HH:mm:ss.SSS` in UTC (referenceTimestamp); NULL is null or absent.
+   */
   readonly rows: readonly Record<string, unknown>[];
+}
+
+const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
+
+/** The UTC date of an instant as a `date` reference value (`yyyy-MM-dd`). */
+export function referenceDate(epochMs: number): string {
+  return new Date(epochMs).toISOString().slice(0, 10);
+}
+
+/** An instant as a `timestamp` reference value (`yyyy-MM-dd HH:mm:ss.SSS`, UTC). */
+export function referenceTimestamp(epochMs: number): string {
+  const iso = new Date(epochMs).toISOString();
+  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+}
+
+/**
+ * One row as the engines read it: exactly the table's columns in order, a missing value null.
+ * Dates and timestamps stay text in the one form that Athena's OpenX JSON SerDe, Trino's JSON
+ * tables and DuckDB's from_json all read as DATE and TIMESTAMP (`yyyy-MM-dd`,
+ * `yyyy-MM-dd HH:mm:ss.SSS`); any other form is refused here rather than read differently (or as
+ * NULL) by one engine.
+ */
+export function referenceRecord(table: Pick<ReferenceTable, 'name' | 'columns'>, row: Record<string, unknown>) {
+  const record: Record<string, unknown> = {};
+  for (const column of table.columns) {
+    const value = row[column.name] ?? null;
+    const form = column.type === 'date' ? DATE_TEXT : column.type === 'timestamp' ? TIMESTAMP_TEXT : undefined;
+    if (value !== null && form && !(typeof value === 'string' && form.test(value))) {
+      throw new Error(
+        `reference table ${table.name}: ${column.name} ${JSON.stringify(value)} is not a ${column.type} (${column.type === 'date' ? 'yyyy-MM-dd' : 'yyyy-MM-dd HH:mm:ss.SSS'})`,
+      );
+    }
+    record[column.name] = value;
+  }
+  return record;
 }
 
 /**
