@@ -11,6 +11,7 @@ import { METRIC_BY_ID, METRIC_IDS, type MetricId } from '../metrics/catalogue.ts
 import { OVERALL, parseScope } from '../metrics/scorecard.ts';
 import { CHANNELS } from '../schema/canonical.ts';
 import { reportingSchema, scheduleSchema, TIME_ZONE } from '../time/config.ts';
+import { scheduleProblems } from '../time/schedules.ts';
 import { DEFAULTS } from './defaults.ts';
 import { REPORT_FORMATS, REPORT_SECTIONS, SCHEDULED_PERIODS } from './reports.ts';
 
@@ -439,6 +440,7 @@ function checkConfig(raw: unknown, file: string, withAdapters: boolean): Service
     }
     reportNames.add(entry.name);
   }
+  problems.push(...scheduleProblems(entries(raw, 'schedules', scheduleSchema.strip())));
   if (problems.length > 0 || !result.success) throw new ConfigError(file, problems);
   return result.data;
 }

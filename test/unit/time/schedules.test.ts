@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ConfigError, validateConfig } from '../../../lambdas/core/config/config.ts';
 import { type ScheduleConfig, scheduleSchema } from '../../../lambdas/core/time/config.ts';
 import { businessCalendar, scheduleAssignments, scheduleProblems } from '../../../lambdas/core/time/schedules.ts';
 
@@ -243,5 +244,18 @@ describe('scheduleProblems', () => {
     ).toEqual([
       'schedules.1.appliesTo: versions of schedule "support" must measure the same contacts with the same SLA rule (see schedules.0); give the other contacts a schedule of their own',
     ]);
+  });
+
+  it('is part of the config check, reported with every other problem', () => {
+    const raw = {
+      schedules: [
+        { name: 'support', timeZone: 'Europe/London', hours: WEEKDAYS_9_TO_5 },
+        { name: 'support', timeZone: 'Europe/London', hours: WEEKDAYS_9_TO_5 },
+      ],
+    };
+    expect(() => validateConfig(raw)).toThrow(ConfigError);
+    expect(() => validateConfig(raw)).toThrow(
+      'schedules.1.effectiveFrom: schedule "support" already has a version effective from always (schedules.0)',
+    );
   });
 });
