@@ -7,6 +7,7 @@ import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBe
 import { DEFAULTS } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
 import type { LogicalType } from '../schema/columns.ts';
+import { reportingZonesTable, zoneDaysTable } from '../time/zones.ts';
 import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
 
 /** A reference column has a canonical logical type, so every engine's type comes from TYPE_MAPPING. */
@@ -83,6 +84,11 @@ const OPTION_NAMES: Readonly<Record<keyof MetricOptions, string>> = {
 export interface ReferenceOptions {
   /** Benchmark rows to choose from; defaults to the shipped benchmarks/industry.csv. */
   readonly benchmarks?: readonly BenchmarkRow[] | undefined;
+  /**
+   * Today, which decides how far zone_days reaches (the end of next year).
+   * @default the clock
+   */
+  readonly now?: Date | undefined;
 }
 
 export function referenceTables(config: ServiceBenchConfig, options: ReferenceOptions = {}): ReferenceTable[] {
@@ -178,5 +184,7 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
       })),
       rows: benchmarks.map((row) => ({ ...row, sample: row.sample ?? null })),
     },
+    zoneDaysTable(config, options.now ?? new Date()),
+    reportingZonesTable(config),
   ];
 }
