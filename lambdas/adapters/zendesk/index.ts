@@ -26,6 +26,7 @@ export const zendeskAdapter: Adapter<ZendeskOptions> = {
       'is_transfer',
       'sla_first_response_target_s',
       'sla_resolution_target_s',
+      'sla_in_business_hours',
     ]),
     adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel', 'sent_at'], ['csat', 'custom']),
   ],

@@ -183,6 +183,7 @@ export function mapTicket(
       is_escalated: options.escalationTags.length === 0 ? null : tags.some((t) => options.escalationTags.includes(t)),
       sla_first_response_target_s: minutesToSeconds(sla?.firstResponseMinutes ?? null),
       sla_resolution_target_s: minutesToSeconds(sla?.resolutionMinutes ?? null),
+      sla_in_business_hours: sla?.businessHours ?? null,
       category: categoryOf(ticket, tags, options),
       updated_at: updatedAt,
     }),

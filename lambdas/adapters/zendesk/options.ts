@@ -21,9 +21,20 @@ export const zendeskOptionsSchema = z.object({
   escalationTags: z.array(z.string().min(1)).default([...ZENDESK_DEFAULTS.escalationTags]),
   /** Extra or overriding `via.channel` mappings, e.g. `{ "any_channel": "social" }`. */
   channelMap: z.record(z.string(), z.enum(CHANNELS)).default({}),
-  /** SLA targets in calendar minutes by priority (`urgent`, `high`, `normal`, `low`, or `default`). */
+  /**
+   * SLA targets in minutes by priority (`urgent`, `high`, `normal`, `low`, or `default`), as the
+   * SLA policy's metrics give them; `businessHours` is the policy metric's `business_hours` (the
+   * targets are business minutes, judged against the ticket's schedule).
+   */
   slaTargets: z
-    .record(z.string(), z.object({ firstResponseMinutes: minutes.optional(), resolutionMinutes: minutes.optional() }))
+    .record(
+      z.string(),
+      z.object({
+        firstResponseMinutes: minutes.optional(),
+        resolutionMinutes: minutes.optional(),
+        businessHours: z.boolean().optional(),
+      }),
+    )
     .default({}),
   csatScale: z
     .object({

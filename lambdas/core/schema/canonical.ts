@@ -69,6 +69,9 @@ export const interactions = z.object({
   sla_resolution_target_s: opt.nonNegative('Resolution SLA target in seconds.'),
   sla_first_response_met: opt.boolean('Source verdict on the first-response SLA, when it gives one.'),
   sla_resolution_met: opt.boolean('Source verdict on the resolution SLA, when it gives one.'),
+  sla_in_business_hours: opt.boolean(
+    "The source's SLA targets are business seconds (a Zendesk SLA policy metric with business_hours); null when the source does not say.",
+  ),
   category: opt.string('Topic, reason or category.'),
   updated_at: col.timestamp('Last update of the record in its source; latest version wins.'),
   ingested_at: ingestedAt,

@@ -88,6 +88,7 @@ const CASES: readonly Case[] = [
         is_escalated: 'set only with the escalationTags option',
         sla_first_response_target_s: 'set only with the slaTargets option',
         sla_resolution_target_s: 'set only with the slaTargets option',
+        sla_in_business_hours: 'set only with the businessHours of an slaTargets entry',
         category: 'set only with the categoryCustomFieldId or categoryTagPrefix option',
       },
     },

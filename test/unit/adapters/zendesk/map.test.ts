@@ -103,6 +103,18 @@ describe('zendesk incremental ticket export', () => {
     expect(ticketRow('1001')).toMatchObject({ sla_first_response_target_s: null });
   });
 
+  it("says the SLA targets are business minutes when the policy metric's business_hours says so, else nothing", () => {
+    const options = zendeskOptionsSchema.parse({
+      slaTargets: { high: { firstResponseMinutes: 60, businessHours: true }, default: { firstResponseMinutes: 240 } },
+    });
+    expect(ticketRow('1001', options)).toMatchObject({
+      sla_first_response_target_s: 3600,
+      sla_in_business_hours: true,
+    });
+    expect(ticketRow('1003', options)).toMatchObject({ sla_in_business_hours: null });
+    expect(ticketRow('1001')).toMatchObject({ sla_in_business_hours: null });
+  });
+
   it('keeps a follow-up ticket as its own contact, so it counts as a repeat contact of the customer', () => {
     expect(ticketRow('1005')).toMatchObject({ initial_interaction_id: '1005', status: 'open' });
     expect(ticketRow('1005')?.customer_key).toBe(ticketRow('1003')?.customer_key);
