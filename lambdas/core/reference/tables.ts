@@ -186,5 +186,11 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
     },
     zoneDaysTable(config, options.now ?? new Date()),
     reportingZonesTable(config),
+    {
+      // The length of an interval of the day (reporting.intervalMinutes), for contact_centre_intervals.
+      name: 'interval_length',
+      columns: [{ name: 'interval_minutes', type: 'bigint' }],
+      rows: [{ interval_minutes: config.reporting.intervalMinutes }],
+    },
   ];
 }
