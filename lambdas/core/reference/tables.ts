@@ -7,6 +7,7 @@ import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBe
 import { DEFAULTS } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
 import type { LogicalType } from '../schema/columns.ts';
+import { businessCalendarTable, scheduleAssignmentsTable } from '../time/schedules.ts';
 import { reportingZonesTable, zoneDaysTable } from '../time/zones.ts';
 import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
 
@@ -186,6 +187,8 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
     },
     zoneDaysTable(config, options.now ?? new Date()),
     reportingZonesTable(config),
+    businessCalendarTable(config, options.now ?? new Date()),
+    scheduleAssignmentsTable(config),
     {
       // The length of an interval of the day (reporting.intervalMinutes), for contact_centre_intervals.
       name: 'interval_length',

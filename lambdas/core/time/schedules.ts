@@ -25,14 +25,17 @@
  * - A schedule's calendar starts on the UTC date its first version's first local day begins: before
  *   any version was in force its business time is unknown (NULL), not zero.
  */
+import type { ServiceBenchConfig } from '../config/config.ts';
 import { wallTimeToUtc } from '../parse/zone.ts';
+import { type ReferenceTable, referenceDate, referenceTimestamp } from '../reference/tables.ts';
 import { type ScheduleConfig, WEEKDAYS, type Weekday } from './config.ts';
+import { zoneDaysSpan } from './zones.ts';
 
 const DAY_MS = 86_400_000;
 const MINUTE_MS = 60_000;
 
-/** One row of `business_calendar`: an open interval of a schedule clipped to one UTC date. */
-export interface BusinessCalendarRow {
+/** One row of `business_calendar`: an open interval of a schedule clipped to one UTC date (a type, so it is a reference row as it stands). */
+export type BusinessCalendarRow = {
   readonly schedule: string;
   /** `yyyy-MM-dd`, UTC. */
   readonly utc_date: string;
@@ -41,20 +44,20 @@ export interface BusinessCalendarRow {
   readonly close_at: string | null;
   /** Business seconds of the schedule from its first calendar date up to 00:00 UTC of utc_date. */
   readonly open_s_before: number;
-}
+};
 
 /** Specificities of an assignment, most specific first: the first that matches a contact wins. */
 export const ASSIGNMENT_DIMENSIONS = ['priority', 'queue', 'team', 'source', 'any'] as const;
 export type AssignmentDimension = (typeof ASSIGNMENT_DIMENSIONS)[number];
 
 /** One row of `schedule_assignments`: which contacts a schedule measures. */
-export interface ScheduleAssignmentRow {
+export type ScheduleAssignmentRow = {
   readonly schedule: string;
   readonly dimension: AssignmentDimension;
   /** The priority, queue, team or source name; null for the schedule that takes every other contact. */
   readonly value: string | null;
   readonly sla_in_business_hours: boolean;
-}
+};
 
 const APPLIES_TO: Readonly<Record<Exclude<AssignmentDimension, 'any'>, keyof ScheduleConfig['appliesTo']>> = {
   priority: 'priorities',
@@ -69,11 +72,7 @@ function epochDay(date: string): number {
 }
 
 function dateOf(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
-}
-
-function timestampOf(ms: number): string {
-  return new Date(ms).toISOString().replace('T', ' ').replace('Z', '');
+  return referenceDate(day * DAY_MS);
 }
 
 /** Minutes since midnight of an `HH:MM` clock time (24:00 is 1440). */
@@ -162,8 +161,8 @@ export function businessCalendar(
         rows.push({
           schedule: name,
           utc_date: date,
-          open_at: timestampOf(clippedOpen),
-          close_at: timestampOf(clippedClose),
+          open_at: referenceTimestamp(clippedOpen),
+          close_at: referenceTimestamp(clippedClose),
           open_s_before: before,
         });
         opened += (clippedClose - clippedOpen) / 1000;
@@ -289,4 +288,37 @@ export function scheduleProblems(
 
 function normalisedAssignment(schedule: ScheduleConfig): unknown {
   return scheduleAssignments([schedule]).map((row) => [row.dimension, row.value, row.sla_in_business_hours]);
+}
+
+export const BUSINESS_CALENDAR_TABLE = 'business_calendar';
+export const SCHEDULE_ASSIGNMENTS_TABLE = 'schedule_assignments';
+
+/** business_calendar over the dates zone_days covers (zoneDaysSpan): the lake's first day to the end of next year. */
+export function businessCalendarTable(config: ServiceBenchConfig, now: Date): ReferenceTable {
+  const span = zoneDaysSpan(config, now);
+  return {
+    name: BUSINESS_CALENDAR_TABLE,
+    columns: [
+      { name: 'schedule', type: 'string' },
+      { name: 'utc_date', type: 'date' },
+      { name: 'open_at', type: 'timestamp' },
+      { name: 'close_at', type: 'timestamp' },
+      { name: 'open_s_before', type: 'bigint' },
+    ],
+    rows: businessCalendar(config.schedules, { from: span.first, to: span.last }),
+  };
+}
+
+/** schedule_assignments of the config's schedules. */
+export function scheduleAssignmentsTable(config: ServiceBenchConfig): ReferenceTable {
+  return {
+    name: SCHEDULE_ASSIGNMENTS_TABLE,
+    columns: [
+      { name: 'schedule', type: 'string' },
+      { name: 'dimension', type: 'string' },
+      { name: 'value', type: 'string' },
+      { name: 'sla_in_business_hours', type: 'boolean' },
+    ],
+    rows: scheduleAssignments(config.schedules),
+  };
 }
