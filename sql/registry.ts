@@ -74,6 +74,13 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: ['contact_centre_stats'],
   },
   {
+    name: 'contact_centre_intervals',
+    source: { file: 'contact_centre_intervals.sql' },
+    description:
+      'Offered, answered, abandoned, ASA, service level and AHT of queued contacts per local interval of the day, by dt so a period reads its partitions only.',
+    dependsOn: [],
+  },
+  {
     name: 'ticket_stats',
     source: { file: 'ticket_stats.sql' },
     description: 'Counts, percentiles, per-kind SLA compliance and FCR method behind the ticket metrics.',
