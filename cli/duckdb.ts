@@ -29,6 +29,7 @@ import { type ReferenceTable, referenceRecord, referenceTables } from '../lambda
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
 import { type LogicalType, TYPE_MAPPING } from '../lambdas/core/schema/columns.ts';
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
+import type { ReportRange } from '../lambdas/core/time/calendar-periods.ts';
 import {
   MATERIALISED_TABLES,
   type MaterialisedTable,
@@ -99,6 +100,12 @@ export interface LakeEngineOptions {
   readonly config: ServiceBenchConfig;
   /** Benchmark rows to choose from instead of the shipped benchmarks/industry.csv. */
   readonly benchmarks?: readonly BenchmarkRow[];
+  /**
+   * Custom ranges the views give rows of grain `range` for (a range and the one it is compared
+   * with; time/periods.ts rangesOf).
+   * @default none
+   */
+  readonly ranges?: readonly ReportRange[];
   /** Told of each step that takes seconds (a metric family being refreshed). */
   readonly onProgress?: (message: string) => void;
   /**
@@ -132,7 +139,7 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
   const curated = fingerprintOf(
     [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
   );
-  const reference = referenceTables(options.config, { benchmarks: options.benchmarks });
+  const reference = referenceTables(options.config, { benchmarks: options.benchmarks, ranges: options.ranges });
   const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(curated, reference)));
   cache.removeOrphans();
   const engine = await DuckDbEngine.create({

@@ -5,7 +5,12 @@
  */
 import type { MetricId, MetricUnit } from './catalogue.ts';
 
-export const GRAINS = ['month', 'week'] as const;
+/**
+ * The grains metric_values is materialised in, each period a run of local days in the reporting
+ * zone (calendar_periods): ISO weeks start on Monday. Custom ranges are grain `range`, computed on
+ * demand (time/calendar-periods.ts).
+ */
+export const GRAINS = ['month', 'week', 'quarter', 'year'] as const;
 export type Grain = (typeof GRAINS)[number];
 
 /** `overall` first: every other dimension is a breakdown of it. */

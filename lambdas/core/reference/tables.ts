@@ -7,6 +7,7 @@ import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBe
 import { DEFAULTS } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
 import type { LogicalType } from '../schema/columns.ts';
+import { calendarPeriodsTable, type ReportRange, reportRangesTable } from '../time/calendar-periods.ts';
 import { businessCalendarTable, scheduleAssignmentsTable } from '../time/schedules.ts';
 import { reportingZonesTable, zoneDaysTable } from '../time/zones.ts';
 import { BENCHMARK_COLUMNS, type BenchmarkRow, loadBenchmarks, selectBenchmarks } from './benchmarks.ts';
@@ -90,6 +91,12 @@ export interface ReferenceOptions {
    * @default the clock
    */
   readonly now?: Date | undefined;
+  /**
+   * The custom ranges asked for (grain `range`): a range and the equal-length range just before it,
+   * which the scorecard compares it with. No two may share a day.
+   * @default none: the views give the materialised grains only
+   */
+  readonly ranges?: readonly ReportRange[] | undefined;
 }
 
 export function referenceTables(config: ServiceBenchConfig, options: ReferenceOptions = {}): ReferenceTable[] {
@@ -187,6 +194,8 @@ export function referenceTables(config: ServiceBenchConfig, options: ReferenceOp
     },
     zoneDaysTable(config, options.now ?? new Date()),
     reportingZonesTable(config),
+    calendarPeriodsTable(config, options.now ?? new Date(), options.ranges ?? []),
+    reportRangesTable(options.ranges ?? []),
     businessCalendarTable(config, options.now ?? new Date()),
     scheduleAssignmentsTable(config),
     {

@@ -12,8 +12,8 @@ import {
 } from '../../../lambdas/core/metrics/scorecard.ts';
 
 describe('the scorecard vocabulary', () => {
-  it('cuts metrics by month and week, overall and by five dimensions', () => {
-    expect(GRAINS).toEqual(['month', 'week']);
+  it('cuts metrics by month, week, quarter and year, overall and by five dimensions', () => {
+    expect(GRAINS).toEqual(['month', 'week', 'quarter', 'year']);
     expect(DIMENSIONS).toEqual(['overall', 'channel', 'team', 'agent', 'queue', 'source']);
     expect(SCOPE_DIMENSIONS).toEqual(['channel', 'team', 'agent', 'queue', 'source']);
   });
