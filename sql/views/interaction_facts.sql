@@ -44,6 +44,18 @@
 --   inbound contact from the same customer (with the same category when the contact has one)
 --   within metric_options.fcr_window_days, decided only once the window has closed before the
 --   horizon. FCR only considers handled inbound contacts that start their transfer/callback chain.
+-- * Business time: a contact is measured against the schedule assigned to it, the most specific
+--   assignment winning (schedule_assignments: priority, queue, team, source, then the schedule
+--   that takes every other contact); none, no business figure. Business seconds up to an instant t
+--   are B(t) = open_s_before of t's UTC date + the open seconds of that date's business_calendar
+--   rows before t, so a duration is B(end) - B(start), with equi-joins on (schedule, UTC date)
+--   only. The end instants are created_at + the calendar duration, so a source that gives only a
+--   duration (Zendesk's minutes) is timed as one that gives the instants. Outside the calendar's
+--   dates, business time is unknown (NULL).
+-- * An SLA is judged in business time when the source says its target is in business hours
+--   (sla_in_business_hours), else when the contact's schedule says so (slaInBusinessHours); the
+--   measured time, and the time waited at the horizon, are then business seconds. A source's own
+--   verdict still comes first.
 WITH
 options AS (
   SELECT
@@ -64,8 +76,21 @@ contacts AS (
     i.customer_key IS NOT NULL AND i.direction = 'inbound'
       AND COALESCE(i.initial_interaction_id, i.interaction_id) = i.interaction_id AS is_repeat_candidate,
     max(i.created_at) OVER (PARTITION BY i.source) AS horizon,
-    count(i.answered_at) OVER (PARTITION BY i.source) > 0 AS source_records_answers
+    count(i.answered_at) OVER (PARTITION BY i.source) > 0 AS source_records_answers,
+    COALESCE(sp.schedule, sq.schedule, st.schedule, ss.schedule, sa.schedule) AS schedule,
+    COALESCE(
+      sp.sla_in_business_hours,
+      sq.sla_in_business_hours,
+      st.sla_in_business_hours,
+      ss.sla_in_business_hours,
+      sa.sla_in_business_hours
+    ) AS schedule_sla_in_business_hours
   FROM interactions_latest AS i
+  LEFT JOIN schedule_assignments AS sp ON sp.dimension = 'priority' AND sp.value = i.priority
+  LEFT JOIN schedule_assignments AS sq ON sq.dimension = 'queue' AND sq.value = i.queue
+  LEFT JOIN schedule_assignments AS st ON st.dimension = 'team' AND st.value = i.team
+  LEFT JOIN schedule_assignments AS ss ON ss.dimension = 'source' AND ss.value = i.source
+  LEFT JOIN schedule_assignments AS sa ON sa.dimension = 'any'
 ),
 
 handling AS (
@@ -105,6 +130,77 @@ measured AS (
       PARTITION BY c.is_repeat_candidate, c.customer_key, c.category ORDER BY c.created_at, c.source, c.interaction_id
     ) AS next_same_category_at
   FROM handling AS c
+),
+
+business_marks AS (
+  SELECT
+    m.*,
+    k.mark,
+    CASE k.mark
+      WHEN 'created' THEN m.created_at
+      WHEN 'first_response' THEN m.created_at + m.first_response_time_s * INTERVAL '1' SECOND
+      WHEN 'resolved' THEN m.created_at + m.resolution_time_s * INTERVAL '1' SECOND
+      ELSE m.horizon
+    END AS mark_at
+  FROM measured AS m
+  CROSS JOIN (VALUES ('created'), ('first_response'), ('resolved'), ('horizon')) AS k (mark)
+  WHERE m.schedule IS NOT NULL OR k.mark = 'created'
+),
+
+business_opened AS (
+  SELECT
+    b.*,
+    c.open_s_before,
+    greatest(
+      0e0,
+      least(to_unixtime(b.mark_at) - to_unixtime(c.open_at), to_unixtime(c.close_at) - to_unixtime(c.open_at))
+    ) AS open_s
+  FROM business_marks AS b
+  LEFT JOIN business_calendar AS c ON c.schedule = b.schedule AND c.utc_date = CAST(b.mark_at AS DATE)
+),
+
+business_at AS (
+  SELECT
+    o.*,
+    o.open_s_before + COALESCE(sum(o.open_s) OVER (PARTITION BY o.source, o.interaction_id, o.mark), 0e0) AS mark_b
+  FROM business_opened AS o
+),
+
+-- B(t) of each mark, gathered back onto one row per contact with window aggregates, so that the
+-- contacts are read once (a second reference to them would scan interactions again on Trino).
+business AS (
+  SELECT
+    a.*,
+    row_number() OVER (PARTITION BY a.source, a.interaction_id ORDER BY a.mark, a.open_s) AS business_row,
+    max(CASE WHEN a.mark = 'created' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS created_b,
+    max(CASE WHEN a.mark = 'first_response' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id)
+      AS first_response_b,
+    max(CASE WHEN a.mark = 'resolved' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS resolved_b,
+    max(CASE WHEN a.mark = 'horizon' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS horizon_b
+  FROM business_at AS a
+),
+
+timed AS (
+  SELECT
+    b.*,
+    CASE WHEN b.first_response_time_s IS NOT NULL THEN b.first_response_b - b.created_b END
+      AS first_response_business_s,
+    CASE WHEN b.resolution_time_s IS NOT NULL THEN b.resolved_b - b.created_b END AS resolution_business_s,
+    COALESCE(b.sla_in_business_hours, b.schedule_sla_in_business_hours, false) AS sla_in_business_time,
+    b.horizon_b - b.created_b AS business_elapsed_at_horizon_s
+  FROM business AS b
+  WHERE b.business_row = 1
+),
+
+judged AS (
+  SELECT
+    t.*,
+    CASE WHEN t.sla_in_business_time THEN t.first_response_business_s ELSE t.first_response_time_s END
+      AS sla_first_response_s,
+    CASE WHEN t.sla_in_business_time THEN t.resolution_business_s ELSE t.resolution_time_s END AS sla_resolution_s,
+    CASE WHEN t.sla_in_business_time THEN t.business_elapsed_at_horizon_s ELSE t.elapsed_at_horizon_s END
+      AS sla_elapsed_s
+  FROM timed AS t
 ),
 
 survey_evidence AS (
@@ -147,6 +243,10 @@ SELECT
   m.first_response_time_s AS first_response_s,
   m.is_resolved,
   m.resolution_time_s AS resolution_s,
+  m.schedule,
+  m.first_response_business_s,
+  m.resolution_business_s,
+  m.sla_in_business_time,
   CASE
     WHEN m.is_resolved
       THEN COALESCE(m.resolved_at, m.closed_at, m.created_at + m.resolution_time_s * INTERVAL '1' SECOND)
@@ -159,17 +259,17 @@ SELECT
           THEN m.sla_first_response_met
       END
     WHEN m.sla_first_response_target_s IS NULL THEN NULL
-    WHEN m.first_response_time_s IS NOT NULL THEN m.first_response_time_s <= m.sla_first_response_target_s
+    WHEN m.first_response_time_s IS NOT NULL THEN m.sla_first_response_s <= m.sla_first_response_target_s
     WHEN m.is_resolved THEN NULL
-    WHEN m.elapsed_at_horizon_s > m.sla_first_response_target_s THEN false
+    WHEN m.sla_elapsed_s > m.sla_first_response_target_s THEN false
   END AS sla_first_response_met,
   CASE
     WHEN m.sla_resolution_met IS NOT NULL THEN
       CASE WHEN NOT m.sla_resolution_met OR m.is_resolved THEN m.sla_resolution_met END
     WHEN m.sla_resolution_target_s IS NULL THEN NULL
-    WHEN m.resolution_time_s IS NOT NULL THEN m.resolution_time_s <= m.sla_resolution_target_s
+    WHEN m.resolution_time_s IS NOT NULL THEN m.sla_resolution_s <= m.sla_resolution_target_s
     WHEN m.is_resolved THEN NULL
-    WHEN m.elapsed_at_horizon_s > m.sla_resolution_target_s THEN false
+    WHEN m.sla_elapsed_s > m.sla_resolution_target_s THEN false
   END AS sla_resolution_met,
   CASE
     WHEN NOT (m.is_handled AND m.is_chain_head AND m.direction = 'inbound') THEN NULL
@@ -188,6 +288,6 @@ SELECT
         true
       )
   END AS fcr_resolved
-FROM measured AS m
+FROM judged AS m
 CROSS JOIN options AS o
 LEFT JOIN survey_evidence AS s ON s.interaction_id = m.interaction_id

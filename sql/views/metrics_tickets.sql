@@ -1,8 +1,8 @@
 -- metrics_tickets: one row per (period_start, grain, dimension, dimension_value, metric) for
 -- fcr_rate, escalation_rate, reopen_rate, the SLA compliance of each kind (sla_first_response_pct,
 -- sla_resolution_pct) and of both pooled (sla_compliance_pct), and the first-response and
--- resolution medians and 90th percentiles, in the long shape shared by every metric view. Counts
--- and the FCR method are in ticket_stats.
+-- resolution medians and 90th percentiles in calendar and in business time, in the long shape
+-- shared by every metric view. Counts and the FCR method are in ticket_stats.
 --
 -- Decisions:
 -- * n is the denominator of a rate, or the number of timed items behind a percentile. A group
@@ -28,6 +28,10 @@ measures AS (
       WHEN 'sla_resolution_pct' THEN s.sla_resolution_decided
       WHEN 'first_response_median_s' THEN s.first_responses
       WHEN 'first_response_p90_s' THEN s.first_responses
+      WHEN 'first_response_business_median_s' THEN s.first_responses_business
+      WHEN 'first_response_business_p90_s' THEN s.first_responses_business
+      WHEN 'resolution_business_median_s' THEN s.resolutions_business_timed
+      WHEN 'resolution_business_p90_s' THEN s.resolutions_business_timed
       ELSE s.resolutions_timed
     END AS n,
     CASE m.metric
@@ -43,6 +47,10 @@ measures AS (
       WHEN 'first_response_p90_s' THEN s.first_response_p90_s
       WHEN 'resolution_median_s' THEN s.resolution_median_s
       WHEN 'resolution_p90_s' THEN s.resolution_p90_s
+      WHEN 'first_response_business_median_s' THEN s.first_response_business_median_s
+      WHEN 'first_response_business_p90_s' THEN s.first_response_business_p90_s
+      WHEN 'resolution_business_median_s' THEN s.resolution_business_median_s
+      WHEN 'resolution_business_p90_s' THEN s.resolution_business_p90_s
     END AS point_value
   FROM ticket_stats AS s
   CROSS JOIN (
@@ -56,7 +64,11 @@ measures AS (
       ('first_response_median_s', 'seconds', 'percentile'),
       ('first_response_p90_s', 'seconds', 'percentile'),
       ('resolution_median_s', 'seconds', 'percentile'),
-      ('resolution_p90_s', 'seconds', 'percentile')
+      ('resolution_p90_s', 'seconds', 'percentile'),
+      ('first_response_business_median_s', 'seconds', 'percentile'),
+      ('first_response_business_p90_s', 'seconds', 'percentile'),
+      ('resolution_business_median_s', 'seconds', 'percentile'),
+      ('resolution_business_p90_s', 'seconds', 'percentile')
   ) AS m (metric, unit, estimator)
 ),
 

@@ -21,6 +21,9 @@
 -- * Each contact enters the grouping twice, once on its created period and once on its resolved
 --   period (basis), so every figure is computed in a single pass over interaction_slices.
 -- * Ratios are DOUBLE percentages and NULL when their denominator is 0.
+-- * Business-time percentiles (first_response_business_*, resolution_business_*) are taken the same
+--   way over the contacts whose schedule gives them a business time; the same contacts and dates as
+--   their calendar twins, so the two can stand side by side.
 WITH
 events AS (
   SELECT
@@ -30,6 +33,7 @@ events AS (
     dimension,
     dimension_value,
     first_response_s AS duration_s,
+    first_response_business_s AS business_s,
     is_handled,
     is_escalated,
     is_reopened,
@@ -46,6 +50,7 @@ events AS (
     dimension,
     dimension_value,
     resolution_s,
+    resolution_business_s,
     is_handled,
     is_escalated,
     is_reopened,
@@ -63,7 +68,11 @@ ranked AS (
     row_number() OVER (
       PARTITION BY basis, period_start, grain, dimension, dimension_value ORDER BY duration_s ASC NULLS LAST
     ) - 1 AS idx,
-    count(duration_s) OVER (PARTITION BY basis, period_start, grain, dimension, dimension_value) AS timed
+    count(duration_s) OVER (PARTITION BY basis, period_start, grain, dimension, dimension_value) AS timed,
+    row_number() OVER (
+      PARTITION BY basis, period_start, grain, dimension, dimension_value ORDER BY business_s ASC NULLS LAST
+    ) - 1 AS business_idx,
+    count(business_s) OVER (PARTITION BY basis, period_start, grain, dimension, dimension_value) AS business_timed
   FROM events
 ),
 
@@ -71,7 +80,9 @@ positioned AS (
   SELECT
     *,
     CASE WHEN duration_s IS NOT NULL THEN 0.5e0 * (timed - 1) END AS pos50,
-    CASE WHEN duration_s IS NOT NULL THEN 0.9e0 * (timed - 1) END AS pos90
+    CASE WHEN duration_s IS NOT NULL THEN 0.9e0 * (timed - 1) END AS pos90,
+    CASE WHEN business_s IS NOT NULL THEN 0.5e0 * (business_timed - 1) END AS business_pos50,
+    CASE WHEN business_s IS NOT NULL THEN 0.9e0 * (business_timed - 1) END AS business_pos90
   FROM ranked
 ),
 
@@ -109,7 +120,21 @@ grouped AS (
     max(CASE WHEN basis = 'resolved' THEN pos50 - floor(pos50) END) AS rs_frac50,
     max(CASE WHEN basis = 'resolved' AND idx = floor(pos90) THEN duration_s END) AS rs_lo90,
     max(CASE WHEN basis = 'resolved' AND idx = ceil(pos90) THEN duration_s END) AS rs_hi90,
-    max(CASE WHEN basis = 'resolved' THEN pos90 - floor(pos90) END) AS rs_frac90
+    max(CASE WHEN basis = 'resolved' THEN pos90 - floor(pos90) END) AS rs_frac90,
+    count_if(basis = 'created' AND business_s IS NOT NULL) AS first_responses_business,
+    max(CASE WHEN basis = 'created' AND business_idx = floor(business_pos50) THEN business_s END) AS fb_lo50,
+    max(CASE WHEN basis = 'created' AND business_idx = ceil(business_pos50) THEN business_s END) AS fb_hi50,
+    max(CASE WHEN basis = 'created' THEN business_pos50 - floor(business_pos50) END) AS fb_frac50,
+    max(CASE WHEN basis = 'created' AND business_idx = floor(business_pos90) THEN business_s END) AS fb_lo90,
+    max(CASE WHEN basis = 'created' AND business_idx = ceil(business_pos90) THEN business_s END) AS fb_hi90,
+    max(CASE WHEN basis = 'created' THEN business_pos90 - floor(business_pos90) END) AS fb_frac90,
+    count_if(basis = 'resolved' AND business_s IS NOT NULL) AS resolutions_business_timed,
+    max(CASE WHEN basis = 'resolved' AND business_idx = floor(business_pos50) THEN business_s END) AS rb_lo50,
+    max(CASE WHEN basis = 'resolved' AND business_idx = ceil(business_pos50) THEN business_s END) AS rb_hi50,
+    max(CASE WHEN basis = 'resolved' THEN business_pos50 - floor(business_pos50) END) AS rb_frac50,
+    max(CASE WHEN basis = 'resolved' AND business_idx = floor(business_pos90) THEN business_s END) AS rb_lo90,
+    max(CASE WHEN basis = 'resolved' AND business_idx = ceil(business_pos90) THEN business_s END) AS rb_hi90,
+    max(CASE WHEN basis = 'resolved' THEN business_pos90 - floor(business_pos90) END) AS rb_frac90
   FROM positioned
   GROUP BY period_start, grain, dimension, dimension_value
 )
@@ -130,6 +155,12 @@ SELECT
   resolutions_timed,
   rs_lo50 + (rs_hi50 - rs_lo50) * rs_frac50 AS resolution_median_s,
   rs_lo90 + (rs_hi90 - rs_lo90) * rs_frac90 AS resolution_p90_s,
+  first_responses_business,
+  fb_lo50 + (fb_hi50 - fb_lo50) * fb_frac50 AS first_response_business_median_s,
+  fb_lo90 + (fb_hi90 - fb_lo90) * fb_frac90 AS first_response_business_p90_s,
+  resolutions_business_timed,
+  rb_lo50 + (rb_hi50 - rb_lo50) * rb_frac50 AS resolution_business_median_s,
+  rb_lo90 + (rb_hi90 - rb_lo90) * rb_frac90 AS resolution_business_p90_s,
   reopen_known,
   reopened,
   CASE WHEN reopen_known > 0 THEN 100e0 * reopened / reopen_known END AS reopen_rate,

@@ -78,6 +78,11 @@ export const METRIC_INPUTS: Readonly<Record<Exclude<MetricId, 'service_index'>, 
   first_response_p90_s: [{ table: 'interactions', any: ['first_response_at', 'first_response_s'] }],
   resolution_median_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
   resolution_p90_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
+  // Business time also needs a schedule in the config, which is no field of a row.
+  first_response_business_median_s: [{ table: 'interactions', any: ['first_response_at', 'first_response_s'] }],
+  first_response_business_p90_s: [{ table: 'interactions', any: ['first_response_at', 'first_response_s'] }],
+  resolution_business_median_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
+  resolution_business_p90_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
   sla_first_response_pct: [{ table: 'interactions', any: ['sla_first_response_target_s', 'sla_first_response_met'] }],
   sla_resolution_pct: [{ table: 'interactions', any: ['sla_resolution_target_s', 'sla_resolution_met'] }],
   sla_compliance_pct: [
