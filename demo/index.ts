@@ -20,6 +20,7 @@ import { qaScorecardFiles, ZENDESK_QA_SOURCE, zendeskQaFiles } from './formats/q
 import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/surveys.ts';
 import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
 import { DEMO_DEFAULTS } from './options.ts';
+import { DEMO_SCHEDULES } from './schedules.ts';
 import { DEMO_SOURCES } from './sources.ts';
 import { type Agent, buildWorld, type ContactMonth, type World } from './world.ts';
 
@@ -186,10 +187,17 @@ export async function generateDemoExports(
   return { files: [...writeExports(resolve(options.dir), files)], ...story };
 }
 
-/** The config with the demo sources (they replace any configured source of the same name). */
+/**
+ * The config with the demo sources (they replace any configured source of the same name), and the
+ * demo's business hours when the config has no schedules of its own.
+ */
 export function demoConfig(config: ServiceBenchConfig): ServiceBenchConfig {
   const names = new Set(DEMO_SOURCES.map((s) => s.name));
-  return { ...config, sources: [...config.sources.filter((s) => !names.has(s.name)), ...DEMO_SOURCES] };
+  return {
+    ...config,
+    sources: [...config.sources.filter((s) => !names.has(s.name)), ...DEMO_SOURCES],
+    schedules: config.schedules.length > 0 ? config.schedules : [...DEMO_SCHEDULES],
+  };
 }
 
 /** The demo sources with the simulated company's agent directory (it depends on the seed). */
