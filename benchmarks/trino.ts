@@ -28,6 +28,7 @@ import { DIMENSIONS } from '../lambdas/core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
 import { deleteStatementTarget, refreshMetricValues } from '../lambdas/core/query/refresh.ts';
 import { TrinoEngine, type TrinoQueryStats } from '../lambdas/core/query/trino.ts';
+import { parsePeriod } from '../lambdas/core/time/periods.ts';
 import { buildReportData } from '../lambdas/report/data.ts';
 import { METRIC_FAMILIES } from '../sql/materialised.ts';
 import { runCli } from '../test/support/cli.ts';
@@ -44,7 +45,7 @@ const STAGE_BUDGET = 50;
 
 const { values: args } = parseArgs({ options: { scale: { type: 'string', default: 'small' } } });
 const scale = parseDemoScale(args.scale ?? 'small');
-const period = DEMO_DEFAULTS.endMonth;
+const period = parsePeriod(DEMO_DEFAULTS.endMonth);
 
 /** One statement and what it cost: Trino's statistics, and wall time seen by the client. */
 interface Measured {
@@ -177,7 +178,7 @@ async function measureLake(
       await scorecardRows(engine, { period, by });
     }
     engine.phase = 'report';
-    await buildReportData(engine, { period, grain: 'month', config });
+    await buildReportData(engine, { period, config });
   }
   return { name: lake.name, curatedBytes, curatedFiles, demoMs, ddlMs, measured: engine.measured };
 }
@@ -225,7 +226,7 @@ try {
   for (const lake of LAKES) health.push(await measureLake(server, root, lake, config));
   const [short, long] = health as [LakeHealth, LakeHealth];
   process.stdout.write(
-    `Query health on Trino 476 (one node, started in ${server.startupSeconds} s), demo scale ${scale}, period ${period}\n`,
+    `Query health on Trino 476 (one node, started in ${server.startupSeconds} s), demo scale ${scale}, period ${period.id}\n`,
   );
   for (const h of health) {
     process.stdout.write(

@@ -8,6 +8,7 @@
  */
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { QueryEngine } from '../lambdas/core/query/engine.ts';
+import { type DayRange, RANGES_ARE_LOCAL, type ReportPeriod } from '../lambdas/core/time/periods.ts';
 import type { CliIo } from './context.ts';
 
 export const ENGINES = ['duckdb', 'trino'] as const;
@@ -127,6 +128,13 @@ export function chooseEngine(
   };
 }
 
+/** Refuses a range on Trino, whose metric_values holds the materialised grains only (a usage error, exit 1). */
+export function checkEngineTakes(choice: EngineChoice, period: ReportPeriod): void {
+  if (period.grain === 'range' && choice.engine !== 'duckdb') {
+    throw new UsageError([`period ${period.id} on --engine ${choice.engine}: ${RANGES_ARE_LOCAL}`]);
+  }
+}
+
 /** A short label for messages: `DuckDB over ./lake` or `Trino at URL`. */
 export function describeEngine(choice: EngineChoice, lakeDir: string): string {
   return choice.engine === 'duckdb' ? `DuckDB over ${lakeDir}` : `Trino at ${choice.server}`;
@@ -139,6 +147,12 @@ export interface OpenEngineOptions {
   readonly config: () => ServiceBenchConfig;
   /** Told of each step that takes seconds (DuckDB refreshing the metrics of a changed lake). */
   readonly onProgress?: (message: string) => void;
+  /**
+   * Custom ranges (first and last day, inclusive) DuckDB computes metric rows of grain `range` for,
+   * beside its cached metric_values (rangesOf in lambdas/core/time/periods.ts).
+   * @default none
+   */
+  readonly ranges?: readonly DayRange[];
   /**
    * The SQL is a user's: DuckDB then reaches only the lake's files and cannot change its settings
    * (Trino enforces its own access control).
@@ -157,6 +171,7 @@ export async function openQueryEngine(options: OpenEngineOptions): Promise<Query
       config: options.config(),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.sandbox === true ? { sandbox: true } : {}),
+      ...(options.ranges && options.ranges.length > 0 ? { ranges: options.ranges } : {}),
     });
   }
   const { TrinoEngine } = await import('../lambdas/core/query/trino.ts');

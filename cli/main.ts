@@ -67,6 +67,29 @@ function positiveInteger(value: string): number {
   return n;
 }
 
+/** The period options of `metrics` and `report`: one of --period, or --from with --to. */
+interface PeriodOptions {
+  readonly period?: string;
+  readonly grain?: Grain;
+  readonly from?: string;
+  readonly to?: string;
+}
+
+const PERIOD_HELP = 'YYYY-MM (month), YYYY-Www (ISO week), YYYY-Qn (quarter), YYYY (year), YYYY-MM-DD (a day) or ytd';
+
+const RANGE_HELP = {
+  from: 'first day of a custom range (with --to)',
+  to: 'last day of a custom range, included (with --from)',
+} as const;
+
+const PERIOD_NOTES = `
+Give --period, or --from and --to. Periods are local days of reporting.timeZone (default UTC).
+A day, ytd (the year to date, today included) and --from/--to are ranges: compared with the
+equal-length range just before, and computed on the local engine only. With --grain week, a
+date is the week starting that Monday.
+  --period 2025-06   --period 2025-W23   --period 2025-Q2   --period 2025
+  --period 2025-06-04   --period ytd   --from 2025-04-15 --to 2025-06-15`;
+
 function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
   const program = new Command('servicebench')
     .description(
@@ -134,11 +157,14 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
   program
     .command('metrics')
     .description('Print the scorecard: every metric with its target, benchmark, peer rank and change.')
-    .requiredOption('--period <period>', 'YYYY-MM (month), YYYY-Www (ISO week) or YYYY-MM-DD')
+    .option('--period <period>', PERIOD_HELP)
     .addOption(grainOption())
+    .option('--from <YYYY-MM-DD>', RANGE_HELP.from)
+    .option('--to <YYYY-MM-DD>', RANGE_HELP.to)
     .addOption(new Option('--by <dimension>', DIMENSIONS.join(', ')).argParser(oneOf(DIMENSIONS)).default('overall'))
     .addOption(formatOption())
-    .action(async (options: { period: string; grain?: Grain; by: Dimension; format: OutputFormat }) => {
+    .addHelpText('after', PERIOD_NOTES)
+    .action(async (options: PeriodOptions & { by: Dimension; format: OutputFormat }) => {
       const { metrics } = await import('./commands/metrics.ts');
       await metrics(context('metrics'), options);
     });
@@ -158,8 +184,10 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
   program
     .command('report')
     .description('Write the executive benchmark report (HTML, CSV, and PDF when Chromium is installed).')
-    .requiredOption('--period <period>', 'YYYY-MM (month) or YYYY-Www (ISO week)')
+    .option('--period <period>', PERIOD_HELP)
     .addOption(grainOption())
+    .option('--from <YYYY-MM-DD>', RANGE_HELP.from)
+    .option('--to <YYYY-MM-DD>', RANGE_HELP.to)
     .option('--scope <dimension:value>', 'report on one team, channel, agent, queue or source', usage(parseScope))
     .option('--name <name>', 'report name used in file names', DEFAULT_REPORT_NAME)
     .addOption(
@@ -168,15 +196,16 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
         .default(REPORT_FORMATS),
     )
     .option('--out <dir>', 'also copy the files to this folder')
+    .addHelpText('after', PERIOD_NOTES)
     .action(
-      async (options: {
-        period: string;
-        grain?: Grain;
-        scope?: Scope;
-        name: string;
-        format: ReportFormat[];
-        out?: string;
-      }) => {
+      async (
+        options: PeriodOptions & {
+          scope?: Scope;
+          name: string;
+          format: ReportFormat[];
+          out?: string;
+        },
+      ) => {
         const { report } = await import('./commands/report.ts');
         await report(context('report'), options);
       },

@@ -1,5 +1,6 @@
 /** `servicebench demo`: generate a year of sample exports, ingest them and write the report. */
 import { runDemo } from '../../demo/index.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { openLake } from '../lake.ts';
 import { writeLakeReport } from '../report.ts';
@@ -35,8 +36,7 @@ export async function demo(context: CommandContext, options: DemoCommandOptions)
   );
   say(`computing the views and writing the ${summary.endMonth} report…`);
   const written = await writeLakeReport(openLake(summary.lakeDir), summary.config, {
-    period: summary.endMonth,
-    grain: 'month',
+    period: parsePeriod(summary.endMonth),
     onProgress: say,
   });
   for (const path of written.paths) stdout.write(`report: ${path}\n`);

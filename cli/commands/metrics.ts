@@ -1,39 +1,40 @@
 /** `servicebench metrics`: the scorecard of one period, overall or by a dimension. */
 import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
 import type { Dimension, Grain, ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
+import { rangesOf, resolvePeriod } from '../../lambdas/core/time/periods.ts';
 import { renderCsv } from '../../lambdas/report/csv.ts';
-import { checkPeriodYear } from '../../lambdas/report/period.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
-import { noteEmptyScorecard, withQueryEngine } from '../engine.ts';
+import { checkEngineTakes, noteEmptyScorecard, withQueryEngine } from '../engine.ts';
 import { formatRows, type OutputFormat } from '../format.ts';
 import { scorecardRows } from '../scorecard.ts';
 
 export interface MetricsOptions {
-  readonly period: string;
+  /** A period in one of its forms (lambdas/core/time/periods.ts), or none with `from` and `to`. */
+  readonly period?: string;
   readonly grain?: Grain;
+  readonly from?: string;
+  readonly to?: string;
   readonly by: Dimension;
   readonly format: OutputFormat;
 }
 
 export async function metrics(context: CommandContext, options: MetricsOptions): Promise<void> {
   const { stdout, stderr } = context.io;
-  checkPeriodYear(options.period);
+  const config = readConfig(context);
+  const period = resolvePeriod(options, { timeZone: config.reporting.timeZone });
+  checkEngineTakes(context.engine, period);
   const rows = await withQueryEngine(
     {
       choice: context.engine,
       lakeDir: context.lakeDir,
-      config: () => readConfig(context),
+      config: () => config,
+      ranges: rangesOf(period),
       onProgress: progressLines(context.io),
     },
-    (engine) =>
-      scorecardRows(engine, {
-        period: options.period,
-        by: options.by,
-        ...(options.grain ? { grain: options.grain } : {}),
-      }),
+    (engine) => scorecardRows(engine, { period, by: options.by }),
   );
   if (rows.length === 0) {
-    stderr.write(`no metric has data for ${options.period} (by ${options.by})\n`);
+    stderr.write(`no metric has data for ${period.id} (by ${options.by})\n`);
     noteEmptyScorecard(context.io, context.engine);
   }
   if (options.format === 'json') stdout.write(formatRows(rows as unknown as Record<string, unknown>[], 'json'));

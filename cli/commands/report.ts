@@ -3,14 +3,18 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { ReportFormat } from '../../lambdas/core/config/reports.ts';
 import type { Grain, Scope } from '../../lambdas/core/metrics/scorecard.ts';
-import { checkPeriodYear } from '../../lambdas/report/period.ts';
+import { reportRequest } from '../../lambdas/report/request.ts';
 import { type CommandContext, progressLines, readConfig } from '../context.ts';
+import { checkEngineTakes } from '../engine.ts';
 import { openLake } from '../lake.ts';
 import { writeLakeReport } from '../report.ts';
 
 export interface ReportCommandOptions {
-  readonly period: string;
+  /** A period in one of its forms (lambdas/core/time/periods.ts), or none with `from` and `to`. */
+  readonly period?: string;
   readonly grain?: Grain;
+  readonly from?: string;
+  readonly to?: string;
   readonly scope?: Scope;
   readonly name: string;
   readonly format: readonly ReportFormat[];
@@ -20,19 +24,20 @@ export interface ReportCommandOptions {
 
 export async function report(context: CommandContext, options: ReportCommandOptions): Promise<void> {
   const { stdout, stderr } = context.io;
-  checkPeriodYear(options.period);
   const config = readConfig(context);
+  const { period, grain, from, to } = options;
+  const request = reportRequest(config, {
+    kind: 'command',
+    period: { period, grain, from, to },
+    name: options.name,
+    formats: options.format,
+    ...(options.scope ? { scope: options.scope } : {}),
+  });
+  checkEngineTakes(context.engine, request.period);
   const written = await writeLakeReport(
     openLake(context.lakeDir),
     config,
-    {
-      period: options.period,
-      grain: options.grain ?? (/^\d{4}-W\d{2}$/.test(options.period) ? 'week' : 'month'),
-      name: options.name,
-      formats: options.format,
-      onProgress: progressLines(context.io),
-      ...(options.scope ? { scope: options.scope } : {}),
-    },
+    { ...request, onProgress: progressLines(context.io) },
     context.engine,
   );
   for (const path of written.paths) {

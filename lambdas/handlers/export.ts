@@ -18,7 +18,6 @@ import type { ServiceBenchConfig } from '../core/config/config.ts';
 import type { ReportFormat } from '../core/config/reports.ts';
 import { loadFunctionConfig, parseEnvironment } from '../core/env/environment.ts';
 import { type ExporterSettings, exporterEnvSchema } from '../core/env/exporter.ts';
-import { type Grain, parseScope } from '../core/metrics/scorecard.ts';
 import { type Notice, type WebhookFormat, webhookPayload } from '../core/notify/message.ts';
 import { buildMimeEmail } from '../core/notify/mime.ts';
 import { postWebhook, type WebhookOptions } from '../core/notify/webhook.ts';
@@ -27,6 +26,7 @@ import type { QueryEngine } from '../core/query/engine.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
 import { escapeHtml } from '../report/escape.ts';
+import { reportRequest } from '../report/request.ts';
 import { writeReport } from '../report/write.ts';
 import { describeError, log } from './log.ts';
 
@@ -34,7 +34,10 @@ type ReportConfig = ServiceBenchConfig['reports'][number];
 
 export const exportEventSchema = z.object({
   report: z.string().min(1, 'must name a report from the config'),
-  /** Re-runs a given period (`YYYY-MM`, or a week's Monday `YYYY-MM-DD`) instead of the previous one. */
+  /**
+   * Re-runs a given period (`YYYY-MM`, `YYYY-Qn`, `YYYY`, `YYYY-Www` or a week's Monday `YYYY-MM-DD`)
+   * instead of the previous one.
+   */
   period: z.string().optional(),
 });
 export type ExportEvent = z.infer<typeof exportEventSchema>;
@@ -130,27 +133,6 @@ export function describeLifetime(seconds: number): string {
   return `${Math.round(seconds / 60)} minutes`;
 }
 
-/** The period a scheduled run covers: the calendar month or ISO week before `now` in the report's time zone. */
-export function previousPeriod(
-  kind: ReportConfig['period'],
-  now: Date,
-  timeZone: string,
-): { period: string; grain: Grain } {
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' })
-    .formatToParts(now)
-    .reduce<Record<string, number>>((acc, part) => {
-      if (part.type !== 'literal') acc[part.type] = Number(part.value);
-      return acc;
-    }, {});
-  const today = new Date(Date.UTC(parts.year as number, (parts.month as number) - 1, parts.day as number));
-  if (kind === 'previous-month') {
-    const first = new Date(Date.UTC(today.getUTCFullYear(), today.getUTCMonth() - 1, 1));
-    return { period: first.toISOString().slice(0, 7), grain: 'month' };
-  }
-  const monday = new Date(today.getTime() - (((today.getUTCDay() + 6) % 7) + 7) * 86_400_000);
-  return { period: monday.toISOString().slice(0, 10), grain: 'week' };
-}
-
 export async function runExport(event: unknown, deps: ExporterDeps): Promise<ExportResult> {
   const parsed = exportEventSchema.safeParse(event);
   if (!parsed.success)
@@ -162,22 +144,22 @@ export async function runExport(event: unknown, deps: ExporterDeps): Promise<Exp
     const known = deps.config.reports.map((r) => r.name).join(', ') || 'none configured';
     throw new Error(`report "${parsed.data.report}" is not in the config (reports: ${known})`);
   }
-  const scheduled = previousPeriod(report.period, deps.now?.() ?? new Date(), report.timeZone);
-  const period = parsed.data.period ?? scheduled.period;
+  const request = reportRequest(
+    deps.config,
+    { kind: 'schedule', report, ...(parsed.data.period ? { period: parsed.data.period } : {}) },
+    deps.now?.() ?? new Date(),
+  );
+  const period = request.period.id;
   const notes: string[] = [];
-  let formats: ReportFormat[] = [...report.formats];
+  let formats: ReportFormat[] = [...request.formats];
   if (formats.includes('pdf') && !deps.chromiumPath) {
     formats = formats.filter((f) => f !== 'pdf');
     notes.push(PDF_WITHOUT_CHROMIUM);
   }
-  const scope = parseScope(report.scope);
   const written = await writeReport(deps.engine, deps.store, {
-    name: report.name,
-    period,
-    grain: scheduled.grain,
+    ...request,
     config: deps.config,
     formats,
-    ...(scope ? { scope } : {}),
     ...(deps.chromiumPath ? { chromiumPath: deps.chromiumPath } : {}),
   });
   notes.push(...written.skipped);

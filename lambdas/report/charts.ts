@@ -7,8 +7,9 @@
 import { parse, View } from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
 import { METRIC_BY_ID, type MetricUnit } from '../core/metrics/catalogue.ts';
+import type { PeriodGrain } from '../core/time/periods.ts';
 import { escapeHtml } from './escape.ts';
-import { formatValue } from './format.ts';
+import { formatValue, GRAIN_NOUNS, periodTick } from './format.ts';
 import type { Breakdown, ChartSvg, ReportFacts, Trend } from './model.ts';
 import type { ThemeCount } from './themes.ts';
 
@@ -70,13 +71,6 @@ export function displayScale(unit: MetricUnit, values: readonly number[]): { fac
   return { factor: 1, axis: 'seconds' };
 }
 
-function periodLabel(start: string, grain: 'month' | 'week', first: boolean): string {
-  const date = new Date(`${start}T00:00:00Z`);
-  if (grain === 'week') return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
-  const month = date.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' });
-  return first || date.getUTCMonth() === 0 ? `${month} ${String(date.getUTCFullYear()).slice(2)}` : month;
-}
-
 /**
  * Whether a trend chart draws the industry band (25th to 75th percentile, with the median line):
  * only when the chosen benchmark publishes both quartiles. A single published figure is shown
@@ -105,12 +99,12 @@ export function trendLegend(trends: readonly Trend[]): string {
   return `<p class="legend" aria-label="Chart legend">\n  ${items.join('\n  ')}\n</p>`;
 }
 
-export async function trendChart(trend: Trend, grain: 'month' | 'week'): Promise<ChartSvg> {
+export async function trendChart(trend: Trend, grain: PeriodGrain): Promise<ChartSvg> {
   const observed = trend.points.filter((p) => p.value !== null).map((p) => p.value as number);
   const references = [trend.target, trend.bench?.p25, trend.bench?.p75].filter((v): v is number => v != null);
   const scale = displayScale(trend.unit, [...observed, ...references]);
   const points = trend.points.map((p, i) => ({
-    period: periodLabel(p.period_start, grain, i === 0),
+    period: periodTick(p.period_start, grain, i === 0),
     order: i,
     value: p.value === null ? null : p.value / scale.factor,
     low: p.low_sample,
@@ -171,7 +165,7 @@ export async function trendChart(trend: Trend, grain: 'month' | 'week'): Promise
   const latest = [...trend.points].reverse().find((p) => p.value !== null);
   const first = trend.points.find((p) => p.value !== null);
   const description =
-    `${trend.label} over the last ${trend.points.length} ${grain}s: ` +
+    `${trend.label} over the last ${trend.points.length} ${GRAIN_NOUNS[grain].many}: ` +
     `${first ? `from ${formatValue(first.value, trend.unit, trend.metric)}` : 'no data'}` +
     `${latest ? ` to ${formatValue(latest.value, trend.unit, trend.metric)}` : ''}` +
     `${trend.target !== null ? `; target ${formatValue(trend.target, trend.unit, trend.metric)}` : '; no target'}` +

@@ -9,8 +9,8 @@ import { lakeAlerts } from '../core/alerts/lake.ts';
 import type { ServiceBenchConfig } from '../core/config/config.ts';
 import type { Scope } from '../core/metrics/scorecard.ts';
 import type { QueryEngine } from '../core/query/engine.ts';
+import { periodInstants, type ReportPeriod, reportingZone } from '../core/time/periods.ts';
 import { escapeHtml } from './escape.ts';
-import type { ReportPeriod } from './period.ts';
 
 export const CLOSED_LOOP_HEADING = 'Closing the loop';
 /** Open alerts listed in the section (newest first); the count says how many more there are. */
@@ -62,10 +62,9 @@ export async function queryClosedLoop(
 ): Promise<ClosedLoopFacts | null> {
   const rules = config.alerts.rules;
   if (rules.length === 0) return null;
-  const alerts = await lakeAlerts(engine, rules, {
-    from: new Date(`${period.start}T00:00:00Z`),
-    to: new Date(`${period.end}T00:00:00Z`),
-  });
+  // The period's local days, in the scoped team's own zone when it has one.
+  const zone = reportingZone(config.reporting, scope?.dimension === 'team' ? scope.value : undefined);
+  const alerts = await lakeAlerts(engine, rules, periodInstants(period, zone));
   const inScope = alerts.filter((a) => {
     if (scope?.dimension === 'team') return a.team === scope.value;
     if (scope?.dimension === 'agent') return a.agent_id === scope.value;

@@ -6,12 +6,18 @@
  */
 import { metricOptions, retentionHorizonDays } from '../core/config/config.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
-import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
+import {
+  type Dimension,
+  type Grain,
+  SCORECARD_COLUMNS,
+  type Scope,
+  type ScorecardRow,
+} from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
+import { type ReportPeriod, reportingZone, trendStarts } from '../core/time/periods.ts';
 import { renderCharts } from './charts.ts';
 import { queryClosedLoop } from './closed-loop.ts';
 import type { Breakdown, Kpi, PeerEntry, PeerRanking, ReportData, ReportFacts, ReportOptions, Trend } from './model.ts';
-import { parsePeriod, type ReportPeriod, trendStarts } from './period.ts';
 import { queryComments, queryFiles, queryQaCriteria, querySources } from './reads.ts';
 import { queryRetention, retentionFacts } from './retention.ts';
 import { analyseComments, DEFAULT_TAXONOMY } from './themes.ts';
@@ -53,7 +59,7 @@ export const PEER_METRICS = ['qa_score', 'csat_pct', 'fcr_rate', 'aht_s'] as con
 export const PEERS_LISTED = 5;
 
 export async function buildReportData(engine: QueryEngine, options: ReportOptions): Promise<ReportData> {
-  const period = parsePeriod(options.period, options.grain);
+  const { period } = options;
   const scope = options.scope ?? null;
   if (scope !== null && scope.value.trim() === '') throw new Error('scope value must not be empty');
   const focus = { dimension: scope?.dimension ?? 'overall', value: scope?.value ?? 'all' };
@@ -64,7 +70,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
     queryPeriodRows(engine, period),
     queryTrendRows(engine, period, focus),
     queryQaCriteria(engine, period, scope),
-    queryComments(engine, period, scope),
+    queryComments(engine, period, scope, reportingZone(options.config.reporting, teamOf(scope))),
     querySources(engine),
     queryFiles(engine),
     readRetention ? queryRetention(engine, period) : null,
@@ -171,8 +177,13 @@ export function verdictOf(index: ScorecardRow | null, kpis: readonly Kpi[]): str
   return `${parts.join('; ')}.`;
 }
 
+/** The team a report is scoped to, whose own time zone its days are read in. */
+function teamOf(scope: Scope | null): string | undefined {
+  return scope?.dimension === 'team' ? scope.value : undefined;
+}
+
 function buildTrends(rows: readonly ScorecardRow[], period: ReportPeriod): Trend[] {
-  const starts = trendStarts(period);
+  const starts = trendWindow(rows, period);
   const trends: Trend[] = [];
   for (const metric of ['service_index', ...HEADLINE_METRICS] as MetricId[]) {
     const own = rows.filter((r) => r.metric === metric);
@@ -198,6 +209,19 @@ function buildTrends(rows: readonly ScorecardRow[], period: ReportPeriod): Trend
     });
   }
   return trends;
+}
+
+/**
+ * The trend's periods, oldest first: twelve weeks, months or quarters; for years, those from the
+ * first with any value (a lake rarely holds twelve years, and empty years would fill the chart);
+ * for a range, the previous range and itself.
+ */
+function trendWindow(rows: readonly ScorecardRow[], period: ReportPeriod): string[] {
+  const starts = trendStarts(period);
+  if (period.grain !== 'year') return starts;
+  const fed = new Set(rows.filter((r) => r.value !== null).map((r) => r.period_start));
+  const first = starts.findIndex((start) => fed.has(start));
+  return first === -1 ? starts.slice(-1) : starts.slice(first);
 }
 
 function breakdown(rows: readonly ScorecardRow[], dimension: 'channel' | 'team'): Breakdown {

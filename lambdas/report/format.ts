@@ -1,6 +1,7 @@
 /** How values are written in the report: units, signed deltas, RAG and benchmark wording. */
 import { isNetScore, type MetricUnit } from '../core/metrics/catalogue.ts';
 import type { BenchmarkPosition, Rag } from '../core/metrics/scorecard.ts';
+import type { PeriodGrain, ReportPeriod } from '../core/time/periods.ts';
 
 const MINUS = '\u2212';
 
@@ -62,6 +63,56 @@ export const BENCHMARK_TEXT: Readonly<Record<BenchmarkPosition, string>> = {
   p75_to_p90: 'Top quartile',
   above_p90: 'Top 10%',
 };
+
+/** What a period of each grain is called in prose ("the month's value", "the last 12 quarters"). */
+export const GRAIN_NOUNS: Readonly<Record<PeriodGrain, { readonly one: string; readonly many: string }>> = {
+  week: { one: 'week', many: 'weeks' },
+  month: { one: 'month', many: 'months' },
+  quarter: { one: 'quarter', many: 'quarters' },
+  year: { one: 'year', many: 'years' },
+  range: { one: 'period', many: 'periods' },
+};
+
+/** The previous period as people say it: "May", "Q1 2025", "2024", "previous week", "previous 62 days". */
+export function previousPeriodName(period: ReportPeriod): string {
+  const previous = new Date(`${period.previousStart}T00:00:00Z`);
+  switch (period.grain) {
+    case 'week':
+      return 'previous week';
+    case 'month':
+      return previous.toLocaleDateString('en-GB', { month: 'long', timeZone: 'UTC' });
+    case 'quarter':
+      return `Q${Math.floor(previous.getUTCMonth() / 3) + 1} ${previous.getUTCFullYear()}`;
+    case 'year':
+      return String(previous.getUTCFullYear());
+    case 'range': {
+      const days = Math.round((Date.parse(period.start) - previous.getTime()) / 86_400_000);
+      return days === 1 ? 'previous day' : `previous ${days} days`;
+    }
+  }
+}
+
+/**
+ * A trend point's axis label: "Jun" (with the year on January and on the first point), "2 Jun" for
+ * a week or a range, "Q2 25", "2025".
+ */
+export function periodTick(start: string, grain: PeriodGrain, first: boolean): string {
+  const date = new Date(`${start}T00:00:00Z`);
+  const year = String(date.getUTCFullYear());
+  switch (grain) {
+    case 'week':
+    case 'range':
+      return date.toLocaleDateString('en-GB', { day: 'numeric', month: 'short', timeZone: 'UTC' });
+    case 'quarter':
+      return `Q${Math.floor(date.getUTCMonth() / 3) + 1} ${year.slice(2)}`;
+    case 'year':
+      return year;
+    case 'month': {
+      const month = date.toLocaleDateString('en-GB', { month: 'short', timeZone: 'UTC' });
+      return first || date.getUTCMonth() === 0 ? `${month} ${year.slice(2)}` : month;
+    }
+  }
+}
 
 function fixed(value: number, digits: number): string {
   const text = value.toFixed(digits);

@@ -6,12 +6,12 @@
 import { REPORT_SECTIONS, type ReportSection } from '../core/config/reports.ts';
 import { METRIC_BY_ID, type MetricId } from '../core/metrics/catalogue.ts';
 import type { Rag, ScorecardRow } from '../core/metrics/scorecard.ts';
+import { TREND_PERIODS } from '../core/time/periods.ts';
 import { CHART_COLOURS, type ChartSvg, trendLegend } from './charts.ts';
 import { CLOSED_LOOP_HEADING, closedLoopSection } from './closed-loop.ts';
 import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
-import { BENCHMARK_TEXT, formatDelta, formatValue, RAG_TEXT } from './format.ts';
-import { TREND_PERIODS } from './period.ts';
+import { BENCHMARK_TEXT, formatDelta, formatValue, GRAIN_NOUNS, previousPeriodName, RAG_TEXT } from './format.ts';
 import { RETENTION_HEADING, retentionSection } from './retention.ts';
 import type { Quote } from './themes.ts';
 
@@ -139,12 +139,12 @@ function kpiSection(data: ReportData): string {
   const without = data.kpis.filter((k) => k.row === null);
   return `<section id="key-metrics" aria-labelledby="h-kpis">
   <h2 id="h-kpis">${SECTION_HEADINGS.kpis}</h2>
-  <p class="section-lede">Each tile shows the ${data.period.grain}'s value against its target (icon and words, not colour alone), the change since the previous ${data.period.grain} and whether it is statistically significant, and where the value sits among industry peers.</p>
+  <p class="section-lede">Each tile shows the ${GRAIN_NOUNS[data.period.grain].one}'s value against its target (icon and words, not colour alone), the change since the previous ${GRAIN_NOUNS[data.period.grain].one} and whether it is statistically significant, and where the value sits among industry peers.</p>
   <div class="kpis">
 ${[...withData, ...without].map((k) => kpiTile(k, previousName(data))).join('\n')}
   </div>${
     data.unfedMetrics.length > 0
-      ? `\n  <p class="muted small">Not measured: no source gave a value in the last ${TREND_PERIODS} ${data.period.grain}s for ${escapeHtml(data.unfedMetrics.join(', '))}.</p>`
+      ? `\n  <p class="muted small">Not measured: no source gave a value in the last ${TREND_PERIODS} ${GRAIN_NOUNS[data.period.grain].many} for ${escapeHtml(data.unfedMetrics.join(', '))}.</p>`
       : ''
   }
 </section>`;
@@ -224,17 +224,13 @@ function deltaLine(row: ScorecardRow, previous: string): string {
   return `<p class="kpi-line delta ${tone}"><span class="arrow" aria-hidden="true">${arrow}</span><span>${escapeHtml(shown)} vs ${escapeHtml(previous)} · ${verdict} · ${significance}</span></p>`;
 }
 
-/** The previous period as people say it: "May", or "the previous week". */
+/** The previous period as people say it: "May", "Q1 2025", "previous week". */
 function previousName(data: ReportData): string {
-  if (data.period.grain === 'week') return 'previous week';
-  return new Date(`${data.period.previousStart}T00:00:00Z`).toLocaleDateString('en-GB', {
-    month: 'long',
-    timeZone: 'UTC',
-  });
+  return previousPeriodName(data.period);
 }
 
 function trendSection(data: ReportData): string {
-  const unitWord = data.period.grain === 'month' ? 'months' : 'weeks';
+  const unitWord = GRAIN_NOUNS[data.period.grain].many;
   const figures = data.trends
     .map((t) => {
       const chart = data.charts[`trend-${t.metric}`];
@@ -492,7 +488,7 @@ ${q.sources.map((s) => `<tr><th scope="row">${escapeHtml(s.source)}</th><td>${s.
       <h3>Method</h3>
       <dl class="options small">
         <dt>Survey response rate</dt><dd>${responseRate && responseRate.value !== null ? `${escapeHtml(formatValue(responseRate.value, 'pct'))} (n = ${responseRate.n.toLocaleString('en-GB')})` : 'no data'}</dd>
-        <dt>Minimum sample</dt><dd>${opts.minSample} observations; smaller samples are flagged “low sample”${lowSample.length > 0 ? ` (this ${data.period.grain}: ${escapeHtml(lowSample.join(', '))})` : ''}</dd>
+        <dt>Minimum sample</dt><dd>${opts.minSample} observations; smaller samples are flagged “low sample”${lowSample.length > 0 ? ` (this ${GRAIN_NOUNS[data.period.grain].one}: ${escapeHtml(lowSample.join(', '))})` : ''}</dd>
         <dt>Service level</dt><dd>answered within ${opts.serviceLevelS} s ÷ (answered + abandoned after ${opts.serviceLevelS} s)</dd>
         <dt>Abandonment</dt><dd>abandons shorter than ${opts.shortAbandonS} s excluded from numerator and denominator</dd>
         <dt>First-contact resolution</dt><dd>survey answer, then source flag, then no repeat contact within ${opts.fcrWindowDays} days</dd>

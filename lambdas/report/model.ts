@@ -5,16 +5,15 @@
  */
 import type { MetricOptions, ServiceBenchConfig } from '../core/config/config.ts';
 import type { MetricId, MetricUnit } from '../core/metrics/catalogue.ts';
-import type { Grain, Scope, ScorecardRow } from '../core/metrics/scorecard.ts';
+import type { Scope, ScorecardRow } from '../core/metrics/scorecard.ts';
+import type { ReportPeriod } from '../core/time/periods.ts';
 import type { ClosedLoopFacts } from './closed-loop.ts';
-import type { ReportPeriod } from './period.ts';
 import type { RetentionFacts } from './retention.ts';
 import type { ThemeTaxonomy, VoiceAnalysis } from './themes.ts';
 
 export interface ReportOptions {
-  /** `YYYY-MM` for a month, `YYYY-Www` (or its Monday's date) for a week. */
-  readonly period: string;
-  readonly grain: Grain;
+  /** The period reported, as resolvePeriod or scheduledPeriod (lambdas/core/time/periods.ts) give it. */
+  readonly period: ReportPeriod;
   /** Report on one team, channel, agent, queue or source instead of the whole service. */
   readonly scope?: Scope;
   readonly config: ServiceBenchConfig;

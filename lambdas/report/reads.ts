@@ -6,8 +6,8 @@
  */
 import type { Scope, ScopeDimension } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
+import { periodInstants, type ReportPeriod } from '../core/time/periods.ts';
 import type { IngestedFile, QaCriterionNeed, SourceAudit } from './model.ts';
-import type { ReportPeriod } from './period.ts';
 import type { CommentedResponse } from './themes.ts';
 
 /** QA criteria listed as coaching needs (lowest scores first). */
@@ -62,14 +62,21 @@ export async function queryQaCriteria(
   }));
 }
 
-/** The commented answers of the period (of the scope, where surveys carry it), in a stable order. */
+/**
+ * The commented answers of the period's local days in `timeZone` (of the scope, where surveys carry
+ * it), in a stable order. The bounds are the UTC instants of the period's first and last local
+ * midnights, computed here from the platform's zone database, so both engines compare the same
+ * instants.
+ */
 export async function queryComments(
   engine: QueryEngine,
   period: ReportPeriod,
   scope: Scope | null,
+  timeZone: string,
 ): Promise<CommentedResponse[]> {
   const column = scope === null ? undefined : SURVEY_SCOPE_COLUMN[scope.dimension];
   const scoped = scope !== null && column !== undefined;
+  const { from, to } = periodInstants(period, timeZone);
   const raw = await engine.query(
     `SELECT survey_kind, score, scale_min, scale_max, higher_is_better, comment
      FROM survey_comments
@@ -78,7 +85,11 @@ export async function queryComments(
      }
      ORDER BY source, response_id
      LIMIT ${MAX_COMMENTS}`,
-    { period_start: period.start, period_end: period.end, ...(scoped ? { scope_value: scope.value } : {}) },
+    {
+      period_start: sqlTimestamp(from),
+      period_end: sqlTimestamp(to),
+      ...(scoped ? { scope_value: scope.value } : {}),
+    },
   );
   return raw.map((r) => ({
     survey_kind: String(r.survey_kind),
@@ -127,6 +138,11 @@ export async function queryFiles(engine: QueryEngine): Promise<IngestedFile[]> {
     rows_rejected: Number(r.rows_rejected),
     file_error: text(r.file_error),
   }));
+}
+
+/** `YYYY-MM-DD HH:MM:SS.sss`, the timestamp literal both engines cast. */
+function sqlTimestamp(instant: Date): string {
+  return instant.toISOString().slice(0, 23).replace('T', ' ');
 }
 
 function text(value: SqlValue | undefined): string | null {

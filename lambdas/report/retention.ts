@@ -5,9 +5,9 @@
  * call in.
  */
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
+import { periodStarting, type ReportPeriod } from '../core/time/periods.ts';
 import { escapeHtml } from './escape.ts';
 import { formatValue } from './format.ts';
-import { parsePeriod, type ReportPeriod } from './period.ts';
 
 /** The page's heading (the report's section `retention`). */
 export const RETENTION_HEADING = 'What service is worth';
@@ -185,7 +185,7 @@ export function retentionFacts(
       ],
     };
   }
-  const period = parsePeriod(reported.grain === 'month' ? start.slice(0, 7) : start, reported.grain);
+  const period = periodStarting(reported, start);
   const rows = allRows.filter((r) => r.period_start === start);
   const families = RETENTION_FAMILIES.map((definition) => ({
     definition,

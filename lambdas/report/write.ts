@@ -53,14 +53,14 @@ export async function writeReport(
   const formats = options.formats ?? REPORT_FORMATS;
   selectSections(options.sections);
   const progress = options.onProgress ?? (() => {});
-  progress(`report ${options.period}: querying the metrics and the lake…`);
+  progress(`report ${options.period.id}: querying the metrics and the lake…`);
   const data = await buildReportData(engine, options);
   const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
   const prefix = options.keyPrefix ?? EXPORTS_PREFIX;
   const folder = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${name}/${stem.slice(name.length + 1)}/`;
   const files: string[] = [];
   const skipped: string[] = [];
-  progress(`report ${options.period}: rendering ${formats.join(', ')}…`);
+  progress(`report ${options.period.id}: rendering ${formats.join(', ')}…`);
   const html = renderHtml(data, { sections: options.sections });
   for (const format of REPORT_FORMATS.filter((f) => formats.includes(f))) {
     const key = `${folder}${stem}.${format}`;

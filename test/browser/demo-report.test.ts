@@ -11,6 +11,7 @@ import { writeLakeReport } from '../../cli/report.ts';
 import { runDemo } from '../../demo/index.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { HEADLINE_METRICS } from '../../lambdas/report/data.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
 import { chartFigures, describeInChromium, kpiTiles, openRecorded } from './support.ts';
@@ -25,8 +26,7 @@ describeInChromium('the demo report in headless Chromium', () => {
   beforeAll(async () => {
     const summary = await runDemo({ lakeDir: mkdtempSync(join(tmpdir(), 'sb-demo-report-')), config, scale: 0.2 });
     const written = await writeLakeReport(openLake(summary.lakeDir), summary.config, {
-      period: summary.endMonth,
-      grain: 'month',
+      period: parsePeriod(summary.endMonth),
       formats: ['html'],
     });
     url = pathToFileURL(written.paths[0] as string).href;

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { LocalObjectStore } from '../../lambdas/core/store/local.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { buildReportData, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml, SECTION_HEADINGS } from '../../lambdas/report/html.ts';
 import { ChromiumNotFoundError, DEFAULT_CHROMIUM_PATH, renderPdf } from '../../lambdas/report/pdf.ts';
@@ -44,8 +45,7 @@ describe.skipIf(!hasChromium || !hasPdftotext)('renderPdf with Debian Chromium',
     const engine = await fullReportEngine();
     try {
       data = await buildReportData(engine, {
-        period: '2025-06',
-        grain: 'month',
+        period: parsePeriod('2025-06'),
         config: parseConfig({ organisation: 'Acme Retail' }),
       });
     } finally {
@@ -114,8 +114,7 @@ describeInChromium('writeReport with the system Chromium', () => {
     const engine = await fullReportEngine();
     try {
       const result = await writeReport(engine, new LocalObjectStore(dir), {
-        period: '2025-06',
-        grain: 'month',
+        period: parsePeriod('2025-06'),
         config: parseConfig({ organisation: 'Acme Retail' }),
         formats: ['pdf'],
       });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../lambdas/report/data.ts';
 import { figureOrder, renderHtml } from '../../lambdas/report/html.ts';
 import { CHROMIUM_ARGS, DEFAULT_CHROMIUM_PATH } from '../../lambdas/report/pdf.ts';
@@ -20,8 +21,7 @@ describeInChromium('the report in headless Chromium', () => {
     const engine = await fullReportEngine();
     try {
       data = await buildReportData(engine, {
-        period: '2025-06',
-        grain: 'month',
+        period: parsePeriod('2025-06'),
         config: parseConfig({ organisation: 'Acme Retail' }),
         generatedAt: new Date('2025-07-01T06:00:00Z'),
       });

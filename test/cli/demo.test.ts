@@ -9,6 +9,7 @@ import { parseDemoScale } from '../../demo/options.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_IDS } from '../../lambdas/core/metrics/catalogue.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'sb-demo-run-'));
 const lakeDir = join(root, 'lake');
@@ -31,7 +32,7 @@ beforeAll(async () => {
   summary = await runDemo({ lakeDir, config: parseConfig({}), scale: parseDemoScale('small') });
   const engine = await openLakeEngine({ lakeDir, config: summary.config });
   try {
-    lastMonth = await scorecardRows(engine, { period: summary.period.to });
+    lastMonth = await scorecardRows(engine, { period: parsePeriod(summary.period.to) });
     agentsBySource = await engine.query(
       `SELECT source, count(DISTINCT agent_id) AS agents FROM (
          SELECT source, agent_id FROM interactions_latest

@@ -14,6 +14,7 @@ import { scorecardRows } from '../../cli/scorecard.ts';
 import { loadConfig } from '../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../lambdas/core/config/locate.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { describeRealdata, REALDATA } from '../support/realdata.ts';
 
 const config = loadConfig(EXAMPLE_CONFIG_FILE);
@@ -55,7 +56,7 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
   });
 
   async function metric(period: string, source: string, id: string): Promise<ScorecardRow | undefined> {
-    const rows = await scorecardRows(engine, { period, by: 'source' });
+    const rows = await scorecardRows(engine, { period: parsePeriod(period), by: 'source' });
     return rows.find((r) => r.dimension_value === source && r.metric === id);
   }
 
@@ -193,7 +194,7 @@ describeRealdata('metrics on real exports', [...new Set(FILES.map(([, file]) => 
     }
     // PwC's agents answered calls from the queue, but abandoned calls reach no agent: agents get
     // handling metrics and no abandonment, service level or speed of answer (which read 0% / 100%).
-    const agents = await scorecardRows(engine, { period: '2021-02', by: 'agent' });
+    const agents = await scorecardRows(engine, { period: parsePeriod('2021-02'), by: 'agent' });
     const metrics = new Set(agents.map((r) => r.metric));
     expect(metrics.has('aht_s')).toBe(true);
     for (const id of ['abandonment_rate', 'service_level_pct', 'asa_s'])

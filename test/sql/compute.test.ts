@@ -1,37 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { resolvePeriod, scorecardRows } from '../../cli/scorecard.ts';
+import { scorecardRows } from '../../cli/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../../lambdas/core/query/engine.ts';
+import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { createTestLake, interaction, utc } from '../support/lake.ts';
-
-describe('resolvePeriod', () => {
-  it.each([
-    ['2025-06', undefined, { grain: 'month', start: '2025-06-01' }],
-    ['2025-W01', undefined, { grain: 'week', start: '2024-12-30' }],
-    ['2026-W53', undefined, { grain: 'week', start: '2026-12-28' }],
-    ['2025-W23', 'week', { grain: 'week', start: '2025-06-02' }],
-    ['2025-06-18', undefined, { grain: 'month', start: '2025-06-01' }],
-    ['2025-06-18', 'week', { grain: 'week', start: '2025-06-16' }],
-    ['2025-06-16', 'week', { grain: 'week', start: '2025-06-16' }],
-    ['2025-06-22', 'week', { grain: 'week', start: '2025-06-16' }],
-  ] as const)('resolves %s (grain %s)', (period, grain, expected) => {
-    expect(resolvePeriod(period, grain)).toEqual(expected);
-  });
-
-  it.each([
-    ['June 2025', /not recognised; expected YYYY-MM .*YYYY-Www .*YYYY-MM-DD/],
-    ['2025-13', /month 13 does not exist/],
-    ['2025-W53', /2025 has no ISO week 53/],
-    ['2025-W00', /no ISO week 0/],
-    ['2025-02-30', /not a valid date/],
-  ])('fails when the period is %s', (period, message) => {
-    expect(() => resolvePeriod(period)).toThrow(message);
-  });
-
-  it('fails when the grain contradicts the period', () => {
-    expect(() => resolvePeriod('2025-06', 'week')).toThrow(/is a month but the grain is week/);
-    expect(() => resolvePeriod('2025-W23', 'month')).toThrow(/is a week but the grain is month/);
-  });
-});
 
 describe('scorecardRows', () => {
   it('binds the period, grain and dimension as parameters', async () => {
@@ -43,7 +14,7 @@ describe('scorecardRows', () => {
       },
       async close() {},
     };
-    await scorecardRows(engine, { period: '2025-W23', by: 'team' });
+    await scorecardRows(engine, { period: parsePeriod('2025-W23'), by: 'team' });
     expect(calls[0]?.params).toEqual({ period_start: '2025-06-02', grain: 'week', dimension: 'team' });
     expect(calls[0]?.sql).not.toContain('2025');
   });
@@ -66,7 +37,7 @@ describe('scorecardRows', () => {
       ]);
       const engine = await lake.engine();
       try {
-        const rows = await scorecardRows(engine, { period: '2025-06' });
+        const rows = await scorecardRows(engine, { period: parsePeriod('2025-06') });
         expect(rows.map((r) => r.metric)).toEqual(['aht_s', 'transfer_rate', 'escalation_rate']);
         expect(rows.every((r) => r.period_start === '2025-06-01' && r.dimension === 'overall')).toBe(true);
       } finally {

@@ -13,7 +13,8 @@
 import type { ScheduledPeriod } from '../config/reports.ts';
 import type { Grain } from '../metrics/scorecard.ts';
 import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from '../normalise/plausible.ts';
-import { offsetAt } from '../parse/zone.ts';
+import { offsetAt, wallTimeToUtc } from '../parse/zone.ts';
+import type { ReportingConfig } from './config.ts';
 
 /** How many periods the trend charts cover, the reported one included (years: as many as have data). */
 export const TREND_PERIODS = 12;
@@ -200,12 +201,18 @@ export function trendStarts(period: ReportPeriod): string[] {
   return Array.from({ length: count }, (_, i) => iso(step(period.grain, first, i)));
 }
 
+/** A run of days, first and last inclusive (YYYY-MM-DD): a row of the report_ranges reference table. */
+export interface DayRange {
+  readonly start: string;
+  readonly end: string;
+}
+
 /**
  * The rows of the report_ranges reference table a period needs: for a range, the range and the
  * equal-length range just before it (inclusive last days), which the scorecard compares it with;
  * nothing for the materialised grains.
  */
-export function rangesOf(period: ReportPeriod): { start: string; end: string }[] {
+export function rangesOf(period: ReportPeriod): DayRange[] {
   if (period.grain !== 'range') return [];
   return [
     { start: period.start, end: iso(addDays(new Date(`${period.end}T00:00:00Z`), -1)) },
@@ -366,3 +373,40 @@ function addDays(date: Date, days: number): Date {
 function iso(date: Date): string {
   return date.toISOString().slice(0, 10);
 }
+
+/**
+ * The UTC instants a period runs between in a zone: its first local midnight and the one after
+ * its last day. For reads that compare timestamps in TypeScript's terms (comments, alerts) rather
+ * than through the views' zone_days.
+ */
+export function periodInstants(period: ReportPeriod, timeZone: string): { from: Date; to: Date } {
+  const at = (day: string) => new Date(wallTimeToUtc(Date.parse(`${day}T00:00:00Z`), timeZone));
+  return { from: at(period.start), to: at(period.end) };
+}
+
+/** The zone a report's days are read in: its team's own (`reporting.teams`), else the reporting zone. */
+export function reportingZone(reporting: ReportingConfig, team?: string): string {
+  return (team === undefined ? undefined : reporting.teams[team]?.timeZone) ?? reporting.timeZone;
+}
+
+/** The period of the same grain (for a range, of the same length) starting on `start` (YYYY-MM-DD). */
+export function periodStarting(like: ReportPeriod, start: string): ReportPeriod {
+  const first = new Date(`${start}T00:00:00Z`);
+  switch (like.grain) {
+    case 'week':
+      return weekly(first);
+    case 'range':
+      return range(first, addDays(first, Math.round((Date.parse(like.end) - Date.parse(like.start)) / DAY_MS)));
+    default:
+      return monthly(like.grain, first);
+  }
+}
+
+/** A period written in one of its forms (not a --from/--to range): what the demo and tests hold as text. */
+export function parsePeriod(text: string, grain?: Grain, clock: PeriodClock = { timeZone: 'UTC' }): ReportPeriod {
+  return resolvePeriod({ period: text, ...(grain === undefined ? {} : { grain }) }, clock);
+}
+
+/** Why Trino and Athena refuse a range: metric_values holds the four grains, and ranges are computed on demand. */
+export const RANGES_ARE_LOCAL =
+  'a range (a single day, ytd, --from/--to) is computed on the local engine only (servicebench without --engine trino): metric_values on Trino and Athena holds weeks, months, quarters and years';

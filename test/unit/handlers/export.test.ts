@@ -21,12 +21,12 @@ import {
   linkPresigner,
   PDF_WITHOUT_CHROMIUM,
   parseSignerSecret,
-  previousPeriod,
   readSecret,
   reportNotice,
   runExport,
 } from '../../../lambdas/handlers/export.ts';
 import { DEFAULT_CHROMIUM_PATH } from '../../../lambdas/report/pdf.ts';
+import { reportRequest } from '../../../lambdas/report/request.ts';
 import { createTestLake, interaction, plus, type TestLake, utc } from '../../support/lake.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
@@ -35,20 +35,23 @@ const sns = mockClient(SNSClient);
 const secrets = mockClient(SecretsManagerClient);
 /** The links' lifetime by default: 168 hours. */
 const WEEK_S = DEFAULTS.reportLinkHours * 3600;
+const REPORTS = [
+  {
+    name: 'monthly-exec',
+    schedule: 'cron(0 7 1 * ? *)',
+    timeZone: 'Europe/Paris',
+    recipients: ['ceo@example.com', 'ops@example.com'],
+  },
+  { name: 'quiet', schedule: 'cron(0 7 1 * ? *)', formats: ['csv'] },
+  { name: 'kpis-only', schedule: 'cron(0 7 1 * ? *)', formats: ['html'], sections: ['kpis'] },
+];
 const config = parseConfig({
   organisation: 'Acme Support',
+  reporting: { timeZone: 'Europe/Paris' },
   targets: [{ metric: 'aht_s', goal: 400 }],
-  reports: [
-    {
-      name: 'monthly-exec',
-      schedule: 'cron(0 7 1 * ? *)',
-      timeZone: 'Europe/Paris',
-      recipients: ['ceo@example.com', 'ops@example.com'],
-    },
-    { name: 'quiet', schedule: 'cron(0 7 1 * ? *)', formats: ['csv'] },
-  ],
+  reports: REPORTS,
 });
-// Scheduled for 07:00 Paris on 1 June: still 31 May in UTC.
+// 01:30 on 1 June in Paris, the reporting zone: still 31 May in UTC.
 const scheduledAt = utc('2025-05-31 23:30:00');
 
 let s3: S3rverHandle;
@@ -135,17 +138,35 @@ function mimePart(message: string, headers: RegExp): Buffer | undefined {
 }
 
 describe('exporter handler', () => {
-  it('reports on the previous month in the report time zone', () => {
-    expect(previousPeriod('previous-month', scheduledAt, 'Europe/Paris')).toEqual({
-      period: '2025-05',
-      grain: 'month',
-    });
-    expect(previousPeriod('previous-month', scheduledAt, 'UTC')).toEqual({ period: '2025-04', grain: 'month' });
-    // Wednesday 4 June 2025: the previous ISO week started on Monday 26 May.
-    expect(previousPeriod('previous-week', utc('2025-06-04 12:00:00'), 'UTC')).toEqual({
-      period: '2025-05-26',
-      grain: 'week',
-    });
+  it('reports on the period before today in the reporting time zone, not the zone the schedule fires in', () => {
+    const monthly = config.reports[0] as (typeof config.reports)[number];
+    expect(reportRequest(config, { kind: 'schedule', report: monthly }, scheduledAt).period.id).toBe('2025-05');
+    // The same schedule, still firing in Paris, for a company reporting in UTC: 31 May, so April.
+    const utcReporting = parseConfig({ organisation: 'Acme Support', reports: REPORTS });
+    const sameSchedule = utcReporting.reports[0] as (typeof config.reports)[number];
+    expect(reportRequest(utcReporting, { kind: 'schedule', report: sameSchedule }, scheduledAt).period.id).toBe(
+      '2025-04',
+    );
+    // A re-run names its period; a date is the Monday of a week.
+    expect(
+      reportRequest(config, { kind: 'schedule', report: monthly, period: '2025-05-26' }, scheduledAt).period,
+    ).toMatchObject({ grain: 'week', id: '2025-W22' });
+    expect(reportRequest(config, { kind: 'schedule', report: monthly, period: '2025-Q1' }, scheduledAt).period.id).toBe(
+      '2025-Q1',
+    );
+    expect(() =>
+      reportRequest(config, { kind: 'schedule', report: monthly, period: '2025-05-27' }, scheduledAt),
+    ).toThrow('period "2025-05-27" is not a Monday');
+  });
+
+  it("renders only the report's configured sections when deployed", async () => {
+    const result = await runExport({ report: 'kpis-only' }, { ...base, delivery: {} });
+    expect(result.files).toEqual(['exports/kpis-only/2025-05/kpis-only-2025-05.html']);
+    const html = (await buffer(await base.store.read(result.files[0] as string))).toString('utf8');
+    expect(html).toContain('<section id="key-metrics"');
+    for (const other of ['trends', 'breakdowns', 'peers', 'voice', 'scorecard', 'data-quality']) {
+      expect(html, other).not.toContain(`<section id="${other}"`);
+    }
   });
 
   it('writes the scheduled report to the exports bucket and e-mails time-limited links through SES', async () => {
@@ -198,7 +219,7 @@ describe('exporter handler', () => {
 
   it('fails when the schedule names a report the config does not have', async () => {
     await expect(runExport({ report: 'weekly' }, { ...base, delivery: {} })).rejects.toThrow(
-      'report "weekly" is not in the config (reports: monthly-exec, quiet)',
+      'report "weekly" is not in the config (reports: monthly-exec, quiet, kpis-only)',
     );
   });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { parsePeriod } from '../../../lambdas/core/time/periods.ts';
 import { CHART_COLOURS, drawsBenchmarkBand, trendChart, trendLegend } from '../../../lambdas/report/charts.ts';
 import { buildReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
@@ -89,8 +90,7 @@ describe('report trends', () => {
         scorecardRow({ metric: 'csat_pct', value: 81, n: 300, ...bench, bench_source: 'Published survey' }),
       ]);
       const data = await buildReportData(engine, {
-        period: '2025-06',
-        grain: 'month',
+        period: parsePeriod('2025-06'),
         config: parseConfig({}),
         generatedAt: new Date('2025-07-01T06:00:00Z'),
       });

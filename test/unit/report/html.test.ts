@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import { parsePeriod } from '../../../lambdas/core/time/periods.ts';
 import { buildReportData, HEADLINE_METRICS, type ReportData } from '../../../lambdas/report/data.ts';
 import { figureOrder, PEER_RULE, renderHtml, SECTION_HEADINGS } from '../../../lambdas/report/html.ts';
 import {
@@ -26,8 +27,7 @@ async function reportFrom(
   try {
     await seed?.(engine);
     return await buildReportData(engine, {
-      period: '2025-06',
-      grain: 'month',
+      period: parsePeriod('2025-06'),
       config,
       generatedAt: new Date('2025-07-01T06:00:00Z'),
     });

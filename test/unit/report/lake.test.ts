@@ -9,6 +9,7 @@ import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import type { QueryEngine, SqlValue } from '../../../lambdas/core/query/engine.ts';
 import type { SurveyResponse } from '../../../lambdas/core/schema/canonical.ts';
 import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
+import { parsePeriod } from '../../../lambdas/core/time/periods.ts';
 import { buildReportData, type ReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
 import { VIEWS } from '../../../sql/registry.ts';
@@ -94,8 +95,7 @@ describe('the report over the lake views', () => {
     engine = await lake.engine({ targets: [{ metric: 'csat_pct', goal: 85 }] });
     recording = new RecordingEngine(engine);
     data = await buildReportData(recording, {
-      period: '2025-06',
-      grain: 'month',
+      period: parsePeriod('2025-06'),
       config: parseConfig({ targets: [{ metric: 'csat_pct', goal: 85 }] }),
     });
   });

@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseConfig, retentionHorizonDays } from '../../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../../lambdas/core/config/defaults.ts';
 import { referenceTables } from '../../../lambdas/core/reference/tables.ts';
+import { parsePeriod } from '../../../lambdas/core/time/periods.ts';
 import { buildReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
-import { parsePeriod } from '../../../lambdas/report/period.ts';
 import {
   queryRetention,
   type RetentionSegment,
@@ -213,8 +213,7 @@ describe('the report reads churn by experience when it shows the page', () => {
       const may = await queryRetention(engine, parsePeriod('2025-05', 'month'));
       expect(may.map((r) => r.period_start)).toEqual(['2025-05-01']);
       const asked = await buildReportData(engine, {
-        period: '2025-06',
-        grain: 'month',
+        period: parsePeriod('2025-06'),
         config,
         sections: ['retention'],
       });
@@ -223,9 +222,9 @@ describe('the report reads churn by experience when it shows the page', () => {
       );
       const html = renderHtml(asked, { sections: ['retention'] });
       expect(html).toContain('Detractors in June 2025 churned 2.5×');
-      const byDefault = await buildReportData(engine, { period: '2025-06', grain: 'month', config });
+      const byDefault = await buildReportData(engine, { period: parsePeriod('2025-06'), config });
       expect(byDefault.retention?.summary).toEqual(asked.retention?.summary);
-      const without = await buildReportData(engine, { period: '2025-06', grain: 'month', config, sections: ['kpis'] });
+      const without = await buildReportData(engine, { period: parsePeriod('2025-06'), config, sections: ['kpis'] });
       expect(without.retention).toBeNull();
     } finally {
       await engine.close();
