@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
+import { parsePeriod, resolvePeriod } from '../../../lambdas/core/time/periods.ts';
 import { displayScale } from '../../../lambdas/report/charts.ts';
-import { formatDelta, formatDuration, formatValue } from '../../../lambdas/report/format.ts';
+import {
+  formatDelta,
+  formatDuration,
+  formatValue,
+  periodTick,
+  previousPeriodName,
+} from '../../../lambdas/report/format.ts';
 
 describe('formatValue', () => {
   it('writes each unit the way a reader expects', () => {
@@ -45,5 +52,30 @@ describe('displayScale', () => {
     expect(displayScale('seconds', [97_200])).toEqual({ factor: 3600, axis: 'hours' });
     expect(displayScale('seconds', [400_000])).toEqual({ factor: 86_400, axis: 'days' });
     expect(displayScale('pct', [80])).toEqual({ factor: 1, axis: '%' });
+  });
+});
+
+describe('previousPeriodName', () => {
+  it('names the period a change is measured against as people say it', () => {
+    expect(previousPeriodName(parsePeriod('2025-06'))).toBe('May');
+    expect(previousPeriodName(parsePeriod('2025-W23'))).toBe('previous week');
+    expect(previousPeriodName(parsePeriod('2025-Q1'))).toBe('Q4 2024');
+    expect(previousPeriodName(parsePeriod('2025'))).toBe('2024');
+    expect(previousPeriodName(parsePeriod('2025-06-04'))).toBe('previous day');
+    expect(previousPeriodName(resolvePeriod({ from: '2025-04-15', to: '2025-06-15' }, { timeZone: 'UTC' }))).toBe(
+      'previous 62 days',
+    );
+  });
+});
+
+describe('periodTick', () => {
+  it('labels a trend point by its grain, with the year where it changes', () => {
+    expect(periodTick('2025-06-01', 'month', false)).toBe('Jun');
+    expect(periodTick('2025-01-01', 'month', false)).toBe('Jan 25');
+    expect(periodTick('2024-07-01', 'month', true)).toBe('Jul 24');
+    expect(periodTick('2025-06-02', 'week', false)).toBe('2 Jun');
+    expect(periodTick('2025-04-01', 'quarter', false)).toBe('Q2 25');
+    expect(periodTick('2025-01-01', 'year', false)).toBe('2025');
+    expect(periodTick('2025-02-12', 'range', true)).toBe('12 Feb');
   });
 });

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import {
   PeriodError,
+  parsePeriod,
+  periodInstants,
+  periodStarting,
   rangesOf,
+  reportingZone,
   resolvePeriod,
   scheduledPeriod,
   todayIn,
@@ -214,5 +219,46 @@ describe('scheduledPeriod', () => {
     const newYear = new Date('2024-12-31T15:30:00Z');
     expect(scheduledPeriod('previous-year', newYear, 'Asia/Tokyo').id).toBe('2024');
     expect(scheduledPeriod('previous-year', newYear, 'UTC').id).toBe('2023');
+  });
+});
+
+describe('periodInstants', () => {
+  it("gives the UTC instants of a period's first and next local midnights, across a DST change", () => {
+    // New York is UTC−5 on 1 March 2025 and UTC−4 from 9 March: April starts at 04:00 UTC.
+    expect(periodInstants(parsePeriod('2025-03'), 'America/New_York')).toEqual({
+      from: new Date('2025-03-01T05:00:00Z'),
+      to: new Date('2025-04-01T04:00:00Z'),
+    });
+    // Paris: 1 June 2025 at 00:00 CEST (UTC+2) is 31 May 22:00 UTC.
+    expect(periodInstants(parsePeriod('2025-06-01'), 'Europe/Paris')).toEqual({
+      from: new Date('2025-05-31T22:00:00Z'),
+      to: new Date('2025-06-01T22:00:00Z'),
+    });
+    expect(periodInstants(parsePeriod('2025-Q2'), 'UTC')).toEqual({
+      from: new Date('2025-04-01T00:00:00Z'),
+      to: new Date('2025-07-01T00:00:00Z'),
+    });
+  });
+});
+
+describe('reportingZone', () => {
+  it("reads a team's days in its own zone and every other in the reporting zone", () => {
+    const { reporting } = parseConfig({
+      reporting: { timeZone: 'Europe/London', teams: { Sydney: { timeZone: 'Australia/Sydney' } } },
+    });
+    expect(reportingZone(reporting, 'Sydney')).toBe('Australia/Sydney');
+    expect(reportingZone(reporting, 'Billing')).toBe('Europe/London');
+    expect(reportingZone(reporting)).toBe('Europe/London');
+  });
+});
+
+describe('periodStarting', () => {
+  it('gives the period of the same grain, or a range of the same length, starting on a day', () => {
+    expect(periodStarting(parsePeriod('2025-06'), '2025-03-01')).toMatchObject({ id: '2025-03', label: 'March 2025' });
+    expect(periodStarting(parsePeriod('2025-Q2'), '2024-10-01').id).toBe('2024-Q4');
+    expect(periodStarting(parsePeriod('2025-W23'), '2025-05-26').id).toBe('2025-W22');
+    expect(periodStarting(parsePeriod('2025'), '2023-01-01').id).toBe('2023');
+    const spring = resolvePeriod({ from: '2025-04-15', to: '2025-06-15' }, { timeZone: 'UTC' });
+    expect(periodStarting(spring, '2025-02-12')).toMatchObject({ id: '2025-02-12_2025-04-14', end: '2025-04-15' });
   });
 });
