@@ -379,7 +379,7 @@ function heatmap(facts: IntervalFacts): string {
         : `${day} ${hours}: ${formatValue(cell.serviceLevelPct, 'pct')} of ${cell.serviceLevelBase} within the threshold, ${cell.offered} offered`;
     const text = cell.serviceLevelPct === null ? '—' : `${Math.round(cell.serviceLevelPct)}%`;
     const band = heatBand(cell.serviceLevelPct, facts.targetPct) ?? 'none';
-    return `<td class="heat" data-weekday="${cell.isoWeekday}" data-hour="${cell.hour}" data-band="${band}" data-offered="${cell.offered}"${cell.serviceLevelPct === null ? '' : ` data-sl="${cell.serviceLevelPct.toFixed(2)}"`} title="${escapeHtml(title)}" style="${style(cell)};text-align:center;font-variant-numeric:tabular-nums">${text}</td>`;
+    return `<td class="heat" data-weekday="${cell.isoWeekday}" data-hour="${cell.hour}" data-band="${band}" data-offered="${cell.offered}" data-judged="${cell.serviceLevelBase}" data-within="${cell.answeredWithinThreshold}"${cell.serviceLevelPct === null ? '' : ` data-sl="${cell.serviceLevelPct.toFixed(2)}"`} title="${escapeHtml(title)}" style="${style(cell)};text-align:center;font-variant-numeric:tabular-nums">${text}</td>`;
   };
   const rows = facts.hours
     .map((hour, h) => {

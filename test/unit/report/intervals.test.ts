@@ -159,7 +159,9 @@ describe('intervals: the page', () => {
       'Service slips most on Mondays 12:00–12:30: 22.2% answered within 20 s against a target of 80%, 14 callers failed; Erlang C puts the need at 2 agents for its average 4.0 contacts of 5m 00s.',
     );
     expect(html.match(/<td class="heat"/g)).toHaveLength(4 * 8);
-    expect(html).toContain('data-weekday="1" data-hour="12" data-band="far" data-offered="20" data-sl="22.22"');
+    expect(html).toContain(
+      'data-weekday="1" data-hour="12" data-band="far" data-offered="20" data-judged="18" data-within="4" data-sl="22.22"',
+    );
     expect(html).toContain('data-weekday="2" data-hour="12" data-band="met"');
     expect(html).toContain('data-band="none"');
     for (const label of ['80% or more (on target)', '70–80%', '55–70%', 'below 55%', '— no contact judged'])
