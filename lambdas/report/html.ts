@@ -142,12 +142,37 @@ function kpiSection(data: ReportData): string {
   <p class="section-lede">Each tile shows the ${GRAIN_NOUNS[data.period.grain].one}'s value against its target (icon and words, not colour alone), the change since the previous ${GRAIN_NOUNS[data.period.grain].one} and whether it is statistically significant, and where the value sits among industry peers.</p>
   <div class="kpis">
 ${[...withData, ...without].map((k) => kpiTile(k, previousName(data))).join('\n')}
-  </div>${
+  </div>${businessTimeLine(data)}${
     data.unfedMetrics.length > 0
       ? `\n  <p class="muted small">Not measured: no source gave a value in the last ${TREND_PERIODS} ${GRAIN_NOUNS[data.period.grain].many} for ${escapeHtml(data.unfedMetrics.join(', '))}.</p>`
       : ''
   }
 </section>`;
+}
+
+/**
+ * The business-time medians of first response and resolution beside the calendar ones, for the
+ * report's focus, when a schedule gives the contacts business hours (docs/metrics.md#business-time).
+ */
+export function businessTimeLine(data: Pick<ReportData, 'scope' | 'rows'>): string {
+  const focus = data.scope ?? { dimension: 'overall', value: 'all' };
+  const focusValue = (metric: MetricId) =>
+    data.rows.find((r) => r.metric === metric && r.dimension === focus.dimension && r.dimension_value === focus.value)
+      ?.value ?? null;
+  const pairs = [
+    ['First response', 'first_response_business_median_s', 'first_response_median_s'],
+    ['Resolution', 'resolution_business_median_s', 'resolution_median_s'],
+  ] as const;
+  const shown = pairs.flatMap(([label, business, calendar]) => {
+    const value = focusValue(business);
+    if (value === null) return [];
+    const calendarValue = focusValue(calendar);
+    return [
+      `<span data-metric="${business}">${label}: <strong>${escapeHtml(formatValue(value, 'seconds', business))}</strong> in business hours${calendarValue === null ? '' : `, ${escapeHtml(formatValue(calendarValue, 'seconds', calendar))} in calendar time`}</span>`,
+    ];
+  });
+  if (shown.length === 0) return '';
+  return `\n  <p class="muted small" data-business-time>Medians counting only the hours the configured schedules are open: ${shown.join(' · ')}.</p>`;
 }
 
 function kpiTile(kpi: Kpi, previous: string): string {
