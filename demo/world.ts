@@ -4,6 +4,7 @@
  * improving over the year, one getting worse, a month short of staff). The vendor formats
  * (formats/*.ts) only dress these contacts in each tool's export shape.
  */
+import { offsetAt } from '../lambdas/core/parse/zone.ts';
 import { DAY_MS, type DemoWindow, demoWindow, HOUR_MS, HOURLY_TRAFFIC, monthIndex, seasonality } from './calendar.ts';
 import { Random } from './random.ts';
 
@@ -209,6 +210,34 @@ const SKILL_LADDER = [0.3, 0.45, 0.55, 0.65, 0.78, 0.9];
 const CUSTOMERS_AT_FULL_SCALE = 1800;
 /** Probability that a customer whose issue was not solved comes back about it. */
 const COME_BACK_PROBABILITY = 0.75;
+
+/**
+ * The phones' weekly under-staffing: on working days half of each team takes lunch at 12:00, so
+ * calls queued in that hour meet half the usual staffing: waits grow fourfold and more callers give
+ * up. Only calls feel it: tickets and chats wait for the afternoon unnoticed. The hour is read on
+ * the demo's clock, UTC, as its opening hours (HOURLY_TRAFFIC) are, so a report in the default
+ * reporting zone shows the dip at 12:00-13:00 every weekday of the year.
+ */
+export const LUNCH_DIP = {
+  timeZone: 'UTC',
+  /** Days of the week (getUTCDay of the local time: 1 = Monday … 5 = Friday). */
+  weekdays: [1, 2, 3, 4, 5],
+  fromHour: 12,
+  toHour: 13,
+  /** Staffing in that hour, 1 = fully staffed (the month short of staff has 0.7 all day). */
+  staffing: 0.5,
+} as const;
+
+/** True when a call queued at `at` falls in the weekly lunchtime dip. */
+export function inLunchDip(at: Date): boolean {
+  const local = new Date(at.getTime() + offsetAt(LUNCH_DIP.timeZone, at.getTime()));
+  const hour = local.getUTCHours();
+  return (
+    (LUNCH_DIP.weekdays as readonly number[]).includes(local.getUTCDay()) &&
+    hour >= LUNCH_DIP.fromHour &&
+    hour < LUNCH_DIP.toHour
+  );
+}
 
 const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
 

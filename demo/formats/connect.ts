@@ -8,7 +8,17 @@
  */
 import { iso, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
-import { type Agent, after, type Contact, type ContactMonth, onScale, type Team, type World } from '../world.ts';
+import {
+  type Agent,
+  after,
+  type Contact,
+  type ContactMonth,
+  inLunchDip,
+  LUNCH_DIP,
+  onScale,
+  type Team,
+  type World,
+} from '../world.ts';
 import { type DemoFile, gzip, type PlantedReject } from './files.ts';
 
 export const CONNECT_SOURCE = 'demo-connect';
@@ -156,12 +166,12 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
     const ivrS = random.int(12, 45);
     const hour = contact.createdAt.getUTCHours();
     const busy = hour >= 9 && hour <= 11 ? 1.35 : 1;
+    // Half the agents lunch together on working days: a call queued then meets the dip's staffing.
+    const staffing = contact.staffing * (inLunchDip(after(contact.createdAt, ivrS)) ? LUNCH_DIP.staffing : 1);
     // An agent is often free at once; otherwise the wait grows fast as staffing drops.
-    const meanWaitS = (32 * busy) / contact.staffing ** 2;
+    const meanWaitS = (32 * busy) / staffing ** 2;
     let startedAt = contact.createdAt;
-    let waitS = random.chance(0.55 * contact.staffing ** 3)
-      ? random.int(1, 4)
-      : Math.round(random.exponential(meanWaitS));
+    let waitS = random.chance(0.55 * staffing ** 3) ? random.int(1, 4) : Math.round(random.exponential(meanWaitS));
     const patienceS = random.exponential(170);
 
     if (patienceS < waitS) {

@@ -6,6 +6,7 @@ import { openLakeEngine } from '../../cli/duckdb.ts';
 import { scorecardRows } from '../../cli/scorecard.ts';
 import { type DemoSummary, runDemo } from '../../demo/index.ts';
 import { parseDemoScale } from '../../demo/options.ts';
+import { LUNCH_DIP } from '../../demo/world.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_IDS } from '../../lambdas/core/metrics/catalogue.ts';
 import type { ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
@@ -24,6 +25,7 @@ let monthly: {
   value: number;
   n: number;
 }[];
+let weekdayHours: { hour_start: number; judged: number; within: number; offered: number; abandoned: number }[];
 
 beforeAll(async () => {
   // A stale file from an earlier run must not survive: the demo empties the data zones.
@@ -47,6 +49,13 @@ beforeAll(async () => {
        FROM scorecard
        WHERE grain = 'month' AND value IS NOT NULL
          AND ((dimension = 'overall' AND metric = 'asa_s') OR (dimension = 'team' AND metric = 'csat_pct'))`,
+    );
+    weekdayHours = await engine.query(
+      `SELECT minute_of_day - minute_of_day % 60 AS hour_start, sum(service_level_base) AS judged,
+         sum(answered_within_threshold) AS within, sum(offered) AS offered, sum(abandoned) AS abandoned
+       FROM contact_centre_intervals
+       WHERE dimension = 'overall' AND iso_weekday <= 5
+       GROUP BY minute_of_day - minute_of_day % 60`,
     );
   } finally {
     await engine.close();
@@ -137,6 +146,21 @@ describe('runDemo on a small scale', () => {
     const { improvingTeam, worseningTeam } = summary.plot;
     expect(pooledCsat(improvingTeam, last)).toBeGreaterThan(pooledCsat(improvingTeam, first) + 5);
     expect(pooledCsat(worseningTeam, last)).toBeLessThan(pooledCsat(worseningTeam, first) - 5);
+  });
+
+  it('shows the weekday lunchtime under-staffing as the hour that fails the most callers', () => {
+    const rate = (r: { within: number; judged: number }) => Number(r.within) / Number(r.judged);
+    const lunch = weekdayHours.find((r) => Number(r.hour_start) === LUNCH_DIP.fromHour * 60);
+    const others = weekdayHours.filter((r) => r !== lunch && Number(r.judged) >= 50);
+    expect(lunch).toBeDefined();
+    expect(others.length).toBeGreaterThan(8);
+    // Small demo, default seed: 12:00-13:00 answers 76 of 287 judged calls in time (26.5%) against
+    // 57-75% in every other weekday hour, and loses 89 of 328 callers (27%) against 7-10%.
+    expect(rate(lunch as (typeof weekdayHours)[number])).toBeLessThan(0.6 * Math.min(...others.map(rate)));
+    const abandonment = (r: (typeof weekdayHours)[number]) => Number(r.abandoned) / Number(r.offered);
+    expect(abandonment(lunch as (typeof weekdayHours)[number])).toBeGreaterThan(
+      2 * Math.max(...others.map(abandonment)),
+    );
   });
 
   it('shows the staffing dip as the slowest month to answer', () => {
