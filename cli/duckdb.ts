@@ -29,12 +29,14 @@ import { type ReferenceTable, referenceRecord, referenceTables } from '../lambda
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
 import { type LogicalType, TYPE_MAPPING } from '../lambdas/core/schema/columns.ts';
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
-import type { ReportRange } from '../lambdas/core/time/calendar-periods.ts';
+import { RANGE_GRAIN, type ReportRange } from '../lambdas/core/time/calendar-periods.ts';
 import {
   MATERIALISED_TABLES,
   type MaterialisedTable,
   METRIC_FAMILIES,
+  METRIC_VALUES,
   metricValuesInsertSql,
+  metricValuesSelectSql,
 } from '../sql/materialised.ts';
 import { BUILD_ORDER, type BuildStep, createViewSql, viewsReading } from '../sql/registry.ts';
 import {
@@ -139,8 +141,12 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
   const curated = fingerprintOf(
     [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
   );
-  const reference = referenceTables(options.config, { benchmarks: options.benchmarks, ranges: options.ranges });
-  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(curated, reference)));
+  const ranges = options.ranges ?? [];
+  const reference = referenceTables(options.config, { benchmarks: options.benchmarks, ranges });
+  // The cache never holds a range's rows (they are computed on demand beside it), so the ranges
+  // asked for are no input of it: a range does not refresh the lake's metrics.
+  const cached = ranges.length === 0 ? reference : referenceTables(options.config, { benchmarks: options.benchmarks });
+  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(curated, cached)));
   cache.removeOrphans();
   const engine = await DuckDbEngine.create({
     memoryLimit: options.memoryLimit ?? process.env[MEMORY_LIMIT_ENV] ?? DEFAULTS.duckdbMemoryLimit,
@@ -157,6 +163,7 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     }
     await engine.installReferenceAndViews(reference);
     engine.useCache(cache, options.onProgress);
+    engine.computeRangesOnDemand(ranges.length > 0);
     if (options.sandbox === true) {
       await engine.sandbox([join(lakeDir, CURATED_DIR), cache.cacheDir, cache.tmpDir]);
     }
@@ -215,6 +222,7 @@ export class DuckDbEngine implements QueryEngine {
   private cache: LakeCache | undefined;
   private onProgress: (message: string) => void = () => {};
   private sandboxed = false;
+  private withRanges = false;
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -303,6 +311,14 @@ export class DuckDbEngine implements QueryEngine {
     await this.connection.run('SET enable_external_access = false');
     await this.connection.run('SET lock_configuration = true');
     this.sandboxed = true;
+  }
+
+  /**
+   * Whether the reference tables hold custom ranges: metric_values read from the cache then gets
+   * each family's rows of grain `range` computed beside the cached rows.
+   */
+  computeRangesOnDemand(enabled: boolean): void {
+    this.withRanges = enabled;
   }
 
   /** Reads the materialised tables from this cache when it is fresh, and writes it after a refresh. */
@@ -402,8 +418,27 @@ export class DuckDbEngine implements QueryEngine {
 
   private async fill(): Promise<Materialised> {
     const cache = this.cache;
-    if (cache !== undefined && (await this.readCache(cache))) return { from: 'cache', file: cache.cacheDir };
+    if (cache !== undefined && (await this.readCache(cache))) {
+      if (this.withRanges) await this.insertRangeRows();
+      return { from: 'cache', file: cache.cacheDir };
+    }
+    // A refresh computes every grain the reference tables give, the ranges included.
     return { from: 'refresh', families: await this.refreshAndCache() };
+  }
+
+  /**
+   * Each family's rows of grain `range` into metric_values, beside the rows read from the cache:
+   * the family view filtered to that grain, so only the ranges' local days are computed.
+   */
+  private async insertRangeRows(): Promise<void> {
+    const columns = METRIC_VALUES.columns.map((c) => c.name).join(', ');
+    for (const [index, family] of METRIC_FAMILIES.entries()) {
+      this.onProgress(`computing the range's metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})…`);
+      await this.exec(
+        `INSERT INTO ${METRIC_VALUES.name} (${columns})
+         SELECT ${columns} FROM (${metricValuesSelectSql(family)}) AS family_rows WHERE grain = '${RANGE_GRAIN}'`,
+      );
+    }
   }
 
   /**
@@ -457,8 +492,12 @@ export class DuckDbEngine implements QueryEngine {
     for (const table of MATERIALISED_TABLES) {
       const temp = cache.tempFile(table.name);
       try {
+        // A range's rows are computed for the process that asked for it, never cached.
+        const rows = table.columns.some((c) => c.name === 'grain')
+          ? `(SELECT * FROM ${table.name} WHERE grain <> '${RANGE_GRAIN}')`
+          : table.name;
         await this.exec(
-          `COPY ${table.name} TO ${sqlString(temp)} (FORMAT parquet, KV_METADATA {${FINGERPRINT_KEY}: ${sqlString(cache.fingerprint)}})`,
+          `COPY ${rows} TO ${sqlString(temp)} (FORMAT parquet, KV_METADATA {${FINGERPRINT_KEY}: ${sqlString(cache.fingerprint)}})`,
         );
         cache.commit(temp, table.name);
       } finally {

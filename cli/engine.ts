@@ -8,7 +8,8 @@
  */
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { QueryEngine } from '../lambdas/core/query/engine.ts';
-import { type DayRange, RANGES_ARE_LOCAL, type ReportPeriod } from '../lambdas/core/time/periods.ts';
+import type { ReportRange } from '../lambdas/core/time/calendar-periods.ts';
+import { RANGES_ARE_LOCAL, type ReportPeriod } from '../lambdas/core/time/periods.ts';
 import type { CliIo } from './context.ts';
 
 export const ENGINES = ['duckdb', 'trino'] as const;
@@ -152,7 +153,7 @@ export interface OpenEngineOptions {
    * beside its cached metric_values (rangesOf in lambdas/core/time/periods.ts).
    * @default none
    */
-  readonly ranges?: readonly DayRange[];
+  readonly ranges?: readonly ReportRange[];
   /**
    * The SQL is a user's: DuckDB then reaches only the lake's files and cannot change its settings
    * (Trino enforces its own access control).

@@ -14,6 +14,7 @@ import type { ScheduledPeriod } from '../config/reports.ts';
 import type { Grain } from '../metrics/scorecard.ts';
 import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from '../normalise/plausible.ts';
 import { offsetAt, wallTimeToUtc } from '../parse/zone.ts';
+import type { RANGE_GRAIN, ReportRange } from './calendar-periods.ts';
 import type { ReportingConfig } from './config.ts';
 
 /** How many periods the trend charts cover, the reported one included (years: as many as have data). */
@@ -23,7 +24,7 @@ export const TREND_PERIODS = 12;
  * The grain of a period: a materialised grain of metric_values, or `range`, a custom run of days
  * the local engine computes on demand from the report_ranges reference table.
  */
-export type PeriodGrain = Grain | 'quarter' | 'year' | 'range';
+export type PeriodGrain = Grain | typeof RANGE_GRAIN;
 
 export interface ReportPeriod {
   readonly grain: PeriodGrain;
@@ -201,18 +202,12 @@ export function trendStarts(period: ReportPeriod): string[] {
   return Array.from({ length: count }, (_, i) => iso(step(period.grain, first, i)));
 }
 
-/** A run of days, first and last inclusive (YYYY-MM-DD): a row of the report_ranges reference table. */
-export interface DayRange {
-  readonly start: string;
-  readonly end: string;
-}
-
 /**
  * The rows of the report_ranges reference table a period needs: for a range, the range and the
  * equal-length range just before it (inclusive last days), which the scorecard compares it with;
  * nothing for the materialised grains.
  */
-export function rangesOf(period: ReportPeriod): DayRange[] {
+export function rangesOf(period: ReportPeriod): ReportRange[] {
   if (period.grain !== 'range') return [];
   return [
     { start: period.start, end: iso(addDays(new Date(`${period.end}T00:00:00Z`), -1)) },
