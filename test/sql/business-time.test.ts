@@ -137,6 +137,18 @@ const tickets: Interaction[] = [
   // Sunday 2025-10-26 is 25 hours long: from Saturday 23:00 BST (22:00 UTC) to Monday 00:00 GMT
   // (00:00 UTC), business 90,000 s of 26 h = 93,600 s.
   ticket('fall-sunday', 'sundays', '2025-10-25 22:00:00', '2025-10-27 00:00:00'),
+  // Open and unanswered at the office source's horizon, its newest contact (fall-office, Friday
+  // 2025-10-24 16:00 BST): Thursday 16:30-17:00 and Friday 09:00-16:00 BST, 27,000 s of business
+  // time waited (84,600 s of calendar time). Against 8 business hours (28,800 s) it is still active;
+  // against one (3,600 s) it is already breached.
+  ticket('waiting-active', 'office', '2025-10-23 15:30:00', null, {
+    sla_first_response_target_s: 28_800,
+    sla_in_business_hours: true,
+  }),
+  ticket('waiting-breached', 'office', '2025-10-23 15:30:00', null, {
+    sla_first_response_target_s: 3_600,
+    sla_in_business_hours: true,
+  }),
   // No schedule claims this source and none takes every other contact: no business figure.
   ticket('unscheduled', 'elsewhere', '2025-06-06 15:55:00', '2025-06-09 08:05:00', {
     sla_first_response_target_s: 3600,
@@ -219,6 +231,11 @@ describe('business time in the views', () => {
     expect(fact('ten-minutes-calendar')).toMatchObject({ sla_in_business_time: false, sla_first_response_met: false });
     expect(fact('changing')).toMatchObject({ sla_in_business_time: true, sla_first_response_met: true });
     expect(fact('changing-calendar')).toMatchObject({ sla_in_business_time: false, sla_first_response_met: false });
+  });
+
+  it('decides an open SLA at the horizon by the business time waited', () => {
+    expect(fact('waiting-active')).toMatchObject({ sla_in_business_time: true, sla_first_response_met: null });
+    expect(fact('waiting-breached')).toMatchObject({ sla_in_business_time: true, sla_first_response_met: false });
   });
 
   it('has no business figure, and no business-time SLA verdict, without a schedule', () => {
