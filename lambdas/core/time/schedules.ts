@@ -26,7 +26,7 @@
  *   any version was in force its business time is unknown (NULL), not zero.
  */
 import type { ServiceBenchConfig } from '../config/config.ts';
-import { wallTimeToUtc } from '../parse/zone.ts';
+import { offsetAt, wallTimeToUtc } from '../parse/zone.ts';
 import { type ReferenceTable, referenceDate, referenceTimestamp } from '../reference/tables.ts';
 import { type ScheduleConfig, WEEKDAYS, type Weekday } from './config.ts';
 import { zoneDaysSpan } from './zones.ts';
@@ -103,13 +103,23 @@ function openIntervals(versions: readonly ScheduleConfig[], firstDay: number, la
     const version = versions.findLast((v) => (v.effectiveFrom ?? '') <= date);
     if (version === undefined || version.holidays.some((h) => h === date || h === date.slice(5))) continue;
     const weekday = weekdayOf(day);
+    const zone = version.timeZone;
+    // A local day's intervals lie between its start and two days later, at most 14 hours off UTC.
+    // When the zone's offset is the same a day either side of that span, no transition falls in it
+    // (no zone changes its offset twice within days) and every wall time reads with that offset;
+    // else wallTimeToUtc resolves each. This keeps a decade of days to a few thousand lookups.
+    const steady = offsetAt(zone, (day - 1) * DAY_MS);
+    const toUtc =
+      steady === offsetAt(zone, (day + 3) * DAY_MS)
+        ? (wall: number) => wall - steady
+        : (wall: number) => wallTimeToUtc(wall, zone);
     for (const opening of version.hours) {
       if (!opening.days.includes(weekday)) continue;
       const from = minutesOf(opening.from);
       const to = minutesOf(opening.to);
       const closesOn = to <= from ? day + 1 : day;
-      const open = wallTimeToUtc(day * DAY_MS + from * MINUTE_MS, version.timeZone);
-      const close = wallTimeToUtc(closesOn * DAY_MS + to * MINUTE_MS, version.timeZone);
+      const open = toUtc(day * DAY_MS + from * MINUTE_MS);
+      const close = toUtc(closesOn * DAY_MS + to * MINUTE_MS);
       // An interval that lies wholly in a spring-forward gap has no instant: nothing is open.
       if (close > open) intervals.push([open, close]);
     }
