@@ -29,8 +29,8 @@
  *   it adds a second table, its view and its refresh to every engine, for a difference of a tenth
  *   of a megabyte per query. The cost of the kept layout is in the refresh: each run of at most
  *   100 partitions reads the family's view again, plus once to learn its partitions.
- * Grain is a partition column so that the scorecard's "next period" of a row (a month or 7 days on,
- * by grain) is computed from partition values alone, which lets Trino prune on it.
+ * Grain is a partition column so that the scorecard's "next period" of a row (7 days, a month, a
+ * quarter or a year on, by grain) is computed from partition values alone, which lets Trino prune on it.
  *
  * Engines create the table from this declaration (Trino types, partition columns last).
  */
@@ -77,8 +77,17 @@ export function familySourceView(family: MetricFamily): string {
 
 /** The long metric columns every family view returns, in the order metric_long returns them. */
 const METRIC_COLUMNS: readonly MaterialisedColumn[] = [
-  { name: 'period_start', type: 'DATE', description: 'First day of the month or ISO week (UTC).' },
-  { name: 'grain', type: 'VARCHAR', description: "'month' or 'week'." },
+  {
+    name: 'period_start',
+    type: 'DATE',
+    description: 'First local day of the period in the reporting zone (a team with its own zone: in that zone).',
+  },
+  {
+    name: 'grain',
+    type: 'VARCHAR',
+    description:
+      "'week' (ISO, Monday first), 'month', 'quarter', 'year', or 'range' (a custom range, local engine only).",
+  },
   { name: 'dimension', type: 'VARCHAR', description: "'overall', 'channel', 'team', 'agent', 'source', …" },
   { name: 'dimension_value', type: 'VARCHAR', description: "The group within the dimension ('all' for overall)." },
   { name: 'metric', type: 'VARCHAR', description: 'Metric id from the metric catalogue.' },

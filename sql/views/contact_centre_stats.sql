@@ -1,6 +1,7 @@
 -- contact_centre_stats: one row per (period_start, grain, dimension, dimension_value) with the
 -- counts and components behind the contact-centre metrics, for analysts and for
--- metrics_contact_centre. Contacts are dated by created_at (see interaction_slices).
+-- metrics_contact_centre. Contacts are dated by created_at, local (see interaction_slices); a
+-- contact in a custom range by its resolution only is not counted here.
 --
 -- Decisions (per-contact definitions are in interaction_facts):
 -- * offered = queued contacts. abandonment_rate = (abandoned - short abandons) / (offered - short
@@ -60,6 +61,7 @@ grouped AS (
     count_if(s.is_handled AND s.is_transfer) AS transferred
   FROM interaction_slices AS s
   CROSS JOIN options AS o
+  WHERE s.created_period IS NOT NULL
   GROUP BY s.created_period, s.grain, s.dimension, s.dimension_value
 )
 

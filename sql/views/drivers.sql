@@ -15,7 +15,9 @@
 --   mean engagement (0-100) against mean CSAT (0-100) of the same team and month. For a team, the
 --   correlation runs over its team-months in the 12 months ending with the period (n = months);
 --   overall, across the teams of the period (n = teams).
--- Decisions: grain is month only (weekly samples are too small to correlate); the correlation is
+-- Decisions: grain is month only (weekly samples are too small to correlate), the local month of the
+-- answer in its team's reporting zone; an employee pulse keeps its own period (a calendar date, not
+-- an instant). The correlation is
 -- null when n < 3 or when either side does not vary, so a reader never sees a spurious +-1.
 -- Whether a side varies, and the correlation itself, are taken at 9 decimals: durations equal to
 -- the millisecond can differ in their last bit (timestamps subtracted as epoch seconds), which
@@ -63,9 +65,25 @@ linked AS (
   LEFT JOIN contacts AS c ON c.interaction_id = a.interaction_id
 ),
 
+-- The month of each answer's local date, in its team's reporting zone (zone_days, as in interaction_slices).
+dated AS (
+  SELECT
+    l.*,
+    CAST(date_trunc('month',
+      l.answered_at
+        + (CASE WHEN l.answered_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+    ) AS DATE) AS period_start
+  FROM linked AS l
+  INNER JOIN reporting_zones AS default_zone ON default_zone.team IS NULL
+  LEFT JOIN reporting_zones AS team_zone ON team_zone.team = l.team
+  LEFT JOIN zone_days AS z
+    ON z.zone = COALESCE(team_zone.zone, default_zone.zone) AND z.utc_date = CAST(l.answered_at AS DATE)
+  WHERE l.match_rank = 1
+),
+
 survey_pairs AS (
   SELECT
-    CAST(date_trunc('month', l.answered_at) AS DATE) AS period_start,
+    l.period_start,
     d.dimension,
     CASE d.dimension WHEN 'overall' THEN 'all' ELSE l.team END AS dimension_value,
     x.driver,
@@ -75,19 +93,19 @@ survey_pairs AS (
       ELSE l.fcr
     END AS x_value,
     l.csat_100 AS y_value
-  FROM linked AS l
+  FROM dated AS l
   CROSS JOIN (VALUES ('overall'), ('team')) AS d (dimension)
   CROSS JOIN (VALUES ('first_response_vs_csat'), ('resolution_vs_csat'), ('fcr_vs_csat')) AS x (driver)
-  WHERE l.match_rank = 1
+  WHERE l.period_start IS NOT NULL
 ),
 
 team_csat AS (
   SELECT
-    CAST(date_trunc('month', answered_at) AS DATE) AS period_start,
+    period_start,
     team,
     avg(csat_100) AS csat_mean
-  FROM linked
-  WHERE match_rank = 1 AND team IS NOT NULL
+  FROM dated
+  WHERE team IS NOT NULL AND period_start IS NOT NULL
   GROUP BY 1, 2
 ),
 

@@ -4,7 +4,10 @@
 --
 -- Decisions:
 -- * Answers are dated by the survey period they belong to (period), not by when they were given,
---   so a pulse that stays open across a month end still reports in its own period.
+--   so a pulse that stays open across a month end still reports in its own period. The period is
+--   a calendar date (stored as its UTC midnight), not an instant: it is the local date as it
+--   stands, never shifted by a time zone. Its week, month, quarter and year (and a custom range
+--   holding it) come from calendar_periods.
 -- * enps uses the NPS arithmetic on question_kind = 'enps' answers on a 0-10 scale: promoters 9-10,
 --   detractors 0-6, eNPS = %promoters - %detractors (-100..100), recomputed from counts in every
 --   group (a company eNPS is never an average of team scores), with the multinomial margin of
@@ -31,18 +34,15 @@ answers AS (
 
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', a.period)
-      ELSE date_trunc('week', a.period)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension WHEN 'overall' THEN 'all' ELSE a.team END AS dimension_value,
     a.question_kind,
     a.score_100,
     a.enps_score
   FROM answers AS a
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  INNER JOIN calendar_periods AS p ON p.local_date = CAST(a.period AS DATE)
   CROSS JOIN (VALUES ('overall'), ('team')) AS d (dimension)
 ),
 

@@ -4,8 +4,10 @@
 --
 -- Decisions:
 -- * An evaluation is (source, evaluation_id); its criteria are the rows of qa_evaluations_latest.
---   It is dated by its latest evaluated_at and attributed to its agent, team and kind as recorded
---   on its criteria (the latest criterion wins if they disagree).
+--   It is dated by its latest evaluated_at, on the local date of its team's reporting zone (the
+--   week, month, quarter, year and custom range holding that date, from calendar_periods), and
+--   attributed to its agent, team and kind as recorded on its criteria (the latest criterion wins
+--   if they disagree).
 -- * Evaluation score = sum(weight * points / max_points) / sum(weight) * 100 over the scored
 --   criteria. A criterion is not scored when it is N/A (is_na, or points null) or has no points
 --   available (max_points = 0). An evaluation with no scored weight has no score.
@@ -59,13 +61,26 @@ scores AS (
   WHERE scored_weight > 0
 ),
 
+-- The local date of each evaluation, in its team's zone (zone_days; see interaction_slices).
+located AS (
+  SELECT
+    s.*,
+    CAST(
+      s.evaluated_at
+        + (CASE WHEN s.evaluated_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    ) AS local_date
+  FROM scores AS s
+  INNER JOIN reporting_zones AS default_zone ON default_zone.team IS NULL
+  LEFT JOIN reporting_zones AS team_zone ON team_zone.team = s.team
+  LEFT JOIN zone_days AS z
+    ON z.zone = COALESCE(team_zone.zone, default_zone.zone) AND z.utc_date = CAST(s.evaluated_at AS DATE)
+),
+
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', s.evaluated_at)
-      ELSE date_trunc('week', s.evaluated_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension
       WHEN 'overall' THEN 'all'
@@ -75,8 +90,8 @@ expanded AS (
     END AS dimension_value,
     s.metric,
     s.score
-  FROM scores AS s
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  FROM located AS s
+  INNER JOIN calendar_periods AS p ON p.local_date = s.local_date
   CROSS JOIN (VALUES ('overall'), ('team'), ('agent'), ('source')) AS d (dimension)
 ),
 

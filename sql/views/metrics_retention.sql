@@ -4,8 +4,12 @@
 -- sources).
 --
 -- Decisions:
--- * A period runs from period_start (inclusive) to the next period's start (exclusive); events are
---   compared in UTC. Periods are the months and ISO weeks in which at least one event happened.
+-- * A period runs from local midnight of period_start (inclusive) to local midnight after its last
+--   day (exclusive), in the reporting zone (customers have no team): an event is placed by its
+--   local time (zone_days, as in interaction_slices), while events are ordered among themselves by
+--   their instants, so a clock going back does not reorder them. Periods are the ISO weeks,
+--   months, quarters, years and custom ranges (calendar_periods) in which at least one event
+--   happened. An event outside zone_days' dates has no local time and is in no period.
 -- * A customer is active at an instant t when their latest event before t is a signup, order or
 --   renewal (a first order counts as joining when the source has no signup events) and no
 --   cancellation is at or after it: cancelling ends activity, a later signup, order or renewal
@@ -26,19 +30,22 @@
 --   (repeat purchase). A period with S = 0 has no retention or churn row.
 WITH
 events AS (
-  SELECT customer_key, event_at, kind
-  FROM customer_activity_latest
+  SELECT
+    e.customer_key,
+    e.event_at,
+    e.event_at
+      + (CASE WHEN e.event_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS local_at,
+    e.kind
+  FROM customer_activity_latest AS e
+  INNER JOIN reporting_zones AS zone ON zone.team IS NULL
+  LEFT JOIN zone_days AS z ON z.zone = zone.zone AND z.utc_date = CAST(e.event_at AS DATE)
 ),
 
 periods AS (
-  SELECT DISTINCT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', e.event_at)
-      ELSE date_trunc('week', e.event_at)
-    END AS DATE) AS period_start
+  SELECT DISTINCT p.grain, p.period_start, p.period_end
   FROM events AS e
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  INNER JOIN calendar_periods AS p ON p.local_date = CAST(e.local_at AS DATE)
 ),
 
 bounds AS (
@@ -46,10 +53,7 @@ bounds AS (
     grain,
     period_start,
     CAST(period_start AS TIMESTAMP) AS start_at,
-    CAST(CASE grain
-      WHEN 'month' THEN period_start + INTERVAL '1' MONTH
-      ELSE period_start + INTERVAL '7' DAY
-    END AS TIMESTAMP) AS end_at
+    CAST(period_end AS TIMESTAMP) + INTERVAL '1' DAY AS end_at
   FROM periods
 ),
 
@@ -58,13 +62,13 @@ customer_states AS (
     b.grain,
     b.period_start,
     e.customer_key,
-    max(CASE WHEN e.kind <> 'cancellation' AND e.event_at < b.start_at THEN e.event_at END) AS joined_before_start,
-    max(CASE WHEN e.kind = 'cancellation' AND e.event_at < b.start_at THEN e.event_at END) AS cancelled_before_start,
+    max(CASE WHEN e.kind <> 'cancellation' AND e.local_at < b.start_at THEN e.event_at END) AS joined_before_start,
+    max(CASE WHEN e.kind = 'cancellation' AND e.local_at < b.start_at THEN e.event_at END) AS cancelled_before_start,
     max(CASE WHEN e.kind <> 'cancellation' THEN e.event_at END) AS joined_before_end,
     max(CASE WHEN e.kind = 'cancellation' THEN e.event_at END) AS cancelled_before_end,
-    count_if(e.kind = 'order' AND e.event_at >= b.start_at) AS orders_in_period
+    count_if(e.kind = 'order' AND e.local_at >= b.start_at) AS orders_in_period
   FROM bounds AS b
-  INNER JOIN events AS e ON e.event_at < b.end_at
+  INNER JOIN events AS e ON e.local_at < b.end_at
   GROUP BY b.grain, b.period_start, e.customer_key
 ),
 

@@ -5,7 +5,8 @@
 --
 -- Decisions:
 -- * Only customer posts (is_brand_reply = false) are measured; the brand's own posts are the
---   replies. Posts are dated by posted_at.
+--   replies. Posts are dated by posted_at, on its local date in the reporting zone (zone_days;
+--   posts have no team), in the week, month, quarter, year and custom range of calendar_periods.
 -- * social_volume counts customer posts (unit count, no interval).
 -- * net_sentiment = %positive - %negative over customer posts that carry a sentiment label
 --   (unlabelled posts count in the volume only), -100..100, with the multinomial margin of
@@ -44,28 +45,31 @@ posts AS (
 
 observations AS (
   SELECT
-    source,
-    posted_at,
-    sentiment_label,
-    CASE WHEN replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
-    CASE WHEN replied_at >= posted_at THEN to_unixtime(replied_at) - to_unixtime(posted_at) END AS response_s
-  FROM posts
+    p.source,
+    CAST(
+      p.posted_at
+        + (CASE WHEN p.posted_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    ) AS local_date,
+    p.sentiment_label,
+    CASE WHEN p.replied_at IS NOT NULL THEN 1 ELSE 0 END AS replied,
+    CASE WHEN p.replied_at >= p.posted_at THEN to_unixtime(p.replied_at) - to_unixtime(p.posted_at) END AS response_s
+  FROM posts AS p
+  INNER JOIN reporting_zones AS zone ON zone.team IS NULL
+  LEFT JOIN zone_days AS z ON z.zone = zone.zone AND z.utc_date = CAST(p.posted_at AS DATE)
 ),
 
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', o.posted_at)
-      ELSE date_trunc('week', o.posted_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension WHEN 'overall' THEN 'all' ELSE o.source END AS dimension_value,
     o.sentiment_label,
     o.replied,
     o.response_s
   FROM observations AS o
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  INNER JOIN calendar_periods AS p ON p.local_date = o.local_date
   CROSS JOIN (VALUES ('overall'), ('source')) AS d (dimension)
 ),
 

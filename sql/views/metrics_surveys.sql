@@ -6,6 +6,8 @@
 -- Decisions:
 -- * Answers are dated by responded_at (then sent_at, then updated_at when the source gives no
 --   answer time); the response rate is dated by sent_at, so it compares an offer with its answer.
+--   Both on the local date of the team's reporting zone (zone_days, as in interaction_slices), in
+--   the week, month, quarter, year and custom range of calendar_periods.
 -- * Every score is first oriented so that the top of the scale is the good end (higher_is_better =
 --   false flips it: scale_min + scale_max - score), then normalised to 0-100.
 -- * Top-two box = the two highest points of the oriented scale: 1-5 -> 4-5, 1-7 -> 6-7,
@@ -50,6 +52,13 @@ responses AS (
   WHERE survey_kind IN ('csat', 'nps', 'ces')
 ),
 
+zoned AS (
+  SELECT r.*, COALESCE(team_zone.zone, default_zone.zone) AS zone
+  FROM responses AS r
+  INNER JOIN reporting_zones AS default_zone ON default_zone.team IS NULL
+  LEFT JOIN reporting_zones AS team_zone ON team_zone.team = r.team
+),
+
 observations AS (
   SELECT
     r.role,
@@ -58,6 +67,7 @@ observations AS (
     s.channel,
     s.team,
     s.agent_id,
+    s.zone,
     CASE r.role WHEN 'answer' THEN s.answered_at ELSE s.offered_at END AS observed_at,
     CASE WHEN r.role = 'answer'
       THEN CAST(100 * (s.oriented_score - s.scale_min) / (s.scale_max - s.scale_min) AS DOUBLE)
@@ -70,7 +80,7 @@ observations AS (
     CASE WHEN r.role = 'answer' AND s.survey_kind = 'nps' AND s.scale_min = 0 AND s.scale_max = 10 THEN s.score END
       AS nps_score,
     CASE WHEN r.role = 'offer' THEN IF(s.score IS NOT NULL, 1, 0) END AS answered
-  FROM responses AS s
+  FROM zoned AS s
   CROSS JOIN (VALUES ('answer'), ('offer')) AS r (role)
   WHERE
     (r.role = 'answer' AND s.score IS NOT NULL AND s.scale_max > s.scale_min
@@ -78,13 +88,22 @@ observations AS (
     OR (r.role = 'offer' AND s.source_reports_offers)
 ),
 
+located AS (
+  SELECT
+    o.*,
+    CAST(
+      o.observed_at
+        + (CASE WHEN o.observed_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    ) AS local_date
+  FROM observations AS o
+  LEFT JOIN zone_days AS z ON z.zone = o.zone AND z.utc_date = CAST(o.observed_at AS DATE)
+),
+
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', o.observed_at)
-      ELSE date_trunc('week', o.observed_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension
       WHEN 'overall' THEN 'all'
@@ -99,8 +118,8 @@ expanded AS (
     o.top_box,
     o.nps_score,
     o.answered
-  FROM observations AS o
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  FROM located AS o
+  INNER JOIN calendar_periods AS p ON p.local_date = o.local_date
   CROSS JOIN (VALUES ('overall'), ('channel'), ('team'), ('agent'), ('source')) AS d (dimension)
 ),
 

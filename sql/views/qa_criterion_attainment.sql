@@ -3,9 +3,11 @@
 -- Dimensions: overall ('all'), team, agent, source (evaluations carry no channel or queue).
 --
 -- Decisions:
--- * An answer is dated by dt, its partition: the UTC date of evaluated_at, so period_start is the
---   month or ISO week of evaluated_at as in metrics_quality. Computed from dt, a filter on
---   (grain, period_start) reaches the table and a query for one period reads its partitions only.
+-- * An answer is dated as metrics_quality dates it: the local date of evaluated_at in the team's
+--   reporting zone (zone_days), in the week, month, quarter, year and custom range of
+--   calendar_periods. A local period is not a run of UTC partitions, so a filter on
+--   (grain, period_start) no longer reaches dt: a reader that wants one period's partitions only
+--   adds its own dt range (the period's local days widened by a day each side).
 -- * Each answer (source, evaluation_id, criterion) keeps its latest version in the order of
 --   qa_evaluations_latest (TABLES.qa_evaluations.versionBy), with dt added to the window's
 --   partition so that a filter on dt passes the window (Trino stops a filter at a window whose
@@ -33,6 +35,7 @@ versions AS (
     max_points,
     is_critical,
     is_na,
+    evaluated_at,
     dt,
     row_number() OVER (
       PARTITION BY source, evaluation_id, criterion, dt
@@ -54,35 +57,33 @@ scored AS (
     section,
     is_critical AND points < max_points AS critical_miss,
     CAST(points AS DOUBLE) / max_points AS attainment,
-    CAST(dt AS DATE) AS evaluated_on
+    evaluated_at
   FROM versions
   WHERE version_rank = 1 AND NOT is_na AND points IS NOT NULL AND max_points > 0
 ),
 
 dated AS (
   SELECT
-    'month' AS grain,
-    CAST(date_trunc('month', evaluated_on) AS DATE) AS period_start,
-    source,
-    agent_id,
-    team,
-    criterion,
-    section,
-    critical_miss,
-    attainment
-  FROM scored
-  UNION ALL
-  SELECT
-    'week' AS grain,
-    CAST(date_trunc('week', evaluated_on) AS DATE) AS period_start,
-    source,
-    agent_id,
-    team,
-    criterion,
-    section,
-    critical_miss,
-    attainment
-  FROM scored
+    p.grain,
+    p.period_start,
+    s.source,
+    s.agent_id,
+    s.team,
+    s.criterion,
+    s.section,
+    s.critical_miss,
+    s.attainment
+  FROM scored AS s
+  INNER JOIN reporting_zones AS default_zone ON default_zone.team IS NULL
+  LEFT JOIN reporting_zones AS team_zone ON team_zone.team = s.team
+  LEFT JOIN zone_days AS z
+    ON z.zone = COALESCE(team_zone.zone, default_zone.zone) AND z.utc_date = CAST(s.evaluated_at AS DATE)
+  INNER JOIN calendar_periods AS p
+    ON p.local_date = CAST(
+      s.evaluated_at
+        + (CASE WHEN s.evaluated_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    )
 ),
 
 expanded AS (

@@ -10,7 +10,8 @@
 -- * N/A criteria (is_na, or points null) and criteria with no points available (max_points = 0)
 --   are not scored; they are counted in na_n so a criterion that rarely applies is visible.
 -- * critical_failures counts scored critical criteria below full points (each of them zeroed its
---   evaluation in metrics_quality). Rows are dated by evaluated_at.
+--   evaluation in metrics_quality). Rows are dated by evaluated_at, on the local date of the team's
+--   reporting zone, as in metrics_quality.
 WITH
 criteria AS (
   SELECT
@@ -27,13 +28,26 @@ criteria AS (
   FROM qa_evaluations_latest
 ),
 
+-- The local date of each answer, in its team's zone (zone_days; see interaction_slices).
+located AS (
+  SELECT
+    c.*,
+    CAST(
+      c.evaluated_at
+        + (CASE WHEN c.evaluated_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    ) AS local_date
+  FROM criteria AS c
+  INNER JOIN reporting_zones AS default_zone ON default_zone.team IS NULL
+  LEFT JOIN reporting_zones AS team_zone ON team_zone.team = c.team
+  LEFT JOIN zone_days AS z
+    ON z.zone = COALESCE(team_zone.zone, default_zone.zone) AND z.utc_date = CAST(c.evaluated_at AS DATE)
+),
+
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', c.evaluated_at)
-      ELSE date_trunc('week', c.evaluated_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension
       WHEN 'overall' THEN 'all'
@@ -47,8 +61,8 @@ expanded AS (
     c.is_critical,
     c.is_scored,
     c.attainment
-  FROM criteria AS c
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  FROM located AS c
+  INNER JOIN calendar_periods AS p ON p.local_date = c.local_date
   CROSS JOIN (VALUES ('overall'), ('team'), ('agent')) AS d (dimension)
 ),
 

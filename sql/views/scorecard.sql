@@ -26,11 +26,15 @@
 -- * Ties and thresholds (peer rank, RAG, benchmark position) are judged on values rounded to 9
 --   decimals: engines sum the same numbers in different orders and may differ in the last bit
 --   (80.47619047619048 and 80.47619047619047), which must not break a tie on one engine only.
--- * Previous period: the immediately preceding month or ISO week of the same group (no row when
---   that period has no value). delta = value - prev_value.
+-- * Previous period: the immediately preceding ISO week, month, quarter or year of the same group,
+--   and for a custom range the range of report_ranges that ends the day before it starts (the
+--   equal-length range a report asks for beside it); no row when that period has no value.
+--   delta = value - prev_value.
 -- * Frames, so that a query for one period reads only that period and the one before it: every
 --   row of metric_values enters twice, in the frame of its own period and in the frame of the
---   next one (a month or 7 days on), and everything is computed within a frame (frame_start is
+--   next one (7 days, a month, 3 months or a year on; a range's next frame starts the day after
+--   its last day, read from report_ranges in a branch of its own, so the materialised grains'
+--   frames stay expressions of partition columns), and everything is computed within a frame (frame_start is
 --   in every GROUP BY and window partition). A frame holds its period and the period before,
 --   which is all a row needs: its peers, its group's service index, its previous value. The rows
 --   kept are each frame's own period, and the view's period_start is frame_start, so a predicate
@@ -85,10 +89,20 @@ framed_values AS (
   SELECT
     CASE v.grain
       WHEN 'month' THEN CAST(v.period_start + INTERVAL '1' MONTH AS DATE)
+      WHEN 'quarter' THEN CAST(v.period_start + INTERVAL '3' MONTH AS DATE)
+      WHEN 'year' THEN CAST(v.period_start + INTERVAL '1' YEAR AS DATE)
       ELSE CAST(v.period_start + INTERVAL '7' DAY AS DATE)
     END AS frame_start,
     v.period_start, v.grain, v.dimension, v.dimension_value, v.metric, v.value, v.n, v.ci_low, v.ci_high
   FROM metric_values AS v
+  WHERE v.grain <> 'range'
+  UNION ALL
+  SELECT
+    CAST(r.period_end + INTERVAL '1' DAY AS DATE) AS frame_start,
+    v.period_start, v.grain, v.dimension, v.dimension_value, v.metric, v.value, v.n, v.ci_low, v.ci_high
+  FROM metric_values AS v
+  INNER JOIN report_ranges AS r ON r.period_start = v.period_start
+  WHERE v.grain = 'range'
 ),
 
 metric_rows AS (

@@ -17,7 +17,12 @@
 --   detractor answer makes a detractor, one abandoned call an abandoner. A customer without an
 --   experience of a family (no NPS answer, never queued) is not in that family.
 -- * Contacts are dated by created_at, answers as metrics_surveys dates them (responded_at, then
---   sent_at, then updated_at). Periods are months and ISO weeks, UTC.
+--   sent_at, then updated_at), on their local date in the reporting zone (zone_days, as in
+--   interaction_slices; a customer belongs to no team, so team zones do not apply), in the ISO
+--   weeks, months, quarters, years and custom ranges of calendar_periods. A period ends at local
+--   midnight after its last day: the follow-up window and the revenue year are measured from there
+--   on the events' local times, while events are ordered against the first contact by their
+--   instants.
 -- * Only customers known to customer_activity and active at their first contact of the period
 --   (their latest earlier event a signup, order or renewal, as metrics_retention decides activity)
 --   are counted: the churn of a customer the activity source never saw is unknown, and one who had
@@ -114,11 +119,9 @@ experiences AS (
 -- One row per customer and period: the first experience, and the worst severity of each family.
 customer_periods AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', e.experienced_at)
-      ELSE date_trunc('week', e.experienced_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
+    p.period_end,
     e.customer_key,
     min(e.experienced_at) AS first_contact_at,
     max(CASE WHEN e.family = 'nps' THEN e.severity END) AS nps,
@@ -127,29 +130,53 @@ customer_periods AS (
     max(CASE WHEN e.family = 'first_contact_resolution' THEN e.severity END) AS first_contact_resolution,
     max(CASE WHEN e.family = 'resolution_time' THEN e.severity END) AS resolution_time
   FROM experiences AS e
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  INNER JOIN reporting_zones AS zone ON zone.team IS NULL
+  LEFT JOIN zone_days AS z ON z.zone = zone.zone AND z.utc_date = CAST(e.experienced_at AS DATE)
+  INNER JOIN calendar_periods AS p
+    ON p.local_date = CAST(
+      e.experienced_at
+        + (CASE WHEN e.experienced_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    )
   WHERE e.family = 'contact' OR e.severity IS NOT NULL
-  GROUP BY 1, 2, 3
+  GROUP BY 1, 2, 3, 4
 ),
 
+-- period_end: local midnight after the period's last day.
 periods AS (
   SELECT
-    c.*,
-    CAST(CASE c.grain
-      WHEN 'month' THEN c.period_start + INTERVAL '1' MONTH
-      ELSE c.period_start + INTERVAL '7' DAY
-    END AS TIMESTAMP) AS period_end
+    c.grain,
+    c.period_start,
+    c.customer_key,
+    c.first_contact_at,
+    c.nps,
+    c.csat,
+    c.abandonment,
+    c.first_contact_resolution,
+    c.resolution_time,
+    CAST(c.period_end AS TIMESTAMP) + INTERVAL '1' DAY AS period_end
   FROM customer_periods AS c
 ),
 
 events AS (
   SELECT
-    customer_key,
-    event_at,
-    kind,
-    amount,
-    max(event_at) OVER (PARTITION BY source) AS source_horizon
-  FROM customer_activity_latest
+    e.source,
+    e.customer_key,
+    e.event_at,
+    e.event_at
+      + (CASE WHEN e.event_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS local_at,
+    e.kind,
+    e.amount
+  FROM customer_activity_latest AS e
+  INNER JOIN reporting_zones AS zone ON zone.team IS NULL
+  LEFT JOIN zone_days AS z ON z.zone = zone.zone AND z.utc_date = CAST(e.event_at AS DATE)
+),
+
+-- The newest event of each source, in local time: the follow-up window has elapsed once it is reached.
+located_events AS (
+  SELECT *, max(local_at) OVER (PARTITION BY source) AS local_horizon
+  FROM events
 ),
 
 -- Each customer-period with the customer's activity around it.
@@ -166,15 +193,15 @@ followed AS (
     to_unixtime(c.period_end) + o.horizon_days * 86400e0 AS window_end_s,
     max(CASE WHEN e.kind <> 'cancellation' AND e.event_at <= c.first_contact_at THEN e.event_at END) AS joined_at,
     max(CASE WHEN e.kind = 'cancellation' AND e.event_at <= c.first_contact_at THEN e.event_at END) AS cancelled_at,
-    min(CASE WHEN e.kind = 'cancellation' AND e.event_at > c.first_contact_at THEN e.event_at END)
+    min(CASE WHEN e.kind = 'cancellation' AND e.event_at > c.first_contact_at THEN e.local_at END)
       AS next_cancellation_at,
-    max(e.source_horizon) AS horizon,
+    max(e.local_horizon) AS horizon,
     sum(CASE
-      WHEN e.event_at >= c.period_end - INTERVAL '12' MONTH AND e.event_at < c.period_end THEN e.amount
+      WHEN e.local_at >= c.period_end - INTERVAL '12' MONTH AND e.local_at < c.period_end THEN e.amount
     END) AS revenue
   FROM periods AS c
   CROSS JOIN options AS o
-  INNER JOIN events AS e ON e.customer_key = c.customer_key
+  INNER JOIN located_events AS e ON e.customer_key = c.customer_key
   GROUP BY
     c.grain, c.period_start, c.customer_key, c.nps, c.csat, c.abandonment, c.first_contact_resolution,
     c.resolution_time, c.period_end, o.horizon_days

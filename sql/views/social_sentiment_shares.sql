@@ -4,24 +4,35 @@
 -- metric catalogue (the catalogue carries net_sentiment), so metric_long does not include them;
 -- the report reads them for the sentiment breakdown. Dimensions: overall ('all') and source.
 --
--- Decisions (as in metrics_social): only customer posts (is_brand_reply = false), dated by
--- posted_at; the denominator is the posts that carry a sentiment label; each share has a 95%
+-- Decisions (as in metrics_social): only customer posts (is_brand_reply = false), dated by the
+-- local date of posted_at in the reporting zone; the denominator is the posts that carry a sentiment label; each share has a 95%
 -- Wilson interval; a period with no labelled post has no row.
 WITH
+located AS (
+  SELECT
+    m.source,
+    m.sentiment_label,
+    CAST(
+      m.posted_at
+        + (CASE WHEN m.posted_at >= z.switch_at THEN z.offset_after_s ELSE z.offset_s END) * INTERVAL '1' SECOND
+      AS DATE
+    ) AS local_date
+  FROM social_mentions_latest AS m
+  INNER JOIN reporting_zones AS zone ON zone.team IS NULL
+  LEFT JOIN zone_days AS z ON z.zone = zone.zone AND z.utc_date = CAST(m.posted_at AS DATE)
+  WHERE NOT m.is_brand_reply AND m.sentiment_label IS NOT NULL
+),
+
 expanded AS (
   SELECT
-    g.grain,
-    CAST(CASE g.grain
-      WHEN 'month' THEN date_trunc('month', m.posted_at)
-      ELSE date_trunc('week', m.posted_at)
-    END AS DATE) AS period_start,
+    p.grain,
+    p.period_start,
     d.dimension,
     CASE d.dimension WHEN 'overall' THEN 'all' ELSE m.source END AS dimension_value,
     m.sentiment_label
-  FROM social_mentions_latest AS m
-  CROSS JOIN (VALUES ('month'), ('week')) AS g (grain)
+  FROM located AS m
+  INNER JOIN calendar_periods AS p ON p.local_date = m.local_date
   CROSS JOIN (VALUES ('overall'), ('source')) AS d (dimension)
-  WHERE NOT m.is_brand_reply AND m.sentiment_label IS NOT NULL
 ),
 
 grouped AS (

@@ -186,7 +186,7 @@ describe('metrics_contact_centre', () => {
     );
   });
 
-  it('dates contacts into calendar months and ISO weeks (Monday start, UTC)', async () => {
+  it('dates contacts into calendar months, ISO weeks (Monday start), quarters and years (UTC)', async () => {
     const rows = await engine.query(
       `SELECT grain, CAST(period_start AS VARCHAR) AS period, n FROM metrics_contact_centre
        WHERE metric = 'transfer_rate' AND dimension = 'channel' AND dimension_value = 'chat' ORDER BY grain, period`,
@@ -194,8 +194,11 @@ describe('metrics_contact_centre', () => {
     expect(rows).toEqual([
       { grain: 'month', period: '2025-06-01', n: 2 },
       { grain: 'month', period: '2025-07-01', n: 1 },
+      { grain: 'quarter', period: '2025-04-01', n: 2 },
+      { grain: 'quarter', period: '2025-07-01', n: 1 },
       { grain: 'week', period: '2025-06-23', n: 1 },
       { grain: 'week', period: '2025-06-30', n: 2 },
+      { grain: 'year', period: '2025-01-01', n: 3 },
     ]);
   });
 });

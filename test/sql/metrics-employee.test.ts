@@ -80,8 +80,11 @@ describe('metrics_employee', () => {
     expect([t2Row.value, t2Row.ci_low, t2Row.ci_high]).toEqual([70, null, null]);
   });
 
-  it('dates answers by their survey period, in ISO weeks too', () => {
+  it('dates answers by their survey period, in ISO weeks, quarters and years too', () => {
     expect(row('week|2025-05-26|overall|all|enps').n).toBe(9);
-    expect(rows.keys().filter((k) => !k.includes('2025-06-01') && !k.includes('2025-05-26'))).toEqual([]);
+    expect(row('quarter|2025-04-01|overall|all|enps').n).toBe(9);
+    expect(row('year|2025-01-01|team|t2|enps').n).toBe(5);
+    const periods = ['month|2025-06-01', 'week|2025-05-26', 'quarter|2025-04-01', 'year|2025-01-01'];
+    expect(rows.keys().filter((k) => !periods.some((p) => k.startsWith(p)))).toEqual([]);
   });
 });

@@ -109,8 +109,11 @@ describe('metrics_quality', () => {
     expect(row('week|2025-06-02|overall|all|qa_score').value).toBeCloseTo(175 / 3, 9);
   });
 
-  it('has no row for a period without evaluations', () => {
-    expect(rows.keys().filter((k) => !k.includes('2025-06'))).toEqual([]);
+  it('has no row for a period without evaluations; June is in Q2 and 2025', () => {
+    const periods = ['month|2025-06-01', 'week|2025-06-02', 'quarter|2025-04-01', 'year|2025-01-01'];
+    expect(rows.keys().filter((k) => !periods.some((p) => k.startsWith(p)))).toEqual([]);
+    const { value, n } = row('month|2025-06-01|overall|all|qa_score');
+    expect(row('quarter|2025-04-01|overall|all|qa_score')).toMatchObject({ value, n });
   });
 });
 
