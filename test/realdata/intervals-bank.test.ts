@@ -57,9 +57,16 @@ function rawQueuedCalls(): RawCall[] {
   for (const line of lines) {
     if (line === '') continue;
     const c = line.split('\t');
-    const [type, date, vruEntry, qStart, qTime, outcome, serStart, serTime] = [5, 6, 7, 10, 12, 13, 14, 16].map(
-      (i) => c[i - 1] ?? '',
-    );
+    /** Column `n` of the header, counted from 1. */
+    const column = (n: number): string => c[n - 1] ?? '';
+    const type = column(5);
+    const date = column(6);
+    const vruEntry = column(7);
+    const qStart = column(10);
+    const qTime = column(12);
+    const outcome = column(13);
+    const serStart = column(14);
+    const serTime = column(16);
     if (outcome === 'PHANTOM' || qStart === '0:00:00') continue;
     const nextDay = seconds(qStart) < seconds(vruEntry) - 12 * 3600;
     const day = Date.UTC(1900 + Number(date.slice(0, 2)), Number(date.slice(2, 4)) - 1, Number(date.slice(4, 6)));
