@@ -73,6 +73,15 @@ interface PeriodOptions {
   readonly grain?: Grain;
   readonly from?: string;
   readonly to?: string;
+  /** Shorthand of `--period ytd`. */
+  readonly ytd?: boolean;
+}
+
+/** The period options with `--ytd` spelled as `--period ytd`, which the period parser reads. */
+function periodOf<T extends PeriodOptions>(options: T): T {
+  if (options.ytd !== true) return options;
+  if (options.period !== undefined) throw new Error(`give either --ytd or --period ${options.period}, not both`);
+  return { ...options, period: 'ytd' };
 }
 
 const PERIOD_HELP = 'YYYY-MM (month), YYYY-Www (ISO week), YYYY-Qn (quarter), YYYY (year), YYYY-MM-DD (a day) or ytd';
@@ -80,6 +89,7 @@ const PERIOD_HELP = 'YYYY-MM (month), YYYY-Www (ISO week), YYYY-Qn (quarter), YY
 const RANGE_HELP = {
   from: 'first day of a custom range (with --to)',
   to: 'last day of a custom range, included (with --from)',
+  ytd: 'the year to date in reporting.timeZone, today included (same as --period ytd)',
 } as const;
 
 const PERIOD_NOTES = `
@@ -161,12 +171,13 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .addOption(grainOption())
     .option('--from <YYYY-MM-DD>', RANGE_HELP.from)
     .option('--to <YYYY-MM-DD>', RANGE_HELP.to)
+    .option('--ytd', RANGE_HELP.ytd)
     .addOption(new Option('--by <dimension>', DIMENSIONS.join(', ')).argParser(oneOf(DIMENSIONS)).default('overall'))
     .addOption(formatOption())
     .addHelpText('after', PERIOD_NOTES)
     .action(async (options: PeriodOptions & { by: Dimension; format: OutputFormat }) => {
       const { metrics } = await import('./commands/metrics.ts');
-      await metrics(context('metrics'), options);
+      await metrics(context('metrics'), periodOf(options));
     });
 
   program
@@ -188,6 +199,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
     .addOption(grainOption())
     .option('--from <YYYY-MM-DD>', RANGE_HELP.from)
     .option('--to <YYYY-MM-DD>', RANGE_HELP.to)
+    .option('--ytd', RANGE_HELP.ytd)
     .option('--scope <dimension:value>', 'report on one team, channel, agent, queue or source', usage(parseScope))
     .option('--name <name>', 'report name used in file names', DEFAULT_REPORT_NAME)
     .addOption(
@@ -207,7 +219,7 @@ function buildProgram(io: CliIo, exitWith: (code: number) => void): Command {
         },
       ) => {
         const { report } = await import('./commands/report.ts');
-        await report(context('report'), options);
+        await report(context('report'), periodOf(options));
       },
     );
 

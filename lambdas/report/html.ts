@@ -274,7 +274,7 @@ function trendSection(data: ReportData): string {
     })
     .join('\n');
   return `<section id="trends" aria-labelledby="h-trends">
-  <h2 id="h-trends">${SECTION_HEADINGS.trends} <span class="hint">last ${TREND_PERIODS} ${unitWord}</span></h2>
+  <h2 id="h-trends">${SECTION_HEADINGS.trends} <span class="hint">last ${data.trends[0]?.points.length ?? TREND_PERIODS} ${unitWord}</span></h2>
   ${data.trends.length === 0 ? noData('No metric has data in the last twelve periods.') : `${trendLegend(data.trends)}\n<div class="charts">\n${figures}\n</div>`}
 </section>`;
 }

@@ -68,6 +68,17 @@ describe('metrics of every form of period', () => {
     expect((await aht('--period', '2025-06-04')).row).toMatchObject({ value: 700, n: 1, prev_value: null });
   });
 
+  it('reads --ytd as the year to date, today included (no call this year)', async () => {
+    const today = new Date().toISOString().slice(0, 10);
+    const id = today.endsWith('-01-01') ? today : `${today.slice(0, 4)}-01-01_${today}`;
+    const ytd = await run(['metrics', '--ytd']);
+    expect(ytd.code).toBe(0);
+    expect(ytd.stderr).toContain(`no metric has data for ${id} (by overall)`);
+    const both = await run(['metrics', '--ytd', '--period', '2025']);
+    expect(both.code).toBe(1);
+    expect(both.stderr).toContain('give either --ytd or --period 2025, not both');
+  });
+
   it('fails with exit 1 and the forms expected when the period is missing, half a range or malformed', async () => {
     const none = await run(['metrics']);
     expect(none.code).toBe(1);
@@ -91,16 +102,24 @@ describe('metrics of every form of period', () => {
 
 describe('report of every form of period', () => {
   it.each([
-    [['--period', '2025-Q2'], '2025-Q2', 'Q2 2025'],
-    [['--period', '2025'], '2025', '2025'],
-    [['--from', '2025-04-15', '--to', '2025-06-15'], '2025-04-15_2025-06-15', '15 April – 15 June 2025'],
-    [['--period', '2025-06-04'], '2025-06-04', 'Wednesday 4 June 2025'],
-  ])('writes the report of %j under its period id, labelled as people say it', async (period, id, label) => {
+    [['--period', '2025-Q2'], '2025-Q2', 'Q2 2025', 'last 12 quarters'],
+    // Years from the first with data: 2024 and 2025.
+    [['--period', '2025'], '2025', '2025', 'last 2 years'],
+    [
+      ['--from', '2025-04-15', '--to', '2025-06-15'],
+      '2025-04-15_2025-06-15',
+      '15 April – 15 June 2025',
+      'last 2 periods',
+    ],
+    [['--period', '2025-06-04'], '2025-06-04', 'Wednesday 4 June 2025', 'last 2 periods'],
+  ])('writes the report of %j under its period id, labelled as people say it', async (period, id, label, trend) => {
     const result = await run(['report', ...period, '--format', 'html,csv']);
     expect(result.code, result.stderr).toBe(0);
     const html = join(dir, 'lake', 'exports', 'executive', id, `executive-${id}.html`);
     expect(result.stdout).toContain(`wrote ${html}`);
-    expect(readFileSync(html, 'utf8')).toContain(`<strong>${label}</strong>`);
+    const page = readFileSync(html, 'utf8');
+    expect(page).toContain(`<strong>${label}</strong>`);
+    expect(page).toContain(`<span class="hint">${trend}</span>`);
     expect(existsSync(html.replace(/\.html$/, '.csv'))).toBe(true);
   });
 });
