@@ -146,6 +146,21 @@ export async function queryIntervals(
   }));
 }
 
+/**
+ * The page's facts for a report: the period's cells of the report's scope, read only when the view
+ * cuts by that scope (an agent's report reads nothing), then derived.
+ */
+export async function readIntervalFacts(
+  engine: QueryEngine,
+  period: ReportPeriod,
+  config: ServiceBenchConfig,
+  scope: Scope | null,
+): Promise<IntervalFacts> {
+  const cut = intervalScope(scope);
+  const cells = cut.unscoped === null ? await queryIntervals(engine, period, cut) : [];
+  return intervalFacts(cells, period, config, scope);
+}
+
 /** The interval figures' scope: the report's own when the view cuts by it, else overall. */
 export function intervalScope(scope: Scope | null): { dimension: string; value: string; unscoped: string | null } {
   if (scope === null) return { dimension: 'overall', value: 'all', unscoped: null };

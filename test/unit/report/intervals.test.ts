@@ -8,6 +8,7 @@ import {
   intervalFacts,
   intervalsSection,
   queryIntervals,
+  readIntervalFacts,
   staffingTarget,
   weekdayCounts,
 } from '../../../lambdas/report/intervals.ts';
@@ -236,5 +237,21 @@ describe('intervals: the read', () => {
     ]);
     const team = await queryIntervals(engine, period, { dimension: 'team', value: 'north' });
     expect(team.reduce((sum, c) => sum + c.offered, 0)).toBe(4);
+  });
+
+  it("reads a report's facts for its scope, and none for an agent", async () => {
+    const london = parseConfig({ reporting: { timeZone: 'Europe/London' } });
+    const period = resolvePeriod({ period: '2025-06' }, { timeZone: 'Europe/London' });
+    const facts = await readIntervalFacts(engine, period, london, { dimension: 'team', value: 'north' });
+    expect(facts.offered).toBe(4);
+    // One caller failed in each: Sunday 00:00 (d, 30 s: 0 of 1 in time) before Monday 12:00 (a 10 s
+    // and b 40 s: 1 of 2), the lower service level first. June has five Sundays and five Mondays.
+    expect(facts.worst.map((w) => [w.isoWeekday, w.minuteOfDay, w.missed, w.occurrences])).toEqual([
+      [7, 0, 1, 5],
+      [1, 720, 1, 5],
+    ]);
+    const agent = await readIntervalFacts(engine, period, london, { dimension: 'agent', value: 'A1' });
+    expect(agent.offered).toBe(0);
+    expect(agent.unscoped).toContain('not for one agent');
   });
 });
