@@ -156,7 +156,8 @@ function parseForm(period: string, grain: Grain | undefined, timeZone: string, n
   if (period.toLowerCase() === 'ytd') {
     if (grain !== undefined) throw new PeriodError(`--grain ${grain} does not apply to ytd (a range)`);
     const today = todayIn(timeZone, now);
-    return range(utc(today.getUTCFullYear(), 0, 1), addDays(today, 1));
+    const ytd = range(utc(today.getUTCFullYear(), 0, 1), addDays(today, 1));
+    return { ...ytd, label: `${today.getUTCFullYear()} to date (${ytd.label})` };
   }
   throw new PeriodError(`period "${period}" is not recognised; expected ${PERIOD_FORMS}`);
 }

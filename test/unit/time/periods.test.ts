@@ -153,6 +153,7 @@ describe('resolvePeriod', () => {
     });
     expect(resolvePeriod({ period: 'ytd' }, { timeZone: 'UTC', now })).toMatchObject({
       id: '2025-01-01_2025-12-31',
+      label: '2025 to date (1 January – 31 December 2025)',
       start: '2025-01-01',
       end: '2026-01-01',
       // The 365 days before 1 January 2025 start on 2 January 2024: 2024 was a leap year.
