@@ -1,7 +1,7 @@
 /** How values are written in the report: units, signed deltas, RAG and benchmark wording. */
 import { isNetScore, type MetricUnit } from '../core/metrics/catalogue.ts';
 import type { BenchmarkPosition, Rag } from '../core/metrics/scorecard.ts';
-import type { PeriodGrain, ReportPeriod } from '../core/time/periods.ts';
+import { daysIn, type PeriodGrain, type ReportPeriod } from '../core/time/periods.ts';
 
 const MINUS = '\u2212';
 
@@ -86,7 +86,7 @@ export function previousPeriodName(period: ReportPeriod): string {
     case 'year':
       return String(previous.getUTCFullYear());
     case 'range': {
-      const days = Math.round((Date.parse(period.start) - previous.getTime()) / 86_400_000);
+      const days = daysIn(period);
       return days === 1 ? 'previous day' : `previous ${days} days`;
     }
   }

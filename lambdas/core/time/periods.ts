@@ -385,6 +385,11 @@ export function reportingZone(reporting: ReportingConfig, team?: string): string
   return (team === undefined ? undefined : reporting.teams[team]?.timeZone) ?? reporting.timeZone;
 }
 
+/** How many local days a period holds. */
+export function daysIn(period: ReportPeriod): number {
+  return Math.round((Date.parse(period.end) - Date.parse(period.start)) / DAY_MS);
+}
+
 /** The period of the same grain (for a range, of the same length) starting on `start` (YYYY-MM-DD). */
 export function periodStarting(like: ReportPeriod, start: string): ReportPeriod {
   const first = new Date(`${start}T00:00:00Z`);
@@ -392,7 +397,7 @@ export function periodStarting(like: ReportPeriod, start: string): ReportPeriod 
     case 'week':
       return weekly(first);
     case 'range':
-      return range(first, addDays(first, Math.round((Date.parse(like.end) - Date.parse(like.start)) / DAY_MS)));
+      return range(first, addDays(first, daysIn(like)));
     default:
       return monthly(like.grain, first);
   }
