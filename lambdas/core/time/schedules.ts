@@ -185,7 +185,11 @@ export function businessCalendar(
   return rows;
 }
 
-/** The `schedule_assignments` rows: each schedule's assignments (from its newest version). */
+/**
+ * The `schedule_assignments` rows: each schedule's assignments (from its newest version), a value
+ * listed twice once, since the views join contacts to these rows and a second row would count the
+ * contact twice.
+ */
 export function scheduleAssignments(schedules: readonly ScheduleConfig[]): ScheduleAssignmentRow[] {
   const rows: ScheduleAssignmentRow[] = [];
   for (const [name, versions] of versionsByName(schedules)) {
@@ -195,7 +199,7 @@ export function scheduleAssignments(schedules: readonly ScheduleConfig[]): Sched
     let assigned = false;
     for (const dimension of ASSIGNMENT_DIMENSIONS) {
       if (dimension === 'any') continue;
-      for (const value of schedule.appliesTo[APPLIES_TO[dimension]] ?? []) {
+      for (const value of new Set(schedule.appliesTo[APPLIES_TO[dimension]] ?? [])) {
         rows.push({ schedule: name, dimension, value, sla_in_business_hours: sla });
         assigned = true;
       }

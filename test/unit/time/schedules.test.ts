@@ -164,6 +164,13 @@ describe('scheduleAssignments', () => {
     ]);
   });
 
+  it('lists a value given twice once, so no contact joins two rows', () => {
+    const twice = schedule({ hours: WEEKDAYS_9_TO_5, appliesTo: { teams: ['Billing', 'Billing'] } });
+    expect(scheduleAssignments([twice])).toEqual([
+      { schedule: 'support', dimension: 'team', value: 'Billing', sla_in_business_hours: false },
+    ]);
+  });
+
   it('lists a schedule of several versions once', () => {
     const v1 = schedule({ hours: WEEKDAYS_9_TO_5, appliesTo: { sources: ['zendesk'] } });
     const v2 = schedule({ effectiveFrom: '2025-06-01', hours: WEEKDAYS_9_TO_5, appliesTo: { sources: ['zendesk'] } });
