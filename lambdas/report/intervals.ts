@@ -100,8 +100,9 @@ export interface IntervalFacts {
 
 /**
  * The period's intervals of the scope, summed over its dt partitions and local days by weekday and
- * interval of the day. Counts and sums add up across the view's rows (one per dt), so the ratios
- * are recomputed from them in intervalFacts.
+ * interval of the day. The view's rows (one per local interval and dt: at most about twice the
+ * period's days times the intervals of a day) are read as they are, as every report read is, and
+ * summed here: counts and sums add up across rows, and intervalFacts recomputes the ratios.
  */
 export async function queryIntervals(
   engine: QueryEngine,
@@ -109,17 +110,14 @@ export async function queryIntervals(
   scope: { readonly dimension: string; readonly value: string },
 ): Promise<IntervalCell[]> {
   const raw = await engine.query(
-    `SELECT iso_weekday, minute_of_day, max(interval_minutes) AS interval_minutes, sum(offered) AS offered,
-       sum(answered) AS answered, sum(abandoned) AS abandoned, sum(answered_with_wait) AS answered_with_wait,
-       sum(wait_sum_s) AS wait_sum_s, sum(answered_within_threshold) AS answered_within_threshold,
-       sum(service_level_base) AS service_level_base, max(service_level_threshold_s) AS threshold_s,
-       sum(handled_timed) AS handled_timed, sum(handle_sum_s) AS handle_sum_s
+    `SELECT iso_weekday, minute_of_day, interval_minutes, offered, answered, abandoned, answered_with_wait,
+       wait_sum_s, answered_within_threshold, service_level_base, service_level_threshold_s, handled_timed,
+       handle_sum_s
      FROM contact_centre_intervals
      WHERE dt BETWEEN :dt_from AND :dt_to
        AND local_date >= CAST(:period_start AS DATE) AND local_date < CAST(:period_end AS DATE)
        AND dimension = :dimension AND dimension_value = :dimension_value
-     GROUP BY iso_weekday, minute_of_day
-     ORDER BY iso_weekday, minute_of_day`,
+     ORDER BY iso_weekday, minute_of_day, dt`,
     {
       dt_from: period.dtRange.from,
       dt_to: period.dtRange.to,
@@ -129,21 +127,31 @@ export async function queryIntervals(
       dimension_value: scope.value,
     },
   );
-  return raw.map((r) => ({
-    isoWeekday: Number(r.iso_weekday),
-    minuteOfDay: Number(r.minute_of_day),
-    intervalMinutes: Number(r.interval_minutes),
-    offered: Number(r.offered),
-    answered: Number(r.answered),
-    abandoned: Number(r.abandoned),
-    answeredWithWait: Number(r.answered_with_wait),
-    waitSumS: numberOrNull(r.wait_sum_s),
-    answeredWithinThreshold: Number(r.answered_within_threshold),
-    serviceLevelBase: Number(r.service_level_base),
-    thresholdS: Number(r.threshold_s),
-    handledTimed: Number(r.handled_timed),
-    handleSumS: numberOrNull(r.handle_sum_s),
-  }));
+  const cells = new Map<string, IntervalCell>();
+  for (const r of raw) {
+    const key = `${r.iso_weekday} ${r.minute_of_day}`;
+    const seen = cells.get(key);
+    const add = (a: number | null | undefined, b: SqlValue | undefined) => {
+      const value = numberOrNull(b);
+      return value === null ? (a ?? null) : (a ?? 0) + value;
+    };
+    cells.set(key, {
+      isoWeekday: Number(r.iso_weekday),
+      minuteOfDay: Number(r.minute_of_day),
+      intervalMinutes: Number(r.interval_minutes),
+      offered: (seen?.offered ?? 0) + Number(r.offered),
+      answered: (seen?.answered ?? 0) + Number(r.answered),
+      abandoned: (seen?.abandoned ?? 0) + Number(r.abandoned),
+      answeredWithWait: (seen?.answeredWithWait ?? 0) + Number(r.answered_with_wait),
+      waitSumS: add(seen?.waitSumS, r.wait_sum_s),
+      answeredWithinThreshold: (seen?.answeredWithinThreshold ?? 0) + Number(r.answered_within_threshold),
+      serviceLevelBase: (seen?.serviceLevelBase ?? 0) + Number(r.service_level_base),
+      thresholdS: Number(r.service_level_threshold_s),
+      handledTimed: (seen?.handledTimed ?? 0) + Number(r.handled_timed),
+      handleSumS: add(seen?.handleSumS, r.handle_sum_s),
+    });
+  }
+  return [...cells.values()];
 }
 
 /**
