@@ -54,6 +54,8 @@ export const EXPORTER_CONFIG_KEYS = [
   // The report's closed-loop section matches alerts to their rules; its retention page names the horizon.
   'alerts',
   'retention',
+  // A scheduled report's period, and the comments and alerts of its days, are read in the reporting zone.
+  'reporting',
 ] as const satisfies readonly (keyof ServiceBenchConfig)[];
 
 export const exporterConfigJson = (config: ServiceBenchConfig): string => configSlice(config, EXPORTER_CONFIG_KEYS);

@@ -6,7 +6,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig, suggestion, validateConfig } from '../../../lambdas/core/config/config.ts';
+import {
+  ConfigError,
+  loadConfig,
+  parseConfig,
+  suggestion,
+  validateConfig,
+} from '../../../lambdas/core/config/config.ts';
 import { EXAMPLE_CONFIG_FILE } from '../../../lambdas/core/config/locate.ts';
 import { loadFunctionConfig } from '../../../lambdas/core/env/environment.ts';
 import { exporterConfigJson } from '../../../lambdas/core/env/exporter.ts';
@@ -168,6 +174,13 @@ describe('validateConfig', () => {
     expect(config.alerts.rules.length).toBeGreaterThan(0);
     expect(slice.alerts).toEqual(config.alerts);
     expect(slice.retention).toEqual(config.retention);
+  });
+
+  it('gives the exporter the reporting zone its scheduled periods are read in', () => {
+    const config = parseConfig({
+      reporting: { timeZone: 'Europe/Paris', teams: { Night: { timeZone: 'Asia/Tokyo' } } },
+    });
+    expect(validateConfig(JSON.parse(exporterConfigJson(config))).reporting).toEqual(config.reporting);
   });
 
   it("fails a Lambda's cold start on a bundled config with an unknown key", () => {
