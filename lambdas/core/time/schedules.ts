@@ -323,8 +323,13 @@ export function businessCalendarTable(config: ServiceBenchConfig, now: Date): Re
   };
 }
 
-/** schedule_assignments of the config's schedules. */
+/**
+ * schedule_assignments of the config's schedules. A config assembled in code skips validateConfig,
+ * so the schedules are checked again here: a contact matching two rows would be counted twice.
+ */
 export function scheduleAssignmentsTable(config: ServiceBenchConfig): ReferenceTable {
+  const problems = scheduleProblems(config.schedules.map((entry, index) => ({ index, entry })));
+  if (problems.length > 0) throw new Error(problems.join('; '));
   return {
     name: SCHEDULE_ASSIGNMENTS_TABLE,
     columns: [

@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, validateConfig } from '../../../lambdas/core/config/config.ts';
+import { ConfigError, parseConfig, validateConfig } from '../../../lambdas/core/config/config.ts';
 import { type ScheduleConfig, scheduleSchema } from '../../../lambdas/core/time/config.ts';
-import { businessCalendar, scheduleAssignments, scheduleProblems } from '../../../lambdas/core/time/schedules.ts';
+import {
+  businessCalendar,
+  scheduleAssignments,
+  scheduleAssignmentsTable,
+  scheduleProblems,
+} from '../../../lambdas/core/time/schedules.ts';
 
 const schedule = (raw: Record<string, unknown>): ScheduleConfig =>
   scheduleSchema.parse({ name: 'support', timeZone: 'Europe/London', ...raw });
@@ -169,6 +174,15 @@ describe('scheduleAssignments', () => {
     expect(scheduleAssignments([twice])).toEqual([
       { schedule: 'support', dimension: 'team', value: 'Billing', sla_in_business_hours: false },
     ]);
+  });
+
+  it('refuses schedules that claim the same team, also in a config assembled in code', () => {
+    const config = parseConfig({});
+    const a = schedule({ name: 'a', hours: WEEKDAYS_9_TO_5, appliesTo: { teams: ['Billing'] } });
+    const b = schedule({ name: 'b', hours: WEEKDAYS_9_TO_5, appliesTo: { teams: ['Billing'] } });
+    expect(() => scheduleAssignmentsTable({ ...config, schedules: [a, b] })).toThrow(
+      'schedules.1.appliesTo: team "Billing" is already assigned to schedule "a" (schedules.0)',
+    );
   });
 
   it('lists a schedule of several versions once', () => {
