@@ -177,6 +177,7 @@ describe('ScheduledExports', () => {
       'reports',
       'alerts',
       'retention',
+      'reporting',
     ]);
     expect(parseConfig(bundled).reports.map((r) => r.name)).toEqual(['monthly-exec', 'weekly-ops']);
   });
