@@ -5,7 +5,7 @@
  * A period is a run of local days in the reporting time zone (`reporting.timeZone`): an ISO week
  * (Monday first, as `date_trunc('week', …)`), a month, a quarter, a year, or a custom range (one
  * day, `--from`/`--to`, the year to date). Its bounds are calendar dates; the views place a row on
- * its local date (zone_days), so a period's dates need no offset here. What does need one is
+ * its local date (zone_days, calendar_periods), so a period's dates need no offset here. What does need one is
  * "today" (the year to date, the previous period of a scheduled report) and which UTC `dt`
  * partitions hold a local period's rows: any zone is within 14 hours of UTC, so one day of margin
  * on each side covers them.
@@ -30,7 +30,7 @@ export interface ReportPeriod {
   readonly grain: PeriodGrain;
   /** The period in file names and messages: `2025-06`, `2025-W23`, `2025-Q2`, `2025`, `2025-06-04`, `2025-04-15_2025-06-15`. */
   readonly id: string;
-  /** Human label, e.g. `June 2025`, `Week 23, 2025 (2 Jun – 8 Jun)`, `Q2 2025`, `15 Apr – 15 Jun 2025`. */
+  /** Human label, e.g. `June 2025`, `Week 23, 2025 (2 Jun – 8 Jun)`, `Q2 2025`, `15 April – 15 June 2025`. */
   readonly label: string;
   /** First local day of the period (YYYY-MM-DD), the scorecard's `period_start`. */
   readonly start: string;
