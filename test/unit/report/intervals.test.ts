@@ -1,6 +1,8 @@
+import { TrinoSQL } from 'dt-sql-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DuckDbEngine } from '../../../cli/duckdb.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
+import type { QueryEngine, SqlValue } from '../../../lambdas/core/query/engine.ts';
 import { resolvePeriod } from '../../../lambdas/core/time/periods.ts';
 import {
   heatBand,
@@ -237,6 +239,24 @@ describe('intervals: the read', () => {
     ]);
     const team = await queryIntervals(engine, period, { dimension: 'team', value: 'north' });
     expect(team.reduce((sum, c) => sum + c.offered, 0)).toBe(4);
+  });
+
+  it('sends one statement over the view alone, as Trino SQL, with every value bound', async () => {
+    const sent: string[] = [];
+    const recording: QueryEngine = {
+      query: <T = Record<string, SqlValue>>(sql: string, params?: Readonly<Record<string, SqlValue>>) => {
+        sent.push(sql);
+        return engine.query<T>(sql, params);
+      },
+      close: () => engine.close(),
+    };
+    const period = resolvePeriod({ period: '2025-06' }, { timeZone: 'Europe/London' });
+    await queryIntervals(recording, period, { dimension: 'queue', value: "o'brien" });
+    expect(sent).toHaveLength(1);
+    const sql = sent[0] ?? '';
+    expect(sql).not.toMatch(/\b(JOIN|GROUP BY|HAVING)\b|\(\s*SELECT|o'brien/i);
+    expect([...sql.matchAll(/\bFROM\s+(\w+)/gi)].map((m) => m[1])).toEqual(['contact_centre_intervals']);
+    expect(new TrinoSQL().validate(sql.replace(/:([A-Za-z_]\w*)/g, '?'))).toEqual([]);
   });
 
   it("reads a report's facts for its scope, and none for an agent", async () => {
