@@ -17,6 +17,7 @@ import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
 import { type ReportPeriod, reportingZone, trendStarts } from '../core/time/periods.ts';
 import { renderCharts } from './charts.ts';
 import { queryClosedLoop } from './closed-loop.ts';
+import { readIntervalFacts } from './intervals.ts';
 import type { Breakdown, Kpi, PeerEntry, PeerRanking, ReportData, ReportFacts, ReportOptions, Trend } from './model.ts';
 import { queryComments, queryFiles, queryQaCriteria, querySources } from './reads.ts';
 import { queryRetention, retentionFacts } from './retention.ts';
@@ -64,16 +65,18 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
   if (scope !== null && scope.value.trim() === '') throw new Error('scope value must not be empty');
   const focus = { dimension: scope?.dimension ?? 'overall', value: scope?.value ?? 'all' };
 
-  // Churn by experience reads every customer's activity history: read only for a report that shows it.
-  const readRetention = options.sections === undefined || options.sections.includes('retention');
-  const [rows, trendRows, qaCriteria, comments, sources, files, retentionRows] = await Promise.all([
+  // Churn by experience reads every customer's activity history, and the interval figures every
+  // queued contact of the period: each is read only for a report that shows it.
+  const shows = (section: string) => options.sections === undefined || options.sections.includes(section);
+  const [rows, trendRows, qaCriteria, comments, sources, files, retentionRows, intervals] = await Promise.all([
     queryPeriodRows(engine, period),
     queryTrendRows(engine, period, focus),
     queryQaCriteria(engine, period, scope),
     queryComments(engine, period, scope, reportingZone(options.config.reporting, teamOf(scope))),
     querySources(engine),
     queryFiles(engine),
-    readRetention ? queryRetention(engine, period) : null,
+    shows('retention') ? queryRetention(engine, period) : null,
+    shows('intervals') ? readIntervalFacts(engine, period, options.config, scope) : null,
   ]);
 
   const focusRows = rows.filter((r) => r.dimension === focus.dimension && r.dimension_value === focus.value);
@@ -131,6 +134,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
             horizonDays: retentionHorizonDays(options.config),
             minSample: metricOptions(options.config).minSample,
           }),
+    intervals,
     closedLoop: await queryClosedLoop(engine, period, options.config, scope),
     rows,
   };

@@ -8,6 +8,7 @@ import type { MetricId, MetricUnit } from '../core/metrics/catalogue.ts';
 import type { Scope, ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { ReportPeriod } from '../core/time/periods.ts';
 import type { ClosedLoopFacts } from './closed-loop.ts';
+import type { IntervalFacts } from './intervals.ts';
 import type { RetentionFacts } from './retention.ts';
 import type { ThemeTaxonomy, VoiceAnalysis } from './themes.ts';
 
@@ -139,6 +140,8 @@ export interface ReportFacts {
   readonly quality: DataQuality;
   /** Churn by experience ("What service is worth"); null when the report's sections do not ask for it. */
   readonly retention: RetentionFacts | null;
+  /** Service level by interval of the day and weekday ("When service slips"); null when the report's sections do not show it. */
+  readonly intervals: IntervalFacts | null;
   /** Closed-loop alerts of the period per team; null when the config has no alert rules. */
   readonly closedLoop: ClosedLoopFacts | null;
   /** Every scorecard row of the period (all dimensions), as the CSV carries them. */

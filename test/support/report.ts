@@ -6,9 +6,11 @@
 
 import { readFileSync } from 'node:fs';
 import { COMPAT_SQL_FILE, DuckDbEngine } from '../../cli/duckdb.ts';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_BY_ID, type MetricId } from '../../lambdas/core/metrics/catalogue.ts';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import type { SqlValue } from '../../lambdas/core/query/engine.ts';
+import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { duckdbColumns, partitionColumns } from '../../lambdas/core/schema/derive.ts';
 import { createViewSql } from '../../sql/registry.ts';
 
@@ -56,6 +58,9 @@ const REPORT_VIEWS = [
   'qa_criterion_attainment',
 ];
 
+/** The reference tables the report's views date rows with. */
+const LOCAL_TIME_TABLES: readonly string[] = ['zone_days', 'reporting_zones', 'calendar_periods', 'report_ranges'];
+
 /** An engine with an empty scorecard and empty survey, QA and audit tables under their views. */
 export async function emptyReportEngine(): Promise<DuckDbEngine> {
   const engine = await DuckDbEngine.create();
@@ -66,6 +71,8 @@ export async function emptyReportEngine(): Promise<DuckDbEngine> {
     const columns = duckdbColumns(table).map((c) => `${c.name} ${c.type}`);
     await engine.exec(`CREATE TABLE ${table} (${[...columns, 'dt VARCHAR'].join(', ')})`);
   }
+  // The local clock of the views: zone_days, reporting_zones and calendar_periods of a UTC config.
+  await engine.loadReferenceTables(referenceTables(parseConfig({})).filter((t) => LOCAL_TIME_TABLES.includes(t.name)));
   await engine.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
   for (const view of REPORT_VIEWS) await engine.exec(createViewSql(view));
   // An empty table in service_retention's place: the view reads interactions and customer activity,
@@ -75,6 +82,12 @@ export async function emptyReportEngine(): Promise<DuckDbEngine> {
     customers_pending BIGINT, n BIGINT, churned BIGINT, churn_rate DOUBLE, churn_ci_low DOUBLE, churn_ci_high DOUBLE,
     relative_risk DOUBLE, rr_ci_low DOUBLE, rr_ci_high DOUBLE, low_sample BOOLEAN, at_risk BIGINT, revenue DOUBLE,
     revenue_customers BIGINT, at_risk_revenue DOUBLE, horizon_days INTEGER)`);
+  // Likewise for contact_centre_intervals, which reads zone_days (test/sql/contact-centre-intervals.test.ts tests it).
+  await engine.exec(`CREATE TABLE contact_centre_intervals (
+    dt VARCHAR, local_date DATE, dimension VARCHAR, dimension_value VARCHAR, iso_weekday BIGINT, minute_of_day BIGINT,
+    interval_minutes BIGINT, offered BIGINT, answered BIGINT, abandoned BIGINT, answered_with_wait BIGINT,
+    wait_sum_s DOUBLE, answered_within_threshold BIGINT, service_level_base BIGINT, service_level_threshold_s BIGINT,
+    handled_timed BIGINT, handle_sum_s DOUBLE)`);
   return engine;
 }
 

@@ -217,6 +217,29 @@ describe('buildReportData with no data', () => {
     }
   });
 
+  it("reads the period's interval figures for a report that shows them, and none for one that does not", async () => {
+    const engine = await emptyReportEngine();
+    try {
+      // Tuesday 3 June 2025, 12:00-12:30: ten calls offered; one on 3 July, outside June.
+      for (const [dt, offered] of [
+        ['2025-06-03', 10],
+        ['2025-07-03', 7],
+      ] as const) {
+        await engine.query(
+          `INSERT INTO contact_centre_intervals VALUES (:dt, CAST(:dt AS DATE), 'overall', 'all', 2, 720, 30, :offered,
+             8, 2, 8, 160, 6, 10, 20, 8, 1600)`,
+          { dt, offered },
+        );
+      }
+      const shown = await buildReportData(engine, { period: parsePeriod('2025-06'), config });
+      expect(shown.intervals).toMatchObject({ offered: 10, intervalMinutes: 30 });
+      const hidden = await buildReportData(engine, { period: parsePeriod('2025-06'), config, sections: ['kpis'] });
+      expect(hidden.intervals).toBeNull();
+    } finally {
+      await engine.close();
+    }
+  });
+
   it('reads weekly rows by the Monday of the ISO week', async () => {
     const engine = await emptyReportEngine();
     try {

@@ -146,6 +146,7 @@ describe('the report over the lake views', () => {
     });
     expect(read.filter((name) => !views.has(name))).toEqual([]);
     expect([...new Set(read)].sort()).toEqual([
+      'contact_centre_intervals',
       'ingestion_audit_latest',
       'ingestion_sources',
       'qa_criterion_attainment',
