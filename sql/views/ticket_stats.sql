@@ -42,6 +42,8 @@ events AS (
     fcr_method,
     fcr_resolved
   FROM interaction_slices
+  -- A range row of a contact resolved in the range but created outside it has no created period.
+  WHERE created_period IS NOT NULL
   UNION ALL
   SELECT
     'resolved',

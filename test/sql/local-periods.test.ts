@@ -174,6 +174,16 @@ describe('local periods of contacts (interaction_slices)', () => {
     ]);
   });
 
+  it('gives no period-less ticket group to a ticket created before a range and resolved in it', async () => {
+    const rows = await engine.query(
+      `SELECT CAST(period_start AS VARCHAR) AS period, count(*) AS n FROM ticket_stats
+       WHERE grain = 'range' GROUP BY 1 ORDER BY 1 NULLS FIRST`,
+    );
+    // may-ticket is resolved in the later range but created before both: it has no created period,
+    // so it adds no group of its own (it added one with a NULL period_start).
+    expect(rows.map((r) => r.period)).toEqual(['2025-06-01', '2025-06-16']);
+  });
+
   it('pairs a range with the equal-length range before it, a quarter with the quarter before', async () => {
     const rows = await engine.query(
       `SELECT grain, CAST(period_start AS VARCHAR) AS period, value, prev_value, n FROM scorecard
