@@ -546,11 +546,16 @@ function unknownKey(path: readonly PropertyKey[], key: string, known: readonly s
   return `${where}: unknown key (got "${key}"); remove it or use one of ${known.join(', ')}${elsewhere}`;
 }
 
+/** `a`, `a and b`, `a, b and c`. */
+function listed(items: readonly string[]): string {
+  return items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
+}
+
 /** Where else in the config a mistyped key is valid, for a key set at the wrong level. */
 function placesOf(key: string): string {
   const places = keyPlaces().filter((p) => sameWord(p.key, key));
   return places.length > 0
-    ? `; "${places[0]?.key}" is a key of ${places.map((p) => p.parent || '(root)').join(' and ')}`
+    ? `; "${places[0]?.key}" is a key of ${listed(places.map((p) => p.parent || '(root)'))}`
     : '';
 }
 

@@ -44,7 +44,9 @@ describe('validateConfig', () => {
       expect.stringMatching(/^sources\.0\.timezone: unknown key \(got "timezone"\);.* did you mean "timeZone"\?$/),
     ]);
     expect(problemsOf({ timezone: 'Europe/Paris' })).toEqual([
-      expect.stringMatching(/^timezone: unknown key .*; "timeZone" is a key of sources\[\] and reports\[\]$/),
+      expect.stringMatching(
+        /^timezone: unknown key .*; "timeZone" is a key of sources\[\], reporting, schedules\[\] and reports\[\]$/,
+      ),
     ]);
   });
 
