@@ -12,6 +12,7 @@ import { CLOSED_LOOP_HEADING, closedLoopSection } from './closed-loop.ts';
 import type { Breakdown, Kpi, PeerEntry, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 import { BENCHMARK_TEXT, formatDelta, formatValue, GRAIN_NOUNS, previousPeriodName, RAG_TEXT } from './format.ts';
+import { INTERVALS_HEADING, intervalsSection } from './intervals.ts';
 import { RETENTION_HEADING, retentionSection } from './retention.ts';
 import type { Quote } from './themes.ts';
 
@@ -21,6 +22,7 @@ export const SECTION_HEADINGS = {
   kpis: 'Key metrics',
   trends: 'Trends',
   breakdowns: 'By channel and team',
+  intervals: INTERVALS_HEADING,
   peers: 'Recognition and coaching',
   voice: 'Voice of the customer',
   alerts: CLOSED_LOOP_HEADING,
@@ -42,6 +44,7 @@ const RENDERERS: Readonly<Record<SectionId, (data: ReportData) => string>> = {
   kpis: (d) => kpiSection(d),
   trends: (d) => trendSection(d),
   breakdowns: (d) => breakdownSection(d),
+  intervals: (d) => intervalsSection(d.intervals),
   peers: (d) => peerSection(d),
   voice: (d) => voiceSection(d),
   alerts: (d) => closedLoopSection(d.closedLoop),

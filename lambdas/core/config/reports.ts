@@ -29,6 +29,7 @@ export const REPORT_SECTIONS = [
   'kpis',
   'trends',
   'breakdowns',
+  'intervals',
   'peers',
   'voice',
   'alerts',

@@ -150,7 +150,7 @@ describe('renderHtml with a section list', () => {
 
   it('fails when a section id is unknown, naming the valid ones', () => {
     expect(() => renderHtml(data, { sections: ['kpis', 'summary'] })).toThrow(
-      'unknown report section(s) "summary": choose from index, kpis, trends, breakdowns, peers, voice, alerts, retention, scorecard, quality',
+      'unknown report section(s) "summary": choose from index, kpis, trends, breakdowns, intervals, peers, voice, alerts, retention, scorecard, quality',
     );
   });
 });
