@@ -96,4 +96,64 @@ describeInChromium('the demo report in headless Chromium', () => {
     expect(summary.at(-1)).toContain('An association, not proof');
     expect(families).toEqual(['NPS group', 'CSAT', 'Abandoned calls', 'First-contact resolution']);
   }, 60_000);
+
+  it('shows "When service slips": a coloured heatmap by hour and weekday with its legend, worst at the weekday lunchtime', async () => {
+    const { page, problems } = await openRecorded(browser, url, 1280);
+    const section = page.locator('#intervals');
+    await section.screenshot({ path: join(ARTIFACTS, 'demo-report-intervals.png') });
+    const cells = await section.locator('table.heatmap td.heat').evaluateAll((tds) =>
+      tds.map((td) => {
+        const cell = td as HTMLElement;
+        return {
+          weekday: Number(cell.dataset.weekday),
+          hour: Number(cell.dataset.hour),
+          judged: Number(cell.dataset.judged),
+          within: Number(cell.dataset.within),
+          band: cell.dataset.band,
+          text: cell.textContent ?? '',
+          width: cell.getBoundingClientRect().width,
+          colour: getComputedStyle(cell).backgroundColor,
+        };
+      }),
+    );
+    const legend = await section.locator('.legend [data-band]').allInnerTexts();
+    const worst = await section.locator('table.worst-intervals tbody tr').evaluateAll((rows) =>
+      rows.map((row) => ({
+        weekday: Number((row as HTMLElement).dataset.weekday),
+        minute: Number((row as HTMLElement).dataset.minute),
+        need: row.lastElementChild?.textContent ?? '',
+      })),
+    );
+    await page.close();
+    expect(problems).toEqual([]);
+    // Drawn: every hour row has the seven weekdays and the whole week, each visible with its number,
+    // judged cells coloured by their band against the example config's 80% target.
+    const hours = [...new Set(cells.map((c) => c.hour))];
+    expect(hours.length).toBeGreaterThanOrEqual(10);
+    expect(cells).toHaveLength(hours.length * 8);
+    for (const c of cells) {
+      expect(c.width, `${c.weekday} ${c.hour}`).toBeGreaterThan(20);
+      expect(c.text).toMatch(c.judged > 0 ? /^\d+%$/ : /^—$/);
+      if (c.judged > 0) expect(c.colour).not.toBe('rgb(255, 255, 255)');
+    }
+    expect(legend).toEqual(['80% or more (on target)', '70–80%', '55–70%', 'below 55%', '— no contact judged']);
+    // Mondays to Fridays pooled by hour: 12:00-13:00, when half the agents lunch, answers the fewest
+    // callers in time (demo/README.md), and the first weekday interval named among the worst is in it.
+    const weekdayRate = (hour: number) => {
+      const inHour = cells.filter((c) => c.hour === hour && c.weekday >= 1 && c.weekday <= 5);
+      return inHour.reduce((sum, c) => sum + c.within, 0) / inHour.reduce((sum, c) => sum + c.judged, 0);
+    };
+    const judgedHours = hours.filter(
+      (h) =>
+        cells.filter((c) => c.hour === h && c.weekday >= 1 && c.weekday <= 5).reduce((s, c) => s + c.judged, 0) >= 10,
+    );
+    const byRate = [...judgedHours].sort((a, b) => weekdayRate(a) - weekdayRate(b));
+    expect(byRate[0]).toBe(12);
+    expect(weekdayRate(12)).toBeLessThan(0.55);
+    const firstWeekday = worst.find((w) => w.weekday >= 1 && w.weekday <= 5);
+    expect(firstWeekday?.minute).toBeGreaterThanOrEqual(12 * 60);
+    expect(firstWeekday?.minute).toBeLessThan(13 * 60);
+    expect(worst.length).toBeGreaterThan(0);
+    for (const w of worst) expect(w.need).toMatch(/^\d+ \(\d+\.\d Erlangs\)$|^AHT unknown$/);
+  }, 60_000);
 });
