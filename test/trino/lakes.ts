@@ -57,10 +57,18 @@ export function demoLake(): Promise<BuiltLake> {
   });
 }
 
+/**
+ * The example config reporting in New York's clock, so the parity of every view over the real
+ * exports (1999 to 2024) also covers local time: periods and intervals through zone_days across
+ * dozens of daylight-saving changes, on both engines.
+ */
+export const REAL_EXPORTS_TIME_ZONE = 'America/New_York';
+
 /** A lake of every real export, ingested (and so compacted) as `servicebench ingest` does. */
 export function realExportLake(): Promise<BuiltLake> {
   return sharedLake('real-exports', async (lakeDir) => {
-    const config = exampleConfig();
+    const example = exampleConfig();
+    const config = { ...example, reporting: { ...example.reporting, timeZone: REAL_EXPORTS_TIME_ZONE } };
     await ingestRealExports(lakeDir, config);
     return config;
   });
