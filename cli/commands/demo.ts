@@ -1,5 +1,6 @@
 /** `servicebench demo`: generate a year of sample exports, ingest them and write the report. */
 import { runDemo } from '../../demo/index.ts';
+import { LUNCH_DIP } from '../../demo/world.ts';
 import { parsePeriod } from '../../lambdas/core/time/periods.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { openLake } from '../lake.ts';
@@ -32,7 +33,7 @@ export async function demo(context: CommandContext, options: DemoCommandOptions)
     `${summary.files} files, ${summary.rowsRead.toLocaleString('en')} records read, ${summary.rowsAccepted.toLocaleString('en')} curated, ${summary.rowsRejected.toLocaleString('en')} rejected with reasons in ${summary.lakeDir}/quarantine (generated in ${(summary.timings.generateMs / 1000).toFixed(1)} s, ingested in ${(summary.timings.ingestMs / 1000).toFixed(1)} s)\n`,
   );
   stdout.write(
-    `story: ${summary.plot.improvingTeam} improves, ${summary.plot.worseningTeam} worsens, staffing dip in ${summary.plot.dipMonth}\n`,
+    `story: ${summary.plot.improvingTeam} improves, ${summary.plot.worseningTeam} worsens, staffing dip in ${summary.plot.dipMonth}, calls short-staffed ${LUNCH_DIP.fromHour}:00-${LUNCH_DIP.toHour}:00 ${LUNCH_DIP.timeZone} every weekday\n`,
   );
   say(`computing the views and writing the ${summary.endMonth} report…`);
   const written = await writeLakeReport(openLake(summary.lakeDir), summary.config, {
