@@ -2,7 +2,7 @@
 import { accessSync, constants, statSync } from 'node:fs';
 import { metricOptions } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
-import { coverageOf, describeCoverage } from '../../lambdas/core/metrics/coverage.ts';
+import { coverageOf, describeCoverage, scheduleReaches } from '../../lambdas/core/metrics/coverage.ts';
 import type { TableName } from '../../lambdas/core/schema/canonical.ts';
 import { type CommandContext, readConfig } from '../context.ts';
 import { EXIT, type ExitCode } from '../exit.ts';
@@ -142,7 +142,8 @@ export async function ingest(
     metricOptions(config).minSample,
   );
   for (const inspection of inspections) {
-    const lines = describeCoverage(source.name, coverageOf(inspection.output));
+    const scheduled = scheduleReaches(config.schedules, source.name);
+    const lines = describeCoverage(source.name, coverageOf({ ...inspection.output, scheduled }));
     stdout.write(
       `${[`coverage of the ${inspection.rows.toLocaleString('en')} rows ingested: ${lines[0]}`, ...lines.slice(1)].join('\n')}\n`,
     );

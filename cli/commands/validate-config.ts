@@ -3,12 +3,13 @@
  * metrics it will feed and the canonical fields it leaves empty.
  */
 import { getAdapter } from '../../lambdas/adapters/registry.ts';
-import { loadConfig, type SourceConfig } from '../../lambdas/core/config/config.ts';
+import { loadConfig, type ServiceBenchConfig, type SourceConfig } from '../../lambdas/core/config/config.ts';
 import {
   coverageOf,
   describeCoverage,
   mappingOutput,
   type SourceOutput,
+  scheduleReaches,
   withPipelineFields,
 } from '../../lambdas/core/metrics/coverage.ts';
 import type { TableName } from '../../lambdas/core/schema/canonical.ts';
@@ -18,12 +19,13 @@ import { type CommandContext, configLocation } from '../context.ts';
  * A mapping declares what it writes in its fields, a named adapter in its `outputs` (one per table);
  * any other writes what each export holds, which `ingest` reports from the rows.
  */
-function sourceCoverage(source: SourceConfig): string[] {
+function sourceCoverage(source: SourceConfig, config: ServiceBenchConfig): string[] {
   const outputs = declaredOutputs(source);
   if (outputs === undefined) {
     return [`${source.name} (${source.adapter} adapter): what it feeds depends on each export; ingest reports it`];
   }
-  return outputs.flatMap((output) => describeCoverage(source.name, coverageOf(output)));
+  const scheduled = scheduleReaches(config.schedules, source.name);
+  return outputs.flatMap((output) => describeCoverage(source.name, coverageOf({ ...output, scheduled })));
 }
 
 function declaredOutputs(source: SourceConfig): readonly SourceOutput[] | undefined {
@@ -40,7 +42,7 @@ export function validateConfigFile(context: CommandContext): void {
   const lines = [
     `${file}: valid (${config.sources.length} sources, ${config.reports.length} reports)`,
     ...(config.sources.length > 0 ? ['', 'What each source feeds:'] : []),
-    ...config.sources.flatMap(sourceCoverage),
+    ...config.sources.flatMap((source) => sourceCoverage(source, config)),
   ];
   context.io.stdout.write(`${lines.join('\n')}\n`);
 }

@@ -27,7 +27,7 @@ describe('servicebench validate-config', () => {
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(`${file}: 4 problem(s)`);
     expect(result.stderr).toMatch(
-      /- timezone: unknown key \(got "timezone"\);.*"timeZone" is a key of sources\[\] and reports\[\]\n/,
+      /- timezone: unknown key \(got "timezone"\);.*"timeZone" is a key of sources\[\], reporting, schedules\[\] and reports\[\]\n/,
     );
     expect(result.stderr).toMatch(
       /- metrics\.minSampel: unknown key \(got "minSampel"\);.*did you mean "minSample"\?\n/,

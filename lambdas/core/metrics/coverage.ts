@@ -13,6 +13,7 @@ import type {
   TableName,
 } from '../schema/canonical.ts';
 import { columnsOf } from '../schema/derive.ts';
+import type { ScheduleConfig } from '../time/config.ts';
 import { METRIC_IDS, type MetricId } from './catalogue.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface MetricInput {
   readonly all?: readonly string[];
   readonly any?: readonly string[];
   readonly kind?: { readonly field: string; readonly values: readonly string[] };
+  /** Business time: the contacts need a business-hours schedule (`schedules`) as well as the fields. */
+  readonly scheduled?: true;
 }
 
 /** Handled contacts: answered, or with an agent where the source records no answer time. */
@@ -79,10 +82,14 @@ export const METRIC_INPUTS: Readonly<Record<Exclude<MetricId, 'service_index'>, 
   resolution_median_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
   resolution_p90_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
   // Business time also needs a schedule in the config, which is no field of a row.
-  first_response_business_median_s: [{ table: 'interactions', any: ['first_response_at', 'first_response_s'] }],
-  first_response_business_p90_s: [{ table: 'interactions', any: ['first_response_at', 'first_response_s'] }],
-  resolution_business_median_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
-  resolution_business_p90_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'] }],
+  first_response_business_median_s: [
+    { table: 'interactions', any: ['first_response_at', 'first_response_s'], scheduled: true },
+  ],
+  first_response_business_p90_s: [
+    { table: 'interactions', any: ['first_response_at', 'first_response_s'], scheduled: true },
+  ],
+  resolution_business_median_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'], scheduled: true }],
+  resolution_business_p90_s: [{ table: 'interactions', any: ['resolved_at', 'resolution_s'], scheduled: true }],
   sla_first_response_pct: [{ table: 'interactions', any: ['sla_first_response_target_s', 'sla_first_response_met'] }],
   sla_resolution_pct: [{ table: 'interactions', any: ['sla_resolution_target_s', 'sla_resolution_met'] }],
   sla_compliance_pct: [
@@ -112,6 +119,11 @@ export interface SourceOutput {
   readonly fields: ReadonlySet<string>;
   /** Values the table's kind field (survey_kind, evaluation_kind, …) takes; undefined when any may occur. */
   readonly kinds?: ReadonlySet<string>;
+  /**
+   * Whether a business-hours schedule can claim the source's contacts (scheduleReaches); business
+   * time needs one. Undefined when not known, e.g. outside a config.
+   */
+  readonly scheduled?: boolean;
 }
 
 export interface Coverage {
@@ -132,6 +144,7 @@ function lacks(input: MetricInput, output: SourceOutput): string[] | undefined {
   }
   const missing = (input.all ?? []).filter((f) => !output.fields.has(f));
   if (input.any && !input.any.some((f) => output.fields.has(f))) missing.push(input.any.join(' or '));
+  if (input.scheduled && output.scheduled === false) missing.push('a schedule in schedules');
   return missing;
 }
 
@@ -239,4 +252,16 @@ export function describeCoverage(source: string, coverage: Coverage): string[] {
   }
   if (coverage.emptyFields.length > 0) lines.push(`  leaves empty: ${coverage.emptyFields.join(', ')}`);
   return lines;
+}
+
+/**
+ * Whether any configured schedule can measure a source's contacts in business time: one assigned
+ * to the source, one assigned by team, queue or priority (which any source's contacts may carry),
+ * or one with no assignment (it claims every contact no other schedule does).
+ */
+export function scheduleReaches(schedules: readonly Pick<ScheduleConfig, 'appliesTo'>[], source: string): boolean {
+  return schedules.some(({ appliesTo: { sources, teams, queues, priorities } }) => {
+    if (teams !== undefined || queues !== undefined || priorities !== undefined) return true;
+    return sources === undefined || sources.includes(source);
+  });
 }

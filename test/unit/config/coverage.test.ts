@@ -1,7 +1,13 @@
 /** What a source feeds, derived from its mapping's declaration and the metrics' declared inputs. */
 import { describe, expect, it } from 'vitest';
 import { METRIC_IDS } from '../../../lambdas/core/metrics/catalogue.ts';
-import { coverageOf, describeCoverage, METRIC_INPUTS, mappingOutput } from '../../../lambdas/core/metrics/coverage.ts';
+import {
+  coverageOf,
+  describeCoverage,
+  METRIC_INPUTS,
+  mappingOutput,
+  scheduleReaches,
+} from '../../../lambdas/core/metrics/coverage.ts';
 import { TABLES } from '../../../lambdas/core/schema/canonical.ts';
 
 const CALLS = {
@@ -60,6 +66,36 @@ describe('coverage', () => {
       }),
     );
     expect(coverage.feeds).toEqual(['aht_s', 'asa_s', 'abandonment_rate', 'service_level_pct', 'service_index']);
+  });
+
+  it('feeds business-time response and resolution only when a schedule can claim the contacts', () => {
+    const tickets = {
+      table: 'interactions' as const,
+      fields: new Set(['created_at', 'first_response_at', 'resolved_at']),
+    };
+    const business = (scheduled: boolean | undefined) =>
+      coverageOf({ ...tickets, ...(scheduled === undefined ? {} : { scheduled }) }).feeds.filter((m) =>
+        m.includes('business'),
+      );
+    const all = [
+      'first_response_business_median_s',
+      'first_response_business_p90_s',
+      'resolution_business_median_s',
+      'resolution_business_p90_s',
+    ];
+    expect(business(true)).toEqual(all);
+    expect(business(undefined)).toEqual(all);
+    expect(business(false)).toEqual([]);
+    expect(coverageOf({ ...tickets, scheduled: false }).starved).toContainEqual({
+      metric: 'resolution_business_median_s',
+      lacks: ['a schedule in schedules'],
+    });
+    const office = { appliesTo: { sources: ['zendesk'] } };
+    expect(scheduleReaches([], 'zendesk')).toBe(false);
+    expect(scheduleReaches([office], 'zendesk')).toBe(true);
+    expect(scheduleReaches([office], 'connect')).toBe(false);
+    expect(scheduleReaches([{ appliesTo: {} }], 'connect')).toBe(true);
+    expect(scheduleReaches([{ appliesTo: { teams: ['Billing'] } }], 'connect')).toBe(true);
   });
 
   it('reads the survey kinds a mapping can write from its constants and value maps', () => {
