@@ -32,7 +32,9 @@ const SURVEY_SCOPE_COLUMN: Readonly<Partial<Record<ScopeDimension, string>>> = {
 
 /**
  * Criteria of the period scoring below QA_COACHING_BELOW_PCT or with a missed critical answer,
- * lowest first. The view dates answers by partition, so Trino reads the period's partitions only.
+ * lowest first. The view dates answers by their local date (qa_criterion_attainment), which no
+ * filter on the period can turn into a dt range: on Trino and Athena this read scans every
+ * partition of qa_evaluations.
  */
 export async function queryQaCriteria(
   engine: QueryEngine,
