@@ -6,7 +6,15 @@
 import type { ServiceBenchConfig } from '../core/config/config.ts';
 import { DEFAULT_REPORT_NAME, REPORT_FORMATS, type ReportFormat, type ReportSection } from '../core/config/reports.ts';
 import { parseScope, type Scope } from '../core/metrics/scorecard.ts';
-import { type PeriodRequest, type ReportPeriod, resolvePeriod, scheduledPeriod } from '../core/time/periods.ts';
+import { RANGE_GRAIN } from '../core/time/calendar-periods.ts';
+import {
+  PeriodError,
+  type PeriodRequest,
+  RANGES_ARE_LOCAL,
+  type ReportPeriod,
+  resolvePeriod,
+  scheduledPeriod,
+} from '../core/time/periods.ts';
 
 type ReportConfig = ServiceBenchConfig['reports'][number];
 
@@ -59,16 +67,20 @@ export function reportRequest(config: ServiceBenchConfig, source: ReportSource, 
   }
   const { report } = source;
   const scope = parseScope(report.scope);
+  // A date in an export event is a week's Monday: the deployed exporter reads Athena, which holds no ranges.
+  const period =
+    source.period === undefined
+      ? scheduledPeriod(report.period, now, config.reporting.timeZone)
+      : resolvePeriod(
+          { period: source.period, ...(/^\d{4}-\d{2}-\d{2}$/.test(source.period) ? { grain: 'week' } : {}) },
+          clock,
+        );
+  if (period.grain === RANGE_GRAIN) {
+    throw new PeriodError(`report "${report.name}": period "${source.period}" is a range, and ${RANGES_ARE_LOCAL}`);
+  }
   return {
     name: report.name,
-    period:
-      source.period === undefined
-        ? scheduledPeriod(report.period, now, config.reporting.timeZone)
-        : // A date in an export event is a week's Monday: an event never asks for a range.
-          resolvePeriod(
-            { period: source.period, ...(/^\d{4}-\d{2}-\d{2}$/.test(source.period) ? { grain: 'week' } : {}) },
-            clock,
-          ),
+    period,
     formats: report.formats,
     ...(scope ? { scope } : {}),
     ...(report.sections ? { sections: report.sections } : {}),

@@ -46,4 +46,14 @@ describe('reportRequest', () => {
       ),
     ).toMatchObject({ name: 'spring', formats: ['csv'], period: { id: '2025-04-15_2025-06-15' } });
   });
+
+  it('refuses an export event that asks a scheduled report for a range, which Athena does not hold', () => {
+    expect(() => reportRequest(config, { kind: 'schedule', report, period: 'ytd' }, now)).toThrow(
+      /^report "billing-quarterly": period "ytd" is a range, and a range .* is computed on the local engine only/,
+    );
+    expect(reportRequest(config, { kind: 'schedule', report, period: '2025-06-02' }, now).period).toMatchObject({
+      grain: 'week',
+      id: '2025-W23',
+    });
+  });
 });
