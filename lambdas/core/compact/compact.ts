@@ -13,8 +13,8 @@
  * objects' audits accepted.
  */
 import type { Readable } from 'node:stream';
-import { type KeyValue, parquetMetadata, parquetReadObjects } from 'hyparquet';
-import { encodeParquet } from '../normalise/parquet.ts';
+import { type KeyValue, parquetMetadata, parquetRead } from 'hyparquet';
+import { encodeParquetColumns } from '../normalise/parquet.ts';
 import { TABLE_NAMES, TABLES, type TableName } from '../schema/canonical.ts';
 import { type ColumnDefinition, columnsOf } from '../schema/derive.ts';
 import {
@@ -68,22 +68,23 @@ export async function compactPartition(store: ObjectStore, partition: Partition)
   }
 
   const columns = columnsOf(partition.table);
-  const rows: Record<string, unknown>[] = [];
+  // Column-wise from reading to writing: a partition's rows never become objects.
+  const values: unknown[][] = columns.map(() => []);
   const objects: ObjectLineage[] = [];
   for (const stagedKey of staged) {
-    const fileRows = await readRows(store, stagedKey, columns);
-    objects.push({ object: stagedKey.slice(folder.length, -'.parquet'.length), rows: fileRows.length });
-    for (const row of fileRows) rows.push(row);
+    const rows = await readColumns(store, stagedKey, columns, values);
+    objects.push({ object: stagedKey.slice(folder.length, -'.parquet'.length), rows });
   }
-  rows.sort(rowOrder(partition.table, columns));
+  const order = rowOrder(partition.table, columns, values);
+  const sorted = values.map((column) => order.map((row) => column[row]));
   const lineage: KeyValue = { key: LINEAGE_METADATA_KEY, value: JSON.stringify(objects) };
-  const bytes = encodeParquet(partition.table, rows, [lineage]);
+  const bytes = encodeParquetColumns(partition.table, sorted, [lineage]);
   await store.write(
     key,
     Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
     'application/vnd.apache.parquet',
   );
-  return { ...partition, key, action: 'written', objects, rows: rows.length, bytes: bytes.byteLength };
+  return { ...partition, key, action: 'written', objects, rows: order.length, bytes: bytes.byteLength };
 }
 
 /** The objects a compacted file was derived from, from its metadata. */
@@ -113,20 +114,43 @@ export async function curatedPartitions(store: ObjectStore): Promise<Partition[]
   return sortedPartitions(found);
 }
 
-async function readRows(
+/**
+ * Appends a staging file's rows to `values` (one array per column, in schema order) and returns how
+ * many it held. A file staged under an older schema lacks newer columns: they read as unknown.
+ */
+async function readColumns(
   store: ObjectStore,
   key: string,
   columns: readonly ColumnDefinition[],
-): Promise<Record<string, unknown>[]> {
+  values: unknown[][],
+): Promise<number> {
   const file = arrayBufferOf(await readAll(await store.read(key)));
-  let read: Record<string, unknown>[];
+  const offset = values[0]?.length ?? 0;
+  const index = new Map(columns.map((c, i) => [c.name, i]));
+  let rows: number;
   try {
-    read = await parquetReadObjects({ file });
+    const metadata = parquetMetadata(file);
+    rows = Number(metadata.num_rows);
+    for (const column of values) column.length = offset + rows;
+    await parquetRead({
+      file,
+      metadata,
+      onChunk: ({ columnName, columnData, rowStart }) => {
+        const i = index.get(columnName);
+        if (i === undefined) return;
+        const column = values[i] as unknown[];
+        const bigint = columns[i]?.logicalType === 'bigint';
+        for (let row = 0; row < columnData.length; row++) {
+          const value = columnData[row] ?? null;
+          column[offset + rowStart + row] = bigint && typeof value === 'number' ? BigInt(value) : value;
+        }
+      },
+    });
   } catch (error) {
     throw new Error(`cannot read staging file ${key} in ${store.location}: ${(error as Error).message}`);
   }
-  // A file staged under an older schema lacks newer columns: they read as unknown.
-  return read.map((row) => Object.fromEntries(columns.map((c) => [c.name, row[c.name] ?? null])));
+  for (const column of values) for (let row = offset; row < offset + rows; row++) column[row] ??= null;
+  return rows;
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
@@ -139,24 +163,25 @@ function arrayBufferOf(bytes: Uint8Array): ArrayBuffer {
   return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
 }
 
-/** Key columns, then version columns, then every other column; nulls first. */
-function rowOrder(
-  table: TableName,
-  columns: readonly ColumnDefinition[],
-): (a: Record<string, unknown>, b: Record<string, unknown>) => number {
+/**
+ * The rows' order as a permutation of their indexes: the key, then the version order the `*_latest`
+ * views rank on, then every other column in schema order, nulls first. The order of a partition's
+ * rows depends on the rows alone.
+ */
+function rowOrder(table: TableName, columns: readonly ColumnDefinition[], values: readonly unknown[][]): number[] {
   const names = columns.map((c) => c.name);
   const key = TABLES[table].key as readonly string[];
-  // The key, then the version order the `*_latest` views rank on, then every other column in
-  // schema order: the order of a partition's rows depends on the rows alone.
   const version = TABLES[table].versionBy.filter((c) => !key.includes(c));
   const order = [...key, ...version, ...names.filter((c) => !key.includes(c) && !version.includes(c))];
-  return (a, b) => {
-    for (const name of order) {
-      const difference = compareValues(a[name], b[name]);
+  const compared = order.map((name) => values[names.indexOf(name)] as unknown[]);
+  const rows = Array.from({ length: values[0]?.length ?? 0 }, (_, row) => row);
+  return rows.sort((a, b) => {
+    for (const column of compared) {
+      const difference = compareValues(column[a], column[b]);
       if (difference !== 0) return difference;
     }
     return 0;
-  };
+  });
 }
 
 function compareValues(a: unknown, b: unknown): number {

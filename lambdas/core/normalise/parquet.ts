@@ -2,11 +2,13 @@
  * Writes validated canonical rows as Parquet. The normaliser's PartitionedParquetWriter writes one
  * file per `dt` partition with bounded memory: rows are buffered per partition as columns and
  * flushed as row groups to a spool file whenever a partition reaches a full row group or all
- * buffers together reach `maxBufferedRows`. encodeParquet writes rows already in memory (a
- * compacted partition) as one file. Either output depends only on the input rows and their order,
- * so re-ingesting and re-compacting are byte-identical.
+ * buffers together reach `maxBufferedRows`; a partition that never had to be flushed (most of
+ * them: an export touches many days with a few rows each) is encoded in memory at the end and
+ * never touches the disk. encodeParquet writes rows already in memory (a compacted partition) as
+ * one file. Either output depends only on the input rows and their order, so re-ingesting and
+ * re-compacting are byte-identical.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KeyValue, SchemaElement } from 'hyparquet';
@@ -57,7 +59,7 @@ const ENCODING: Partial<Record<LogicalType, 'DELTA_BINARY_PACKED'>> = {
 };
 
 /** A value as the writer takes it: INT64 columns want bigint, everything else is written as given. */
-function parquetValue(column: ColumnDefinition, value: unknown): unknown {
+export function parquetValue(column: ColumnDefinition, value: unknown): unknown {
   const present = value ?? null;
   return column.logicalType === 'bigint' && present !== null ? BigInt(present as number | bigint) : present;
 }
@@ -81,6 +83,21 @@ export function encodeParquet(
   metadata: readonly KeyValue[] = [],
   rowGroupRows: number = ROW_GROUP_ROWS,
 ): Uint8Array {
+  const values = columnsOf(table).map((c) => rows.map((row) => parquetValue(c, row[c.name])));
+  return encodeParquetColumns(table, values, metadata, rowGroupRows);
+}
+
+/**
+ * As encodeParquet, from the values of each column in schema order (`values[i]` holds column i of
+ * every row), already as the writer takes them (INT64 as bigint): the same rows give the same bytes
+ * either way.
+ */
+export function encodeParquetColumns(
+  table: TableName,
+  values: readonly unknown[][],
+  metadata: readonly KeyValue[] = [],
+  rowGroupRows: number = ROW_GROUP_ROWS,
+): Uint8Array {
   const columns = columnsOf(table);
   const writer = new ByteWriter();
   const parquet = new ParquetWriter({
@@ -89,11 +106,7 @@ export function encodeParquet(
     createdBy: PARQUET_CREATED_BY,
     ...(metadata.length > 0 ? { kvMetadata: [...metadata] } : {}),
   });
-  for (let start = 0; start < rows.length; start += rowGroupRows) {
-    const group = rows.slice(start, start + rowGroupRows);
-    const values = columns.map((c) => group.map((row) => parquetValue(c, row[c.name])));
-    void parquet.write({ columnData: columnChunks(columns, values), rowGroupSize: rowGroupRows });
-  }
+  void parquet.write({ columnData: columnChunks(columns, values), rowGroupSize: rowGroupRows });
   void parquet.finish();
   return new Uint8Array(writer.getBuffer());
 }
@@ -123,7 +136,8 @@ function partitionTime(columns: readonly string[], row: Record<string, unknown>)
 
 interface PartitionBuffer {
   readonly dt: string;
-  readonly file: string;
+  /** The spool file, once the partition had to be flushed before the end. */
+  file: string | undefined;
   writer: ParquetWriter | undefined;
   columns: unknown[][];
   buffered: number;
@@ -137,18 +151,31 @@ export interface PartitionFile {
   readonly rows: number;
 }
 
+/** A finished partition: its file's bytes in memory, or the spool file holding them. */
+export type PartitionOutput = Omit<PartitionFile, 'file'> &
+  ({ readonly bytes: Uint8Array; readonly file?: never } | { readonly file: string; readonly bytes?: never });
+
 export interface PartitionedWriterOptions {
   readonly tmpDir?: string;
   readonly maxBufferedRows?: number;
   readonly rowGroupRows?: number;
 }
 
+/**
+ * The per-object files carry no column statistics (min, max and null count per column chunk): only
+ * the compactor and erasure read them, whole, and the compacted file a table reads gets its own.
+ * Computing and serialising them was a third of the cost of writing the thousands of small files
+ * an ingest makes (benchmarks/normalise.ts).
+ */
+const STAGING_STATISTICS = false;
+
 export class PartitionedParquetWriter {
   private readonly columns: ColumnDefinition[];
   private readonly partitionColumns: string[];
   private readonly schema: SchemaElement[];
   private readonly partitions = new Map<string, PartitionBuffer>();
-  private readonly spoolDir: string;
+  private readonly tmpDir: string;
+  private spoolDir: string | undefined;
   private readonly maxBufferedRows: number;
   private readonly rowGroupRows: number;
   private buffered = 0;
@@ -160,7 +187,7 @@ export class PartitionedParquetWriter {
     this.columns = columnsOf(table);
     this.partitionColumns = partitionColumns(table);
     this.schema = parquetSchema(table);
-    this.spoolDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), `sb-${table}-`));
+    this.tmpDir = options.tmpDir ?? tmpdir();
     this.maxBufferedRows = options.maxBufferedRows ?? DEFAULTS.maxBufferedRows;
     this.rowGroupRows = options.rowGroupRows ?? ROW_GROUP_ROWS;
   }
@@ -172,7 +199,7 @@ export class PartitionedParquetWriter {
     if (!partition) {
       partition = {
         dt,
-        file: join(this.spoolDir, `${dt}.parquet`),
+        file: undefined,
         writer: undefined,
         columns: this.columns.map(() => []),
         buffered: 0,
@@ -191,19 +218,41 @@ export class PartitionedParquetWriter {
     else if (this.buffered >= this.maxBufferedRows) this.flush(this.largestPartition());
   }
 
-  /** Closes every partition file and returns them; the caller uploads them, then calls dispose(). */
-  finish(): PartitionFile[] {
-    const files: PartitionFile[] = [];
+  /**
+   * Closes every partition and returns each as bytes when it was never flushed, or as its spool
+   * file; the caller uploads them, then calls dispose(). In date order.
+   */
+  finishOutputs(): PartitionOutput[] {
+    const outputs: PartitionOutput[] = [];
     for (const partition of [...this.partitions.values()].sort((a, b) => a.dt.localeCompare(b.dt))) {
+      const done = { table: this.table, dt: partition.dt, rows: partition.rows };
+      if (partition.writer === undefined) {
+        const writer = new ByteWriter();
+        const parquet = this.parquetWriter(writer);
+        this.writeGroup(parquet, partition);
+        void parquet.finish();
+        outputs.push({ ...done, bytes: writer.getBytes() });
+        continue;
+      }
       if (partition.buffered > 0) this.flush(partition);
-      partition.writer?.finish();
-      files.push({ table: this.table, dt: partition.dt, file: partition.file, rows: partition.rows });
+      partition.writer.finish();
+      outputs.push({ ...done, file: partition.file as string });
     }
-    return files;
+    return outputs;
+  }
+
+  /** As finishOutputs, every partition as a file; the caller reads them, then calls dispose(). */
+  finish(): PartitionFile[] {
+    return this.finishOutputs().map(({ bytes, file, ...done }) => {
+      if (file !== undefined) return { ...done, file };
+      const path = this.spoolFile(done.dt);
+      writeFileSync(path, bytes);
+      return { ...done, file: path };
+    });
   }
 
   dispose(): void {
-    rmSync(this.spoolDir, { recursive: true, force: true });
+    if (this.spoolDir !== undefined) rmSync(this.spoolDir, { recursive: true, force: true });
   }
 
   private largestPartition(): PartitionBuffer {
@@ -212,18 +261,34 @@ export class PartitionedParquetWriter {
     return largest as PartitionBuffer;
   }
 
+  /** Writes the partition's buffered rows as a row group of its spool file. */
   private flush(partition: PartitionBuffer): void {
-    partition.writer ??= new ParquetWriter({
-      writer: fileWriter(partition.file),
-      schema: this.schema,
-      createdBy: PARQUET_CREATED_BY,
-    });
-    void partition.writer.write({
-      columnData: columnChunks(this.columns, partition.columns),
-      rowGroupSize: this.rowGroupRows,
-    });
+    if (partition.writer === undefined) {
+      partition.file = this.spoolFile(partition.dt);
+      partition.writer = this.parquetWriter(fileWriter(partition.file));
+    }
+    this.writeGroup(partition.writer, partition);
+  }
+
+  private writeGroup(writer: ParquetWriter, partition: PartitionBuffer): void {
+    void writer.write({ columnData: columnChunks(this.columns, partition.columns), rowGroupSize: this.rowGroupRows });
     this.buffered -= partition.buffered;
     partition.buffered = 0;
     partition.columns = this.columns.map(() => []);
+  }
+
+  private parquetWriter(writer: ConstructorParameters<typeof ParquetWriter>[0]['writer']): ParquetWriter {
+    return new ParquetWriter({
+      writer,
+      schema: this.schema,
+      createdBy: PARQUET_CREATED_BY,
+      statistics: STAGING_STATISTICS,
+    });
+  }
+
+  /** A partition's spool file; the spool folder is made when the first one is needed. */
+  private spoolFile(dt: string): string {
+    this.spoolDir ??= mkdtempSync(join(this.tmpDir, `sb-${this.table}-`));
+    return join(this.spoolDir, `${dt}.parquet`);
   }
 }

@@ -19,7 +19,7 @@ import { partitionColumns } from '../schema/derive.ts';
 import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stagingKey } from '../schema/layout.ts';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
-import { PartitionedParquetWriter, type PartitionFile, partitionDate } from './parquet.ts';
+import { PartitionedParquetWriter, type PartitionOutput, partitionDate } from './parquet.ts';
 import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from './plausible.ts';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise.ts';
 
@@ -290,7 +290,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     const outputs: string[] = [];
     if (fileError === null) {
       for (const writer of writers.values()) {
-        for (const file of writer.finish()) outputs.push(await upload(stores.curated, file, id));
+        for (const output of writer.finishOutputs()) outputs.push(await upload(stores.curated, output, id));
       }
     }
     const removed = await replaceManifest(stores.curated, id, key, outputs);
@@ -317,7 +317,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     const auditWriter = new PartitionedParquetWriter('ingestion_audit', { tmpDir: spoolDir });
     auditWriter.add(TABLES.ingestion_audit.schema.parse(audit));
     const auditKeys: string[] = [];
-    for (const file of auditWriter.finish()) auditKeys.push(await upload(stores.curated, file, id));
+    for (const output of auditWriter.finishOutputs()) auditKeys.push(await upload(stores.curated, output, id));
 
     return {
       audit,
@@ -535,9 +535,14 @@ function withDirectoryAgent(
   return { ...row, agent_id: agentIds[id] };
 }
 
-async function upload(store: ObjectStore, file: PartitionFile, id: string): Promise<string> {
-  const key = stagingKey({ table: file.table, dt: file.dt }, id);
-  await store.write(key, createReadStream(file.file), 'application/vnd.apache.parquet');
+/** Writes a partition's staging file: from memory, or streamed from its spool file when it had one. */
+async function upload(store: ObjectStore, output: PartitionOutput, id: string): Promise<string> {
+  const key = stagingKey({ table: output.table, dt: output.dt }, id);
+  const body =
+    output.bytes === undefined
+      ? createReadStream(output.file)
+      : Buffer.from(output.bytes.buffer, output.bytes.byteOffset, output.bytes.byteLength);
+  await store.write(key, body, 'application/vnd.apache.parquet');
   return key;
 }
 

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { DuckDBInstance } from '@duckdb/node-api';
-import { parquetReadObjects } from 'hyparquet';
+import { parquetReadObjects, type SchemaElement } from 'hyparquet';
+import { parquetWriteBuffer } from 'hyparquet-writer';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { type Lake, openLake } from '../../../cli/lake.ts';
@@ -17,12 +18,15 @@ import {
 } from '../../../lambdas/core/compact/compact.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import type { Adapter, SourceRecord } from '../../../lambdas/core/normalise/adapter.ts';
+import { parquetSchema, parquetValue } from '../../../lambdas/core/normalise/parquet.ts';
 import {
   type NormaliseResult,
   normaliseObject,
   objectId,
   resolveSource,
 } from '../../../lambdas/core/normalise/pipeline.ts';
+import { TABLES } from '../../../lambdas/core/schema/canonical.ts';
+import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
 import { compactedKey, type Partition, sortedPartitions, stagingKey } from '../../../lambdas/core/schema/layout.ts';
 import type { ObjectInfo, ObjectStore } from '../../../lambdas/core/store/object-store.ts';
 import { validInteraction } from '../../support/rows.ts';
@@ -304,6 +308,41 @@ describe('compaction', () => {
       await compactPartitions(lake.stores.curated, await curatedPartitions(lake.stores.curated));
       expect(await tableFiles(lake, /^ingestion_audit\//)).toEqual(expected);
     });
+  });
+
+  it('reads a staging file written before a column existed with that column unknown, beside a current one', async () => {
+    const lake = newLake();
+    await ingestAndCompact(lake, 'a.jsonl', A);
+    const partition: Partition = { table: 'interactions', dt: '2025-06-01' };
+    // An older normaliser's file: the interactions schema without talk_s, one row 'c' (its talk is lost).
+    const older = TABLES.interactions.schema.parse(
+      validInteraction({
+        interaction_id: 'c',
+        created_at: new Date('2025-06-01T08:00:00Z'),
+        talk_s: 75,
+        reopen_count: 2,
+      }),
+    ) as Record<string, unknown>;
+    const columns = columnsOf('interactions').filter((c) => c.name !== 'talk_s');
+    const schema = parquetSchema('interactions').filter((e) => e.name !== 'talk_s');
+    schema[0] = { ...(schema[0] as SchemaElement), num_children: columns.length };
+    const file = parquetWriteBuffer({
+      schema,
+      columnData: columns.map((c) => ({ name: c.name, data: [parquetValue(c, older[c.name])] })),
+    });
+    await lake.stores.curated.write(stagingKey(partition, 'calls-0000000000000000'), Buffer.from(file));
+
+    const result = await compactPartition(lake.stores.curated, partition);
+    expect(result.objects).toEqual([
+      { object: 'calls-0000000000000000', rows: 1 },
+      { object: objectId('calls', 'calls/a.jsonl'), rows: 2 },
+    ]);
+    const rows = await rowsOf(readFileSync(join(lake.zoneDir('curated'), compactedKey(partition))));
+    expect(rows.map((r) => [r.interaction_id, r.talk_s, r.reopen_count])).toEqual([
+      ['a', 60, null],
+      ['b', 60, null],
+      ['c', null, 2n],
+    ]);
   });
 
   it('fails naming the staging file it cannot read, and keeps the partition file it had', async () => {

@@ -1,5 +1,8 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DuckDBInstance } from '@duckdb/node-api';
+import { parquetMetadata } from 'hyparquet';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PartitionedParquetWriter } from '../../../lambdas/core/normalise/parquet.ts';
 import { TABLES } from '../../../lambdas/core/schema/canonical.ts';
@@ -81,5 +84,52 @@ describe('partitioned Parquet writer', () => {
       `SELECT count(*) n FROM read_parquet([${files.map((f) => `'${f.file}'`).join(',')}])`,
     );
     expect(total.getRowObjectsJson()[0]?.n).toBe('200');
+  });
+
+  it('keeps a partition that never had to be flushed in memory, and spools the others, with the same bytes', () => {
+    const rows = rowsFor(['2025-06-01', '2025-06-02', '2025-06-03'], 40);
+    const spoolParent = mkdtempSync(join(tmpdir(), 'sb-pq-test-'));
+    // 40 rows a day against 50 buffered: the first day is flushed when the second day's tenth row
+    // arrives (40 + 10 = 50), the second when the third's tenth does; the third never is.
+    const writer = new PartitionedParquetWriter('interactions', { tmpDir: spoolParent, maxBufferedRows: 50 });
+    writers.push(writer);
+    for (const row of rows) writer.add(row);
+    const outputs = writer.finishOutputs();
+    expect(outputs.map((o) => [o.dt, o.rows, o.file === undefined ? 'memory' : 'spooled'])).toEqual([
+      ['2025-06-01', 40, 'spooled'],
+      ['2025-06-02', 40, 'spooled'],
+      ['2025-06-03', 40, 'memory'],
+    ]);
+    expect(readdirSync(spoolParent)).toHaveLength(1);
+
+    const unpressured = new PartitionedParquetWriter('interactions', { tmpDir: spoolParent });
+    writers.push(unpressured);
+    for (const row of rows.slice(80)) unpressured.add(row);
+    const [alone] = unpressured.finishOutputs();
+    // No flush, no spool folder: nothing touched the disk.
+    expect(readdirSync(spoolParent)).toHaveLength(1);
+    expect(Buffer.from(alone?.bytes ?? [])).toEqual(Buffer.from(outputs[2]?.bytes ?? [1]));
+    // finish() gives the same bytes as files, for callers that want paths.
+    const files = writeAll(rows.slice(80), {});
+    expect(readFileSync(files[0]?.file ?? '')).toEqual(Buffer.from(alone?.bytes ?? [1]));
+  });
+
+  it('writes staging files without column statistics, which only the compacted file carries', () => {
+    const [file] = writeAll(rowsFor(['2025-06-01'], 10), {});
+    const bytes = readFileSync(file?.file ?? '');
+    const metadata = parquetMetadata(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const chunks = metadata.row_groups.flatMap((g) => g.columns);
+    expect(chunks.length).toBeGreaterThan(20);
+    expect(chunks.filter((c) => c.meta_data?.statistics !== undefined)).toEqual([]);
+  });
+
+  it('removes its spool folder on dispose, and makes none when every partition fits in memory', () => {
+    const spoolParent = mkdtempSync(join(tmpdir(), 'sb-pq-test-'));
+    const pressured = new PartitionedParquetWriter('interactions', { tmpDir: spoolParent, maxBufferedRows: 5 });
+    for (const row of rowsFor(['2025-06-01', '2025-06-02'], 5)) pressured.add(row);
+    const [spooled] = pressured.finishOutputs();
+    expect(existsSync(spooled?.file ?? '')).toBe(true);
+    pressured.dispose();
+    expect(readdirSync(spoolParent)).toEqual([]);
   });
 });
