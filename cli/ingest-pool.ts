@@ -1,10 +1,10 @@
 /**
- * Worker threads that normalise landing objects and compact partitions, one request at a time
- * each. A request that fails, or whose worker dies, fails alone: the pool starts a new worker for
+ * Worker threads that normalise landing objects and compact batches of partitions, one request at
+ * a time each. A request that fails, or whose worker dies, fails alone: the pool starts a new worker for
  * the requests still waiting.
  */
 import { Worker } from 'node:worker_threads';
-import type { CompactionResult } from '../lambdas/core/compact/compact.ts';
+import type { CompactionOutcome } from '../lambdas/core/compact/compact.ts';
 import type { Partition } from '../lambdas/core/schema/layout.ts';
 import type { IngestExecutor, IngestedObject, IngestSetup, IngestTask } from './ingest.ts';
 
@@ -13,7 +13,7 @@ const WORKER_ENTRY = new URL('./ingest-worker.mjs', import.meta.url);
 
 export type WorkerRequest =
   | { readonly id: number; readonly kind: 'normalise'; readonly task: IngestTask }
-  | { readonly id: number; readonly kind: 'compact'; readonly partition: Partition };
+  | { readonly id: number; readonly kind: 'compact'; readonly partitions: readonly Partition[] };
 
 export type WorkerReply =
   | { readonly id: number; readonly kind: 'progress'; readonly rowsRead: number }
@@ -47,8 +47,8 @@ export class IngestPool implements IngestExecutor {
     return this.submit({ id: this.nextId++, kind: 'normalise', task }, onProgress) as Promise<IngestedObject>;
   }
 
-  compact(partition: Partition): Promise<CompactionResult> {
-    return this.submit({ id: this.nextId++, kind: 'compact', partition }) as Promise<CompactionResult>;
+  compact(partitions: readonly Partition[]): Promise<CompactionOutcome[]> {
+    return this.submit({ id: this.nextId++, kind: 'compact', partitions }) as Promise<CompactionOutcome[]>;
   }
 
   async close(): Promise<void> {

@@ -1,10 +1,11 @@
 /**
- * An ingest worker thread: normalises one landing object, or compacts one partition, per request
- * from cli/ingest-pool.ts, with the same code the main thread runs when ingesting without workers.
+ * An ingest worker thread: normalises one landing object, or compacts a batch of partitions, per
+ * request from cli/ingest-pool.ts, with the same code the main thread runs when ingesting without
+ * workers.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { compactPartition } from '../lambdas/core/compact/compact.ts';
-import { type IngestSetup, normaliseTask, sentimentAnalyser } from './ingest.ts';
+import { settleCompactions } from '../lambdas/core/compact/compact.ts';
+import { COMPACTION_CONCURRENCY, type IngestSetup, normaliseTask, sentimentAnalyser } from './ingest.ts';
 import type { WorkerReply, WorkerRequest } from './ingest-pool.ts';
 import { openLake } from './lake.ts';
 
@@ -15,7 +16,9 @@ const lake = openLake(setup.lakeDir);
 const sentiment = sentimentAnalyser(setup.sentiment);
 
 async function handle(request: WorkerRequest): Promise<unknown> {
-  if (request.kind === 'compact') return compactPartition(lake.stores.curated, request.partition);
+  if (request.kind === 'compact') {
+    return settleCompactions(lake.stores.curated, request.partitions, COMPACTION_CONCURRENCY);
+  }
   return normaliseTask(lake, setup, request.task, sentiment, (rowsRead) =>
     reply({ id: request.id, kind: 'progress', rowsRead }),
   );

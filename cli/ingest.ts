@@ -13,7 +13,12 @@ import { availableParallelism } from 'node:os';
 import { basename, dirname } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { getAdapter } from '../lambdas/adapters/registry.ts';
-import { type CompactionResult, compactPartition, compactPartitions } from '../lambdas/core/compact/compact.ts';
+import {
+  type CompactionOutcome,
+  type CompactionResult,
+  compactPartitions,
+  settleCompactions,
+} from '../lambdas/core/compact/compact.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { SentimentAnalyser } from '../lambdas/core/normalise/adapter.ts';
 import { type NormaliseResult, normaliseObject } from '../lambdas/core/normalise/pipeline.ts';
@@ -24,6 +29,19 @@ import type { Lake } from './lake.ts';
 
 /** Hex characters of the folder hash in a local file's landing key (48 bits). */
 const FOLDER_ID_HEX_CHARS = 12;
+
+/**
+ * Partitions compacted at once by one thread. A partition's compaction mostly waits for its files
+ * to be listed, read and written, so a few at once keep the thread busy: on a scale-1 demo lake
+ * (1,891 partitions, one thread) four at once took 9.8-12.0 s where one at a time took 12.7-15.1 s.
+ */
+export const COMPACTION_CONCURRENCY = 4;
+
+/**
+ * Partitions per compaction request to a worker: enough for its COMPACTION_CONCURRENCY, few enough
+ * that the last batches still spread over every worker.
+ */
+const COMPACTION_BATCH = 16;
 
 /** Sentiment analysers a worker can build itself (an analyser object cannot cross threads). */
 export type SentimentChoice = 'lexicon';
@@ -123,7 +141,8 @@ export function sentimentAnalyser(choice: SentimentChoice | undefined): Sentimen
 /** Normalises objects and compacts partitions: on this thread, or on a pool of workers. */
 export interface IngestExecutor {
   normalise(task: IngestTask, onProgress: (rowsRead: number) => void): Promise<IngestedObject>;
-  compact(partition: Partition): Promise<CompactionResult>;
+  /** Compacts a batch of partitions, COMPACTION_CONCURRENCY at a time, each outcome in batch order. */
+  compact(partitions: readonly Partition[]): Promise<CompactionOutcome[]>;
   close(): Promise<void>;
 }
 
@@ -131,7 +150,7 @@ function inThisThread(lake: Lake, setup: IngestSetup): IngestExecutor {
   const sentiment = sentimentAnalyser(setup.sentiment);
   return {
     normalise: (task, onProgress) => normaliseTask(lake, setup, task, sentiment, onProgress),
-    compact: (partition) => compactPartition(lake.stores.curated, partition),
+    compact: (partitions) => settleCompactions(lake.stores.curated, partitions, COMPACTION_CONCURRENCY),
     close: async () => {},
   };
 }
@@ -177,16 +196,24 @@ export async function ingestAll(options: IngestAllOptions): Promise<IngestAllRes
     const outcomes = await normaliseAll(executor, options, jobs);
     const t1 = performance.now();
     const partitions = sortedPartitions(outcomes.flatMap((o) => o.result?.partitions ?? []));
-    const settled = await settleInTurn(partitions, jobs, (p) => executor.compact(p));
-    const failed = settled.flatMap((s, i) =>
-      s.status === 'rejected' ? [`${describe(partitions[i])}: ${message(s.reason)}`] : [],
+    const batches: Partition[][] = [];
+    for (let start = 0; start < partitions.length; start += COMPACTION_BATCH) {
+      batches.push(partitions.slice(start, start + COMPACTION_BATCH));
+    }
+    const settled = await settleInTurn(batches, jobs, (batch) => executor.compact(batch));
+    // A batch whose worker stopped fails each of its partitions with the reason.
+    const compactions = settled.flatMap((s, i): CompactionOutcome[] =>
+      s.status === 'fulfilled'
+        ? s.value
+        : (batches[i] ?? []).map((partition) => ({ partition, error: message(s.reason) })),
     );
+    const failed = compactions.flatMap((c) => (c.error === undefined ? [] : [`${describe(c.partition)}: ${c.error}`]));
     if (failed.length > 0) {
       throw new Error(
         `could not compact ${failed.length} partition(s); run the ingest again to compact them: ${failed.slice(0, 3).join('; ')}${failed.length > 3 ? `; and ${failed.length - 3} more` : ''}`,
       );
     }
-    const compacted = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const compacted = compactions.flatMap((c) => (c.result === undefined ? [] : [c.result]));
     return { outcomes, compacted, timings: { normaliseMs: t1 - t0, compactMs: performance.now() - t1 } };
   } finally {
     await executor.close();
@@ -262,8 +289,8 @@ async function settleInTurn<T, R>(
   return settled;
 }
 
-function describe(partition: Partition | undefined): string {
-  return partition ? `${partition.table}/dt=${partition.dt}` : 'partition';
+function describe(partition: Partition): string {
+  return `${partition.table}/dt=${partition.dt}`;
 }
 
 function message(error: unknown): string {

@@ -46,6 +46,37 @@ export interface CompactionResult extends Partition {
   readonly bytes: number;
 }
 
+/** A partition's compaction: its result, or why it failed. */
+export type CompactionOutcome =
+  | { readonly partition: Partition; readonly result: CompactionResult; readonly error?: never }
+  | { readonly partition: Partition; readonly result?: never; readonly error: string };
+
+/**
+ * Compacts every partition, `concurrency` at a time, and reports each outcome in partition order;
+ * one that fails leaves its partition as it was and the others go on. Partitions share no file, so
+ * running several at once only overlaps one's reads and writes with another's encoding.
+ */
+export async function settleCompactions(
+  store: ObjectStore,
+  partitions: readonly Partition[],
+  concurrency: number,
+): Promise<CompactionOutcome[]> {
+  const outcomes: CompactionOutcome[] = new Array(partitions.length);
+  let next = 0;
+  const lane = async () => {
+    for (let i = next++; i < partitions.length; i = next++) {
+      const partition = partitions[i] as Partition;
+      try {
+        outcomes[i] = { partition, result: await compactPartition(store, partition) };
+      } catch (error) {
+        outcomes[i] = { partition, error: error instanceof Error ? error.message : String(error) };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(concurrency, partitions.length)) }, lane));
+  return outcomes;
+}
+
 /** Compacts each partition in turn; a failure stops the run and leaves the rest for a rerun. */
 export async function compactPartitions(
   store: ObjectStore,

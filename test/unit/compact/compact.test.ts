@@ -15,6 +15,7 @@ import {
   compactPartitions,
   curatedPartitions,
   lineageOf,
+  settleCompactions,
 } from '../../../lambdas/core/compact/compact.ts';
 import { parseConfig } from '../../../lambdas/core/config/config.ts';
 import type { Adapter, SourceRecord } from '../../../lambdas/core/normalise/adapter.ts';
@@ -163,6 +164,41 @@ class CrashingStore implements ObjectStore {
     if (crashes && this.when === 'before') throw new Error(`killed before writing ${key}`);
     await this.inner.write(key, body, contentType);
     if (crashes) throw new Error(`killed after writing ${key}`);
+  }
+}
+
+/** Counts the compactions under way: one starts when it lists its staging files, ends when it writes. */
+class CountingStore implements ObjectStore {
+  readonly location: string;
+  private running = 0;
+  mostAtOnce = 0;
+
+  constructor(private readonly inner: ObjectStore) {
+    this.location = inner.location;
+  }
+
+  head(key: string): Promise<ObjectInfo | undefined> {
+    return this.inner.head(key);
+  }
+
+  read(key: string): Promise<Readable> {
+    return this.inner.read(key);
+  }
+
+  async *list(prefix: string): AsyncIterable<ObjectInfo> {
+    this.running++;
+    this.mostAtOnce = Math.max(this.mostAtOnce, this.running);
+    yield* this.inner.list(prefix);
+  }
+
+  delete(key: string): Promise<void> {
+    this.running--;
+    return this.inner.delete(key);
+  }
+
+  async write(key: string, body: Buffer | string | Readable, contentType?: string): Promise<void> {
+    await this.inner.write(key, body, contentType);
+    this.running--;
   }
 }
 
@@ -356,6 +392,45 @@ describe('compaction', () => {
       /cannot read staging file _staging\/interactions\/dt=2025-06-01\/calls-0{16}\.parquet/,
     );
     expect(readFileSync(join(lake.zoneDir('curated'), compactedKey(partition)))).toEqual(before);
+  });
+
+  it('compacts partitions several at once, at most as many as asked, with the bytes one at a time gives', async () => {
+    const sequential = newLake();
+    await ingest(sequential, 'a.jsonl', A);
+    await ingest(sequential, 'b.jsonl', B);
+    const partitions = await curatedPartitions(sequential.stores.curated);
+    await compactPartitions(sequential.stores.curated, partitions);
+
+    const concurrent = newLake();
+    await ingest(concurrent, 'a.jsonl', A);
+    await ingest(concurrent, 'b.jsonl', B);
+    const counting = new CountingStore(concurrent.stores.curated);
+    const outcomes = await settleCompactions(counting, partitions, 2);
+    expect(outcomes.map((o) => [o.partition.table, o.partition.dt, o.result?.rows])).toEqual([
+      ['ingestion_audit', '2025-07-01', 2],
+      ['interactions', '2025-06-01', 3],
+      ['interactions', '2025-06-02', 1],
+      ['interactions', '2025-06-03', 1],
+    ]);
+    expect(counting.mostAtOnce).toBe(2);
+    const audit = /^ingestion_audit\//;
+    expect(await tableFiles(concurrent, audit)).toEqual(await tableFiles(sequential, audit));
+  });
+
+  it('reports a partition that cannot be compacted with the reason, and compacts the others', async () => {
+    const lake = newLake();
+    await ingest(lake, 'a.jsonl', A);
+    const broken: Partition = { table: 'interactions', dt: '2025-06-01' };
+    await lake.stores.curated.write(stagingKey(broken, 'calls-0000000000000000'), 'not parquet');
+    const outcomes = await settleCompactions(lake.stores.curated, await curatedPartitions(lake.stores.curated), 4);
+    expect(outcomes.map((o) => [o.partition.dt, o.result?.action ?? o.error?.slice(0, 24)])).toEqual([
+      ['2025-07-01', 'written'],
+      ['2025-06-01', 'cannot read staging file'],
+      ['2025-06-03', 'written'],
+    ]);
+    expect(Object.keys(await tableFiles(lake)).filter((k) => k.startsWith('interactions/'))).toEqual([
+      'interactions/dt=2025-06-03/compacted.parquet',
+    ]);
   });
 
   it('lists partitions in table then date order, each once', () => {
