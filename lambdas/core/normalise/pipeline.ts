@@ -124,26 +124,43 @@ function isDataError(error: unknown): error is Error {
   return typeof code === 'string' && (code.startsWith('Z_') || code.startsWith('ERR_ENCODING'));
 }
 
+/**
+ * The object's rejected records, spooled to a file in a folder of their own. Most objects have
+ * none, so the folder and the file are made at the first one.
+ */
 class RejectSpool {
-  readonly file: string;
-  private readonly stream: WriteStream;
+  private spool: { readonly dir: string; readonly file: string; readonly stream: WriteStream } | undefined;
   count = 0;
 
-  constructor(dir: string) {
-    this.file = join(dir, 'rejects.jsonl');
-    this.stream = createWriteStream(this.file);
+  constructor(private readonly tmpDir: string) {}
+
+  /** The spool file; only once a record was added. */
+  get file(): string {
+    if (this.spool === undefined) throw new Error('no rejected record was spooled');
+    return this.spool.file;
   }
 
   async add(record: RejectRecord): Promise<void> {
     this.count++;
+    if (this.spool === undefined) {
+      const dir = mkdtempSync(join(this.tmpDir, 'sb-normalise-'));
+      const file = join(dir, 'rejects.jsonl');
+      this.spool = { dir, file, stream: createWriteStream(file) };
+    }
     const reason = boundedReason(record.reason);
     const line = JSON.stringify(reason === record.reason ? record : { ...record, reason });
-    if (!this.stream.write(`${line}\n`)) await once(this.stream, 'drain');
+    if (!this.spool.stream.write(`${line}\n`)) await once(this.spool.stream, 'drain');
   }
 
   async close(): Promise<void> {
-    this.stream.end();
-    await once(this.stream, 'finish');
+    if (this.spool === undefined) return;
+    this.spool.stream.end();
+    await once(this.spool.stream, 'finish');
+  }
+
+  /** Removes the spool folder, if one was made. */
+  dispose(): void {
+    if (this.spool !== undefined) rmSync(this.spool.dir, { recursive: true, force: true });
   }
 }
 
@@ -174,7 +191,8 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
   }
 
   const id = objectId(source.name, key);
-  const spoolDir = mkdtempSync(join(request.tmpDir ?? tmpdir(), 'sb-normalise-'));
+  // Spool folders are made by whatever needs one (a partition flushed early, a rejected record).
+  const spoolDir = request.tmpDir ?? tmpdir();
   const writers = new Map<TableName, PartitionedParquetWriter>();
   const rejects = new RejectSpool(spoolDir);
   const hash = createHash('sha256');
@@ -318,6 +336,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     auditWriter.add(TABLES.ingestion_audit.schema.parse(audit));
     const auditKeys: string[] = [];
     for (const output of auditWriter.finishOutputs()) auditKeys.push(await upload(stores.curated, output, id));
+    auditWriter.dispose();
 
     return {
       audit,
@@ -329,7 +348,7 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
     };
   } finally {
     for (const writer of writers.values()) writer.dispose();
-    rmSync(spoolDir, { recursive: true, force: true });
+    rejects.dispose();
   }
 }
 
@@ -422,6 +441,7 @@ function withLineage(
 function repeatedKey(
   rows: readonly { table: TableName; row: Record<string, unknown> }[],
 ): { field: string | null; reason: string } | undefined {
+  if (rows.length < 2) return undefined;
   const seen = new Set<string>();
   for (const { table, row } of rows) {
     const key = TABLES[table].key.map((column) => row[column]);
@@ -437,7 +457,7 @@ function repeatedKey(
 
 const DAY_MS = 86_400_000;
 
-/** The days a row's timestamps may fall on, inclusive. */
+/** The days a row's timestamps may fall on, inclusive, and their bounds in milliseconds. */
 interface PartitionRange {
   /** First day of the partition column: lake.partitionsFrom. */
   readonly from: string;
@@ -445,13 +465,23 @@ interface PartitionRange {
   readonly earliest: string;
   /** Last day of every timestamp: the day after the file landed. */
   readonly to: string;
+  /** The bounds as times, computed once per object rather than once per row. */
+  readonly fromMs: number;
+  readonly earliestMs: number;
+  /** The end of `to`: the first instant too late. */
+  readonly endMs: number;
 }
 
 function partitionRange(from: string, landedAt: Date): PartitionRange {
+  const earliest = from < EARLIEST_TIMESTAMP_DAY ? from : EARLIEST_TIMESTAMP_DAY;
+  const to = partitionDate(new Date(landedAt.getTime() + LATEST_AFTER_LANDING_MS));
   return {
     from,
-    earliest: from < EARLIEST_TIMESTAMP_DAY ? from : EARLIEST_TIMESTAMP_DAY,
-    to: partitionDate(new Date(landedAt.getTime() + LATEST_AFTER_LANDING_MS)),
+    earliest,
+    to,
+    fromMs: dayStart(from),
+    earliestMs: dayStart(earliest),
+    endMs: dayStart(to) + DAY_MS,
   };
 }
 
@@ -473,13 +503,13 @@ function datedOutside(
   rows: readonly { table: TableName; row: Record<string, unknown> }[],
   range: PartitionRange,
 ): { field: string | null; reason: string } | undefined {
-  const last = dayStart(range.to) + DAY_MS;
+  const last = range.endMs;
   for (const { table, row } of rows) {
     const column = partitionColumns(table).find((c) => row[c] instanceof Date);
     if (column !== undefined) {
       const at = (row[column] as Date).getTime();
       const dt = partitionDate(row[column] as Date);
-      if (at < dayStart(range.from)) {
+      if (at < range.fromMs) {
         return {
           field: column,
           reason: `${table}.${column} dates the row ${dt}, before lake.partitionsFrom (${range.from}); set an earlier lake.partitionsFrom to keep it`,
@@ -496,7 +526,7 @@ function datedOutside(
       const value = row[field];
       if (!(value instanceof Date) || field === column) continue;
       const at = value.getTime();
-      if (at < dayStart(range.earliest)) {
+      if (at < range.earliestMs) {
         return {
           field,
           reason: `${table}.${field} is ${value.toISOString()}, before ${range.earliest}: not a plausible date (a placeholder?)`,

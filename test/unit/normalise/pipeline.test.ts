@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -469,4 +469,25 @@ describe('normaliseObject', () => {
     expect(result.audit.rows_accepted).toBe(6_000);
     expect(result.outputs).toHaveLength(84); // lcm(6 months, 28 days) distinct dates;
   });
+
+  it('spools to disk only for an object that needs it, and leaves its spool folder empty', async () => {
+    // A file where the spool folder should be: making anything in it fails.
+    const notAFolder = join(mkdtempSync(join(tmpdir(), 'sb-spool-')), 'file');
+    writeFileSync(notAFolder, '');
+    await land('calls/clean.jsonl', '{"id":"a","at":"2025-06-01T10:00:00Z","talk":120}');
+    const clean = await normaliseObject({ ...request('calls/clean.jsonl'), tmpDir: notAFolder });
+    expect(clean).toMatchObject({ rejectKey: null, audit: { rows_accepted: 1 } });
+
+    // Rejected records and more rows than are buffered each need a spool file, removed at the end.
+    await land('calls/day.jsonl', GOOD);
+    await expect(normaliseObject({ ...request('calls/day.jsonl'), tmpDir: notAFolder })).rejects.toThrow(/ENOTDIR/);
+    const spool = mkdtempSync(join(tmpdir(), 'sb-spool-'));
+    const day = await normaliseObject({ ...request('calls/day.jsonl'), tmpDir: spool, maxBufferedRows: 1 });
+    expect(day.audit).toMatchObject({ rows_accepted: 2, rows_rejected: 2 });
+    expect(readdirSync(spool)).toEqual([]);
+  });
 });
+
+function request(key: string) {
+  return { stores: lake.stores, key, source, adapter: linesAdapter as Adapter, pseudonymKey: KEY };
+}
