@@ -26,7 +26,7 @@ import { DEMO_DEFAULTS, parseDemoScale } from '../demo/options.ts';
 import { loadConfig, type ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { DIMENSIONS } from '../lambdas/core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
-import { deleteStatementTarget, refreshMetricValues } from '../lambdas/core/query/refresh.ts';
+import { deleteStatementTarget, refreshFamilies } from '../lambdas/core/query/refresh.ts';
 import { TrinoEngine, type TrinoQueryStats } from '../lambdas/core/query/trino.ts';
 import { parsePeriod } from '../lambdas/core/time/periods.ts';
 import { buildReportData } from '../lambdas/report/data.ts';
@@ -168,7 +168,7 @@ async function measureLake(
     engine.phase = `refresh ${family}`;
     // Given a query, the refresh writes at most 100 partitions per INSERT, as on Athena.
     const run = (sql: string) => engine.measure(engine.phase, sql);
-    await refreshMetricValues(deleteStatementTarget(run, run), [family]);
+    await refreshFamilies(deleteStatementTarget(run, run), [family]);
   }
   // Twice, keeping the second pass: the first pays for the JVM compiling the operators it uses.
   for (const keep of [false, true]) {

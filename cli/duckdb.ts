@@ -23,7 +23,7 @@ import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
 import { rewritePlaceholders } from '../lambdas/core/query/placeholders.ts';
-import { deleteStatementTarget, type RefreshedFamily, refreshMetricValues } from '../lambdas/core/query/refresh.ts';
+import { deleteStatementTarget, type RefreshedFamily, refreshFamilies } from '../lambdas/core/query/refresh.ts';
 import type { BenchmarkRow } from '../lambdas/core/reference/benchmarks.ts';
 import { type ReferenceTable, referenceRecord, referenceTables } from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
@@ -31,12 +31,12 @@ import { type LogicalType, TYPE_MAPPING } from '../lambdas/core/schema/columns.t
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
 import { RANGE_GRAIN, type ReportRange } from '../lambdas/core/time/calendar-periods.ts';
 import {
+  familySlices,
   MATERIALISED_TABLES,
   type MaterialisedTable,
   METRIC_FAMILIES,
-  METRIC_VALUES,
-  metricValuesInsertSql,
-  metricValuesSelectSql,
+  sliceInsertSql,
+  sliceSelectSql,
 } from '../sql/materialised.ts';
 import { BUILD_ORDER, type BuildStep, createViewSql, viewsReading } from '../sql/registry.ts';
 import {
@@ -188,7 +188,7 @@ function materialisedInputs(curated: string, reference: readonly ReferenceTable[
     build: BUILD_ORDER.map((step) =>
       step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table),
     ),
-    refresh: METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)),
+    refresh: METRIC_FAMILIES.flatMap((family) => familySlices(family).map((slice) => sliceInsertSql(slice))),
   };
 }
 
@@ -432,17 +432,20 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * Each family's rows of grain `range` into metric_values, beside the rows read from the cache:
-   * the family view filtered to that grain, so only the ranges' local days are computed.
+   * Each family's rows of grain `range` into the materialised tables (metric_values and the period
+   * tables), beside the rows read from the cache: each slice's view filtered to that grain, so only
+   * the ranges' local days are computed.
    */
   private async insertRangeRows(): Promise<void> {
-    const columns = METRIC_VALUES.columns.map((c) => c.name).join(', ');
     for (const [index, family] of METRIC_FAMILIES.entries()) {
       this.onProgress(`computing the range's metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})…`);
-      await this.exec(
-        `INSERT INTO ${METRIC_VALUES.name} (${columns})
-         SELECT ${columns} FROM (${metricValuesSelectSql(family)}) AS family_rows WHERE grain = '${RANGE_GRAIN}'`,
-      );
+      for (const slice of familySlices(family)) {
+        const columns = slice.table.columns.map((c) => c.name).join(', ');
+        await this.exec(
+          `INSERT INTO ${slice.table.name} (${columns})
+           SELECT ${columns} FROM (${sliceSelectSql(slice)}) AS slice_rows WHERE grain = '${RANGE_GRAIN}'`,
+        );
+      }
     }
   }
 
@@ -487,7 +490,7 @@ export class DuckDbEngine implements QueryEngine {
     const refreshed: RefreshedFamily[] = [];
     for (const [index, family] of METRIC_FAMILIES.entries()) {
       this.onProgress(`refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})…`);
-      refreshed.push(...(await refreshMetricValues(target, [family])));
+      refreshed.push(...(await refreshFamilies(target, [family])));
     }
     if (this.cache !== undefined) await this.writeCache(this.cache);
     return refreshed;
@@ -574,7 +577,7 @@ function stepName(step: BuildStep): string {
 }
 
 /** An empty in-memory table with the declared columns (the declared types are also DuckDB types). */
-function createMaterialisedTableSql(table: MaterialisedTable): string {
+export function createMaterialisedTableSql(table: MaterialisedTable): string {
   return `CREATE TABLE ${table.name} (${table.columns.map((c) => `${c.name} ${c.type}`).join(', ')})`;
 }
 

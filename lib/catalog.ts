@@ -28,6 +28,7 @@ const GLUE_TYPES: Readonly<Record<MaterialisedColumnType, string>> = {
   VARCHAR: 'string',
   DOUBLE: 'double',
   BIGINT: 'bigint',
+  BOOLEAN: 'boolean',
 };
 
 const PARQUET = {

@@ -19,7 +19,7 @@ import { DEFAULTS } from '../lambdas/core/config/defaults.ts';
 import { materialisedTableKey, type RefreshEnvironment, type RefreshRequest } from '../lambdas/core/env/refresh.ts';
 import type { ViewDefinitions, ViewsEnvironment } from '../lambdas/core/env/views.ts';
 import type { ReferenceTable } from '../lambdas/core/reference/tables.ts';
-import { MATERIALISED_TABLES, METRIC_FAMILIES, metricValuesInsertSql } from '../sql/materialised.ts';
+import { familySlices, MATERIALISED_TABLES, METRIC_FAMILIES, sliceInsertSql } from '../sql/materialised.ts';
 import { EXPORTS_DEFAULTS } from './exports.ts';
 import { LOG_RETENTION, ServiceFunction } from './function.ts';
 import {
@@ -174,7 +174,11 @@ export class MetricViews extends Construct {
         properties: {
           Definitions: definitions.s3ObjectKey,
           Statements: createHash('sha256')
-            .update(METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)).join(';\n'))
+            .update(
+              METRIC_FAMILIES.flatMap((family) => familySlices(family).map((slice) => sliceInsertSql(slice))).join(
+                ';\n',
+              ),
+            )
             .digest('hex'),
         },
       });

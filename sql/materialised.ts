@@ -32,13 +32,21 @@
  * Grain is a partition column so that the scorecard's "next period" of a row (7 days, a month, a
  * quarter or a year on, by grain) is computed from partition values alone, which lets Trino prune on it.
  *
- * Engines create the table from this declaration (Trino types, partition columns last).
+ * The period tables (PERIOD_TABLES) hold the rows of the views the report reads beyond the
+ * scorecard: the QA criteria, the survey comments and churn by experience. Those views date a row
+ * by a local date or an answer time that no range of `dt` partitions bounds (a survey answer lies
+ * in the partition of the day its survey was sent, any time earlier), so read directly each
+ * scanned every partition of its tables: on Trino, a monthly report read 1.3 to 2.8 times as much
+ * of them on a 3-year demo lake as on a 13-month one. Written by the refresh of the family that
+ * owns them, partitioned like metric_values, a report reads its period's files.
+ *
+ * Engines create the tables from these declarations (Trino types, partition columns last).
  */
 
 import { METRICS } from '../lambdas/core/metrics/catalogue.ts';
 
 /** The SQL types a materialised column may have, spelled as Trino and Athena DML spell them. */
-export type MaterialisedColumnType = 'DATE' | 'VARCHAR' | 'DOUBLE' | 'BIGINT';
+export type MaterialisedColumnType = 'DATE' | 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
 
 export interface MaterialisedColumn {
   readonly name: string;
@@ -137,7 +145,179 @@ export interface PeriodRange {
   readonly to?: string;
 }
 
-export const MATERIALISED_TABLES: readonly MaterialisedTable[] = [METRIC_VALUES];
+/**
+ * A period table: the rows of one view that gives them per grain and period start, written whole by
+ * the refresh of one metric family (the family whose canonical table the view reads) and
+ * partitioned like metric_values, so a report reads the files of its period only. These are the
+ * report's reads beyond the scorecard whose view cannot prune by `dt`: a period's rows are dated by
+ * a local date or an answer time that no range of partitions bounds (lambdas/report/reads.ts).
+ */
+export interface PeriodTable extends MaterialisedTable {
+  /** The view whose rows the table holds; its columns are the table's, partition columns included. */
+  readonly sourceView: string;
+  /** The metric family whose refresh rewrites it. */
+  readonly family: MetricFamily;
+}
+
+function periodColumns(columns: readonly MaterialisedColumn[]): readonly MaterialisedColumn[] {
+  return [...columns, metricColumn('grain'), metricColumn('period_start')];
+}
+
+export const QA_CRITERIA_BY_PERIOD: PeriodTable = {
+  name: 'qa_criteria_by_period',
+  description:
+    'How each QA criterion scored per period, team, agent and source (the rows of qa_criterion_attainment), partitioned by grain and period start.',
+  columns: periodColumns([
+    { name: 'dimension', type: 'VARCHAR', description: "'overall', 'team', 'agent' or 'source'." },
+    { name: 'dimension_value', type: 'VARCHAR', description: "The group within the dimension ('all' for overall)." },
+    { name: 'criterion', type: 'VARCHAR', description: 'Criterion (question) of the scorecard.' },
+    { name: 'section', type: 'VARCHAR', description: 'The greatest section name the criterion appears under.' },
+    { name: 'evaluations', type: 'BIGINT', description: 'Scored answers to the criterion.' },
+    { name: 'score_pct', type: 'DOUBLE', description: 'Mean of points / max points, in percent.' },
+    { name: 'critical_misses', type: 'BIGINT', description: 'Critical answers below full points.' },
+  ]),
+  partitionedBy: ['grain', 'period_start'],
+  sourceView: 'qa_criterion_attainment',
+  family: 'quality',
+  dependsOn: ['qa_criterion_attainment'],
+};
+
+export const SURVEY_COMMENTS_BY_PERIOD: PeriodTable = {
+  name: 'survey_comments_by_period',
+  description:
+    'Scored survey answers with a comment, in each period their answer is dated in (the rows of survey_comments), partitioned by grain and period start.',
+  columns: periodColumns([
+    { name: 'source', type: 'VARCHAR', description: 'Source name from the config.' },
+    { name: 'response_id', type: 'VARCHAR', description: 'Identifier of the answer.' },
+    { name: 'survey_kind', type: 'VARCHAR', description: 'Instrument: csat, nps, ces, enps or custom.' },
+    { name: 'score', type: 'DOUBLE', description: 'Answer on the instrument scale.' },
+    { name: 'scale_min', type: 'DOUBLE', description: 'Lowest value of the scale.' },
+    { name: 'scale_max', type: 'DOUBLE', description: 'Highest value of the scale.' },
+    { name: 'higher_is_better', type: 'BOOLEAN', description: 'Direction of the scale.' },
+    { name: 'comment', type: 'VARCHAR', description: 'The free-text comment.' },
+    { name: 'team', type: 'VARCHAR', description: 'Team of the contact surveyed, when known.' },
+    { name: 'channel', type: 'VARCHAR', description: 'Channel of the contact surveyed, when known.' },
+    { name: 'agent_id', type: 'VARCHAR', description: 'Agent of the contact surveyed, when known.' },
+  ]),
+  partitionedBy: ['grain', 'period_start'],
+  sourceView: 'survey_comments',
+  family: 'surveys',
+  dependsOn: ['survey_comments'],
+};
+
+export const SERVICE_RETENTION_BY_PERIOD: PeriodTable = {
+  name: 'service_retention_by_period',
+  description:
+    'Churn after a contact per period, experience family and segment (the rows of service_retention), partitioned by grain and period start.',
+  columns: periodColumns([
+    {
+      name: 'family',
+      type: 'VARCHAR',
+      description: "Experience family: 'nps', 'csat', 'abandonment', 'first_contact_resolution', 'resolution_time'.",
+    },
+    { name: 'segment', type: 'VARCHAR', description: "Segment within the family ('promoter', 'detractor', …)." },
+    {
+      name: 'is_reference',
+      type: 'BOOLEAN',
+      description: 'The best segment of its family, the reference of its relative risk.',
+    },
+    {
+      name: 'customers',
+      type: 'BIGINT',
+      description: 'Customers of the segment in the period, pending ones included.',
+    },
+    { name: 'customers_pending', type: 'BIGINT', description: 'Customers whose follow-up window has not passed.' },
+    { name: 'n', type: 'BIGINT', description: 'Customers whose outcome is known (churned, or their window elapsed).' },
+    { name: 'churned', type: 'BIGINT', description: 'Customers who cancelled within the follow-up window.' },
+    { name: 'churn_rate', type: 'DOUBLE', description: 'churned / n, in percent; NULL when no outcome is known.' },
+    { name: 'churn_ci_low', type: 'DOUBLE', description: 'Lower bound of the 95% Wilson interval of churn_rate.' },
+    { name: 'churn_ci_high', type: 'DOUBLE', description: 'Upper bound of the 95% Wilson interval of churn_rate.' },
+    { name: 'relative_risk', type: 'DOUBLE', description: "Churn rate against the family's reference segment." },
+    { name: 'rr_ci_low', type: 'DOUBLE', description: 'Lower bound of the 95% interval of the relative risk.' },
+    { name: 'rr_ci_high', type: 'DOUBLE', description: 'Upper bound of the 95% interval of the relative risk.' },
+    { name: 'low_sample', type: 'BOOLEAN', description: 'Fewer customers with a known outcome than min_sample.' },
+    { name: 'risk_rank', type: 'BIGINT', description: 'Rank by churn rate within the family, low samples unranked.' },
+    {
+      name: 'at_risk',
+      type: 'BIGINT',
+      description: 'Customers of a worse segment not cancelled since their first contact; NULL for the reference.',
+    },
+    {
+      name: 'revenue',
+      type: 'DOUBLE',
+      description: "Known amounts of the customers' events in the twelve months before the period end.",
+    },
+    { name: 'revenue_customers', type: 'BIGINT', description: 'Customers with at least one known amount there.' },
+    { name: 'at_risk_revenue', type: 'DOUBLE', description: 'Revenue of the customers still at risk.' },
+    { name: 'horizon_days', type: 'BIGINT', description: 'The follow-up window, in days.' },
+  ]),
+  partitionedBy: ['grain', 'period_start'],
+  sourceView: 'service_retention',
+  family: 'retention',
+  dependsOn: ['service_retention'],
+};
+
+export const PERIOD_TABLES: readonly PeriodTable[] = [
+  QA_CRITERIA_BY_PERIOD,
+  SURVEY_COMMENTS_BY_PERIOD,
+  SERVICE_RETENTION_BY_PERIOD,
+];
+
+export const MATERIALISED_TABLES: readonly MaterialisedTable[] = [METRIC_VALUES, ...PERIOD_TABLES];
+
+/**
+ * What one refresh step rewrites: one family's rows of metric_values, or a whole period table. A
+ * family's refresh rewrites its slice of metric_values, then the period tables of that family.
+ */
+export type RefreshSlice =
+  | { readonly kind: 'family'; readonly table: MaterialisedTable; readonly family: MetricFamily }
+  | { readonly kind: 'period-table'; readonly table: PeriodTable; readonly family: MetricFamily };
+
+/** The slices a family's refresh rewrites, in order. */
+export function familySlices(family: MetricFamily): RefreshSlice[] {
+  assertFamily(family);
+  return [
+    { kind: 'family', table: METRIC_VALUES, family },
+    ...PERIOD_TABLES.filter((t) => t.family === family).map((table) => ({
+      kind: 'period-table' as const,
+      table,
+      family,
+    })),
+  ];
+}
+
+/** The SELECT of a slice's rows, in its table's column order, of the periods in `periods` (all when absent). */
+export function sliceSelectSql(slice: RefreshSlice, periods: PeriodRange = {}): string {
+  if (slice.kind === 'family') return metricValuesSelectSql(slice.family, periods);
+  const bounds = periodBounds(periods);
+  const where = bounds.length > 0 ? `\nWHERE ${bounds.join(' AND ')}` : '';
+  return `SELECT ${slice.table.columns.map((c) => c.name).join(', ')}\nFROM ${slice.table.sourceView}${where}`;
+}
+
+/** The statement that writes a slice's rows of the given periods (after its partitions were cleared). */
+export function sliceInsertSql(slice: RefreshSlice, periods: PeriodRange = {}): string {
+  if (slice.kind === 'family') return metricValuesInsertSql(slice.family, periods);
+  const columns = slice.table.columns.map((c) => c.name).join(', ');
+  return `INSERT INTO ${slice.table.name} (${columns})\n${sliceSelectSql(slice, periods)}`;
+}
+
+/** The partitions (grain, period start as `YYYY-MM-DD`) a slice's view gives, one row each. */
+export function slicePartitionsSql(slice: RefreshSlice): string {
+  if (slice.kind === 'family') return metricValuesPartitionsSql(slice.family);
+  return `SELECT DISTINCT grain, CAST(period_start AS VARCHAR) AS period_start\nFROM ${slice.table.sourceView}`;
+}
+
+/** How a slice is named in messages: `metric_values family surveys`, `survey_comments_by_period`. */
+export function sliceLabel(slice: RefreshSlice): string {
+  return slice.kind === 'family' ? `${slice.table.name} family ${slice.family}` : slice.table.name;
+}
+
+function periodBounds(periods: PeriodRange): string[] {
+  return [
+    periods.from === undefined ? undefined : `period_start >= DATE '${isoDate(periods.from)}'`,
+    periods.to === undefined ? undefined : `period_start <= DATE '${isoDate(periods.to)}'`,
+  ].filter((b) => b !== undefined);
+}
 
 /**
  * The condition that keeps each metric of a family at the dimensions its catalogue entry lists
@@ -164,12 +344,8 @@ export function metricValuesSelectSql(family: MetricFamily, periods: PeriodRange
   const columns = METRIC_VALUES.columns.map((c) =>
     c.name === 'n' ? 'CAST(n AS BIGINT) AS n' : c.name === 'family' ? `'${family}' AS family` : c.name,
   );
-  const bounds = [
-    periods.from === undefined ? undefined : `period_start >= DATE '${isoDate(periods.from)}'`,
-    periods.to === undefined ? undefined : `period_start <= DATE '${isoDate(periods.to)}'`,
-    attributionSql(family),
-  ].filter((b) => b !== undefined);
-  const where = bounds.length > 0 ? `\nWHERE ${bounds.join(' AND ')}` : '';
+  const bounds = [...periodBounds(periods), attributionSql(family)];
+  const where = `\nWHERE ${bounds.join(' AND ')}`;
   return `SELECT ${columns.join(', ')}\nFROM ${familySourceView(family)}${where}`;
 }
 

@@ -102,7 +102,8 @@ export const VIEWS: readonly ViewDefinition[] = [
   {
     name: 'survey_comments',
     source: { file: 'survey_comments.sql' },
-    description: 'Scored, commented survey answers dated as metrics_surveys dates them, for the voice of the customer.',
+    description:
+      'Scored, commented survey answers in each period metrics_surveys counts them in, for the voice of the customer.',
     dependsOn: ['survey_responses_latest'],
   },
   {
@@ -121,7 +122,7 @@ export const VIEWS: readonly ViewDefinition[] = [
     name: 'qa_criterion_attainment',
     source: { file: 'qa_criterion_attainment.sql' },
     description:
-      'Mean score and critical misses of each QA criterion per period, dated by partition so one period reads its own.',
+      'Mean score and critical misses of each QA criterion per period, team, agent and source, on the local date of each answer.',
     dependsOn: [],
   },
   {

@@ -51,7 +51,7 @@ export async function refresh(context: CommandContext, options: RefreshOptions):
       await engine.close();
     }
   } else {
-    const { deleteStatementTarget, refreshMetricValues } = await import('../../lambdas/core/query/refresh.ts');
+    const { deleteStatementTarget, refreshFamilies } = await import('../../lambdas/core/query/refresh.ts');
     const engine = await openQueryEngine({ choice, lakeDir: context.lakeDir, config: () => readConfig(context) });
     const target = deleteStatementTarget(
       (sql) => engine.query(sql),
@@ -60,7 +60,7 @@ export async function refresh(context: CommandContext, options: RefreshOptions):
     try {
       for (const family of options.family ?? METRIC_FAMILIES) {
         stderr.write(`refreshing ${family}…\n`);
-        const [done] = await refreshMetricValues(target, [family]);
+        const [done] = await refreshFamilies(target, [family]);
         const rows = await rowsByFamily(engine.query.bind(engine), family);
         refreshed.push({ family, rows: rows.get(family) ?? 0, ms: done?.ms ?? 0 });
       }

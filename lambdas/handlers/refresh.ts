@@ -1,9 +1,9 @@
 /**
- * Metric refresh Lambda: rewrites the materialised metric_values table on Athena with the refresh
- * the CLI runs on DuckDB and Trino (refreshMetricValues), one family at a time: the family's files
- * are deleted from its folder of the table, its partitions (one per grain and period) dropped from
- * the catalog, then INSERT … SELECT writes it again, at most 100 partitions per statement (Athena's
- * limit), and registers the partitions.
+ * Metric refresh Lambda: rewrites the materialised tables on Athena with the refresh the CLI runs
+ * on DuckDB and Trino (refreshFamilies), one family at a time, then the period tables the family
+ * owns: the files are deleted from the family's folder of metric_values (a period table's whole
+ * folder), its partitions (one per grain and period) dropped from the catalog, then INSERT … SELECT
+ * writes it again, at most 100 partitions per statement (Athena's limit), and registers the partitions.
  *
  * It is started asynchronously, one run at a time, in three ways:
  * - by its own schedule, with `{}` (every family) or `{ "families": [...] }`;
@@ -17,11 +17,11 @@
  */
 import { S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { METRIC_VALUES, type MetricFamily } from '../../sql/materialised.ts';
+import type { MetricFamily } from '../../sql/materialised.ts';
 import { parseEnvironment } from '../core/env/environment.ts';
 import { materialisedTableKey, refreshEnvSchema, refreshRequestSchema } from '../core/env/refresh.ts';
 import { AthenaEngine } from '../core/query/athena.ts';
-import { athenaTarget, type RefreshedFamily, refreshMetricValues } from '../core/query/refresh.ts';
+import { athenaTarget, type RefreshedFamily, refreshFamilies } from '../core/query/refresh.ts';
 import type { ObjectStore } from '../core/store/object-store.ts';
 import { S3ObjectStore } from '../core/store/s3.ts';
 import { log } from './log.ts';
@@ -99,14 +99,14 @@ async function refresh(deps: RefreshDeps, families?: readonly MetricFamily[]): P
     execute: deps.execute,
     query: deps.query,
     deletePrefix: (uri) => deleteFolder(uri, deps),
-    location: `s3://${deps.bucket}/${materialisedTableKey(deps.materialisedPrefix, METRIC_VALUES.name)}`,
+    location: (table) => `s3://${deps.bucket}/${materialisedTableKey(deps.materialisedPrefix, table)}`,
   });
-  const refreshed = await refreshMetricValues(target, families);
+  const refreshed = await refreshFamilies(target, families);
   for (const { family, ms } of refreshed) log.info('family refreshed', { family, ms: Math.round(ms) });
   return refreshed;
 }
 
-/** Deletes every object of one family's folder, which must lie under the materialised prefix. */
+/** Deletes every object of a family's or a period table's folder, which must lie under the materialised prefix. */
 async function deleteFolder(uri: string, deps: RefreshDeps): Promise<void> {
   const root = `s3://${deps.bucket}/`;
   const prefix = uri.startsWith(root) ? uri.slice(root.length) : '';

@@ -6,15 +6,9 @@
  */
 import { metricOptions, retentionHorizonDays } from '../core/config/config.ts';
 import { METRIC_BY_ID, type MetricId, type MetricUnit } from '../core/metrics/catalogue.ts';
-import {
-  type Dimension,
-  type Grain,
-  SCORECARD_COLUMNS,
-  type Scope,
-  type ScorecardRow,
-} from '../core/metrics/scorecard.ts';
+import { type Dimension, type Grain, SCORECARD_COLUMNS, type ScorecardRow } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
-import { type ReportPeriod, reportingZone, trendStarts } from '../core/time/periods.ts';
+import { type ReportPeriod, trendStarts } from '../core/time/periods.ts';
 import { renderCharts } from './charts.ts';
 import { queryClosedLoop } from './closed-loop.ts';
 import { readIntervalFacts } from './intervals.ts';
@@ -72,7 +66,7 @@ export async function buildReportData(engine: QueryEngine, options: ReportOption
     queryPeriodRows(engine, period),
     queryTrendRows(engine, period, focus),
     queryQaCriteria(engine, period, scope),
-    queryComments(engine, period, scope, reportingZone(options.config.reporting, teamOf(scope))),
+    queryComments(engine, period, scope),
     querySources(engine),
     queryFiles(engine),
     shows('retention') ? queryRetention(engine, period) : null,
@@ -179,11 +173,6 @@ export function verdictOf(index: ScorecardRow | null, kpis: readonly Kpi[]): str
   if (missed.length > 0) parts.push(`off target: ${missed.join(', ')}`);
   if (kpis.every((k) => k.row === null)) parts.push('no metric has data for this period');
   return `${parts.join('; ')}.`;
-}
-
-/** The team a report is scoped to, whose own time zone its days are read in. */
-function teamOf(scope: Scope | null): string | undefined {
-  return scope?.dimension === 'team' ? scope.value : undefined;
 }
 
 function buildTrends(rows: readonly ScorecardRow[], period: ReportPeriod): Trend[] {

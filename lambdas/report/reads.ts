@@ -1,12 +1,14 @@
 /**
- * The report's reads beyond the scorecard, one view each: QA criteria (qa_criterion_attainment),
- * survey comments (survey_comments) and ingestion (ingestion_sources, ingestion_audit_latest).
- * Each query selects from its view with a WHERE, an ORDER BY and a LIMIT; the logic is in the
- * view's SQL. Every value reaches SQL as a bound parameter.
+ * The report's reads beyond the scorecard, one relation each: QA criteria and survey comments from
+ * their period tables (qa_criteria_by_period, survey_comments_by_period: the rows of the views
+ * qa_criterion_attainment and survey_comments, written by the refresh and partitioned by grain and
+ * period start, so a period reads its own files whatever the history), and ingestion from
+ * ingestion_sources and ingestion_audit_latest. Each query selects with a WHERE, an ORDER BY and a
+ * LIMIT; the logic is in the views' SQL. Every value reaches SQL as a bound parameter.
  */
 import type { Scope, ScopeDimension } from '../core/metrics/scorecard.ts';
 import type { QueryEngine, SqlValue } from '../core/query/engine.ts';
-import { periodInstants, type ReportPeriod } from '../core/time/periods.ts';
+import type { ReportPeriod } from '../core/time/periods.ts';
 import type { IngestedFile, QaCriterionNeed, SourceAudit } from './model.ts';
 import type { CommentedResponse } from './themes.ts';
 
@@ -19,10 +21,10 @@ export const MAX_COMMENTS = 5000;
 /** Ingested files named in the data-quality footer (most recent first). */
 export const FILES_LISTED = 12;
 
-/** The scopes qa_criterion_attainment has rows for; any other scope reads the overall criteria. */
+/** The scopes qa_criteria_by_period has rows for; any other scope reads the overall criteria. */
 const QA_DIMENSIONS: readonly ScopeDimension[] = ['team', 'agent', 'source'];
 
-/** Columns of survey_comments a scope filters on (queues are not on surveys: all comments). */
+/** Columns of survey_comments_by_period a scope filters on (queues are not on surveys: all comments). */
 const SURVEY_SCOPE_COLUMN: Readonly<Partial<Record<ScopeDimension, string>>> = {
   team: 'team',
   channel: 'channel',
@@ -32,9 +34,7 @@ const SURVEY_SCOPE_COLUMN: Readonly<Partial<Record<ScopeDimension, string>>> = {
 
 /**
  * Criteria of the period scoring below QA_COACHING_BELOW_PCT or with a missed critical answer,
- * lowest first. The view dates answers by their local date (qa_criterion_attainment), which no
- * filter on the period can turn into a dt range: on Trino and Athena this read scans every
- * partition of qa_evaluations.
+ * lowest first, from the period's partition of qa_criteria_by_period.
  */
 export async function queryQaCriteria(
   engine: QueryEngine,
@@ -47,7 +47,7 @@ export async function queryQaCriteria(
       : { dimension: 'overall', dimension_value: 'all' };
   const raw = await engine.query(
     `SELECT criterion, section, evaluations, score_pct, critical_misses
-     FROM qa_criterion_attainment
+     FROM qa_criteria_by_period
      WHERE grain = :grain AND period_start = CAST(:period_start AS DATE)
        AND dimension = :dimension AND dimension_value = :dimension_value
        AND (score_pct < :coaching_below OR critical_misses > 0)
@@ -65,31 +65,26 @@ export async function queryQaCriteria(
 }
 
 /**
- * The commented answers of the period's local days in `timeZone` (of the scope, where surveys carry
- * it), in a stable order. The bounds are the UTC instants of the period's first and last local
- * midnights, computed here from the platform's zone database, so both engines compare the same
- * instants.
+ * The commented answers counted in the period, each dated as metrics_surveys dates it (the local
+ * date of its answer in its team's zone), in a stable order, from the period's partition of
+ * survey_comments_by_period.
  */
 export async function queryComments(
   engine: QueryEngine,
   period: ReportPeriod,
   scope: Scope | null,
-  timeZone: string,
 ): Promise<CommentedResponse[]> {
   const column = scope === null ? undefined : SURVEY_SCOPE_COLUMN[scope.dimension];
   const scoped = scope !== null && column !== undefined;
-  const { from, to } = periodInstants(period, timeZone);
   const raw = await engine.query(
     `SELECT survey_kind, score, scale_min, scale_max, higher_is_better, comment
-     FROM survey_comments
-     WHERE answered_at >= CAST(:period_start AS TIMESTAMP) AND answered_at < CAST(:period_end AS TIMESTAMP)${
-       scoped ? ` AND ${column} = :scope_value` : ''
-     }
+     FROM survey_comments_by_period
+     WHERE grain = :grain AND period_start = CAST(:period_start AS DATE)${scoped ? ` AND ${column} = :scope_value` : ''}
      ORDER BY source, response_id
      LIMIT ${MAX_COMMENTS}`,
     {
-      period_start: sqlTimestamp(from),
-      period_end: sqlTimestamp(to),
+      grain: period.grain,
+      period_start: period.start,
       ...(scoped ? { scope_value: scope.value } : {}),
     },
   );
@@ -140,11 +135,6 @@ export async function queryFiles(engine: QueryEngine): Promise<IngestedFile[]> {
     rows_rejected: Number(r.rows_rejected),
     file_error: text(r.file_error),
   }));
-}
-
-/** `YYYY-MM-DD HH:MM:SS.sss`, the timestamp literal both engines cast. */
-function sqlTimestamp(instant: Date): string {
-  return instant.toISOString().slice(0, 23).replace('T', ' ');
 }
 
 function text(value: SqlValue | undefined): string | null {

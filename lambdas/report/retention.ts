@@ -1,5 +1,6 @@
 /**
- * The report page "What service is worth": churn by experience from the service_retention view,
+ * The report page "What service is worth": churn by experience from the service_retention view (read
+ * from its period table service_retention_by_period, which the refresh writes),
  * said in two or three plain sentences generated from the numbers, then one compact table per
  * family. Reading, deriving and rendering of the page live here; the report's shared modules only
  * call in.
@@ -125,13 +126,16 @@ export interface RetentionFacts {
   readonly summary: readonly string[];
 }
 
-/** The rows of service_retention of the reported period and the ones before it, latest first. */
+/**
+ * The rows of service_retention of the reported period and the ones before it, latest first: one
+ * small partition of service_retention_by_period per earlier period of the grain.
+ */
 export async function queryRetention(engine: QueryEngine, period: ReportPeriod): Promise<RetentionSegment[]> {
   const raw = await engine.query(
     `SELECT CAST(period_start AS VARCHAR) AS period_start, family, segment, is_reference, customers, customers_pending, n, churned, churn_rate, churn_ci_low,
        churn_ci_high, relative_risk, rr_ci_low, rr_ci_high, low_sample, at_risk, revenue, revenue_customers,
        at_risk_revenue, horizon_days
-     FROM service_retention
+     FROM service_retention_by_period
      WHERE grain = :grain AND period_start <= CAST(:period_start AS DATE)
      ORDER BY period_start DESC, family, segment`,
     { grain: period.grain, period_start: period.start },

@@ -55,10 +55,9 @@
 --   of the segment has a known amount. at_risk_revenue is the same sum over the at-risk customers.
 -- * Cost: interaction_facts, survey_responses_latest and customer_activity_latest are each read
 --   once. Activity is decided from a customer's whole history and the window's elapse from the
---   source's newest event, so a period filter does not prune the activity files; the view is read
---   once per report, and only by a report that shows its page. On Trino 476 the report's query plans
---   25 stages (within the 50 every report query keeps to) and took 50 s over the small demo lake
---   on two busy cores.
+--   source's newest event, so a period filter does not prune the activity files. The refresh of
+--   the retention family writes this view into service_retention_by_period (sql/materialised.ts),
+--   partitioned by grain and period start, and the report reads that table, not this view.
 WITH
 options AS (
   SELECT

@@ -4,7 +4,7 @@ import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES } from '../../lambdas/core/schema/canonical.ts';
 import { glueColumns } from '../../lambdas/core/schema/derive.ts';
-import { METRIC_VALUES } from '../../sql/materialised.ts';
+import { METRIC_VALUES, PERIOD_TABLES } from '../../sql/materialised.ts';
 import { fixtureConfig, synth } from './support.ts';
 
 const { template } = synth();
@@ -81,13 +81,14 @@ describe('Catalog', () => {
     }
   });
 
+  const glueType = { DATE: 'date', VARCHAR: 'string', DOUBLE: 'double', BIGINT: 'bigint', BOOLEAN: 'boolean' } as const;
+  const column = (c: (typeof METRIC_VALUES.columns)[number]) => ({
+    Name: c.name,
+    Type: glueType[c.type],
+    Comment: c.description,
+  });
+
   it('declares metric_values from its declaration: Parquet under materialised/, partitioned by family, grain and period', () => {
-    const glueType = { DATE: 'date', VARCHAR: 'string', DOUBLE: 'double', BIGINT: 'bigint' } as const;
-    const column = (c: (typeof METRIC_VALUES.columns)[number]) => ({
-      Name: c.name,
-      Type: glueType[c.type],
-      Comment: c.description,
-    });
     template.hasResourceProperties('AWS::Glue::Table', {
       DatabaseName: DATABASE,
       TableInput: {
@@ -110,6 +111,28 @@ describe('Catalog', () => {
       },
     });
   });
+
+  it.each(PERIOD_TABLES.map((t) => [t.name, t] as const))(
+    'declares the period table %s from its declaration: Parquet under materialised/, partitioned by grain and period, partitions registered',
+    (name, table) => {
+      template.hasResourceProperties('AWS::Glue::Table', {
+        DatabaseName: DATABASE,
+        TableInput: {
+          Name: name,
+          TableType: 'EXTERNAL_TABLE',
+          Parameters: Match.objectLike({ classification: 'parquet', 'projection.enabled': Match.absent() }),
+          PartitionKeys: [
+            { Name: 'grain', Type: 'string', Comment: Match.anyValue() },
+            { Name: 'period_start', Type: 'date', Comment: Match.anyValue() },
+          ],
+          StorageDescriptor: Match.objectLike({
+            Columns: table.columns.filter((c) => !table.partitionedBy.includes(c.name)).map(column),
+            Location: curatedLocation(`/materialised/${name}/`),
+          }),
+        },
+      });
+    },
+  );
 
   it('registers the partitions of metric_values rather than projecting them, so INSERT INTO and DROP PARTITION take effect', () => {
     template.hasResourceProperties('AWS::Glue::Table', {

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { ServiceBenchConfig } from '../../lambdas/core/config/config.ts';
 import { DEFAULTS } from '../../lambdas/core/config/defaults.ts';
 import { EXPORTS_DEFAULTS } from '../../lib/exports.ts';
-import { METRIC_FAMILIES, metricValuesInsertSql } from '../../sql/materialised.ts';
+import { familySlices, MATERIALISED_TABLES, METRIC_FAMILIES, sliceInsertSql } from '../../sql/materialised.ts';
 import {
   DATABASE_REF,
   fixtureConfig,
@@ -108,9 +108,14 @@ describe('MetricRefresh', () => {
       's3:DeleteObject',
       's3:AbortMultipartUpload',
     ]);
-    expect(JSON.stringify(curatedWrites[0]?.Resource)).toMatch(
-      /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["StorageCurated\w+","Arn"\]\},"\/materialised\/metric_values\/\*"\]\]\}$/,
-    );
+    const folders = (curatedWrites[0]?.Resource as unknown[]).map((resource) => {
+      const match =
+        /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["StorageCurated\w+","Arn"\]\},"(\/materialised\/[a-z_]+\/\*)"\]\]\}$/.exec(
+          JSON.stringify(resource),
+        );
+      return match?.[1];
+    });
+    expect(folders).toEqual(MATERIALISED_TABLES.map((table) => `/materialised/${table.name}/*`));
   });
 
   it('adds and drops partitions of the materialised tables only, and creates no table', () => {
@@ -123,7 +128,7 @@ describe('MetricRefresh', () => {
       'glue:BatchDeletePartition',
     ]);
     const resources = JSON.stringify(partitions?.Resource);
-    expect(resources).toMatch(glueTablePattern('metric_values'));
+    for (const table of MATERIALISED_TABLES) expect(resources).toMatch(glueTablePattern(table.name));
     expect(resources).not.toMatch(glueTablePattern('*'));
     const everything = JSON.stringify(refresherStatements());
     expect(everything).not.toMatch(/glue:(Create|Update|Delete)Table/);
@@ -140,7 +145,10 @@ describe('refresh after deployment', () => {
       ServiceToken: refresherArn,
       Definitions: definitions.asString(),
       Statements: createHash('sha256')
-        .update(METRIC_FAMILIES.map((family) => metricValuesInsertSql(family)).join(';\n'))
+        // every statement the refresh writes with: each family's rows of metric_values and its period tables
+        .update(
+          METRIC_FAMILIES.flatMap((family) => familySlices(family).map((slice) => sliceInsertSql(slice))).join(';\n'),
+        )
         .digest('hex'),
     });
     const [views] = Object.keys(template.findResources('Custom::ServiceBenchViews'));

@@ -6,15 +6,19 @@ import {
   deleteStatementTarget,
   periodRuns,
   type RefreshTarget,
-  refreshMetricValues,
+  refreshFamilies,
 } from '../../lambdas/core/query/refresh.ts';
 import type { SurveyResponse } from '../../lambdas/core/schema/canonical.ts';
 import {
+  familySlices,
   MAX_PARTITIONS_PER_INSERT,
   METRIC_FAMILIES,
   type MetricFamily,
   metricValuesInsertSql,
   metricValuesPartitionsSql,
+  type RefreshSlice,
+  SURVEY_COMMENTS_BY_PERIOD,
+  sliceInsertSql,
 } from '../../sql/materialised.ts';
 import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 
@@ -78,7 +82,7 @@ describe('metric_values on the local engine', () => {
 
   it('is idempotent: refreshing again leaves the same rows', async () => {
     const before = await engine.query(`SELECT * FROM metric_values ${ORDERED}`);
-    const refreshed = await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
+    const refreshed = await refreshFamilies(deleteStatementTarget((sql) => engine.exec(sql)));
     expect(refreshed.map((r) => r.family)).toEqual([...METRIC_FAMILIES]);
     expect(await engine.query(`SELECT * FROM metric_values ${ORDERED}`)).toEqual(before);
   });
@@ -87,12 +91,12 @@ describe('metric_values on the local engine', () => {
     const counts = 'SELECT family, count(*) AS n FROM metric_values GROUP BY family ORDER BY family';
     const before = await engine.query(counts);
     await engine.exec("DELETE FROM metric_values WHERE family <> 'surveys'");
-    await refreshMetricValues(
+    await refreshFamilies(
       deleteStatementTarget((sql) => engine.exec(sql)),
       ['surveys'],
     );
     expect(await engine.query(counts)).toEqual(before.filter((r) => r.family === 'surveys'));
-    await refreshMetricValues(deleteStatementTarget((sql) => engine.exec(sql)));
+    await refreshFamilies(deleteStatementTarget((sql) => engine.exec(sql)));
     expect(await engine.query(counts)).toEqual(before);
   });
 
@@ -140,12 +144,16 @@ describe('refresh on first read', () => {
 });
 
 describe('refresh statements', () => {
-  it('on DuckDB clears each family with a DELETE on its partitions, then inserts it whole, family by family', async () => {
+  it('on DuckDB clears each family with a DELETE on its partitions, then inserts it whole, then the period tables it owns', async () => {
     const target = recordingTarget();
-    await refreshMetricValues(target, ['surveys', 'tickets']);
+    await refreshFamilies(target, ['surveys', 'tickets']);
     expect(target.sent).toEqual([
       "DELETE FROM metric_values WHERE family = 'surveys'",
       metricValuesInsertSql('surveys'),
+      'DELETE FROM survey_comments_by_period WHERE grain IS NOT NULL',
+      `INSERT INTO survey_comments_by_period (${SURVEY_COMMENTS_BY_PERIOD.columns.map((c) => c.name).join(', ')})
+SELECT ${SURVEY_COMMENTS_BY_PERIOD.columns.map((c) => c.name).join(', ')}
+FROM survey_comments`,
       "DELETE FROM metric_values WHERE family = 'tickets'",
       metricValuesInsertSql('tickets'),
     ]);
@@ -166,19 +174,26 @@ describe('refresh statements', () => {
       return sql === metricValuesPartitionsSql('surveys') ? [...weeks, ...months] : [];
     };
     const target = deleteStatementTarget(run, run);
-    await refreshMetricValues(target, ['surveys']);
+    await refreshFamilies(target, ['surveys']);
     const runs = periodRuns([...weeks, ...months], MAX_PARTITIONS_PER_INSERT);
     expect(runs).toHaveLength(2);
+    const comments = familySlices('surveys')[1] as RefreshSlice;
     expect(sent).toEqual([
       metricValuesPartitionsSql('surveys'),
       "DELETE FROM metric_values WHERE family = 'surveys'",
       ...runs.map((periods) => metricValuesInsertSql('surveys', periods)),
+      // the comments' view gives no partition here: cleared, and nothing to insert
+      'SELECT DISTINCT grain, CAST(period_start AS VARCHAR) AS period_start\nFROM survey_comments',
+      'DELETE FROM survey_comments_by_period WHERE grain IS NOT NULL',
     ]);
-    expect(sent.at(-2)).toMatch(/\nWHERE period_start <= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);
-    expect(sent.at(-1)).toMatch(/\nWHERE period_start >= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);
+    expect(sent[2]).toMatch(/\nWHERE period_start <= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);
+    expect(sent[3]).toMatch(/\nWHERE period_start >= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);
+    expect(sliceInsertSql(comments, { from: '2025-01-06', to: '2025-06-30' })).toMatch(
+      /\nFROM survey_comments\nWHERE period_start >= DATE '2025-01-06' AND period_start <= DATE '2025-06-30'$/,
+    );
   });
 
-  it('on Athena deletes the family folder and drops the partitions the catalog lists before the INSERT', async () => {
+  it('on Athena deletes the family folder (a period table: its folder) and drops the partitions the catalog lists before the INSERT', async () => {
     const calls: string[] = [];
     const registered = Array.from({ length: 130 }, (_, i) => ({
       grain: 'week',
@@ -194,27 +209,35 @@ describe('refresh statements', () => {
       deletePrefix: async (prefix) => {
         calls.push(`delete ${prefix}`);
       },
-      location: 's3://curated-bucket/materialised/metric_values/',
+      location: (table) => `s3://curated-bucket/materialised/${table}/`,
     });
-    await refreshMetricValues(target, ['quality']);
-    const drop = (from: number, to: number) =>
-      `ALTER TABLE metric_values DROP IF EXISTS ${registered
+    await refreshFamilies(target, ['quality']);
+    const drop = (table: string, family: string, from: number, to: number) =>
+      `ALTER TABLE ${table} DROP IF EXISTS ${registered
         .slice(from, to)
-        .map((p) => `PARTITION (family = 'quality', grain = 'week', period_start = '${p.period_start}')`)
+        .map((p) => `PARTITION (${family}grain = 'week', period_start = '${p.period_start}')`)
         .join(', ')}`;
+    const criteria = familySlices('quality')[1] as RefreshSlice;
+    expect(criteria.table.name).toBe('qa_criteria_by_period');
     expect(calls).toEqual([
       metricValuesPartitionsSql('quality'),
       'delete s3://curated-bucket/materialised/metric_values/family=quality/',
       `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "metric_values$partitions" WHERE family = 'quality'`,
-      drop(0, 100),
-      drop(100, 130),
+      drop('metric_values', "family = 'quality', ", 0, 100),
+      drop('metric_values', "family = 'quality', ", 100, 130),
       metricValuesInsertSql('quality'),
+      'SELECT DISTINCT grain, CAST(period_start AS VARCHAR) AS period_start\nFROM qa_criterion_attainment',
+      'delete s3://curated-bucket/materialised/qa_criteria_by_period/',
+      'SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "qa_criteria_by_period$partitions"',
+      drop('qa_criteria_by_period', '', 0, 100),
+      drop('qa_criteria_by_period', '', 100, 130),
+      sliceInsertSql(criteria),
     ]);
   });
 
   it('fails naming the family whose write failed, and writes no family after it', async () => {
     const target = recordingTarget('surveys');
-    await expect(refreshMetricValues(target, ['tickets', 'surveys', 'quality'])).rejects.toThrow(
+    await expect(refreshFamilies(target, ['tickets', 'surveys', 'quality'])).rejects.toThrow(
       /metric_values family surveys failed: disk full/,
     );
     expect(target.sent.some((sql) => sql.includes("'quality'"))).toBe(false);
@@ -222,7 +245,7 @@ describe('refresh statements', () => {
 
   it('fails when asked for a family that does not exist, before writing anything', async () => {
     const target = recordingTarget();
-    await expect(refreshMetricValues(target, ['surveys', 'billing' as MetricFamily])).rejects.toThrow(
+    await expect(refreshFamilies(target, ['surveys', 'billing' as MetricFamily])).rejects.toThrow(
       /unknown metric families billing/,
     );
     expect(target.sent).toEqual([]);
@@ -235,7 +258,7 @@ describe('refresh statements', () => {
       return sql.startsWith('SELECT DISTINCT') ? [{ grain: 'month', period_start: "2025-06-01' OR 1=1" }] : [];
     };
     const target = deleteStatementTarget(run, run);
-    await expect(refreshMetricValues(target, ['social'])).rejects.toThrow(/unexpected partition row/);
+    await expect(refreshFamilies(target, ['social'])).rejects.toThrow(/unexpected partition row/);
     expect(sent.some((sql) => sql.startsWith('DELETE'))).toBe(false);
   });
 });

@@ -125,11 +125,13 @@ describe('qa_criterion_attainment', () => {
 
 interface CommentRow {
   readonly comment: string;
-  readonly answered_at: string;
+  readonly grain: string;
+  readonly period_start: string;
   readonly score: number;
 }
 
 describe('survey_comments', () => {
+  // One row per answer and period; keyed by answer and grain.
   const comments = viewRows<CommentRow>(
     'survey_comments',
     (lake) => {
@@ -143,15 +145,16 @@ describe('survey_comments', () => {
         surveyResponse({
           response_id: 'sent-only',
           comment: 'sent only',
-          sent_at: utc('2025-06-03 09:00:00'),
+          sent_at: utc('2025-06-30 09:00:00'),
           responded_at: null,
-          updated_at: utc('2025-06-09 09:00:00'),
+          updated_at: utc('2025-07-09 09:00:00'),
         }),
         surveyResponse({
           response_id: 'no-times',
           comment: 'no times',
+          sent_at: null,
           responded_at: null,
-          updated_at: utc('2025-06-04 09:00:00'),
+          updated_at: utc('2025-07-04 09:00:00'),
         }),
         surveyResponse({ response_id: 'no-comment', comment: null }),
         surveyResponse({ response_id: 'offer', comment: 'offer', score: null }),
@@ -161,18 +164,27 @@ describe('survey_comments', () => {
         surveyResponse({ response_id: 'edited', comment: 'second words', updated_at: utc('2025-06-20 09:00:00') }),
       ]);
     },
-    (r) => String(r.response_id),
+    (r) => `${String(r.response_id)}|${String(r.grain)}`,
   );
+  const periodOf = (id: string, grain: string) => String(comments.row(`${id}|${grain}`).period_start).slice(0, 10);
 
-  it('dates an answer by responded_at, else sent_at, else updated_at, as metrics_surveys does', () => {
-    expect(comments.row('answered').answered_at).toBe('2025-06-02T09:00:00.000Z');
-    expect(comments.row('sent-only').answered_at).toBe('2025-06-03T09:00:00.000Z');
-    expect(comments.row('no-times').answered_at).toBe('2025-06-04T09:00:00.000Z');
+  it('dates an answer by responded_at, else sent_at, else updated_at, in each period metrics_surveys counts it in', () => {
+    // sent in May, answered 2 June: June, Q2, the ISO week of Monday 2 June
+    expect(periodOf('answered', 'month')).toBe('2025-06-01');
+    expect(periodOf('answered', 'week')).toBe('2025-06-02');
+    expect(periodOf('answered', 'quarter')).toBe('2025-04-01');
+    expect(periodOf('answered', 'year')).toBe('2025-01-01');
+    // no answer time: sent 30 June (not updated 9 July)
+    expect(periodOf('sent-only', 'month')).toBe('2025-06-01');
+    // neither: updated 4 July
+    expect(periodOf('no-times', 'month')).toBe('2025-07-01');
+    expect(periodOf('no-times', 'quarter')).toBe('2025-07-01');
   });
 
   it('keeps scored, commented answers only, each in its latest version', () => {
-    expect(comments.keys().sort()).toEqual(['answered', 'edited', 'no-times', 'sent-only']);
-    expect(comments.row('edited')).toMatchObject({ comment: 'second words', score: 5 });
+    const answers = [...new Set(comments.keys().map((k) => k.split('|')[0]))].sort();
+    expect(answers).toEqual(['answered', 'edited', 'no-times', 'sent-only']);
+    expect(comments.row('edited|month')).toMatchObject({ comment: 'second words', score: 5 });
   });
 });
 

@@ -5,13 +5,20 @@
  */
 
 import { readFileSync } from 'node:fs';
-import { COMPAT_SQL_FILE, DuckDbEngine } from '../../cli/duckdb.ts';
+import { COMPAT_SQL_FILE, createMaterialisedTableSql, DuckDbEngine } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { METRIC_BY_ID, type MetricId } from '../../lambdas/core/metrics/catalogue.ts';
 import { SCORECARD_COLUMNS, type ScorecardRow } from '../../lambdas/core/metrics/scorecard.ts';
 import type { SqlValue } from '../../lambdas/core/query/engine.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { duckdbColumns, partitionColumns } from '../../lambdas/core/schema/derive.ts';
+import {
+  PERIOD_TABLES,
+  type PeriodTable,
+  QA_CRITERIA_BY_PERIOD,
+  SURVEY_COMMENTS_BY_PERIOD,
+  sliceInsertSql,
+} from '../../sql/materialised.ts';
 import { createViewSql } from '../../sql/registry.ts';
 
 const SCORECARD_TYPES: Readonly<Record<(typeof SCORECARD_COLUMNS)[number], string>> = {
@@ -75,13 +82,10 @@ export async function emptyReportEngine(): Promise<DuckDbEngine> {
   await engine.loadReferenceTables(referenceTables(parseConfig({})).filter((t) => LOCAL_TIME_TABLES.includes(t.name)));
   await engine.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
   for (const view of REPORT_VIEWS) await engine.exec(createViewSql(view));
-  // An empty table in service_retention's place: the view reads interactions and customer activity,
-  // which the report's own fixtures do not need; test/sql/service-retention.test.ts tests the view.
-  await engine.exec(`CREATE TABLE service_retention (
-    period_start DATE, grain VARCHAR, family VARCHAR, segment VARCHAR, is_reference BOOLEAN, customers BIGINT,
-    customers_pending BIGINT, n BIGINT, churned BIGINT, churn_rate DOUBLE, churn_ci_low DOUBLE, churn_ci_high DOUBLE,
-    relative_risk DOUBLE, rr_ci_low DOUBLE, rr_ci_high DOUBLE, low_sample BOOLEAN, at_risk BIGINT, revenue DOUBLE,
-    revenue_customers BIGINT, at_risk_revenue DOUBLE, horizon_days INTEGER)`);
+  // The report reads the period tables the refresh writes; insertRows rewrites those of the views
+  // above. service_retention_by_period stays empty: its view reads interactions and customer
+  // activity, which the report's own fixtures do not need (test/sql/service-retention.test.ts).
+  for (const table of PERIOD_TABLES) await engine.exec(createMaterialisedTableSql(table));
   // Likewise for contact_centre_intervals, which reads zone_days (test/sql/contact-centre-intervals.test.ts tests it).
   await engine.exec(`CREATE TABLE contact_centre_intervals (
     dt VARCHAR, local_date DATE, dimension VARCHAR, dimension_value VARCHAR, iso_weekday BIGINT, minute_of_day BIGINT,
@@ -91,13 +95,23 @@ export async function emptyReportEngine(): Promise<DuckDbEngine> {
   return engine;
 }
 
-/** Inserts rows into a canonical table, each in the `dt` partition the normaliser would give it. */
+/** The period tables written from the views over the report's tables, as a refresh writes them. */
+const REFRESHED_TABLES: readonly PeriodTable[] = [QA_CRITERIA_BY_PERIOD, SURVEY_COMMENTS_BY_PERIOD];
+
+/**
+ * Inserts rows into a canonical table, each in the `dt` partition the normaliser would give it,
+ * then rewrites the period tables from their views, as the refresh after an ingest does.
+ */
 export async function insertRows(engine: DuckDbEngine, table: ReportTable, rows: readonly FixtureRow[]): Promise<void> {
   await insertInto(
     engine,
     table,
     rows.map((row) => ({ ...row, dt: partitionDate(table, row) })),
   );
+  for (const period of REFRESHED_TABLES) {
+    await engine.exec(`DELETE FROM ${period.name}`);
+    await engine.exec(sliceInsertSql({ kind: 'period-table', table: period, family: period.family }));
+  }
 }
 
 async function insertInto(engine: DuckDbEngine, table: string, rows: readonly FixtureRow[]): Promise<void> {

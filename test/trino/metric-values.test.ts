@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { prepareLocalLake, trinoDdl } from '../../lambdas/core/catalog/trino-ddl.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import { deleteStatementTarget, refreshMetricValues } from '../../lambdas/core/query/refresh.ts';
+import { deleteStatementTarget, refreshFamilies } from '../../lambdas/core/query/refresh.ts';
 import { TrinoEngine } from '../../lambdas/core/query/trino.ts';
 import { referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { MAX_PARTITIONS_PER_INSERT } from '../../sql/materialised.ts';
@@ -54,7 +54,7 @@ beforeAll(async () => {
   for (const statement of trinoDdl({ location: `local://${lake.dir}`, catalog, schema, referenceTables: tables })) {
     await trino.exec(statement.sql);
   }
-  await refreshMetricValues(
+  await refreshFamilies(
     deleteStatementTarget(
       (sql) => {
         sent.push(sql);

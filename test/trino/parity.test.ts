@@ -1,5 +1,5 @@
 /**
- * Every row of every view, and of the materialised metric_values, is the same on Trino as on the
+ * Every row of every view, and of the materialised tables, is the same on Trino as on the
  * local DuckDB engine over the demo lake, and every one of them holds rows there: the demo plants
  * data for every source and table. The lake of every real public export is compared in
  * parity-real-exports.test.ts, so the two run side by side.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { type DuckDbEngine, openLakeEngine } from '../../cli/duckdb.ts';
 import { prepareLocalLake, trinoDdl } from '../../lambdas/core/catalog/trino-ddl.ts';
 import type { QueryEngine, SqlValue } from '../../lambdas/core/query/engine.ts';
-import { deleteStatementTarget, refreshMetricValues } from '../../lambdas/core/query/refresh.ts';
+import { deleteStatementTarget, refreshFamilies } from '../../lambdas/core/query/refresh.ts';
 import { TrinoEngine, type TrinoEngineOptions, type TrinoRun } from '../../lambdas/core/query/trino.ts';
 import { type ReferenceTable, referenceTables } from '../../lambdas/core/reference/tables.ts';
 import { MATERIALISED_TABLES, METRIC_FAMILIES } from '../../sql/materialised.ts';
@@ -46,7 +46,7 @@ class RefreshedOnFirstRead extends TrinoEngine {
     if (READS_MATERIALISED.test(sql)) {
       this.refresh ??= Promise.all(
         METRIC_FAMILIES.map((family) =>
-          refreshMetricValues(
+          refreshFamilies(
             deleteStatementTarget(
               (statement) => super.run(statement),
               async (statement) => (await super.run(statement)).rows,

@@ -16,23 +16,33 @@ import {
   type RefreshDeps,
   runRefresh,
 } from '../../../lambdas/handlers/refresh.ts';
-import { METRIC_FAMILIES, metricValuesInsertSql, metricValuesPartitionsSql } from '../../../sql/materialised.ts';
+import {
+  familySlices,
+  METRIC_FAMILIES,
+  type RefreshSlice,
+  sliceInsertSql,
+  slicePartitionsSql,
+} from '../../../sql/materialised.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
 
 const athena = mockClient(AthenaClient);
 const table = 'materialised/metric_values/';
 /** The one partition every family's view gives, and the catalog lists for every family, in these tests. */
 const JUNE = { grain: 'month', period_start: '2025-06-01' };
-const listed = (family: string) =>
-  `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "metric_values$partitions" WHERE family = '${family}'`;
-const drop = (family: string) =>
-  `ALTER TABLE metric_values DROP IF EXISTS PARTITION (family = '${family}', grain = 'month', period_start = '2025-06-01')`;
-const familyStatements = (family: (typeof METRIC_FAMILIES)[number]) => [
-  metricValuesPartitionsSql(family),
-  listed(family),
-  drop(family),
-  metricValuesInsertSql(family),
-];
+/** What the refresh sends Athena for one slice: a family of metric_values, or a period table of the family. */
+const sliceStatements = (slice: RefreshSlice) => {
+  const family = slice.kind === 'family' ? `family = '${slice.family}', ` : '';
+  return [
+    slicePartitionsSql(slice),
+    `SELECT grain, CAST(period_start AS VARCHAR) AS period_start FROM "${slice.table.name}$partitions"${
+      slice.kind === 'family' ? ` WHERE family = '${slice.family}'` : ''
+    }`,
+    `ALTER TABLE ${slice.table.name} DROP IF EXISTS PARTITION (${family}grain = 'month', period_start = '2025-06-01')`,
+    sliceInsertSql(slice),
+  ];
+};
+/** Its rows of metric_values, then the period tables it owns (quality: the QA criteria, surveys: the comments). */
+const familyStatements = (family: (typeof METRIC_FAMILIES)[number]) => familySlices(family).flatMap(sliceStatements);
 
 let s3: S3rverHandle;
 let deps: RefreshDeps;
@@ -89,6 +99,7 @@ beforeEach(async () => {
     `${table}family=contact_centre/20250601_b.parquet`,
     `${table}family=tickets/20250601_c.parquet`,
     `${table}family=surveys/20250601_d.parquet`,
+    'materialised/survey_comments_by_period/grain=month/period_start=2025-06-01/20250601_e.parquet',
     'interactions/dt=2025-06-01/compacted.parquet',
   ]) {
     await store.write(key, 'parquet bytes');
@@ -129,6 +140,8 @@ describe('metric refresh handler', () => {
     ]);
     expect(started[6]?.keys).toEqual([`${table}family=surveys/20250601_d.parquet`]);
     expect(await keysUnder('interactions/')).toEqual(['interactions/dt=2025-06-01/compacted.parquet']);
+    // the survey comments' table belongs to the surveys family, not refreshed here
+    expect(await keysUnder('materialised/survey_comments_by_period/')).toHaveLength(1);
     expect(result.families.map((f) => f.family)).toEqual(['contact_centre', 'tickets']);
     expect(result.export).toBeUndefined();
   });
@@ -137,6 +150,8 @@ describe('metric refresh handler', () => {
     const result = await runRefresh({}, deps);
 
     expect(statements()).toEqual(METRIC_FAMILIES.flatMap(familyStatements));
+    // the period table's folder was emptied before its partitions were dropped
+    expect(await keysUnder('materialised/survey_comments_by_period/')).toEqual([]);
     expect(result.families.map((f) => f.family)).toEqual([...METRIC_FAMILIES]);
     expect(await keysUnder(table)).toEqual([]);
   });
@@ -144,7 +159,7 @@ describe('metric refresh handler', () => {
   it("returns a report's request after the refresh, in the shape the exporter accepts", async () => {
     const result = await runRefresh({ export: { report: 'monthly-exec', period: '2025-05' } }, deps);
 
-    expect(statements()).toHaveLength(4 * METRIC_FAMILIES.length);
+    expect(statements()).toEqual(METRIC_FAMILIES.flatMap(familyStatements));
     expect(result.export).toEqual({ report: 'monthly-exec', period: '2025-05' });
     expect(exportEventSchema.parse(result.export)).toEqual(result.export);
   });

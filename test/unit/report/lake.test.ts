@@ -12,6 +12,7 @@ import { columnsOf } from '../../../lambdas/core/schema/derive.ts';
 import { parsePeriod } from '../../../lambdas/core/time/periods.ts';
 import { buildReportData, type ReportData } from '../../../lambdas/report/data.ts';
 import { renderHtml } from '../../../lambdas/report/html.ts';
+import { MATERIALISED_TABLES } from '../../../sql/materialised.ts';
 import { VIEWS } from '../../../sql/registry.ts';
 import { createTestLake, type TestLake, utc } from '../../support/lake.ts';
 
@@ -110,7 +111,7 @@ describe('the report over the lake views', () => {
     expect(row?.delta).toBeCloseTo(30, 9);
   });
 
-  it('reads comments from survey_comments and sources from ingestion_sources', () => {
+  it('reads comments from survey_comments_by_period and sources from ingestion_sources', () => {
     expect(data.voice.commented).toBe(2);
     expect(data.voice.quotes.positive.map((q) => q.score)).toEqual([5]);
     expect(data.quality.sources).toEqual([
@@ -136,8 +137,8 @@ describe('the report over the lake views', () => {
     }
   });
 
-  it('reads registered views only, one per statement, with no join, grouping or subquery', () => {
-    const views = new Set(VIEWS.map((v) => v.name));
+  it('reads registered views and materialised tables only, one per statement, with no join, grouping or subquery', () => {
+    const views = new Set([...VIEWS.map((v) => v.name), ...MATERIALISED_TABLES.map((t) => t.name)]);
     const read = recording.statements.map((sql) => {
       const relations = [...sql.matchAll(/\b(?:FROM|JOIN)\s+(\w+)/gi)].map((m) => m[1]);
       expect(sql).not.toMatch(/\b(JOIN|GROUP BY|HAVING)\b|\(\s*SELECT/i);
@@ -149,10 +150,10 @@ describe('the report over the lake views', () => {
       'contact_centre_intervals',
       'ingestion_audit_latest',
       'ingestion_sources',
-      'qa_criterion_attainment',
+      'qa_criteria_by_period',
       'scorecard',
-      'service_retention',
-      'survey_comments',
+      'service_retention_by_period',
+      'survey_comments_by_period',
     ]);
   });
 });

@@ -187,11 +187,13 @@ describe('retentionSection', () => {
 describe('the report reads churn by experience when it shows the page', () => {
   const period = parsePeriod('2025-06', 'month');
 
-  it('reads the period of service_retention and renders it in the report', async () => {
+  it('reads the period of service_retention from its period table and renders it in the report', async () => {
     const engine = await emptyReportEngine();
     try {
-      // A table in the view's place, holding June and May rows.
-      await engine.exec(`CREATE OR REPLACE TABLE service_retention AS
+      // The view's period table as a refresh leaves it, holding June and May rows.
+      await engine.exec(`INSERT INTO service_retention_by_period (period_start, grain, family, segment, is_reference,
+          customers, customers_pending, n, churned, churn_rate, churn_ci_low, churn_ci_high, relative_risk, rr_ci_low,
+          rr_ci_high, low_sample, at_risk, revenue, revenue_customers, at_risk_revenue, horizon_days)
         SELECT * FROM (VALUES
           (DATE '2025-06-01', 'month', 'nps', 'promoter', true, 100, 0, 100, 10, 10.0, 5.5, 17.4, 1.0, NULL, NULL, false, NULL, 52000.0, 80, NULL, 90),
           (DATE '2025-06-01', 'month', 'nps', 'detractor', false, 80, 0, 80, 20, 25.0, 16.8, 35.5, 2.5, 1.25, 4.6, false, 60, 48000.0, 70, 41000.4, 90),
