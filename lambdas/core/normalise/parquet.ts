@@ -165,7 +165,8 @@ export interface PartitionedWriterOptions {
  * The per-object files carry no column statistics (min, max and null count per column chunk): only
  * the compactor and erasure read them, whole, and the compacted file a table reads gets its own.
  * Computing and serialising them was a third of the cost of writing the thousands of small files
- * an ingest makes (benchmarks/normalise.ts).
+ * an ingest makes: re-encoding 3,000 staging files of a scale-1 demo lake took 5.3-6.9 s with them
+ * and 3.9-4.3 s without.
  */
 const STAGING_STATISTICS = false;
 
