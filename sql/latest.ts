@@ -24,7 +24,8 @@ export function latestViewSql(table: TableName): string {
   const order = def.versionBy.map((column) => `${column} DESC NULLS LAST`);
   return [
     `-- ${latestViewName(table)}: one row per ${table} record, identified by (${def.key.join(', ')}): its`,
-    `-- latest version, ordered by ${def.versionBy.join(', ')} (each newest first). Generated from TABLES`,
+    `-- latest version${def.latestWithinPartition ? ' within its dt partition (every version of a record shares it)' : ''}, ordered by`,
+    `-- ${def.versionBy.join(', ')} (each newest first). Generated from TABLES`,
     '-- in lambdas/core/schema/canonical.ts (sql/latest.ts); every view reads this one, never the table.',
     'SELECT',
     columns.map((c) => `  ${c}`).join(',\n'),
@@ -32,7 +33,7 @@ export function latestViewSql(table: TableName): string {
     '  SELECT',
     '    versions.*,',
     '    row_number() OVER (',
-    `      PARTITION BY ${def.key.join(', ')}`,
+    `      PARTITION BY ${[...def.key, ...(def.latestWithinPartition ? ['dt'] : [])].join(', ')}`,
     `      ORDER BY ${order.join(', ')}`,
     '    ) AS version_rank',
     `  FROM ${table} AS versions`,

@@ -3,7 +3,7 @@ import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { TABLE_NAMES, TABLES } from '../../lambdas/core/schema/canonical.ts';
 import { columnsOf } from '../../lambdas/core/schema/derive.ts';
 import { viewSql } from '../../sql/registry.ts';
-import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
+import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 
 const v1 = interaction({ interaction_id: 't1', status: 'open', updated_at: utc('2025-06-10 10:00:00') });
 const v2 = { ...v1, status: 'resolved' as const, updated_at: utc('2025-06-11 10:00:00') };
@@ -68,6 +68,56 @@ describe('interactions_latest', () => {
   });
 });
 
+describe('latest versions and partitions', () => {
+  it('chooses within a dt partition where versions share one, so a dt filter on the view keeps the record', async () => {
+    const lake = createTestLake();
+    try {
+      lake.write('interactions', [v1, interaction({ interaction_id: 't3', created_at: utc('2025-06-12 08:00:00') })]);
+      lake.write('interactions', [v2]);
+      const engine = await lake.engine();
+      try {
+        expect(
+          await engine.query(
+            "SELECT interaction_id, status, dt FROM interactions_latest WHERE dt >= '2025-06-11' ORDER BY interaction_id",
+          ),
+        ).toEqual([{ interaction_id: 't3', status: null, dt: '2025-06-12' }]);
+        expect(
+          await engine.query("SELECT interaction_id, status FROM interactions_latest WHERE dt = '2025-06-10'"),
+        ).toEqual([{ interaction_id: 't1', status: 'resolved' }]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+
+  it('keeps one version of a survey answer whose versions lie in two partitions (no offer or answer time: by edit time)', async () => {
+    const lake = createTestLake();
+    try {
+      const first = surveyResponse({
+        response_id: 'r1',
+        sent_at: null,
+        responded_at: null,
+        score: 2,
+        updated_at: utc('2025-06-03 09:00:00'),
+      });
+      lake.write('survey_responses', [first]);
+      lake.write('survey_responses', [{ ...first, score: 5, updated_at: utc('2025-06-09 09:00:00') }]);
+      const engine = await lake.engine();
+      try {
+        expect(await engine.query('SELECT response_id, score, dt FROM survey_responses_latest')).toEqual([
+          { response_id: 'r1', score: 5, dt: '2025-06-09' },
+        ]);
+      } finally {
+        await engine.close();
+      }
+    } finally {
+      lake.remove();
+    }
+  });
+});
+
 describe('every dedup view', () => {
   it.each(TABLE_NAMES)('%s_latest selects every canonical column and dt', (table) => {
     const select = viewSql(`${table}_latest`).split(/\nFROM \(/)[0] ?? '';
@@ -75,9 +125,10 @@ describe('every dedup view', () => {
     expect(listed).toEqual([...columnsOf(table).map((c) => c.name), 'dt']);
   });
 
-  it.each(TABLE_NAMES)('%s_latest ranks versions on its key and version columns only', (table) => {
+  it.each(TABLE_NAMES)('%s_latest ranks versions on its key (and dt) and version columns only', (table) => {
     const window = /PARTITION BY ([^\n]+)\n\s+ORDER BY ([^\n]+)\n/.exec(viewSql(`${table}_latest`));
-    expect(window?.[1]).toBe(TABLES[table].key.join(', '));
+    const within = TABLES[table].latestWithinPartition;
+    expect(window?.[1]).toBe([...TABLES[table].key, ...(within ? ['dt'] : [])].join(', '));
     expect(window?.[2]).toBe(TABLES[table].versionBy.map((c) => `${c} DESC NULLS LAST`).join(', '));
     const columns = new Set(columnsOf(table).map((c) => c.name));
     for (const column of TABLES[table].versionBy) expect(columns).toContain(column);

@@ -67,11 +67,17 @@ async function readAlertRows(
   to: Date | undefined,
 ): Promise<AlertRows> {
   const params: Record<string, SqlValue> = {
-    ...(from === undefined ? {} : { from: sqlTimestamp(from) }),
-    ...(to === undefined ? {} : { to: sqlTimestamp(to) }),
+    ...(from === undefined ? {} : { from: sqlTimestamp(from), from_dt: utcDate(from) }),
+    ...(to === undefined ? {} : { to: sqlTimestamp(to), to_dt: utcDate(to) }),
   };
   const since = (column: string) => (from === undefined ? '' : ` AND ${column} >= CAST(:from AS TIMESTAMP)`);
   const until = (column: string) => (to === undefined ? '' : ` AND ${column} < CAST(:to AS TIMESTAMP)`);
+  // Contacts and posts lie in the dt partition of created_at and posted_at, and their *_latest views
+  // pass a dt filter (TABLES.latestWithinPartition): the bounds on dt let Trino and Athena skip the
+  // other days. Survey answers lie in the partition of the day their survey was sent, any time
+  // before the answer, so their read has no dt bound.
+  const sinceDay = from === undefined ? '' : ' AND dt >= :from_dt';
+  const untilDay = to === undefined ? '' : ' AND dt <= :to_dt';
   const answered = 'COALESCE(responded_at, updated_at)';
   const [surveys, mentions, contacts] = await Promise.all([
     tables.has('survey_responses')
@@ -87,7 +93,7 @@ async function readAlertRows(
       ? engine.query(
           `SELECT source, mention_id, posted_at, author_key, text, sentiment_label, sentiment_score, is_brand_reply
            FROM social_mentions_latest
-           WHERE author_key IS NOT NULL AND is_brand_reply = false${since('posted_at')}${until('posted_at')}`,
+           WHERE author_key IS NOT NULL AND is_brand_reply = false${since('posted_at')}${until('posted_at')}${sinceDay}${untilDay}`,
           params,
         )
       : [],
@@ -95,8 +101,8 @@ async function readAlertRows(
     engine.query(
       `SELECT source, interaction_id, customer_key, agent_id, team, direction, created_at, category
        FROM interactions_latest
-       WHERE customer_key IS NOT NULL${since('created_at')}`,
-      from === undefined ? {} : { from: params.from ?? null },
+       WHERE customer_key IS NOT NULL${since('created_at')}${sinceDay}`,
+      from === undefined ? {} : { from: params.from ?? null, from_dt: params.from_dt ?? null },
     ),
   ]);
   return {
@@ -144,6 +150,8 @@ async function readAlertRows(
 
 /** `YYYY-MM-DD HH:MM:SS.sss` (UTC), the text both Trino and DuckDB cast to a TIMESTAMP; ISO's T and Z Trino refuses. */
 const sqlTimestamp = (date: Date): string => date.toISOString().replace('T', ' ').replace('Z', '');
+/** The `dt` partition value of an instant: its UTC date. */
+const utcDate = (date: Date): string => date.toISOString().slice(0, 10);
 const text = (value: SqlValue | undefined): string => String(value);
 const textOrNull = (value: SqlValue | undefined): string | null =>
   value === null || value === undefined ? null : String(value);

@@ -200,6 +200,16 @@ export interface TableDefinition<S extends z.ZodObject = z.ZodObject> {
    * yields one key twice).
    */
   readonly versionBy: readonly string[];
+  /**
+   * Whether every version of a record lands in one `dt` partition: its partition time is one no
+   * version changes (when a contact was created, a post posted, an event happened). The `*_latest`
+   * view then chooses the latest version within the partition (`dt` joins the key of its window),
+   * so a filter on `dt` passes the view on Trino and Athena and a read of a few days prunes the
+   * rest; a record whose source did re-date it would keep one version per partition. False when a
+   * version can move: a survey answer with neither an offer nor an answer time is partitioned by
+   * its edit time, and a landing object written again lands in the partition of its new landing.
+   */
+  readonly latestWithinPartition: boolean;
 }
 
 const table = <S extends z.ZodObject>(def: TableDefinition<S>) => def;
@@ -215,6 +225,7 @@ export const TABLES = {
     partitionBy: 'created_at',
     key: ['source', 'interaction_id'],
     versionBy: ['updated_at', ...LINEAGE_ORDER],
+    latestWithinPartition: true,
   }),
   survey_responses: table({
     name: 'survey_responses',
@@ -225,6 +236,7 @@ export const TABLES = {
     partitionBy: 'updated_at',
     key: ['source', 'response_id'],
     versionBy: ['updated_at', ...LINEAGE_ORDER],
+    latestWithinPartition: false,
   }),
   qa_evaluations: table({
     name: 'qa_evaluations',
@@ -233,6 +245,7 @@ export const TABLES = {
     partitionBy: 'evaluated_at',
     key: ['source', 'evaluation_id', 'criterion'],
     versionBy: ['updated_at', ...LINEAGE_ORDER],
+    latestWithinPartition: true,
   }),
   social_mentions: table({
     name: 'social_mentions',
@@ -241,6 +254,7 @@ export const TABLES = {
     partitionBy: 'posted_at',
     key: ['source', 'mention_id'],
     versionBy: ['updated_at', ...LINEAGE_ORDER],
+    latestWithinPartition: true,
   }),
   employee_pulse: table({
     name: 'employee_pulse',
@@ -249,6 +263,7 @@ export const TABLES = {
     partitionBy: 'period',
     key: ['source', 'response_id'],
     versionBy: LINEAGE_ORDER,
+    latestWithinPartition: true,
   }),
   customer_activity: table({
     name: 'customer_activity',
@@ -257,6 +272,7 @@ export const TABLES = {
     partitionBy: 'event_at',
     key: ['source', 'event_id'],
     versionBy: LINEAGE_ORDER,
+    latestWithinPartition: true,
   }),
   ingestion_audit: table({
     name: 'ingestion_audit',
@@ -267,6 +283,7 @@ export const TABLES = {
     // One row per run over an object; runs of one object differ in when they started, and a rerun
     // of the same bytes at the same instant by the same normaliser writes the same row.
     versionBy: ['started_at', 'normaliser_version', 'object_sha256', 'duration_ms'],
+    latestWithinPartition: false,
   }),
 } as const;
 
