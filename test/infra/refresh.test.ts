@@ -108,7 +108,9 @@ describe('MetricRefresh', () => {
       's3:DeleteObject',
       's3:AbortMultipartUpload',
     ]);
-    const folders = (curatedWrites[0]?.Resource as unknown[]).map((resource) => {
+    const resources = curatedWrites[0]?.Resource;
+    expect(Array.isArray(resources)).toBe(true);
+    const folders = (resources as unknown[]).map((resource) => {
       const match =
         /^\{"Fn::Join":\["",\[\{"Fn::GetAtt":\["StorageCurated\w+","Arn"\]\},"(\/materialised\/[a-z_]+\/\*)"\]\]\}$/.exec(
           JSON.stringify(resource),
