@@ -237,6 +237,11 @@ try {
     `  read = physical input bytes; read ratio = ${long.name} / ${short.name}; one query at a time; metrics and report queries\n  measured on their second run (the refresh of the first lake pays for the JVM's warm-up)\n\n`,
   );
   process.stdout.write(table(short, long));
+  const reportRead = (h: LakeHealth) =>
+    h.measured.filter((m) => m.label.startsWith('report')).reduce((sum, m) => sum + m.stats.physicalInputBytes, 0);
+  process.stdout.write(
+    `\na whole monthly report (every query of buildReportData) read ${mib(reportRead(short))} on ${short.name}, ${mib(reportRead(long))} on ${long.name}: ${(reportRead(long) / reportRead(short)).toFixed(2)}×\n`,
+  );
   const over = health.flatMap((h) =>
     h.measured
       .filter((m) => !m.label.startsWith('refresh') && m.stats.stages > STAGE_BUDGET)

@@ -25,6 +25,7 @@ export const CATALOG_DEFAULTS = {
 /** Glue (Hive) spelling of the SQL types a materialised table declares. */
 const GLUE_TYPES: Readonly<Record<MaterialisedColumnType, string>> = {
   DATE: 'date',
+  TIMESTAMP: 'timestamp',
   VARCHAR: 'string',
   DOUBLE: 'double',
   BIGINT: 'bigint',

@@ -33,12 +33,13 @@
  * quarter or a year on, by grain) is computed from partition values alone, which lets Trino prune on it.
  *
  * The period tables (PERIOD_TABLES) hold the rows of the views the report reads beyond the
- * scorecard: the QA criteria, the survey comments and churn by experience. Those views date a row
- * by a local date or an answer time that no range of `dt` partitions bounds (a survey answer lies
- * in the partition of the day its survey was sent, any time earlier), so read directly each
- * scanned every partition of its tables: on Trino, a monthly report read 1.3 to 2.8 times as much
- * of them on a 3-year demo lake as on a 13-month one. Written by the refresh of the family that
- * owns them, partitioned like metric_values, a report reads its period's files.
+ * scorecard: the QA criteria, the survey comments, the survey answers its alerts are evaluated
+ * from, and churn by experience. Those views date a row by a local date or an answer time that no
+ * range of `dt` partitions bounds (a survey answer lies in the partition of the day its survey was
+ * sent, any time earlier), so read directly each scanned every partition of its tables: on Trino,
+ * a monthly report read 1.3 to 2.8 times as much of them on a 3-year demo lake as on a 13-month
+ * one. Written by the refresh of the family that owns them, partitioned like metric_values (the
+ * alert answers by UTC month, since alerts are instants), a report reads its period's files.
  *
  * Engines create the tables from these declarations (Trino types, partition columns last).
  */
@@ -46,7 +47,7 @@
 import { METRICS } from '../lambdas/core/metrics/catalogue.ts';
 
 /** The SQL types a materialised column may have, spelled as Trino and Athena DML spell them. */
-export type MaterialisedColumnType = 'DATE' | 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
+export type MaterialisedColumnType = 'DATE' | 'TIMESTAMP' | 'VARCHAR' | 'DOUBLE' | 'BIGINT' | 'BOOLEAN';
 
 export interface MaterialisedColumn {
   readonly name: string;
@@ -257,9 +258,40 @@ export const SERVICE_RETENTION_BY_PERIOD: PeriodTable = {
   dependsOn: ['service_retention'],
 };
 
+/** The grain of survey_alert_answers_by_month: the UTC calendar month of an answer. */
+export const UTC_MONTH_GRAIN = 'utc_month';
+
+export const SURVEY_ALERT_ANSWERS_BY_MONTH: PeriodTable = {
+  name: 'survey_alert_answers_by_month',
+  description:
+    "The latest version of each survey answer naming a customer, with the columns the alert rules read (the rows of survey_alert_answers), partitioned by grain ('utc_month') and the first day of the answer's UTC month.",
+  columns: periodColumns([
+    { name: 'source', type: 'VARCHAR', description: 'Source name from the config.' },
+    { name: 'response_id', type: 'VARCHAR', description: 'Identifier of the answer.' },
+    { name: 'survey_kind', type: 'VARCHAR', description: 'Instrument: csat, nps, ces, enps or custom.' },
+    { name: 'score', type: 'DOUBLE', description: 'Answer on the instrument scale; NULL when offered, unanswered.' },
+    { name: 'scale_min', type: 'DOUBLE', description: 'Lowest value of the scale.' },
+    { name: 'scale_max', type: 'DOUBLE', description: 'Highest value of the scale.' },
+    { name: 'higher_is_better', type: 'BOOLEAN', description: 'Direction of the scale.' },
+    { name: 'interaction_id', type: 'VARCHAR', description: 'Contact the survey is about, when known.' },
+    { name: 'customer_key', type: 'VARCHAR', description: 'Pseudonymised respondent.' },
+    { name: 'agent_id', type: 'VARCHAR', description: 'Agent of the contact surveyed, when known.' },
+    { name: 'team', type: 'VARCHAR', description: 'Team of the contact surveyed, when known.' },
+    { name: 'responded_at', type: 'TIMESTAMP', description: 'When it was answered (UTC).' },
+    { name: 'updated_at', type: 'TIMESTAMP', description: 'Last update in the source (UTC).' },
+    { name: 'comment', type: 'VARCHAR', description: 'Free-text verbatim.' },
+    { name: 'resolved', type: 'BOOLEAN', description: 'Answer to "was your issue resolved?".' },
+  ]),
+  partitionedBy: ['grain', 'period_start'],
+  sourceView: 'survey_alert_answers',
+  family: 'surveys',
+  dependsOn: ['survey_alert_answers'],
+};
+
 export const PERIOD_TABLES: readonly PeriodTable[] = [
   QA_CRITERIA_BY_PERIOD,
   SURVEY_COMMENTS_BY_PERIOD,
+  SURVEY_ALERT_ANSWERS_BY_MONTH,
   SERVICE_RETENTION_BY_PERIOD,
 ];
 

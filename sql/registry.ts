@@ -107,6 +107,13 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: ['survey_responses_latest'],
   },
   {
+    name: 'survey_alert_answers',
+    source: { file: 'survey_alert_answers.sql' },
+    description:
+      "The latest version of each survey answer naming a customer, in the UTC month of its answer, for the report's survey alerts.",
+    dependsOn: ['survey_responses_latest'],
+  },
+  {
     name: 'metrics_quality',
     source: { file: 'metrics_quality.sql' },
     description: 'QA and mystery-shop scores (means of evaluation scores) as long metric rows.',

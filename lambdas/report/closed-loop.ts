@@ -64,7 +64,8 @@ export async function queryClosedLoop(
   if (rules.length === 0) return null;
   // The period's local days, in the scoped team's own zone when it has one.
   const zone = reportingZone(config.reporting, scope?.dimension === 'team' ? scope.value : undefined);
-  const alerts = await lakeAlerts(engine, rules, periodInstants(period, zone));
+  // The report reads after a refresh: the period's survey answers come from their period table.
+  const alerts = await lakeAlerts(engine, rules, { ...periodInstants(period, zone), refreshed: true });
   const inScope = alerts.filter((a) => {
     if (scope?.dimension === 'team') return a.team === scope.value;
     if (scope?.dimension === 'agent') return a.agent_id === scope.value;

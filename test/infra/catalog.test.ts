@@ -81,7 +81,14 @@ describe('Catalog', () => {
     }
   });
 
-  const glueType = { DATE: 'date', VARCHAR: 'string', DOUBLE: 'double', BIGINT: 'bigint', BOOLEAN: 'boolean' } as const;
+  const glueType = {
+    DATE: 'date',
+    TIMESTAMP: 'timestamp',
+    VARCHAR: 'string',
+    DOUBLE: 'double',
+    BIGINT: 'bigint',
+    BOOLEAN: 'boolean',
+  } as const;
   const column = (c: (typeof METRIC_VALUES.columns)[number]) => ({
     Name: c.name,
     Type: glueType[c.type],

@@ -17,6 +17,7 @@ import {
   metricValuesInsertSql,
   metricValuesPartitionsSql,
   type RefreshSlice,
+  SURVEY_ALERT_ANSWERS_BY_MONTH,
   SURVEY_COMMENTS_BY_PERIOD,
   sliceInsertSql,
 } from '../../sql/materialised.ts';
@@ -154,6 +155,10 @@ describe('refresh statements', () => {
       `INSERT INTO survey_comments_by_period (${SURVEY_COMMENTS_BY_PERIOD.columns.map((c) => c.name).join(', ')})
 SELECT ${SURVEY_COMMENTS_BY_PERIOD.columns.map((c) => c.name).join(', ')}
 FROM survey_comments`,
+      'DELETE FROM survey_alert_answers_by_month WHERE grain IS NOT NULL',
+      `INSERT INTO survey_alert_answers_by_month (${SURVEY_ALERT_ANSWERS_BY_MONTH.columns.map((c) => c.name).join(', ')})
+SELECT ${SURVEY_ALERT_ANSWERS_BY_MONTH.columns.map((c) => c.name).join(', ')}
+FROM survey_alert_answers`,
       "DELETE FROM metric_values WHERE family = 'tickets'",
       metricValuesInsertSql('tickets'),
     ]);
@@ -182,9 +187,11 @@ FROM survey_comments`,
       metricValuesPartitionsSql('surveys'),
       "DELETE FROM metric_values WHERE family = 'surveys'",
       ...runs.map((periods) => metricValuesInsertSql('surveys', periods)),
-      // the comments' view gives no partition here: cleared, and nothing to insert
+      // the comments' and alert answers' views give no partition here: cleared, and nothing to insert
       'SELECT DISTINCT grain, CAST(period_start AS VARCHAR) AS period_start\nFROM survey_comments',
       'DELETE FROM survey_comments_by_period WHERE grain IS NOT NULL',
+      'SELECT DISTINCT grain, CAST(period_start AS VARCHAR) AS period_start\nFROM survey_alert_answers',
+      'DELETE FROM survey_alert_answers_by_month WHERE grain IS NOT NULL',
     ]);
     expect(sent[2]).toMatch(/\nWHERE period_start <= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);
     expect(sent[3]).toMatch(/\nWHERE period_start >= DATE '\d{4}-\d{2}-\d{2}' AND CASE metric /);

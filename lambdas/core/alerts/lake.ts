@@ -4,6 +4,7 @@
  * alerts` command and the report's closed-loop section both evaluate here, so they list the alerts
  * the deployed normaliser publishes for the same rows, under the same ids.
  */
+import { SURVEY_ALERT_ANSWERS_BY_MONTH, UTC_MONTH_GRAIN } from '../../../sql/materialised.ts';
 import type { QueryEngine, SqlValue } from '../query/engine.ts';
 import { SENTIMENT_LABELS, SURVEY_KINDS, type TableName } from '../schema/canonical.ts';
 import { ALERT_DEFAULTS, type AlertRule } from './config.ts';
@@ -24,6 +25,14 @@ export interface AlertRange {
   readonly from?: Date;
   /** First instant after the range (exclusive). @default no end */
   readonly to?: Date;
+  /**
+   * Read the survey answers from survey_alert_answers_by_month, which the refresh writes, rather
+   * than from survey_responses_latest: a range's answers then cost the files of its UTC months, not
+   * a read of every partition (an answer lies in the partition of the day its survey was sent, any
+   * time before it). For a reader that refreshes first, as the report does; needs `from` and `to`.
+   * @default false
+   */
+  readonly refreshed?: boolean;
 }
 
 /**
@@ -38,7 +47,10 @@ export async function lakeAlerts(
 ): Promise<FollowedAlert[]> {
   if (rules.length === 0) return [];
   const readFrom = range.from === undefined ? undefined : rowsNeededFrom(rules, range.from);
-  const rows = await readAlertRows(engine, tablesRead(rules), readFrom, range.to);
+  if (range.refreshed === true && (readFrom === undefined || range.to === undefined)) {
+    throw new Error('alerts read from the refreshed survey answers need a range with a start and an end');
+  }
+  const rows = await readAlertRows(engine, tablesRead(rules), readFrom, range.to, range.refreshed === true);
   const alerts = evaluateAlerts(rules, rows).filter(
     (a) => (range.from === undefined || a.alert_at >= range.from) && (range.to === undefined || a.alert_at < range.to),
   );
@@ -58,34 +70,42 @@ export function rowsNeededFrom(rules: readonly AlertRule[], from: Date): Date {
 
 /**
  * Surveys, posts and contacts with a customer from `from` (all when undefined); surveys and posts
- * up to `to`, contacts with no end, since a follow-up may come after the range.
+ * up to `to`, contacts with no end, since a follow-up may come after the range. Surveys come from
+ * survey_alert_answers_by_month when `refreshed`, else from survey_responses_latest: the same rows.
  */
 async function readAlertRows(
   engine: QueryEngine,
   tables: ReadonlySet<TableName>,
   from: Date | undefined,
   to: Date | undefined,
+  refreshed: boolean,
 ): Promise<AlertRows> {
   const params: Record<string, SqlValue> = {
-    ...(from === undefined ? {} : { from: sqlTimestamp(from), from_dt: utcDate(from) }),
-    ...(to === undefined ? {} : { to: sqlTimestamp(to), to_dt: utcDate(to) }),
+    ...(from === undefined ? {} : { from: sqlTimestamp(from), from_dt: utcDate(from), from_month: utcMonth(from) }),
+    // The month of the range's last instant: `to` itself is excluded.
+    ...(to === undefined
+      ? {}
+      : { to: sqlTimestamp(to), to_dt: utcDate(to), to_month: utcMonth(new Date(to.getTime() - 1)) }),
   };
   const since = (column: string) => (from === undefined ? '' : ` AND ${column} >= CAST(:from AS TIMESTAMP)`);
   const until = (column: string) => (to === undefined ? '' : ` AND ${column} < CAST(:to AS TIMESTAMP)`);
   // Contacts and posts lie in the dt partition of created_at and posted_at, and their *_latest views
   // pass a dt filter (TABLES.latestWithinPartition): the bounds on dt let Trino and Athena skip the
   // other days. Survey answers lie in the partition of the day their survey was sent, any time
-  // before the answer, so their read has no dt bound.
+  // before the answer, so no dt range bounds them: read refreshed, they come from the UTC months of
+  // the range in survey_alert_answers_by_month.
   const sinceDay = from === undefined ? '' : ' AND dt >= :from_dt';
   const untilDay = to === undefined ? '' : ' AND dt <= :to_dt';
   const answered = 'COALESCE(responded_at, updated_at)';
+  // The partitions of survey_alert_answers_by_month holding the range: one per UTC month.
+  const answerMonths = ` AND grain = '${UTC_MONTH_GRAIN}' AND period_start >= CAST(:from_month AS DATE) AND period_start <= CAST(:to_month AS DATE)`;
   const [surveys, mentions, contacts] = await Promise.all([
     tables.has('survey_responses')
       ? engine.query(
           `SELECT source, response_id, survey_kind, score, scale_min, scale_max, higher_is_better, interaction_id,
                   customer_key, agent_id, team, responded_at, updated_at, comment, resolved
-           FROM survey_responses_latest
-           WHERE customer_key IS NOT NULL${since(answered)}${until(answered)}`,
+           FROM ${refreshed ? SURVEY_ALERT_ANSWERS_BY_MONTH.name : 'survey_responses_latest'}
+           WHERE customer_key IS NOT NULL${refreshed ? answerMonths : ''}${since(answered)}${until(answered)}`,
           params,
         )
       : [],
@@ -152,6 +172,8 @@ async function readAlertRows(
 const sqlTimestamp = (date: Date): string => date.toISOString().replace('T', ' ').replace('Z', '');
 /** The `dt` partition value of an instant: its UTC date. */
 const utcDate = (date: Date): string => date.toISOString().slice(0, 10);
+/** The first day of an instant's UTC month, the period_start of survey_alert_answers_by_month. */
+const utcMonth = (date: Date): string => `${date.toISOString().slice(0, 7)}-01`;
 const text = (value: SqlValue | undefined): string => String(value);
 const textOrNull = (value: SqlValue | undefined): string | null =>
   value === null || value === undefined ? null : String(value);
