@@ -1,5 +1,6 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as kms from 'aws-cdk-lib/aws-kms';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
@@ -31,6 +32,11 @@ export interface ErasureProps {
   readonly key: kms.IKey;
   /** The normaliser's pseudonymisation key: the erasure must compute the pseudonyms it wrote. */
   readonly pseudonymKey: secretsmanager.ISecret;
+  /**
+   * The metric refresh (MetricRefresh), started asynchronously after an erasure that rewrote a
+   * partition, so no materialised table keeps the erased rows until its next scheduled run.
+   */
+  readonly refresh: lambda.IFunction;
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -38,6 +44,7 @@ export interface ErasureProps {
  * The function an operator invokes to erase customers (lambdas/handlers/erase.ts). It may rewrite
  * only what holds customers: the staging and partition files of the tables with a `customer_key`,
  * the reject files, and its own records; the landing bucket is only asked whether objects exist.
+ * It may start the metric refresh, and invoke nothing else.
  */
 export class Erasure extends Construct {
   readonly eraser: ServiceFunction;
@@ -49,6 +56,7 @@ export class Erasure extends Construct {
       CURATED_BUCKET: props.curated.bucketName,
       QUARANTINE_BUCKET: props.quarantine.bucketName,
       PSEUDONYM_SECRET_ARN: props.pseudonymKey.secretArn,
+      REFRESH_FUNCTION: props.refresh.functionName,
     };
     this.eraser = new ServiceFunction(this, 'Eraser', {
       entry: handlerEntry('erase'),
@@ -73,5 +81,7 @@ export class Erasure extends Construct {
     );
     grantKeyUse(fn, props.key);
     props.pseudonymKey.grantRead(fn);
+    // The unqualified function only: the handler invokes it by name, never a version or alias.
+    props.refresh.grantInvokeLatestVersion(fn);
   }
 }

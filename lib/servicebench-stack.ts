@@ -140,6 +140,7 @@ export class ServiceBenchStack extends Stack {
       quarantine,
       key,
       pseudonymKey: this.ingestion.pseudonymKey,
+      refresh: this.refresh.refresher.function,
       removalPolicy,
     });
     this.storage.allowQuarantineReads(this.erasure.eraser.role.roleArn);

@@ -1,4 +1,7 @@
-/** The erasure function: its environment and a policy that reaches only what holds customers. */
+/**
+ * The erasure function: its environment and a policy that reaches only what holds customers, plus
+ * the metric refresh it starts.
+ */
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { ERASURE_DEFAULTS } from '../../lib/erasure.ts';
@@ -27,7 +30,7 @@ function eraserStatements(): { actions: string[]; resources: string[] }[] {
 }
 
 describe('Erasure', () => {
-  it('runs one at a time for up to 15 minutes, with the buckets and the secret in its typed environment', () => {
+  it('runs one at a time for up to 15 minutes, with the buckets, the secret and the refresh function in its typed environment', () => {
     template.hasResourceProperties('AWS::Lambda::Function', {
       ...eraserProps,
       Timeout: 900,
@@ -39,6 +42,7 @@ describe('Erasure', () => {
           CURATED_BUCKET: { Ref: Match.stringLikeRegexp('^StorageCurated') },
           QUARANTINE_BUCKET: { Ref: Match.stringLikeRegexp('^StorageQuarantine') },
           PSEUDONYM_SECRET_ARN: { Ref: Match.stringLikeRegexp('^IngestionPseudonymKey') },
+          REFRESH_FUNCTION: { Ref: Match.stringLikeRegexp('^RefreshRefresherFunction') },
         }),
       },
     });
@@ -74,6 +78,21 @@ describe('Erasure', () => {
     expect(everyResource.filter((r) => r.includes('ingestion_audit') || r.endsWith(':/*'))).toEqual([]);
   });
 
+  it('may invoke the metric refresh function (unqualified, i.e. $LATEST), and no other function, version or alias', () => {
+    const invokes = Object.values(template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles ?? []).includes('ErasureEraserRole'))
+      .flatMap((p) => p.Properties.PolicyDocument.Statement as { Action: unknown; Resource: unknown }[])
+      .filter((s) => JSON.stringify(s.Action).includes('lambda:'));
+    const refresh = { 'Fn::GetAtt': [expect.stringMatching(/^RefreshRefresherFunction[0-9A-F]{8}$/), 'Arn'] };
+    expect(invokes).toEqual([
+      {
+        Action: 'lambda:InvokeFunction',
+        Effect: 'Allow',
+        Resource: [{ 'Fn::Join': ['', [refresh, ':$LATEST']] }, refresh],
+      },
+    ]);
+  });
+
   it('uses the lake key and reads the pseudonym secret, and nothing else', () => {
     const statements = eraserStatements();
     expect(statements).toContainEqual({
@@ -88,6 +107,7 @@ describe('Erasure', () => {
     expect([...actions].sort()).toEqual([
       'kms:Decrypt',
       'kms:GenerateDataKey',
+      'lambda:InvokeFunction',
       'logs:CreateLogStream',
       'logs:PutLogEvents',
       's3:DeleteObject',

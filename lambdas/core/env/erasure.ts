@@ -11,6 +11,11 @@ export const erasureEnvSchema = z.object({
   QUARANTINE_BUCKET: nonEmpty('the quarantine bucket name'),
   /** The normaliser's pseudonymisation key, so the pseudonyms computed here are the ones it wrote. */
   PSEUDONYM_SECRET_ARN: nonEmpty('the ARN of the pseudonymisation key secret'),
+  /**
+   * The metric refresh function (name or ARN), started once an erasure has rewritten a partition so
+   * the materialised tables lose the erased rows.
+   */
+  REFRESH_FUNCTION: nonEmpty('the metric refresh function name or ARN'),
 });
 
 export type ErasureEnvironment = z.input<typeof erasureEnvSchema>;

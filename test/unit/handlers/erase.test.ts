@@ -1,10 +1,12 @@
 /**
  * The erasure Lambda over S3 (s3rver on loopback): the lake `servicebench ingest` built from the
  * erasure fixtures, uploaded to landing, curated and quarantine buckets, with the key read from a
- * (mocked) Secrets Manager secret as the normaliser reads it.
+ * (mocked) Secrets Manager secret as the normaliser reads it. The metric refresh it starts is a
+ * mocked Lambda client: what matters is whether and how it is invoked.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -13,9 +15,9 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { landingKeyOf } from '../../../cli/ingest.ts';
 import type { ErasureRecord } from '../../../lambdas/core/erase/erase.ts';
 import type { ObjectStore } from '../../../lambdas/core/store/object-store.ts';
-import { coldStart, type ErasureDeps, handleErasure } from '../../../lambdas/handlers/erase.ts';
+import { coldStart, type ErasureDeps, handleErasure, lambdaRefreshStarter } from '../../../lambdas/handlers/erase.ts';
 import { type S3rverHandle, startS3rver } from '../../support/s3rver.ts';
-import { ANN, createErasureFolder, filesUnder, ingestErasureFixtures } from '../erase/support.ts';
+import { ANN, BOB, createErasureFolder, filesUnder, ingestErasureFixtures } from '../erase/support.ts';
 
 const SECRET = 'p'.repeat(64);
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pseudonym-key-AbCdEf';
@@ -24,12 +26,21 @@ const ENV = {
   CURATED_BUCKET: 'curated',
   QUARANTINE_BUCKET: 'quarantine',
   PSEUDONYM_SECRET_ARN: SECRET_ARN,
+  REFRESH_FUNCTION: 'servicebench-RefreshRefresherFunction',
 };
 
 let dir: string;
 let s3: S3rverHandle;
 let deps: ErasureDeps;
 const secrets = mockClient(SecretsManagerClient);
+const lambda = mockClient(LambdaClient);
+
+/** The refresh invocations since the last call, as their inputs. */
+function refreshInvocations(): unknown[] {
+  const inputs = lambda.commandCalls(InvokeCommand).map((call) => call.args[0].input);
+  lambda.resetHistory();
+  return inputs;
+}
 
 beforeAll(async () => {
   for (const level of ['info', 'warn', 'error'] as const) vi.spyOn(console, level).mockImplementation(() => {});
@@ -51,11 +62,17 @@ beforeAll(async () => {
     }
   }
   secrets.on(GetSecretValueCommand, { SecretId: SECRET_ARN }).resolves({ SecretString: SECRET });
-  deps = await coldStart(ENV, { s3: s3.client, secrets: new SecretsManagerClient({ region: 'eu-west-1' }) });
+  lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+  deps = await coldStart(ENV, {
+    s3: s3.client,
+    secrets: new SecretsManagerClient({ region: 'eu-west-1' }),
+    lambda: new LambdaClient({ region: 'eu-west-1' }),
+  });
 }, 180_000);
 
 afterAll(async () => {
   secrets.restore();
+  lambda.restore();
   await s3?.stop();
   rmSync(dir, { recursive: true, force: true });
 });
@@ -90,7 +107,8 @@ describe('erasure handler on S3', () => {
       quarantine: await bucketFiles(deps.stores.quarantine),
     };
     const response = await handleErasure({ customers: [ANN], dryRun: true }, deps);
-    expect(response).toMatchObject({ status: 'dry-run', record: null, rejectLines: 1 });
+    expect(response).toMatchObject({ status: 'dry-run', record: null, rejectLines: 1, refresh: 'not needed' });
+    expect(refreshInvocations()).toEqual([]);
     expect(response.tables.map((t) => [t.table, t.rows])).toEqual([
       ['interactions', 3],
       ['survey_responses', 1],
@@ -100,7 +118,7 @@ describe('erasure handler on S3', () => {
     expect(await bucketFiles(deps.stores.quarantine)).toEqual(before.quarantine);
   });
 
-  it('erases Ann from the buckets, records it, names the landing objects as s3:// URIs, and a rerun finds nothing', async () => {
+  it('erases Ann from the buckets, records it, names the landing objects as s3:// URIs, starts the refresh, and a rerun finds nothing', async () => {
     expect(await interactionIds()).toEqual(['c1', 'c1', 'c2', 'c3', 'c6']);
     const response = await handleErasure({ customers: [ANN] }, deps);
     expect(await interactionIds()).toEqual(['c2', 'c6']);
@@ -115,7 +133,12 @@ describe('erasure handler on S3', () => {
         .sort()
         .map((key) => `s3://landing/${key}`),
     );
-    expect(response.nextStep).toMatch(/^delete the landingObjects/);
+    expect(response.refresh).toBe('started');
+    expect(response.refreshError).toBeUndefined();
+    expect(refreshInvocations()).toEqual([
+      { FunctionName: ENV.REFRESH_FUNCTION, InvocationType: 'Event', Payload: '{}' },
+    ]);
+    expect(response.nextStep).toMatch(/^delete the landingObjects .*; the metric refresh was started: /);
     expect(response.record).toMatch(/^s3:\/\/curated\/_erasures\/.+\.json$/);
     const recordKey = (response.record as string).slice('s3://curated/'.length);
     const chunks: Buffer[] = [];
@@ -126,7 +149,36 @@ describe('erasure handler on S3', () => {
 
     const again = await handleErasure({ customers: [ANN] }, deps);
     expect(again.tables.map((t) => t.rows)).toEqual([0, 0, 0]);
-    expect(again).toMatchObject({ rejectLines: 0, landingObjects: [], nextStep: 'nothing is left to delete by hand' });
+    expect(again).toMatchObject({
+      rejectLines: 0,
+      landingObjects: [],
+      refresh: 'not needed',
+      nextStep: 'nothing is left to do by hand',
+    });
+    expect(refreshInvocations()).toEqual([]);
+  });
+
+  it('keeps the erasure and tells the operator to start the refresh when it cannot be started', async () => {
+    const missing = Object.assign(new Error(`Function not found: ${ENV.REFRESH_FUNCTION}`), {
+      name: 'ResourceNotFoundException',
+    });
+    lambda.on(InvokeCommand).rejects(missing);
+    try {
+      const response = await handleErasure({ customers: [BOB] }, deps);
+      expect(await interactionIds()).toEqual([]);
+      expect(response.status).toBe('completed');
+      expect(response.tables.map((t) => t.rows)).toEqual([2, 1, 0]);
+      expect(response.record).toMatch(/^s3:\/\/curated\/_erasures\/.+\.json$/);
+      expect(response.refresh).toBe('failed');
+      expect(response.refreshError).toBe(`ResourceNotFoundException: Function not found: ${ENV.REFRESH_FUNCTION}`);
+      expect(response.nextStep).toContain('start the metric refresh, which could not be started');
+      expect(response.nextStep).toContain(
+        `aws lambda invoke --function-name ${ENV.REFRESH_FUNCTION} --invocation-type Event`,
+      );
+      expect(refreshInvocations()).toHaveLength(1);
+    } finally {
+      lambda.on(InvokeCommand).resolves({ StatusCode: 202 });
+    }
   });
 
   it('fails naming the problem when the event is not an erasure request', async () => {
@@ -140,7 +192,7 @@ describe('erasure handler on S3', () => {
 describe('erasure cold start', () => {
   it('fails naming every missing variable', async () => {
     await expect(coldStart({ LANDING_BUCKET: 'landing' })).rejects.toThrow(
-      /CURATED_BUCKET[\s\S]*QUARANTINE_BUCKET[\s\S]*PSEUDONYM_SECRET_ARN/,
+      /CURATED_BUCKET[\s\S]*QUARANTINE_BUCKET[\s\S]*PSEUDONYM_SECRET_ARN[\s\S]*REFRESH_FUNCTION/,
     );
   });
 
@@ -153,5 +205,14 @@ describe('erasure cold start', () => {
         { secrets: new SecretsManagerClient({ region: 'eu-west-1' }) },
       ),
     ).rejects.toThrow(/has no string value/);
+  });
+});
+
+describe('refresh start', () => {
+  it('fails when Lambda does not accept the event for an asynchronous run', async () => {
+    lambda.on(InvokeCommand).resolvesOnce({ StatusCode: 200 });
+    const start = lambdaRefreshStarter(new LambdaClient({ region: 'eu-west-1' }), ENV.REFRESH_FUNCTION);
+    await expect(start({})).rejects.toThrow(/asynchronous invoke of .*RefreshRefresherFunction with status 200/);
+    lambda.resetHistory();
   });
 });
