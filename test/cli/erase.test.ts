@@ -1,7 +1,8 @@
 /** `servicebench erase` in-process, on a lake built by `servicebench ingest` (test/unit/erase/support.ts). */
-import { rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LakeCache } from '../../cli/duckdb-cache.ts';
 import { landingKeyOf } from '../../cli/ingest.ts';
 import { runCli as run } from '../support/cli.ts';
 import { ANN, BOB, createErasureFolder, filesUnder, ingestErasureFixtures } from '../unit/erase/support.ts';
@@ -25,6 +26,18 @@ const callIds = async () => {
   return result.stdout.trim().split(/\r?\n/).slice(1);
 };
 
+/** The survey comments of the monthly periods, read from the materialised table (and so from the cache when it is fresh). */
+const monthlyComments = async () => {
+  const result = await run([
+    'query',
+    "SELECT comment FROM survey_comments_by_period WHERE grain = 'month' ORDER BY 1",
+    '--format',
+    'csv',
+  ]);
+  expect(result.code).toBe(0);
+  return result.stdout.trim().split(/\r?\n/).slice(1);
+};
+
 describe('servicebench erase', () => {
   it('prints what a run would remove with --dry-run, and changes nothing', async () => {
     const before = filesUnder(join(dir, 'lake'));
@@ -44,13 +57,35 @@ describe('servicebench erase', () => {
     const result = await run(['erase', '--customer', ANN, '--customer', 'nobody@example.com']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^removed\n {2}interactions: 3 row\(s\)/);
-    expect(result.stdout).toMatch(/erasure record: .*\/lake\/curated\/_erasures\/.*\.json\n$/);
+    // The query of the dry run before opened the lake, which left the cache folder.
+    expect(result.stdout).toMatch(
+      /erasure record: .*\/lake\/curated\/_erasures\/.*\.json\nremoved the metric cache .*\/lake\/\.servicebench\/cache: /,
+    );
     expect(await callIds()).toEqual(['c2', 'c6']);
 
     const again = await run(['erase', '--customer', ANN]);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain('interactions: 0 row(s) (0 staged)\n');
     expect(again.stdout).not.toContain('landing objects');
+  });
+
+  it('removes the metric cache, which held the erased answers, after a run but not after a dry run', async () => {
+    const cache = new LakeCache(join(dir, 'lake'), '');
+    expect(await monthlyComments()).toEqual(['too slow']);
+    expect(existsSync(cache.file('survey_comments_by_period'))).toBe(true);
+
+    const dry = await run(['erase', '--customer', BOB, '--dry-run']);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).not.toContain('metric cache');
+    expect(existsSync(cache.file('survey_comments_by_period'))).toBe(true);
+
+    const result = await run(['erase', '--customer', BOB]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain(
+      `removed the metric cache ${cache.cacheDir}: the next command computes the metrics without the erased rows\n`,
+    );
+    expect(existsSync(cache.cacheDir)).toBe(false);
+    expect(await monthlyComments()).toEqual([]);
   });
 
   it('exits 1 naming the problem when no customer is given, one is blank, or the lake has no key', async () => {
