@@ -6,7 +6,7 @@
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
-import { LAKE_ZONES, openLake, pseudonymKey } from '../cli/lake.ts';
+import { LAKE_ZONES, type Lake, openLake, pseudonymKey } from '../cli/lake.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { TableName } from '../lambdas/core/schema/canonical.ts';
 import { demoWindow } from './calendar.ts';
@@ -19,6 +19,7 @@ import { activityFiles, pulseFiles, socialFiles } from './formats/people.ts';
 import { qaScorecardFiles, ZENDESK_QA_SOURCE, zendeskQaFiles } from './formats/quality.ts';
 import { delightedFiles, qualtricsFiles, surveyMonkeyFiles } from './formats/surveys.ts';
 import { ZENDESK_SOURCE, zendeskFiles } from './formats/zendesk.ts';
+import { type GeneratorThread, startGeneratorThread } from './generator-thread.ts';
 import { DEMO_DEFAULTS } from './options.ts';
 import { DEMO_SCHEDULES } from './schedules.ts';
 import { DEMO_SOURCES } from './sources.ts';
@@ -66,6 +67,16 @@ export interface DemoExports {
   readonly agentDirectory: AgentDirectory;
 }
 
+/** Generation options with every default applied, checked. */
+export type ResolvedGeneration = ReturnType<typeof resolveGeneration>;
+
+/** What the simulation tells besides its files. */
+export interface DemoStory {
+  readonly period: DemoExports['period'];
+  readonly plot: DemoPlot;
+  readonly agentDirectory: AgentDirectory;
+}
+
 function resolveGeneration(options: DemoGenerationOptions) {
   const seed = options.seed ?? DEMO_DEFAULTS.seed;
   const scale = options.scale ?? DEMO_DEFAULTS.scale;
@@ -86,7 +97,10 @@ function resolveGeneration(options: DemoGenerationOptions) {
  * The simulated company and its story; its export files come one at a time from `files`, and
  * `onMonth` hears of each month as its contacts are simulated.
  */
-function simulate(options: DemoGenerationOptions, onMonth: (month: string) => void = () => {}) {
+export function simulate(
+  options: DemoGenerationOptions,
+  onMonth: (month: string) => void = () => {},
+): DemoStory & { readonly files: Generator<DemoFile> } {
   const world = buildWorld(resolveGeneration(options));
   const months = world.window.months;
   return {
@@ -161,7 +175,7 @@ function agentDirectoryOf(agents: readonly Agent[]): AgentDirectory {
  * when the vendor delivered it (it becomes the landing time when `root` is a lake's landing zone),
  * and yields what was written: only one file's body is held at a time.
  */
-function* writeExports(root: string, files: Iterable<DemoFile>): Generator<DemoExportFile> {
+export function* writeExports(root: string, files: Iterable<DemoFile>): Generator<DemoExportFile> {
   for (const file of files) {
     const path = join(root, file.source, ...file.key.split('/'));
     if (!path.startsWith(root + sep)) throw new Error(`export key "${file.key}" escapes ${root}`);
@@ -259,9 +273,10 @@ export interface DemoSummary {
   readonly sources: readonly DemoSourceSummary[];
   readonly ingested: readonly DemoIngestedFile[];
   /**
-   * Files are normalised as they are generated: generateMs is the time spent generating and
-   * writing them, ingestMs the time from the first file to the last compacted partition (it
-   * overlaps generateMs and includes compactMs, the compaction of every touched partition at the end).
+   * Files are normalised as they are generated: generateMs is the time the generator's thread
+   * spent generating and writing them (elapsed, not waiting for the ingest to take a file), ingestMs
+   * the time from the first file to the last compacted partition (it overlaps generateMs and
+   * includes compactMs, the compaction of every touched partition at the end).
    */
   readonly timings: {
     readonly generateMs: number;
@@ -308,20 +323,34 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const lake = prepareLake(options.lakeDir);
   const key = pseudonymKey(lake);
 
-  const simulation = simulate(settings, (month) => progress(`generating and ingesting the exports of ${month}`));
+  const generator = startGeneratorThread({ options: settings, root: lake.zoneDir('landing') }, (month) =>
+    progress(`generating and ingesting the exports of ${month}`),
+  );
+  try {
+    return await ingestGenerated(generator, { ...options, ...settings }, lake, key.key, t0);
+  } finally {
+    await generator.close();
+  }
+}
+
+/** Ingests the generator's files as it writes them, and sums up what each source gave. */
+async function ingestGenerated(
+  generator: GeneratorThread,
+  options: DemoOptions & ResolvedGeneration,
+  lake: Lake,
+  key: Uint8Array,
+  t0: number,
+): Promise<DemoSummary> {
+  const progress = options.onProgress ?? (() => {});
+  const simulation = await generator.story;
   const config = withAgentDirectory(demoConfig(options.config), simulation.agentDirectory);
   const t1 = performance.now();
   const written: DemoExportFile[] = [];
-  let generateMs = t1 - t0;
-  /** The exports as ingest tasks, each file written just before the ingest takes it. */
+  /** The exports as ingest tasks, each file written (on the generator's thread) before the ingest takes it. */
   async function* tasks(): AsyncGenerator<IngestTask> {
-    const files = writeExports(lake.zoneDir('landing'), simulation.files);
-    for (let started = performance.now(), next = files.next(); !next.done; next = files.next()) {
-      const file = next.value;
-      generateMs += performance.now() - started;
+    for await (const file of generator.files) {
       written.push(file);
       yield { source: file.source, key: `${file.source}/${file.key}` };
-      started = performance.now();
     }
   }
 
@@ -375,13 +404,14 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const { compacted, timings } = await ingestAll({
     lake,
     config,
-    pseudonymKey: key.key,
+    pseudonymKey: key,
     sentiment: 'lexicon',
     ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
     tasks: tasks(),
     onOutcome: record,
   });
   const t2 = performance.now();
+  const generateMs = generator.generateMs();
   if (failed.length > 0) {
     const named = failed.slice(0, 3).join('; ');
     throw new Error(
@@ -404,7 +434,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const sum = (pick: (s: DemoSourceSummary) => number) => sources.reduce((total, s) => total + pick(s), 0);
   return {
     lakeDir: lake.dir,
-    ...settings,
+    seed: options.seed,
+    months: options.months,
+    endMonth: options.endMonth,
+    scale: options.scale,
     period: simulation.period,
     plot: simulation.plot,
     config,

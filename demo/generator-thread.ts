@@ -1,0 +1,129 @@
+/**
+ * The demo's exports generated on a thread of their own, with a bounded heap. The simulation makes
+ * much short-lived garbage (records, JSON text, gzip buffers) around a live set of under 100 MB;
+ * on the main thread V8 let that heap grow past a gigabyte before collecting, and the ingest and
+ * the report that share the process paid for it in memory. A capped heap collects in time.
+ */
+import { Worker } from 'node:worker_threads';
+import type { DemoExportFile, DemoStory, ResolvedGeneration } from './index.ts';
+
+/** The worker's entry: it registers tsx before importing the TypeScript of generate-worker.ts. */
+const WORKER_ENTRY = new URL('./generate-worker.mjs', import.meta.url);
+
+/**
+ * Old-generation cap of the generator's heap, in MiB: a few times the live set of a scale-10
+ * month (80-93 MB after a forced collection), so collections stay rare.
+ */
+export const GENERATOR_HEAP_MB = 256;
+
+/**
+ * Files the generator may write ahead of the ingest: enough that a free ingest slot never waits
+ * for a file, few enough that the landing zone does not fill far ahead of the normaliser.
+ */
+export const GENERATOR_LEAD_FILES = 8;
+
+export interface GeneratorSetup {
+  readonly options: ResolvedGeneration;
+  /** The landing zone's folder, under which each file is written as `<source>/<key>`. */
+  readonly root: string;
+  /** Files written ahead before the first is taken; each file taken grants one more. */
+  readonly lead: number;
+}
+
+export interface GeneratorThreadOptions extends Omit<GeneratorSetup, 'lead'> {
+  /** @default GENERATOR_LEAD_FILES */
+  readonly lead?: number;
+  /** Old-generation cap of the thread's heap, in MiB. @default GENERATOR_HEAP_MB */
+  readonly heapMb?: number;
+}
+
+export type GeneratorReply =
+  | { readonly kind: 'month'; readonly month: string }
+  | { readonly kind: 'story'; readonly story: DemoStory }
+  | { readonly kind: 'file'; readonly file: DemoExportFile }
+  | { readonly kind: 'done'; readonly generateMs: number };
+
+export interface GeneratorThread {
+  /** The simulated company's story, known before its first file. */
+  readonly story: Promise<DemoStory>;
+  /** The written files in generation order; taking one lets the thread write another. */
+  readonly files: AsyncGenerator<DemoExportFile>;
+  /** Time the thread spent generating and writing, once `files` is done. */
+  generateMs(): number;
+  /** Stops the thread (done already when `files` was read to the end). */
+  close(): Promise<void>;
+}
+
+export function startGeneratorThread(
+  options: GeneratorThreadOptions,
+  onMonth: (month: string) => void,
+): GeneratorThread {
+  const workerData: GeneratorSetup = {
+    options: options.options,
+    root: options.root,
+    lead: options.lead ?? GENERATOR_LEAD_FILES,
+  };
+  const worker = new Worker(WORKER_ENTRY, {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? GENERATOR_HEAP_MB },
+  });
+  const queue: DemoExportFile[] = [];
+  let generateMs: number | undefined;
+  let failure: Error | undefined;
+  let arrived: (() => void) | undefined;
+  let settleStory: { resolve: (story: DemoStory) => void; reject: (error: Error) => void } | undefined;
+  const story = new Promise<DemoStory>((resolve, reject) => {
+    settleStory = { resolve, reject };
+  });
+  const wake = () => {
+    arrived?.();
+    arrived = undefined;
+  };
+  const fail = (error: Error) => {
+    failure ??= error;
+    settleStory?.reject(failure);
+    wake();
+  };
+  worker.on('message', (reply: GeneratorReply) => {
+    if (reply.kind === 'month') onMonth(reply.month);
+    else if (reply.kind === 'story') settleStory?.resolve(reply.story);
+    else if (reply.kind === 'file') queue.push(reply.file);
+    else generateMs = reply.generateMs;
+    wake();
+  });
+  worker.on('error', (error) => fail(new Error(`the demo generator failed: ${error.message}`)));
+  worker.on('exit', (code) => {
+    if (generateMs === undefined) fail(new Error(`the demo generator thread stopped (exit code ${code})`));
+  });
+
+  async function* files(): AsyncGenerator<DemoExportFile> {
+    try {
+      for (;;) {
+        const file = queue.shift();
+        if (file !== undefined) {
+          worker.postMessage('more');
+          yield file;
+        } else if (failure !== undefined) {
+          throw failure;
+        } else if (generateMs !== undefined) {
+          return;
+        } else {
+          await new Promise<void>((resolve) => {
+            arrived = resolve;
+          });
+        }
+      }
+    } finally {
+      await worker.terminate();
+    }
+  }
+
+  return {
+    story,
+    files: files(),
+    generateMs: () => generateMs ?? 0,
+    close: async () => {
+      await worker.terminate();
+    },
+  };
+}
