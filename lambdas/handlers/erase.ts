@@ -131,7 +131,7 @@ function nextSteps(
   if (refresh.refresh === 'failed') {
     steps.push(
       `start the metric refresh, which could not be started (${refresh.refreshError}): until it runs, the materialised tables keep the erased rows ` +
-        `(aws lambda invoke --function-name ${refreshFunction} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{}' out.json)`,
+        `(aws lambda invoke --function-name ${refreshFunction} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '${JSON.stringify(REFRESH_EVERYTHING)}' out.json)`,
     );
   }
   if (steps.length === 0) steps.push('nothing is left to do by hand');

@@ -173,7 +173,7 @@ describe('erasure handler on S3', () => {
       expect(response.refreshError).toBe(`ResourceNotFoundException: Function not found: ${ENV.REFRESH_FUNCTION}`);
       expect(response.nextStep).toContain('start the metric refresh, which could not be started');
       expect(response.nextStep).toContain(
-        `aws lambda invoke --function-name ${ENV.REFRESH_FUNCTION} --invocation-type Event`,
+        `aws lambda invoke --function-name ${ENV.REFRESH_FUNCTION} --invocation-type Event --cli-binary-format raw-in-base64-out --payload '{}' out.json`,
       );
       expect(refreshInvocations()).toHaveLength(1);
     } finally {
