@@ -11,10 +11,11 @@ import type { DemoExportFile, DemoStory, ResolvedGeneration } from './index.ts';
 const WORKER_ENTRY = new URL('./generate-worker.mjs', import.meta.url);
 
 /**
- * Old-generation cap of the generator's heap, in MiB: a few times the live set of a scale-10
- * month (80-93 MB after a forced collection), so collections stay rare.
+ * Old-generation cap of the generator's heap, in MiB. A scale-10 year keeps at most 290 MB alive
+ * (the largest heap after a full collection, with --trace-gc, in its fourth and fifth months);
+ * 256 MiB ran out of heap in the fourth month.
  */
-export const GENERATOR_HEAP_MB = 256;
+export const GENERATOR_HEAP_MB = 384;
 
 /**
  * Files the generator may write ahead of the ingest: enough that a free ingest slot never waits
