@@ -104,8 +104,12 @@ const HOUR_MS = 3_600_000;
 const DAY_MS = 24 * HOUR_MS;
 const ALERT_ID_HEX_CHARS = 32;
 
-/** A row that matched a rule, before de-duplication. */
-type Trigger = Omit<Alert, 'alert_id'>;
+/**
+ * A row that matched a rule, before de-duplication, with the row's own key (the answer, post or
+ * contact id): several rows can share a time and a source_ref (each question of one survey names
+ * the surveyed contact), and the key decides between them whatever order the rows came in.
+ */
+type Trigger = Omit<Alert, 'alert_id'> & { readonly record: string };
 
 /**
  * The alerts the `current` rows raise, oldest first. `history` holds earlier contacts that only
@@ -118,17 +122,19 @@ export function evaluateAlerts(
   current: AlertRows,
   history: readonly AlertContact[] = [],
 ): Alert[] {
-  const alerts = new Map<string, Alert>();
+  const kept = new Map<string, Trigger>();
   for (const rule of rules) {
     const windowMs = (rule.dedupHours ?? ALERT_DEFAULTS.dedupHours) * HOUR_MS;
     for (const trigger of triggersOf(rule, current, history)) {
       const window = Math.floor(trigger.alert_at.getTime() / windowMs);
       const alert_id = alertId(rule.name, trigger.customer_key, window);
-      const kept = alerts.get(alert_id);
-      if (kept === undefined || earlier(trigger, kept)) alerts.set(alert_id, { alert_id, ...trigger });
+      const first = kept.get(alert_id);
+      if (first === undefined || earlier(trigger, first)) kept.set(alert_id, trigger);
     }
   }
-  return [...alerts.values()].sort((a, b) => (earlier(a, b) ? -1 : earlier(b, a) ? 1 : 0));
+  return [...kept.entries()]
+    .sort(([idA, a], [idB, b]) => (earlier(a, b) ? -1 : earlier(b, a) ? 1 : idA < idB ? -1 : idA > idB ? 1 : 0))
+    .map(([alert_id, { record: _, ...trigger }]) => ({ alert_id, ...trigger }));
 }
 
 /** The tables whose rows can raise the rules' alerts (contacts only for repeat contacts, and so on). */
@@ -146,10 +152,13 @@ export function alertId(rule: string, customerKey: string, window: number): stri
   return createHash('sha256').update(`${rule}\n${customerKey}\n${window}`).digest('hex').slice(0, ALERT_ID_HEX_CHARS);
 }
 
+/** Whether `a` comes first: by time, then rule, source, source_ref and the row's key. */
 function earlier(a: Trigger, b: Trigger): boolean {
   const dt = a.alert_at.getTime() - b.alert_at.getTime();
   if (dt !== 0) return dt < 0;
-  return `${a.rule}\n${a.source}\n${a.source_ref}` < `${b.rule}\n${b.source}\n${b.source_ref}`;
+  return (
+    `${a.rule}\n${a.source}\n${a.source_ref}\n${a.record}` < `${b.rule}\n${b.source}\n${b.source_ref}\n${b.record}`
+  );
 }
 
 function inScope(rule: AlertRule, source: string, team: string | null): boolean {
@@ -182,6 +191,7 @@ function triggersOf(rule: AlertRule, current: AlertRows, history: readonly Alert
                 kind: rule.kind,
                 source: m.source,
                 source_ref: m.mention_id,
+                record: m.mention_id,
                 team: null,
                 agent_id: null,
                 score: m.sentiment_score,
@@ -226,6 +236,7 @@ function surveyTriggers(
             kind: rule.kind,
             source: s.source,
             source_ref: s.interaction_id ?? s.response_id,
+            record: s.response_id,
             team: s.team,
             agent_id: s.agent_id,
             score: s.score,
@@ -271,6 +282,7 @@ function repeatTriggers(
             kind: rule.kind,
             source: c.source,
             source_ref: c.interaction_id,
+            record: c.interaction_id,
             team: c.team,
             agent_id: c.agent_id,
             score: inWindow,

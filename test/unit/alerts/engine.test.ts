@@ -232,6 +232,21 @@ describe('alert identity and de-duplication', () => {
     expect(both).toHaveLength(6);
   });
 
+  it('takes the answer with the lowest id among answers at one instant about one contact, in any row order', () => {
+    // Three questions of one survey: one time, one contact (the source_ref), one customer.
+    const unresolved = rule({ kind: 'unresolved', dedupHours: 24 });
+    const questions = [
+      survey({ response_id: 'q2', score: 4, resolved: false }),
+      survey({ response_id: 'q1', score: 2, resolved: false }),
+      survey({ response_id: 'q3', score: 9, resolved: false }),
+    ];
+    for (const rows of [questions, [...questions].reverse(), [questions[2], questions[0], questions[1]]]) {
+      const alerts = evaluateAlerts([unresolved], { ...NO_ROWS, surveys: rows as AlertSurvey[] });
+      expect(alerts.map((a) => [a.source_ref, a.score])).toEqual([['T-100', 2]]);
+      expect(Object.keys(alerts[0] ?? {})).not.toContain('record');
+    }
+  });
+
   it('counts default week-long windows from Thursday 1970-01-01', () => {
     const weekly = rule({ kind: 'nps_detractor' });
     const times = ['2025-06-04T23:00:00Z', '2025-06-05T01:00:00Z', '2025-06-11T23:59:59Z', '2025-06-12T00:00:00Z'];
