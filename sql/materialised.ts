@@ -265,7 +265,7 @@ export const SURVEY_ALERT_ANSWERS_BY_MONTH: PeriodTable = {
   name: 'survey_alert_answers_by_month',
   description:
     "The latest version of each survey answer naming a customer, with the columns the alert rules read (the rows of survey_alert_answers), partitioned by grain ('utc_month') and the first day of the answer's UTC month.",
-  columns: periodColumns([
+  columns: [
     { name: 'source', type: 'VARCHAR', description: 'Source name from the config.' },
     { name: 'response_id', type: 'VARCHAR', description: 'Identifier of the answer.' },
     { name: 'survey_kind', type: 'VARCHAR', description: 'Instrument: csat, nps, ces, enps or custom.' },
@@ -281,7 +281,13 @@ export const SURVEY_ALERT_ANSWERS_BY_MONTH: PeriodTable = {
     { name: 'updated_at', type: 'TIMESTAMP', description: 'Last update in the source (UTC).' },
     { name: 'comment', type: 'VARCHAR', description: 'Free-text verbatim.' },
     { name: 'resolved', type: 'BOOLEAN', description: 'Answer to "was your issue resolved?".' },
-  ]),
+    { name: 'grain', type: 'VARCHAR', description: `'${UTC_MONTH_GRAIN}': the UTC calendar month of the answer.` },
+    {
+      name: 'period_start',
+      type: 'DATE',
+      description: 'First day of the UTC month of the answer time (responded_at, else updated_at).',
+    },
+  ],
   partitionedBy: ['grain', 'period_start'],
   sourceView: 'survey_alert_answers',
   family: 'surveys',
