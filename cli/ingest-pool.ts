@@ -40,8 +40,14 @@ export class IngestPool implements IngestExecutor {
 
   constructor(
     private readonly setup: IngestSetup,
-    private readonly size: number,
+    private size: number,
   ) {}
+
+  /** Lets the pool start workers up to `size` (it never stops a worker to shrink). */
+  grow(size: number): void {
+    this.size = Math.max(this.size, size);
+    this.dispatch();
+  }
 
   normalise(task: IngestTask, onProgress: (rowsRead: number) => void): Promise<IngestedObject> {
     return this.submit({ id: this.nextId++, kind: 'normalise', task }, onProgress) as Promise<IngestedObject>;

@@ -162,6 +162,11 @@ export interface IngestAllOptions {
   readonly sentiment?: SentimentChoice;
   /** Files normalised at once, each on its own worker thread; 1 runs on this thread. @default defaultJobs() */
   readonly jobs?: number;
+  /**
+   * Fewer workers until `until` settles, then `jobs`: for a producer of the tasks that takes a core
+   * of its own for a while (the demo's generator thread). Only applies when `jobs` is above 1.
+   */
+  readonly fewerJobsUntil?: { readonly jobs: number; readonly until: Promise<unknown> };
   /** Read one at a time, as slots free up: a generator may write each file just before it is yielded. */
   readonly tasks: Iterable<IngestTask> | AsyncIterable<IngestTask>;
   /** Called once per task, in task order, as soon as it and every task before it are done. */
@@ -189,8 +194,7 @@ export async function ingestAll(options: IngestAllOptions): Promise<IngestAllRes
     pseudonymKey: options.pseudonymKey,
     ...(options.sentiment ? { sentiment: options.sentiment } : {}),
   };
-  const executor =
-    jobs > 1 ? new (await import('./ingest-pool.ts')).IngestPool(setup, jobs) : inThisThread(options.lake, setup);
+  const executor = jobs > 1 ? await workerPool(setup, jobs, options.fewerJobsUntil) : inThisThread(options.lake, setup);
   try {
     const t0 = performance.now();
     const outcomes = await normaliseAll(executor, options, jobs);
@@ -218,6 +222,19 @@ export async function ingestAll(options: IngestAllOptions): Promise<IngestAllRes
   } finally {
     await executor.close();
   }
+}
+
+async function workerPool(
+  setup: IngestSetup,
+  jobs: number,
+  fewer: IngestAllOptions['fewerJobsUntil'],
+): Promise<IngestExecutor> {
+  const { IngestPool } = await import('./ingest-pool.ts');
+  if (fewer === undefined) return new IngestPool(setup, jobs);
+  const pool = new IngestPool(setup, Math.max(1, Math.min(fewer.jobs, jobs)));
+  const grow = () => pool.grow(jobs);
+  fewer.until.then(grow, grow);
+  return pool;
 }
 
 async function normaliseAll(

@@ -17,23 +17,13 @@ const WORKER_ENTRY = new URL('./generate-worker.mjs', import.meta.url);
  */
 export const GENERATOR_HEAP_MB = 384;
 
-/**
- * Files the generator may write ahead of the ingest: enough that a free ingest slot never waits
- * for a file, few enough that the landing zone does not fill far ahead of the normaliser.
- */
-export const GENERATOR_LEAD_FILES = 8;
-
 export interface GeneratorSetup {
   readonly options: ResolvedGeneration;
   /** The landing zone's folder, under which each file is written as `<source>/<key>`. */
   readonly root: string;
-  /** Files written ahead before the first is taken; each file taken grants one more. */
-  readonly lead: number;
 }
 
-export interface GeneratorThreadOptions extends Omit<GeneratorSetup, 'lead'> {
-  /** @default GENERATOR_LEAD_FILES */
-  readonly lead?: number;
+export interface GeneratorThreadOptions extends GeneratorSetup {
   /** Old-generation cap of the thread's heap, in MiB. @default GENERATOR_HEAP_MB */
   readonly heapMb?: number;
 }
@@ -47,8 +37,14 @@ export type GeneratorReply =
 export interface GeneratorThread {
   /** The simulated company's story, known before its first file. */
   readonly story: Promise<DemoStory>;
-  /** The written files in generation order; taking one lets the thread write another. */
+  /**
+   * The written files in generation order. The thread writes them as fast as it can, however far
+   * ahead of the reader: it holds no file once written, and the sooner it is done the sooner its
+   * core and its heap are free for the ingest.
+   */
   readonly files: AsyncGenerator<DemoExportFile>;
+  /** Settles once the thread has written its last file, or failed. */
+  readonly done: Promise<void>;
   /** Time the thread spent generating and writing, once `files` is done. */
   generateMs(): number;
   /** Stops the thread (done already when `files` was read to the end). */
@@ -59,11 +55,7 @@ export function startGeneratorThread(
   options: GeneratorThreadOptions,
   onMonth: (month: string) => void,
 ): GeneratorThread {
-  const workerData: GeneratorSetup = {
-    options: options.options,
-    root: options.root,
-    lead: options.lead ?? GENERATOR_LEAD_FILES,
-  };
+  const workerData: GeneratorSetup = { options: options.options, root: options.root };
   const worker = new Worker(WORKER_ENTRY, {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: options.heapMb ?? GENERATOR_HEAP_MB },
@@ -76,6 +68,10 @@ export function startGeneratorThread(
   const story = new Promise<DemoStory>((resolve, reject) => {
     settleStory = { resolve, reject };
   });
+  let settleDone: (() => void) | undefined;
+  const done = new Promise<void>((resolve) => {
+    settleDone = resolve;
+  });
   const wake = () => {
     arrived?.();
     arrived = undefined;
@@ -83,13 +79,17 @@ export function startGeneratorThread(
   const fail = (error: Error) => {
     failure ??= error;
     settleStory?.reject(failure);
+    settleDone?.();
     wake();
   };
   worker.on('message', (reply: GeneratorReply) => {
     if (reply.kind === 'month') onMonth(reply.month);
     else if (reply.kind === 'story') settleStory?.resolve(reply.story);
     else if (reply.kind === 'file') queue.push(reply.file);
-    else generateMs = reply.generateMs;
+    else {
+      generateMs = reply.generateMs;
+      settleDone?.();
+    }
     wake();
   });
   worker.on('error', (error) => fail(new Error(`the demo generator failed: ${error.message}`)));
@@ -102,7 +102,6 @@ export function startGeneratorThread(
       for (;;) {
         const file = queue.shift();
         if (file !== undefined) {
-          worker.postMessage('more');
           yield file;
         } else if (failure !== undefined) {
           throw failure;
@@ -122,6 +121,7 @@ export function startGeneratorThread(
   return {
     story,
     files: files(),
+    done,
     generateMs: () => generateMs ?? 0,
     close: async () => {
       await worker.terminate();

@@ -5,7 +5,7 @@
  */
 import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import { type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
+import { defaultJobs, type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
 import { LAKE_ZONES, type Lake, openLake, pseudonymKey } from '../cli/lake.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { TableName } from '../lambdas/core/schema/canonical.ts';
@@ -346,6 +346,7 @@ async function ingestGenerated(
   const config = withAgentDirectory(demoConfig(options.config), simulation.agentDirectory);
   const t1 = performance.now();
   const written: DemoExportFile[] = [];
+  const jobs = options.jobs ?? defaultJobs();
   /** The exports as ingest tasks, each file written (on the generator's thread) before the ingest takes it. */
   async function* tasks(): AsyncGenerator<IngestTask> {
     for await (const file of generator.files) {
@@ -406,7 +407,11 @@ async function ingestGenerated(
     config,
     pseudonymKey: key,
     sentiment: 'lexicon',
-    ...(options.jobs === undefined ? {} : { jobs: options.jobs }),
+    jobs,
+    // The generator thread takes a core until it is done: one worker fewer meanwhile keeps the
+    // threads to the cores, and the generator's heap and a worker's are never in memory at once
+    // next to every other worker's.
+    fewerJobsUntil: { jobs: jobs - 1, until: generator.done },
     tasks: tasks(),
     onOutcome: record,
   });

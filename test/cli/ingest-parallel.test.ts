@@ -122,6 +122,37 @@ describe('ingest on worker threads', () => {
   );
 
   it(
+    'starts with fewer workers until told, then all of them, and builds the same lake',
+    async () => {
+      const timed = /(^|\/)ingestion_audit\//;
+      const before = contents(parallel.zoneDir('curated'), timed);
+      let release: () => void = () => {};
+      const until = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const reported: string[] = [];
+      const fewer = await ingestAll({
+        lake: parallel,
+        config,
+        pseudonymKey: KEY,
+        sentiment: 'lexicon',
+        jobs: 2,
+        fewerJobsUntil: { jobs: 1, until },
+        tasks,
+        onOutcome: (o) => {
+          reported.push(o.task.key);
+          // Half the files on one worker, the rest on two.
+          if (reported.length === Math.ceil(tasks.length / 2)) release();
+        },
+      });
+      expect(reported).toEqual(tasks.map((t) => t.key));
+      expect(fewer.outcomes.map((o) => o.error ?? null)).toEqual(tasks.map(() => null));
+      expect(contents(parallel.zoneDir('curated'), timed)).toEqual(before);
+    },
+    WHOLE_LAKE,
+  );
+
+  it(
     'gives the same curated bytes when the same files are ingested again on workers',
     async () => {
       const timed = /(^|\/)ingestion_audit\//;

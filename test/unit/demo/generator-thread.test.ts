@@ -28,15 +28,15 @@ function described(files: readonly DemoExportFile[]) {
 
 describe('the generator thread', () => {
   it(
-    'writes, under a capped heap and one file ahead, the files the calling thread writes',
+    'writes, under a capped heap, the files the calling thread writes',
     async () => {
       const inline = await generateDemoExports({ ...SHORT, dir: join(root, 'inline') });
       const months: string[] = [];
-      const thread = startGeneratorThread(
-        { options: SHORT, root: join(root, 'thread'), lead: 1, heapMb: 64 },
-        (month) => months.push(month),
+      const thread = startGeneratorThread({ options: SHORT, root: join(root, 'thread'), heapMb: 64 }, (month) =>
+        months.push(month),
       );
       const story = await thread.story;
+      await thread.done;
       const files: DemoExportFile[] = [];
       for await (const file of thread.files) files.push(file);
 
