@@ -56,18 +56,19 @@ describe('typed Lambda environments', () => {
     expect(parse).toThrow(/PSEUDONYM_SECRET_ARN/);
   });
 
-  it('gives the erasure function its buckets and secret only, naming each one missing or empty', () => {
+  it('gives the erasure function its buckets, secret and refresh function only, naming each one missing or empty', () => {
     const env = {
       LANDING_BUCKET: 'landing',
       CURATED_BUCKET: 'curated',
       QUARANTINE_BUCKET: 'quarantine',
       PSEUDONYM_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:pseudonym-key-AbCdEf',
+      REFRESH_FUNCTION: 'servicebench-refresh',
     };
     expect(parseEnvironment('erasure', erasureEnvSchema, { ...env, SPOOL_DIR: '/tmp' })).toEqual(env);
     const parse = () => parseEnvironment('erasure', erasureEnvSchema, { CURATED_BUCKET: '' });
     expect(parse).toThrow(/LANDING_BUCKET: must be set to the landing bucket name/);
     expect(parse).toThrow(/CURATED_BUCKET: must be the curated bucket name/);
-    expect(parse).toThrow(/QUARANTINE_BUCKET[\s\S]*PSEUDONYM_SECRET_ARN/);
+    expect(parse).toThrow(/QUARANTINE_BUCKET[\s\S]*PSEUDONYM_SECRET_ARN[\s\S]*REFRESH_FUNCTION/);
   });
 
   it('fails when an environment is over the Lambda limit', () => {
