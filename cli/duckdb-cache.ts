@@ -69,18 +69,31 @@ export function fingerprintOf(inputs: unknown): string {
     .digest('hex');
 }
 
-/** The cache folders of one lake. */
+/**
+ * The cache folders of one lake. They depend on the lake folder (and the spill folder on the
+ * process) alone, never on the fingerprint, so a process that reads no cached table has them
+ * without computing it.
+ */
 export class LakeCache {
   readonly cacheDir: string;
   readonly tmpDir: string;
+  #fingerprint: string | (() => string);
 
-  constructor(
-    lakeDir: string,
-    /** What the cached tables must have been computed from to be read. */
-    readonly fingerprint: string,
-  ) {
+  /**
+   * @param fingerprint what the cached tables must have been computed from to be read; a function
+   *   is called once, when a cached table is first read or written (its inputs include every
+   *   reference table, which take longer to build than the rest of opening a lake).
+   */
+  constructor(lakeDir: string, fingerprint: string | (() => string)) {
     this.cacheDir = join(lakeDir, STATE_DIR, 'cache');
     this.tmpDir = join(lakeDir, STATE_DIR, 'tmp');
+    this.#fingerprint = fingerprint;
+  }
+
+  /** What the cached tables must have been computed from to be read. */
+  get fingerprint(): string {
+    if (typeof this.#fingerprint === 'function') this.#fingerprint = this.#fingerprint();
+    return this.#fingerprint;
   }
 
   /** The cached file of a materialised table (it may not exist). */

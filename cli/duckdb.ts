@@ -2,9 +2,10 @@
  * The local query engine of the CLI: an embedded DuckDB over a lake folder. Nothing of the lake is
  * copied at open: each canonical table is a view over its curated Parquet (one compacted file per
  * table and day), so a query reads only the partitions and columns it needs and DuckDB keeps within
- * its memory limit, spilling to the lake's temporary folder beyond it. The reference tables are
- * built from the config, then the Trino compatibility macros and every view of the registry, from
- * the same `sql/views` files Athena runs.
+ * its memory limit, spilling to the lake's temporary folder beyond it. The Trino compatibility
+ * macros are created at open; the reference tables, built from the config, and every view of the
+ * registry, from the same `sql/views` files Athena runs, when a statement first needs them, so a
+ * statement over the canonical tables alone pays for none of them.
  *
  * The materialised tables are filled before the first query that reads them: from the lake's cache
  * (duckdb-cache.ts) when it was computed from the same curated files, reference tables and SQL, else
@@ -25,7 +26,12 @@ import type { QueryEngine, SqlValue } from '../lambdas/core/query/engine.ts';
 import { rewritePlaceholders } from '../lambdas/core/query/placeholders.ts';
 import { deleteStatementTarget, type RefreshedFamily, refreshFamilies } from '../lambdas/core/query/refresh.ts';
 import type { BenchmarkRow } from '../lambdas/core/reference/benchmarks.ts';
-import { type ReferenceTable, referenceRecord, referenceTables } from '../lambdas/core/reference/tables.ts';
+import {
+  REFERENCE_TABLE_NAMES,
+  type ReferenceTable,
+  referenceRecord,
+  referenceTables,
+} from '../lambdas/core/reference/tables.ts';
 import { TABLE_NAMES, type TableName } from '../lambdas/core/schema/canonical.ts';
 import { type LogicalType, TYPE_MAPPING } from '../lambdas/core/schema/columns.ts';
 import { duckdbColumns } from '../lambdas/core/schema/derive.ts';
@@ -128,13 +134,28 @@ export type Materialised =
   | { readonly from: 'cache'; readonly file: string }
   | { readonly from: 'refresh'; readonly families: readonly RefreshedFamily[] };
 
+/**
+ * Reference tables an engine loads when a statement first needs them: building them (calendars of
+ * decades of days) took longer than the rest of opening a lake.
+ */
+export interface DeferredReferenceTables {
+  /** The names of the tables `build` returns: a statement that names one loads them. */
+  readonly names: readonly string[];
+  /** Called once, by the first statement that names a reference table, a registry object or the catalog. */
+  readonly build: () => readonly ReferenceTable[];
+}
+
 /** The settings the engine gives DuckDB when it opens a lake. */
 interface EngineSettings {
   readonly memoryLimit?: string;
   readonly spillDir?: string;
 }
 
-/** Opens DuckDB over a lake folder, with every reference table and view ready to query. */
+/**
+ * Opens DuckDB over a lake folder, with every reference table and view ready to query. The
+ * reference tables are built, and the cache's fingerprint computed, only once a statement needs
+ * them: a statement over the canonical tables alone reads neither.
+ */
 export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDbEngine> {
   const lakeDir = resolve(options.lakeDir);
   const files = new Map(TABLE_NAMES.map((table) => [table, curatedFiles(lakeDir, table)]));
@@ -142,11 +163,21 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
   );
   const ranges = options.ranges ?? [];
-  const reference = referenceTables(options.config, { benchmarks: options.benchmarks, ranges });
+  let built: ReferenceTable[] | undefined;
+  const reference = () => {
+    built ??= referenceTables(options.config, { benchmarks: options.benchmarks, ranges });
+    return built;
+  };
   // The cache never holds a range's rows (they are computed on demand beside it), so the ranges
   // asked for are no input of it: a range does not refresh the lake's metrics.
-  const cached = ranges.length === 0 ? reference : referenceTables(options.config, { benchmarks: options.benchmarks });
-  const cache = new LakeCache(lakeDir, fingerprintOf(materialisedInputs(curated, cached)));
+  const cache = new LakeCache(lakeDir, () =>
+    fingerprintOf(
+      materialisedInputs(
+        curated,
+        ranges.length === 0 ? reference() : referenceTables(options.config, { benchmarks: options.benchmarks }),
+      ),
+    ),
+  );
   cache.removeOrphans();
   const engine = await DuckDbEngine.create({
     memoryLimit: options.memoryLimit ?? process.env[MEMORY_LIMIT_ENV] ?? DEFAULTS.duckdbMemoryLimit,
@@ -161,7 +192,7 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     for (const table of TABLE_NAMES) {
       await engine.exec(canonicalViewSql(table, files.get(table) ?? [], layouts[table]));
     }
-    await engine.installReferenceAndViews(reference);
+    await engine.installReferenceAndViews({ names: REFERENCE_TABLE_NAMES, build: reference });
     engine.useCache(cache, options.onProgress);
     engine.computeRangesOnDemand(ranges.length > 0);
     if (options.sandbox === true) {
@@ -213,6 +244,11 @@ function describesEveryTable(
 export class DuckDbEngine implements QueryEngine {
   /** Whether the registry's objects were installed; materialised tables are filled on first read. */
   private hasMaterialised = false;
+  /** The reference tables to load before the first statement that needs them, once installed. */
+  private reference: { readonly tables: DeferredReferenceTables; readonly named: RegExp } | undefined;
+  /** Loading the reference tables, once started; a failure (a config they refuse) fails every statement that needs them. */
+  private referenceLoading: Promise<void> | null = null;
+  private referenceLoaded = false;
   /** Registry objects installed but not created yet, by name: a statement naming one creates it first. */
   private readonly pending = new Map<string, BuildStep>();
   /** Creation of the registry objects statements asked for, in the order they asked. */
@@ -253,6 +289,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async columnsOf(sql: string): Promise<string[]> {
+    await this.createObjectsNamedIn(sql);
     const reader = await this.connection.runAndReadAll(`DESCRIBE ${sql}`);
     return reader.getRowObjectsJS().map((row) => String(row.column_name));
   }
@@ -286,15 +323,16 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * Loads the reference tables and the compatibility macros, and installs every view and (empty)
-   * materialised table of the registry. Each is created when a statement first names it, after what
-   * it reads: DuckDB binds a view when it is created, and binding every metric view took longer than
-   * the rest of opening a lake, for commands that read one view or none. The first query that reads
-   * a materialised table fills them.
+   * Creates the compatibility macros, and installs the reference tables and every view and (empty)
+   * materialised table of the registry. The reference tables are loaded before the first statement
+   * that names one of them, a registry object or the catalog (every view reads them). Each registry
+   * object is created when a statement first names it, after what it reads: DuckDB binds a view when
+   * it is created, and binding every metric view took longer than the rest of opening a lake, for
+   * commands that read one view or none. The first query that reads a materialised table fills them.
    */
-  async installReferenceAndViews(tables: readonly ReferenceTable[]): Promise<void> {
-    await this.loadReferenceTables(tables);
-    await this.exec(readFileSync(COMPAT_SQL_FILE, 'utf8'));
+  async installReferenceAndViews(reference: DeferredReferenceTables): Promise<void> {
+    await this.connection.run(readFileSync(COMPAT_SQL_FILE, 'utf8'));
+    this.reference = { tables: reference, named: new RegExp(`\\b(${reference.names.join('|')})\\b`, 'i') };
     for (const step of BUILD_ORDER) this.pending.set(stepName(step), step);
     this.hasMaterialised = true;
   }
@@ -389,36 +427,50 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   /**
-   * Creates, in registry order, the pending objects a statement names and those they read. A
-   * statement that looks into the catalog creates them all.
+   * Loads the reference tables when a statement is the first to need them, then creates, in
+   * registry order, the pending objects it names and those they read. A statement that looks into
+   * the catalog loads and creates them all; one that names none of them waits for nothing.
    */
   private createObjectsNamedIn(sql: string): Promise<void> {
-    if (this.pending.size > 0) {
-      const wanted = new Set<string>();
-      const want = (name: string) => {
-        const step = this.pending.get(name);
-        if (step === undefined || wanted.has(name)) return;
-        wanted.add(name);
-        if (step.kind === 'view') for (const dependency of step.view.dependsOn) want(dependency);
-      };
-      if (READS_CATALOG.test(sql)) for (const name of this.pending.keys()) want(name);
-      else for (const [name] of sql.matchAll(REGISTRY_NAMES)) want(name.toLowerCase());
-      const steps = BUILD_ORDER.filter((step) => wanted.has(stepName(step)));
-      for (const step of steps) this.pending.delete(stepName(step));
-      if (steps.length > 0) {
-        // A creation that failed rejects the statements that asked for it, not the ones after.
-        this.creating = this.creating
-          .catch(() => {})
-          .then(async () => {
-            for (const step of steps) {
-              await this.connection.run(
-                step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table),
-              );
-            }
-          });
-      }
+    const reference = this.reference;
+    if (reference === undefined) return Promise.resolve();
+    const catalog = READS_CATALOG.test(sql);
+    const named = catalog ? [...this.pending.keys()] : [...sql.matchAll(REGISTRY_NAMES)].map(([name]) => name);
+    const loadReference = !this.referenceLoaded && (catalog || named.length > 0 || reference.named.test(sql));
+    if (!loadReference && named.length === 0) return Promise.resolve();
+    const wanted = new Set<string>();
+    const want = (name: string) => {
+      const step = this.pending.get(name);
+      if (step === undefined || wanted.has(name)) return;
+      wanted.add(name);
+      if (step.kind === 'view') for (const dependency of step.view.dependsOn) want(dependency);
+    };
+    for (const name of named) want(name.toLowerCase());
+    const steps = BUILD_ORDER.filter((step) => wanted.has(stepName(step)));
+    for (const step of steps) this.pending.delete(stepName(step));
+    if (loadReference || steps.length > 0) {
+      // A creation that failed rejects the statements that asked for it, not the ones after.
+      this.creating = this.creating
+        .catch(() => {})
+        .then(async () => {
+          if (loadReference) await this.loadDeferredReference(reference.tables);
+          for (const step of steps) {
+            await this.connection.run(
+              step.kind === 'view' ? createViewSql(step.view.name) : createMaterialisedTableSql(step.table),
+            );
+          }
+        });
     }
     return this.creating;
+  }
+
+  /** Builds and loads the reference tables, once: a later call waits for (or fails as) the first. */
+  private loadDeferredReference(reference: DeferredReferenceTables): Promise<void> {
+    this.referenceLoading ??= (async () => {
+      for (const table of reference.build()) await this.loadReferenceTable(table);
+      this.referenceLoaded = true;
+    })();
+    return this.referenceLoading;
   }
 
   private async fill(): Promise<Materialised> {
@@ -522,7 +574,7 @@ export class DuckDbEngine implements QueryEngine {
    */
   private async loadReferenceTable(table: ReferenceTable): Promise<void> {
     const columns = table.columns.map((c) => `${c.name} ${REFERENCE_TYPES[c.type]}`).join(', ');
-    await this.exec(`CREATE TABLE ${table.name} (${columns})`);
+    await this.connection.run(`CREATE TABLE ${table.name} (${columns})`);
     if (table.rows.length === 0) return;
     const records = table.rows.map((row) => referenceRecord(table, row));
     const lists = Object.fromEntries(table.columns.map((c) => [c.name, records.map((r) => r[c.name])]));

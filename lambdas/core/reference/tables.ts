@@ -99,6 +99,29 @@ export interface ReferenceOptions {
   readonly ranges?: readonly ReportRange[] | undefined;
 }
 
+/**
+ * The names of the tables referenceTables builds, in its order, for an engine that loads them only
+ * when a statement names one (building them takes longer than opening the rest of a lake). Literal
+ * names, as the time modules that declare some of them import this one; a test pins the list to
+ * what referenceTables builds.
+ */
+export const REFERENCE_TABLE_NAMES: readonly string[] = [
+  'metric_catalogue',
+  'metric_options',
+  'retention_options',
+  'targets',
+  'composite_weights',
+  'benchmarks',
+  'zone_days',
+  'reporting_zones',
+  'calendar_periods',
+  'report_ranges',
+  'business_calendar',
+  'schedule_assignments',
+  'interval_length',
+];
+
+/** Every reference table, named as REFERENCE_TABLE_NAMES lists them. */
 export function referenceTables(config: ServiceBenchConfig, options: ReferenceOptions = {}): ReferenceTable[] {
   const seen = new Set<string>();
   for (const target of config.targets) {

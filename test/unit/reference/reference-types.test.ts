@@ -60,7 +60,10 @@ describe('date and timestamp reference columns on DuckDB', () => {
   let engine: DuckDbEngine;
   beforeAll(async () => {
     engine = await DuckDbEngine.create();
-    await engine.installReferenceAndViews([table, { name: 'nothing', columns: table.columns, rows: [] }]);
+    await engine.installReferenceAndViews({
+      names: ['switches', 'nothing'],
+      build: () => [table, { name: 'nothing', columns: table.columns, rows: [] }],
+    });
   });
   afterAll(() => engine.close());
 
