@@ -28,15 +28,51 @@ export interface ReferenceTable {
 const DATE_TEXT = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP_TEXT = /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}$/;
 
+const DAY_MS = 86_400_000;
+/** The instants a Date can hold: ±100,000,000 days around 1970. */
+const MAX_INSTANT_MS = 8.64e15;
+/** Bound on the dates remembered by utcDateText (a century of days). */
+const MAX_CACHED_DATES = 40_000;
+const dateTexts = new Map<number, string>();
+
+/**
+ * `yyyy-MM-dd` of a UTC day (days since 1970-01-01), remembered: the reference tables write the
+ * same few thousand dates tens of thousands of times, and toISOString took most of building them.
+ */
+function utcDateText(day: number): string {
+  let text = dateTexts.get(day);
+  if (text === undefined) {
+    text = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    if (dateTexts.size >= MAX_CACHED_DATES) dateTexts.clear();
+    dateTexts.set(day, text);
+  }
+  return text;
+}
+
+/** An instant in whole milliseconds, truncated and refused as Date truncates and refuses it. */
+function wholeInstant(epochMs: number): number {
+  if (!(Math.abs(epochMs) <= MAX_INSTANT_MS)) throw new RangeError(`Invalid time value: ${epochMs}`);
+  return Math.trunc(epochMs);
+}
+
 /** The UTC date of an instant as a `date` reference value (`yyyy-MM-dd`). */
 export function referenceDate(epochMs: number): string {
-  return new Date(epochMs).toISOString().slice(0, 10);
+  return utcDateText(Math.floor(wholeInstant(epochMs) / DAY_MS));
 }
 
 /** An instant as a `timestamp` reference value (`yyyy-MM-dd HH:mm:ss.SSS`, UTC). */
 export function referenceTimestamp(epochMs: number): string {
-  const iso = new Date(epochMs).toISOString();
-  return `${iso.slice(0, 10)} ${iso.slice(11, 23)}`;
+  const instant = wholeInstant(epochMs);
+  const day = Math.floor(instant / DAY_MS);
+  const ms = instant - day * DAY_MS;
+  const hours = Math.floor(ms / 3_600_000);
+  const minutes = Math.floor(ms / 60_000) % 60;
+  const seconds = Math.floor(ms / 1000) % 60;
+  return `${utcDateText(day)} ${twoDigits(hours)}:${twoDigits(minutes)}:${twoDigits(seconds)}.${String(ms % 1000).padStart(3, '0')}`;
+}
+
+function twoDigits(value: number): string {
+  return value < 10 ? `0${value}` : String(value);
 }
 
 /**

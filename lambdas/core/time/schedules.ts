@@ -95,15 +95,38 @@ function versionsByName(schedules: readonly ScheduleConfig[]): Map<string, Sched
   return byName;
 }
 
+/** A version's hours as openIntervals reads them for each day: clock times in minutes, by weekday. */
+interface VersionHours {
+  readonly version: ScheduleConfig;
+  /** `yyyy-MM-dd` dates and `MM-dd` days of every year the version is closed. */
+  readonly holidays: ReadonlySet<string>;
+  /** The [from, to] minutes of the intervals that open on each weekday, Monday first, in config order. */
+  readonly byWeekday: readonly (readonly (readonly [number, number])[])[];
+}
+
+function versionHours(version: ScheduleConfig): VersionHours {
+  return {
+    version,
+    holidays: new Set(version.holidays),
+    byWeekday: WEEKDAYS.map((weekday) =>
+      version.hours
+        .filter((opening) => opening.days.includes(weekday))
+        .map((opening) => [minutesOf(opening.from), minutesOf(opening.to)] as const),
+    ),
+  };
+}
+
 /** Open intervals [open, close) in epoch ms of the intervals that open on local days first..last. */
 function openIntervals(versions: readonly ScheduleConfig[], firstDay: number, lastDay: number): [number, number][] {
+  const hours = versions.map(versionHours);
   const intervals: [number, number][] = [];
   for (let day = firstDay; day <= lastDay; day += 1) {
     const date = dateOf(day);
-    const version = versions.findLast((v) => (v.effectiveFrom ?? '') <= date);
-    if (version === undefined || version.holidays.some((h) => h === date || h === date.slice(5))) continue;
-    const weekday = weekdayOf(day);
-    const zone = version.timeZone;
+    const inForce = hours.findLast((v) => (v.version.effectiveFrom ?? '') <= date);
+    if (inForce === undefined || inForce.holidays.has(date) || inForce.holidays.has(date.slice(5))) continue;
+    const openings = inForce.byWeekday[WEEKDAYS.indexOf(weekdayOf(day))] ?? [];
+    if (openings.length === 0) continue;
+    const zone = inForce.version.timeZone;
     // A local day's intervals lie between its start and two days later, at most 14 hours off UTC.
     // When the zone's offset is the same a day either side of that span, no transition falls in it
     // (no zone changes its offset twice within days) and every wall time reads with that offset;
@@ -113,10 +136,7 @@ function openIntervals(versions: readonly ScheduleConfig[], firstDay: number, la
       steady === offsetAt(zone, (day + 3) * DAY_MS)
         ? (wall: number) => wall - steady
         : (wall: number) => wallTimeToUtc(wall, zone);
-    for (const opening of version.hours) {
-      if (!opening.days.includes(weekday)) continue;
-      const from = minutesOf(opening.from);
-      const to = minutesOf(opening.to);
+    for (const [from, to] of openings) {
       const closesOn = to <= from ? day + 1 : day;
       const open = toUtc(day * DAY_MS + from * MINUTE_MS);
       const close = toUtc(closesOn * DAY_MS + to * MINUTE_MS);
