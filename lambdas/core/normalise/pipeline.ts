@@ -244,9 +244,8 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
         const validated: { table: TableName; row: Record<string, unknown> }[] = [];
         let problem: { field: string | null; reason: string } | undefined;
         for (const mapped of record.rows) {
-          const lineage = { source_object: key, source_row: record.rowNumber };
           const result = TABLES[mapped.table].schema.safeParse(
-            withLineage(mapped.table, withDirectoryAgent(mapped.row, source.agentIds), lineage),
+            completedRow(mapped.table, mapped.row, source.agentIds, key, record.rowNumber),
           );
           if (!result.success) {
             const issue = result.error.issues[0];
@@ -422,16 +421,35 @@ async function sha256Of(input: NodeJS.ReadableStream): Promise<string> {
   return hash.digest('hex');
 }
 
+/** Tables whose rows carry their lineage (source_object, source_row). */
+const LINEAGE_TABLES: ReadonlySet<TableName> = new Set(
+  (Object.keys(TABLES) as TableName[]).filter((table) => 'source_object' in TABLES[table].schema.shape),
+);
+
 /**
- * The row with its lineage (landing object and record number), for tables that carry it: it orders
- * versions that share their timestamps (TABLES versionBy), so it is set here, never by an adapter.
+ * The row as it is validated: with its lineage (landing object and record number) for tables that
+ * carry it, since it orders versions that share their timestamps (TABLES versionBy) and so is set
+ * here, never by an adapter; and with its agent_id replaced by the directory name when the
+ * source's directory has one. One copy of the row at most, made only when something changes.
  */
-function withLineage(
+function completedRow(
   table: TableName,
   row: Record<string, unknown>,
-  lineage: { source_object: string; source_row: number },
+  agentIds: Readonly<Record<string, string>> | undefined,
+  sourceObject: string,
+  sourceRow: number,
 ): Record<string, unknown> {
-  return 'source_object' in TABLES[table].schema.shape ? { ...row, ...lineage } : row;
+  const lineage = LINEAGE_TABLES.has(table);
+  const id = row.agent_id;
+  const agent = agentIds !== undefined && typeof id === 'string' && Object.hasOwn(agentIds, id);
+  if (!lineage && !agent) return row;
+  const completed = { ...row };
+  if (agent) completed.agent_id = agentIds[id];
+  if (lineage) {
+    completed.source_object = sourceObject;
+    completed.source_row = sourceRow;
+  }
+  return completed;
 }
 
 /**
@@ -456,6 +474,11 @@ function repeatedKey(
 }
 
 const DAY_MS = 86_400_000;
+
+/** Each table's partition columns, looked up once rather than for every row. */
+const PARTITION_COLUMNS: ReadonlyMap<TableName, readonly string[]> = new Map(
+  (Object.keys(TABLES) as TableName[]).map((table) => [table, partitionColumns(table)]),
+);
 
 /** The days a row's timestamps may fall on, inclusive, and their bounds in milliseconds. */
 interface PartitionRange {
@@ -505,7 +528,7 @@ function datedOutside(
 ): { field: string | null; reason: string } | undefined {
   const last = range.endMs;
   for (const { table, row } of rows) {
-    const column = partitionColumns(table).find((c) => row[c] instanceof Date);
+    const column = PARTITION_COLUMNS.get(table)?.find((c) => row[c] instanceof Date);
     if (column !== undefined) {
       const at = (row[column] as Date).getTime();
       const dt = partitionDate(row[column] as Date);
@@ -553,16 +576,6 @@ function describeValue(value: unknown): string {
   if (typeof value === 'bigint') return String(value);
   if (value instanceof Date && Number.isNaN(value.getTime())) return 'an invalid date';
   return JSON.stringify(value);
-}
-
-/** The row with its agent_id replaced by the directory name when the source's directory has one. */
-function withDirectoryAgent(
-  row: Record<string, unknown>,
-  agentIds: Readonly<Record<string, string>> | undefined,
-): Record<string, unknown> {
-  const id = row.agent_id;
-  if (agentIds === undefined || typeof id !== 'string' || !Object.hasOwn(agentIds, id)) return row;
-  return { ...row, agent_id: agentIds[id] };
 }
 
 /** Writes a partition's staging file: from memory, or streamed from its spool file when it had one. */

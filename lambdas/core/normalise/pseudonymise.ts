@@ -51,17 +51,25 @@ export function createPseudonymiser(key: Uint8Array, options: PseudonymiserOptio
   };
   const capacity = options.cacheEntries ?? PSEUDONYM_CACHE_ENTRIES;
   if (capacity <= 0) return pseudonymise;
-  // Keyed by the value as given: a hit skips canonicalisation too. The kind's prefix letter keeps
-  // one value of two kinds apart; a full cache forgets its oldest entry (Map keeps insertion order).
-  const cache = new Map<string, string | null>();
+  // One map per kind, keyed by the value as given: a hit skips canonicalisation too, and no key
+  // is built by joining the kind and the value (a string made, flattened and hashed on every call,
+  // hit or not). A full cache forgets the oldest entry of the kind it adds to (Map keeps insertion
+  // order).
+  const caches: Record<IdentifierKind, Map<string, string | null>> = {
+    customer: new Map(),
+    employee: new Map(),
+    author: new Map(),
+  };
+  let size = 0;
   return (kind, value) => {
     if (value === null || value === undefined) return null;
-    const cacheKey = `${PREFIX[kind]}${value}`;
-    const known = cache.get(cacheKey);
+    const cache = caches[kind];
+    const known = cache.get(value);
     if (known !== undefined) return known;
     const pseudonym = pseudonymise(kind, value);
-    if (cache.size >= capacity) cache.delete(cache.keys().next().value as string);
-    cache.set(cacheKey, pseudonym);
+    if (size >= capacity && cache.size > 0) cache.delete(cache.keys().next().value as string);
+    else size++;
+    cache.set(value, pseudonym);
     return pseudonym;
   };
 }

@@ -4,8 +4,7 @@
  * object and an interrupted run leaves no partial file under a real key.
  */
 import { randomUUID } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
-import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 import { dirname, join, resolve, sep } from 'node:path';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -53,11 +52,16 @@ export class LocalObjectStore implements ObjectStore {
   async write(key: string, body: Buffer | string | Readable, _contentType?: string): Promise<void> {
     const path = this.pathOf(key);
     const folder = dirname(path);
-    await mkdir(folder, { recursive: true });
     const temp = join(folder, `${TEMP_PREFIX}${randomUUID()}`);
     try {
-      if (typeof body === 'string' || Buffer.isBuffer(body)) await writeFile(temp, body);
-      else await pipeline(body, createWriteStream(temp));
+      const file = await openNew(folder, temp);
+      if (typeof body === 'string' || Buffer.isBuffer(body)) {
+        try {
+          await file.writeFile(body);
+        } finally {
+          await file.close();
+        }
+      } else await pipeline(body, file.createWriteStream());
       await rename(temp, path);
     } catch (error) {
       await rm(temp, { force: true });
@@ -129,6 +133,21 @@ export class LocalObjectStore implements ObjectStore {
     const path = join(this.root, ...segments);
     if (!path.startsWith(this.root + sep)) throw new Error(`object key ${JSON.stringify(key)} escapes ${this.root}`);
     return path;
+  }
+}
+
+/**
+ * Creates a write's temporary file, and its folder only when the open finds it missing: an ingest
+ * writes tens of thousands of objects into folders that mostly exist, and a recursive mkdir before
+ * each one cost a worker about as much time as the opens themselves.
+ */
+async function openNew(folder: string, temp: string): Promise<FileHandle> {
+  try {
+    return await open(temp, 'wx');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    await mkdir(folder, { recursive: true });
+    return await open(temp, 'wx');
   }
 }
 
