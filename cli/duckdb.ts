@@ -105,7 +105,11 @@ const REFERENCE_TYPES: Readonly<Record<ReferenceTable['columns'][number]['type']
 export interface LakeEngineOptions {
   /** Lake folder; its `curated/<table>/dt=YYYY-MM-DD/*.parquet` files are the tables. */
   readonly lakeDir: string;
-  readonly config: ServiceBenchConfig;
+  /**
+   * The config the reference tables are built from. A function is called when they are first
+   * built, so a statement over the canonical tables alone never reads (nor checks) the config file.
+   */
+  readonly config: ServiceBenchConfig | (() => ServiceBenchConfig);
   /** Benchmark rows to choose from instead of the shipped benchmarks/industry.csv. */
   readonly benchmarks?: readonly BenchmarkRow[];
   /**
@@ -163,9 +167,14 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
   );
   const ranges = options.ranges ?? [];
+  let config: ServiceBenchConfig | undefined;
+  const configOf = () => {
+    config ??= typeof options.config === 'function' ? options.config() : options.config;
+    return config;
+  };
   let built: ReferenceTable[] | undefined;
   const reference = () => {
-    built ??= referenceTables(options.config, { benchmarks: options.benchmarks, ranges });
+    built ??= referenceTables(configOf(), { benchmarks: options.benchmarks, ranges });
     return built;
   };
   // The cache never holds a range's rows (they are computed on demand beside it), so the ranges
@@ -174,7 +183,7 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     fingerprintOf(
       materialisedInputs(
         curated,
-        ranges.length === 0 ? reference() : referenceTables(options.config, { benchmarks: options.benchmarks }),
+        ranges.length === 0 ? reference() : referenceTables(configOf(), { benchmarks: options.benchmarks }),
       ),
     ),
   );

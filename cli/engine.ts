@@ -144,7 +144,10 @@ export function describeEngine(choice: EngineChoice, lakeDir: string): string {
 export interface OpenEngineOptions {
   readonly choice: EngineChoice;
   readonly lakeDir: string;
-  /** Read only for DuckDB, which builds its reference tables from the config. */
+  /**
+   * Read only by DuckDB, when it first builds its reference tables from the config: a statement
+   * over the canonical tables alone reads no config.
+   */
   readonly config: () => ServiceBenchConfig;
   /** Told of each step that takes seconds (DuckDB refreshing the metrics of a changed lake). */
   readonly onProgress?: (message: string) => void;
@@ -169,7 +172,7 @@ export async function openQueryEngine(options: OpenEngineOptions): Promise<Query
     const { openLakeEngine } = await import('./duckdb.ts');
     return openLakeEngine({
       lakeDir: options.lakeDir,
-      config: options.config(),
+      config: options.config,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
       ...(options.sandbox === true ? { sandbox: true } : {}),
       ...(options.ranges && options.ranges.length > 0 ? { ranges: options.ranges } : {}),
