@@ -48,8 +48,8 @@
 --   assignment winning (schedule_assignments: priority, queue, team, source, then the schedule
 --   that takes every other contact); none, no business figure. Business seconds up to an instant t
 --   are B(t) = open_s_before of t's UTC date + the open seconds of that date's business_calendar
---   rows before t, so a duration is B(end) - B(start), with equi-joins on (schedule, UTC date)
---   only. The end instants are created_at + the calendar duration, so a source that gives only a
+--   rows before t, so a duration is B(end) - B(start), each B(t) one join on (schedule, UTC date)
+--   that a range within the date narrows to one calendar segment (business_segments). The end instants are created_at + the calendar duration, so a source that gives only a
 --   duration (Zendesk's minutes) is timed as one that gives the instants. Outside the calendar's
 --   dates, business time is unknown (NULL).
 -- * An SLA is judged in business time when the source says its target is in business hours
@@ -132,52 +132,78 @@ measured AS (
   FROM handling AS c
 ),
 
-business_marks AS (
+-- The calendar as segments, each the stretch of a UTC date that one opening's B(t) covers: from
+-- the opening (the date's start for its first) to the next opening (the date's end for its last),
+-- with the open seconds of the date before the opening. An instant lies in exactly one segment of
+-- its date, so B(t) is one equi-join on (schedule, UTC date) with a range filter, once per instant,
+-- and never a fan-out over the date's openings summed back per contact: that sum was a window
+-- partitioned per contact and instant over every opening (2.6 million rows on the scale-10 demo,
+-- two window sorts of whole contact rows, most of the contact-centre and ticket refresh's CPU).
+business_segments AS (
+  SELECT
+    schedule,
+    utc_date,
+    open_at,
+    close_at,
+    open_s_before,
+    CASE
+      WHEN row_number() OVER (PARTITION BY schedule, utc_date ORDER BY open_at) > 1 THEN open_at
+      ELSE CAST(utc_date AS TIMESTAMP)
+    END AS segment_from,
+    COALESCE(
+      lead(open_at) OVER (PARTITION BY schedule, utc_date ORDER BY open_at),
+      CAST(utc_date AS TIMESTAMP) + INTERVAL '1' DAY
+    ) AS segment_to,
+    COALESCE(
+      sum(to_unixtime(close_at) - to_unixtime(open_at)) OVER (
+        PARTITION BY schedule, utc_date ORDER BY open_at ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING
+      ),
+      0e0
+    ) AS opened_earlier_s
+  FROM business_calendar
+),
+
+marked AS (
   SELECT
     m.*,
-    k.mark,
-    CASE k.mark
-      WHEN 'created' THEN m.created_at
-      WHEN 'first_response' THEN m.created_at + m.first_response_time_s * INTERVAL '1' SECOND
-      WHEN 'resolved' THEN m.created_at + m.resolution_time_s * INTERVAL '1' SECOND
-      ELSE m.horizon
-    END AS mark_at
+    m.created_at + m.first_response_time_s * INTERVAL '1' SECOND AS first_response_mark_at,
+    m.created_at + m.resolution_time_s * INTERVAL '1' SECOND AS resolved_mark_at
   FROM measured AS m
-  CROSS JOIN (VALUES ('created'), ('first_response'), ('resolved'), ('horizon')) AS k (mark)
-  WHERE m.schedule IS NOT NULL OR k.mark = 'created'
 ),
 
-business_opened AS (
-  SELECT
-    b.*,
-    c.open_s_before,
-    greatest(
-      0e0,
-      least(to_unixtime(b.mark_at) - to_unixtime(c.open_at), to_unixtime(c.close_at) - to_unixtime(c.open_at))
-    ) AS open_s
-  FROM business_marks AS b
-  LEFT JOIN business_calendar AS c ON c.schedule = b.schedule AND c.utc_date = CAST(b.mark_at AS DATE)
-),
-
-business_at AS (
-  SELECT
-    o.*,
-    o.open_s_before + COALESCE(sum(o.open_s) OVER (PARTITION BY o.source, o.interaction_id, o.mark), 0e0) AS mark_b
-  FROM business_opened AS o
-),
-
--- B(t) of each mark, gathered back onto one row per contact with window aggregates, so that the
--- contacts are read once (a second reference to them would scan interactions again on Trino).
 business AS (
   SELECT
-    a.*,
-    row_number() OVER (PARTITION BY a.source, a.interaction_id ORDER BY a.mark, a.open_s) AS business_row,
-    max(CASE WHEN a.mark = 'created' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS created_b,
-    max(CASE WHEN a.mark = 'first_response' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id)
-      AS first_response_b,
-    max(CASE WHEN a.mark = 'resolved' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS resolved_b,
-    max(CASE WHEN a.mark = 'horizon' THEN a.mark_b END) OVER (PARTITION BY a.source, a.interaction_id) AS horizon_b
-  FROM business_at AS a
+    m.*,
+    bc.open_s_before
+      + COALESCE(bc.opened_earlier_s + greatest(0e0, least(
+        to_unixtime(m.created_at) - to_unixtime(bc.open_at), to_unixtime(bc.close_at) - to_unixtime(bc.open_at)
+      )), 0e0) AS created_b,
+    bf.open_s_before
+      + COALESCE(bf.opened_earlier_s + greatest(0e0, least(
+        to_unixtime(m.first_response_mark_at) - to_unixtime(bf.open_at),
+        to_unixtime(bf.close_at) - to_unixtime(bf.open_at)
+      )), 0e0) AS first_response_b,
+    br.open_s_before
+      + COALESCE(br.opened_earlier_s + greatest(0e0, least(
+        to_unixtime(m.resolved_mark_at) - to_unixtime(br.open_at), to_unixtime(br.close_at) - to_unixtime(br.open_at)
+      )), 0e0) AS resolved_b,
+    bh.open_s_before
+      + COALESCE(bh.opened_earlier_s + greatest(0e0, least(
+        to_unixtime(m.horizon) - to_unixtime(bh.open_at), to_unixtime(bh.close_at) - to_unixtime(bh.open_at)
+      )), 0e0) AS horizon_b
+  FROM marked AS m
+  LEFT JOIN business_segments AS bc
+    ON bc.schedule = m.schedule AND bc.utc_date = CAST(m.created_at AS DATE)
+    AND m.created_at >= bc.segment_from AND m.created_at < bc.segment_to
+  LEFT JOIN business_segments AS bf
+    ON bf.schedule = m.schedule AND bf.utc_date = CAST(m.first_response_mark_at AS DATE)
+    AND m.first_response_mark_at >= bf.segment_from AND m.first_response_mark_at < bf.segment_to
+  LEFT JOIN business_segments AS br
+    ON br.schedule = m.schedule AND br.utc_date = CAST(m.resolved_mark_at AS DATE)
+    AND m.resolved_mark_at >= br.segment_from AND m.resolved_mark_at < br.segment_to
+  LEFT JOIN business_segments AS bh
+    ON bh.schedule = m.schedule AND bh.utc_date = CAST(m.horizon AS DATE)
+    AND m.horizon >= bh.segment_from AND m.horizon < bh.segment_to
 ),
 
 timed AS (
@@ -189,7 +215,6 @@ timed AS (
     COALESCE(b.sla_in_business_hours, b.schedule_sla_in_business_hours, false) AS sla_in_business_time,
     b.horizon_b - b.created_b AS business_elapsed_at_horizon_s
   FROM business AS b
-  WHERE b.business_row = 1
 ),
 
 judged AS (
