@@ -28,13 +28,7 @@ export interface CommandContext {
   readonly engineFlags: EngineFlags;
 }
 
-/**
- * Where a command tells of a step that takes seconds (a metric refresh, a report being rendered):
- * one line each on stderr, so stdout stays the command's result.
- */
-export function progressLines(io: CliIo): (message: string) => void {
-  return (message) => io.stderr.write(`${message}\n`);
-}
+export { progressLines } from './progress.ts';
 
 export function configLocation(context: CommandContext): ConfigLocation {
   return locateConfig(context.configFile, process.cwd());

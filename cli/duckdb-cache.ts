@@ -77,23 +77,26 @@ export function fingerprintOf(inputs: unknown): string {
 export class LakeCache {
   readonly cacheDir: string;
   readonly tmpDir: string;
-  #fingerprint: string | (() => string);
+  #fingerprint: string | (() => Promise<string>);
+  #computing: Promise<string> | undefined;
 
   /**
    * @param fingerprint what the cached tables must have been computed from to be read; a function
    *   is called once, when a cached table is first read or written (its inputs include every
    *   reference table, which take longer to build than the rest of opening a lake).
    */
-  constructor(lakeDir: string, fingerprint: string | (() => string)) {
+  constructor(lakeDir: string, fingerprint: string | (() => Promise<string>)) {
     this.cacheDir = join(lakeDir, STATE_DIR, 'cache');
     this.tmpDir = join(lakeDir, STATE_DIR, 'tmp');
     this.#fingerprint = fingerprint;
   }
 
   /** What the cached tables must have been computed from to be read. */
-  get fingerprint(): string {
-    if (typeof this.#fingerprint === 'function') this.#fingerprint = this.#fingerprint();
-    return this.#fingerprint;
+  fingerprint(): Promise<string> {
+    const fingerprint = this.#fingerprint;
+    if (typeof fingerprint === 'string') return Promise.resolve(fingerprint);
+    this.#computing ??= fingerprint();
+    return this.#computing;
   }
 
   /** The cached file of a materialised table (it may not exist). */

@@ -109,7 +109,7 @@ export interface LakeEngineOptions {
    * The config the reference tables are built from. A function is called when they are first
    * built, so a statement over the canonical tables alone never reads (nor checks) the config file.
    */
-  readonly config: ServiceBenchConfig | (() => ServiceBenchConfig);
+  readonly config: ServiceBenchConfig | (() => ServiceBenchConfig | Promise<ServiceBenchConfig>);
   /** Benchmark rows to choose from instead of the shipped benchmarks/industry.csv. */
   readonly benchmarks?: readonly BenchmarkRow[];
   /**
@@ -146,7 +146,7 @@ export interface DeferredReferenceTables {
   /** The names of the tables `build` returns: a statement that names one loads them. */
   readonly names: readonly string[];
   /** Called once, by the first statement that names a reference table, a registry object or the catalog. */
-  readonly build: () => readonly ReferenceTable[];
+  readonly build: () => readonly ReferenceTable[] | Promise<readonly ReferenceTable[]>;
 }
 
 /** The settings the engine gives DuckDB when it opens a lake. */
@@ -167,23 +167,24 @@ export async function openLakeEngine(options: LakeEngineOptions): Promise<DuckDb
     [...files].map(([table, list]) => [table, list.map((f) => [f.path, f.size, f.mtimeMs])]),
   );
   const ranges = options.ranges ?? [];
-  let config: ServiceBenchConfig | undefined;
+  const { config: given, benchmarks } = options;
+  let config: Promise<ServiceBenchConfig> | undefined;
   const configOf = () => {
-    config ??= typeof options.config === 'function' ? options.config() : options.config;
+    config ??= Promise.resolve(typeof given === 'function' ? given() : given);
     return config;
   };
-  let built: ReferenceTable[] | undefined;
+  let built: Promise<ReferenceTable[]> | undefined;
   const reference = () => {
-    built ??= referenceTables(configOf(), { benchmarks: options.benchmarks, ranges });
+    built ??= configOf().then((c) => referenceTables(c, { benchmarks, ranges }));
     return built;
   };
   // The cache never holds a range's rows (they are computed on demand beside it), so the ranges
   // asked for are no input of it: a range does not refresh the lake's metrics.
-  const cache = new LakeCache(lakeDir, () =>
+  const cache = new LakeCache(lakeDir, async () =>
     fingerprintOf(
       materialisedInputs(
         curated,
-        ranges.length === 0 ? reference() : referenceTables(configOf(), { benchmarks: options.benchmarks }),
+        ranges.length === 0 ? await reference() : referenceTables(await configOf(), { benchmarks }),
       ),
     ),
   );
@@ -476,7 +477,7 @@ export class DuckDbEngine implements QueryEngine {
   /** Builds and loads the reference tables, once: a later call waits for (or fails as) the first. */
   private loadDeferredReference(reference: DeferredReferenceTables): Promise<void> {
     this.referenceLoading ??= (async () => {
-      for (const table of reference.build()) await this.loadReferenceTable(table);
+      for (const table of await reference.build()) await this.loadReferenceTable(table);
       this.referenceLoaded = true;
     })();
     return this.referenceLoading;
@@ -516,8 +517,9 @@ export class DuckDbEngine implements QueryEngine {
    * file fails DuckDB's checks and is never half loaded: each INSERT is one transaction).
    */
   private async readCache(cache: LakeCache): Promise<boolean> {
+    const fingerprint = await cache.fingerprint();
     for (const table of MATERIALISED_TABLES) {
-      if ((await this.cachedFingerprint(cache.file(table.name))) !== cache.fingerprint) return false;
+      if ((await this.cachedFingerprint(cache.file(table.name))) !== fingerprint) return false;
     }
     try {
       for (const table of MATERIALISED_TABLES) {
@@ -558,6 +560,7 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   private async writeCache(cache: LakeCache): Promise<void> {
+    const fingerprint = await cache.fingerprint();
     for (const table of MATERIALISED_TABLES) {
       const temp = cache.tempFile(table.name);
       try {
@@ -566,7 +569,7 @@ export class DuckDbEngine implements QueryEngine {
           ? `(SELECT * FROM ${table.name} WHERE grain <> '${RANGE_GRAIN}')`
           : table.name;
         await this.exec(
-          `COPY ${rows} TO ${sqlString(temp)} (FORMAT parquet, KV_METADATA {${FINGERPRINT_KEY}: ${sqlString(cache.fingerprint)}})`,
+          `COPY ${rows} TO ${sqlString(temp)} (FORMAT parquet, KV_METADATA {${FINGERPRINT_KEY}: ${sqlString(fingerprint)}})`,
         );
         cache.commit(temp, table.name);
       } finally {

@@ -148,7 +148,7 @@ export interface OpenEngineOptions {
    * Read only by DuckDB, when it first builds its reference tables from the config: a statement
    * over the canonical tables alone reads no config.
    */
-  readonly config: () => ServiceBenchConfig;
+  readonly config: () => ServiceBenchConfig | Promise<ServiceBenchConfig>;
   /** Told of each step that takes seconds (DuckDB refreshing the metrics of a changed lake). */
   readonly onProgress?: (message: string) => void;
   /**

@@ -697,18 +697,4 @@ function valueAt(raw: unknown, path: readonly PropertyKey[]): unknown {
   return current;
 }
 
-/** Metric options with defaults applied (the values printed in reports). */
-export function metricOptions(config: ServiceBenchConfig) {
-  return {
-    minSample: config.metrics.minSample ?? DEFAULTS.minSample,
-    shortAbandonS: config.metrics.shortAbandonS ?? DEFAULTS.shortAbandonS,
-    serviceLevelS: config.metrics.serviceLevelS ?? DEFAULTS.serviceLevelS,
-    fcrWindowDays: config.metrics.fcrWindowDays ?? DEFAULTS.fcrWindowDays,
-  };
-}
-export type MetricOptions = ReturnType<typeof metricOptions>;
-
-/** Days after a period's end within which a cancellation is churn, with the default applied. */
-export function retentionHorizonDays(config: ServiceBenchConfig): number {
-  return config.retention.horizonDays ?? DEFAULTS.retentionHorizonDays;
-}
+export { type MetricOptions, metricOptions, retentionHorizonDays } from './defaults.ts';

@@ -1,3 +1,5 @@
+import type { ServiceBenchConfig } from './config.ts';
+
 /** Every documented default, in one place. Applied with `??`; pinned by test/unit/defaults.test.ts. */
 export const DEFAULTS = {
   /** Minimum observations before a metric is trusted (smaller samples are flagged, not hidden). */
@@ -59,3 +61,22 @@ export const DEFAULTS = {
   /** A report PDF under this size travels as an e-mail attachment too (SES allows 10 MB messages). */
   attachPdfUnderBytes: 5_000_000,
 } as const;
+
+/**
+ * Metric options with defaults applied (the values printed in reports). Here rather than beside the
+ * config's schema, so the reference tables are built without loading the schema and every adapter's.
+ */
+export function metricOptions(config: ServiceBenchConfig) {
+  return {
+    minSample: config.metrics.minSample ?? DEFAULTS.minSample,
+    shortAbandonS: config.metrics.shortAbandonS ?? DEFAULTS.shortAbandonS,
+    serviceLevelS: config.metrics.serviceLevelS ?? DEFAULTS.serviceLevelS,
+    fcrWindowDays: config.metrics.fcrWindowDays ?? DEFAULTS.fcrWindowDays,
+  };
+}
+export type MetricOptions = ReturnType<typeof metricOptions>;
+
+/** Days after a period's end within which a cancellation is churn, with the default applied. */
+export function retentionHorizonDays(config: ServiceBenchConfig): number {
+  return config.retention.horizonDays ?? DEFAULTS.retentionHorizonDays;
+}

@@ -3,8 +3,8 @@
  * source of truth). The local engine loads them into DuckDB; the stack writes the same rows for
  * Athena.
  */
-import { type MetricOptions, metricOptions, retentionHorizonDays, type ServiceBenchConfig } from '../config/config.ts';
-import { DEFAULTS } from '../config/defaults.ts';
+import type { ServiceBenchConfig } from '../config/config.ts';
+import { DEFAULTS, type MetricOptions, metricOptions, retentionHorizonDays } from '../config/defaults.ts';
 import { METRICS, type MetricId } from '../metrics/catalogue.ts';
 import type { LogicalType } from '../schema/columns.ts';
 import { calendarPeriodsTable, type ReportRange, reportRangesTable } from '../time/calendar-periods.ts';
