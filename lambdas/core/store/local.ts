@@ -2,11 +2,31 @@
  * ObjectStore over a folder: the local lake. Keys map to paths under the root; a write lands in a
  * temporary file in the target folder and is renamed into place, so a reader never sees half an
  * object and an interrupted run leaves no partial file under a real key.
+ *
+ * Its file system calls are synchronous, behind the interface's promises. An ingest makes tens of
+ * thousands of small objects (staging files, manifests, audits) and reads most of them back to
+ * compact; each asynchronous call is a round trip through libuv's thread pool, which on two cores
+ * cost more than the call itself: reading a scale-10 demo lake's 11,181 staging files took 1.3-3.5 s
+ * of CPU through streams or fs/promises and 0.14 s with readFileSync. The calls are on files of a
+ * local disk, so blocking the thread for one of them is shorter than the hop.
  */
 import { randomUUID } from 'node:crypto';
-import { type FileHandle, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
+import {
+  closeSync,
+  createReadStream,
+  createWriteStream,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ObjectInfo, ObjectNotFoundError, type ObjectStore } from './object-store.ts';
 
@@ -25,7 +45,7 @@ export class LocalObjectStore implements ObjectStore {
   async head(key: string): Promise<ObjectInfo | undefined> {
     const path = this.pathOf(key);
     try {
-      const stats = await stat(path);
+      const stats = statSync(path);
       return stats.isFile() ? { key, size: stats.size, lastModified: stats.mtime } : undefined;
     } catch (error) {
       if (isMissing(error)) return undefined;
@@ -33,18 +53,35 @@ export class LocalObjectStore implements ObjectStore {
     }
   }
 
+  /**
+   * An object up to WHOLE_READ_BYTES is read at once and handed out in the chunks a file stream
+   * would give; a larger one is streamed from the file, so memory stays bounded whatever its size.
+   */
   async read(key: string): Promise<Readable> {
     const path = this.pathOf(key);
+    let fd: number;
     try {
-      const handle = await open(path, 'r');
-      if (!(await handle.stat()).isFile()) {
-        await handle.close();
-        throw new ObjectNotFoundError(this.location, key);
-      }
-      return handle.createReadStream();
+      fd = openSync(path, 'r');
     } catch (error) {
       if (isMissing(error)) throw new ObjectNotFoundError(this.location, key);
       throw error;
+    }
+    let streamed = false;
+    try {
+      const stats = fstatSync(fd);
+      if (!stats.isFile()) throw new ObjectNotFoundError(this.location, key);
+      if (stats.size > WHOLE_READ_BYTES) {
+        streamed = true;
+        return createReadStream(path, { fd });
+      }
+      const bytes = Buffer.allocUnsafe(stats.size);
+      let filled = 0;
+      for (let read = -1; read !== 0 && filled < bytes.length; filled += read) {
+        read = readSync(fd, bytes, filled, bytes.length - filled, filled);
+      }
+      return chunked(bytes.subarray(0, filled));
+    } finally {
+      if (!streamed) closeSync(fd);
     }
   }
 
@@ -54,17 +91,17 @@ export class LocalObjectStore implements ObjectStore {
     const folder = dirname(path);
     const temp = join(folder, `${TEMP_PREFIX}${randomUUID()}`);
     try {
-      const file = await openNew(folder, temp);
+      const fd = openNew(folder, temp);
       if (typeof body === 'string' || Buffer.isBuffer(body)) {
         try {
-          await file.writeFile(body);
+          writeFileSync(fd, body);
         } finally {
-          await file.close();
+          closeSync(fd);
         }
-      } else await pipeline(body, file.createWriteStream());
-      await rename(temp, path);
+      } else await pipeline(body, createWriteStream(temp, { fd }));
+      renameSync(temp, path);
     } catch (error) {
-      await rm(temp, { force: true });
+      rmSync(temp, { force: true });
       throw error;
     }
   }
@@ -77,7 +114,7 @@ export class LocalObjectStore implements ObjectStore {
   }
 
   async delete(key: string): Promise<void> {
-    await rm(this.pathOf(key), { force: true });
+    rmSync(this.pathOf(key), { force: true });
   }
 
   /**
@@ -88,7 +125,7 @@ export class LocalObjectStore implements ObjectStore {
   private async *walk(folder: string, keyPrefix: string, namePrefix: string): AsyncGenerator<ObjectInfo> {
     let entries: { name: string; folder: boolean; sortKey: Buffer }[];
     try {
-      entries = (await readdir(folder, { withFileTypes: true }))
+      entries = readdirSync(folder, { withFileTypes: true })
         .filter((entry) => entry.name.startsWith(namePrefix) && !entry.name.startsWith(TEMP_PREFIX))
         .filter((entry) => entry.isFile() || entry.isDirectory())
         .map((entry) => {
@@ -106,10 +143,7 @@ export class LocalObjectStore implements ObjectStore {
       if (entry.folder) {
         yield* this.walk(path, `${key}/`, '');
       } else {
-        const stats = await stat(path).catch((error: unknown) => {
-          if (isMissing(error)) return undefined;
-          throw error;
-        });
+        const stats = statSync(path, { throwIfNoEntry: false });
         if (stats !== undefined) yield { key, size: stats.size, lastModified: stats.mtime };
       }
     }
@@ -136,18 +170,40 @@ export class LocalObjectStore implements ObjectStore {
   }
 }
 
+/** Largest object `read` takes in one read rather than streaming it. */
+const WHOLE_READ_BYTES = 8 * 1024 * 1024;
+
+/** Chunks handed out by `read`, as large as a file stream's (its default highWaterMark). */
+const READ_CHUNK_BYTES = 64 * 1024;
+
+/** The bytes as a stream of READ_CHUNK_BYTES views of them, in order. */
+function chunked(bytes: Buffer): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= bytes.length) {
+        this.push(null);
+        return;
+      }
+      const end = Math.min(offset + READ_CHUNK_BYTES, bytes.length);
+      this.push(bytes.subarray(offset, end));
+      offset = end;
+    },
+  });
+}
+
 /**
  * Creates a write's temporary file, and its folder only when the open finds it missing: an ingest
  * writes tens of thousands of objects into folders that mostly exist, and a recursive mkdir before
  * each one cost a worker about as much time as the opens themselves.
  */
-async function openNew(folder: string, temp: string): Promise<FileHandle> {
+function openNew(folder: string, temp: string): number {
   try {
-    return await open(temp, 'wx');
+    return openSync(temp, 'wx');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
-    await mkdir(folder, { recursive: true });
-    return await open(temp, 'wx');
+    mkdirSync(folder, { recursive: true });
+    return openSync(temp, 'wx');
   }
 }
 
