@@ -233,4 +233,20 @@ describe('readJsonDocument', () => {
       'the JSON document nests arrays and objects deeper than 64 levels (the limit)',
     );
   });
+
+  it('reads a document nested exactly MAX_JSON_DEPTH deep, however many brackets its strings and pages hold', async () => {
+    const nested = (levels: number) => `{"tickets":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+    const page = `{"tickets":[${Array.from({ length: 200 }, (_, i) => `{"id":${i},"tags":["[[{{"]}`).join(',')}]}`;
+    expect(await readJsonDocument(bytesOf(nested(64)))).toBeTruthy();
+    expect(((await readJsonDocument(bytesOf(page))) as { tickets: unknown[] }).tickets).toHaveLength(200);
+    await expect(readJsonDocument(bytesOf(nested(65)))).rejects.toThrow(
+      'the JSON document nests arrays and objects deeper than 64 levels (the limit)',
+    );
+  });
+
+  it('names the depth, not the syntax, of a document that is too deep and cut short', async () => {
+    await expect(readJsonDocument(bytesOf(`{"tickets":${'['.repeat(5000)}`))).rejects.toThrow(
+      'the JSON document nests arrays and objects deeper than 64 levels (the limit)',
+    );
+  });
 });
