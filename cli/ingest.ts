@@ -173,6 +173,8 @@ export interface IngestAllOptions {
   readonly onOutcome?: (outcome: IngestOutcome) => void;
   /** Records read so far by every file together, every few thousand records. */
   readonly onProgress?: (rowsRead: number) => void;
+  /** Partitions compacted so far of those to compact: once before the first, then after each batch. */
+  readonly onCompactProgress?: (compacted: number, partitions: number) => void;
 }
 
 export interface IngestAllResult {
@@ -204,7 +206,16 @@ export async function ingestAll(options: IngestAllOptions): Promise<IngestAllRes
     for (let start = 0; start < partitions.length; start += COMPACTION_BATCH) {
       batches.push(partitions.slice(start, start + COMPACTION_BATCH));
     }
-    const settled = await settleInTurn(batches, jobs, (batch) => executor.compact(batch));
+    let compactedSoFar = 0;
+    options.onCompactProgress?.(0, partitions.length);
+    const settled = await settleInTurn(batches, jobs, async (batch) => {
+      try {
+        return await executor.compact(batch);
+      } finally {
+        compactedSoFar += batch.length;
+        options.onCompactProgress?.(compactedSoFar, partitions.length);
+      }
+    });
     // A batch whose worker stopped fails each of its partitions with the reason.
     const compactions = settled.flatMap((s, i): CompactionOutcome[] =>
       s.status === 'fulfilled'
@@ -269,6 +280,7 @@ async function normaliseAll(
       running.delete(settled);
       rowsRead += (outcome.result?.audit.rows_read ?? rowsReadBy.get(i) ?? 0) - (rowsReadBy.get(i) ?? 0);
       rowsReadBy.delete(i);
+      options.onProgress?.(rowsRead);
       done.set(i, outcome);
       deliver();
     });

@@ -316,18 +316,40 @@ function prepareLake(lakeDir: string) {
   return openLake(root);
 }
 
+/** Longest silence while the demo works: a step that runs longer tells how far it got at least this often. */
+const PROGRESS_EVERY_MS = 3_000;
+
+/** Progress lines, with `remind` for a step's running count, said only after PROGRESS_EVERY_MS without a line. */
+interface PacedProgress {
+  say(message: string): void;
+  remind(message: () => string): void;
+}
+
+function paced(say: (message: string) => void): PacedProgress {
+  let last = performance.now();
+  return {
+    say(message) {
+      last = performance.now();
+      say(message);
+    },
+    remind(message) {
+      if (performance.now() - last >= PROGRESS_EVERY_MS) this.say(message());
+    },
+  };
+}
+
 export async function runDemo(options: DemoOptions): Promise<DemoSummary> {
   const t0 = performance.now();
   const settings = resolveGeneration(options);
-  const progress = options.onProgress ?? (() => {});
+  const progress = paced(options.onProgress ?? (() => {}));
   const lake = prepareLake(options.lakeDir);
   const key = pseudonymKey(lake);
 
   const generator = startGeneratorThread({ options: settings, root: lake.zoneDir('landing') }, (month) =>
-    progress(`generating and ingesting the exports of ${month}`),
+    progress.say(`generating and ingesting the exports of ${month}`),
   );
   try {
-    return await ingestGenerated(generator, { ...options, ...settings }, lake, key.key, t0);
+    return await ingestGenerated(generator, { ...options, ...settings }, lake, key.key, t0, progress);
   } finally {
     await generator.close();
   }
@@ -340,8 +362,9 @@ async function ingestGenerated(
   lake: Lake,
   key: Uint8Array,
   t0: number,
+  paced: PacedProgress,
 ): Promise<DemoSummary> {
-  const progress = options.onProgress ?? (() => {});
+  const progress = paced.say;
   const simulation = await generator.story;
   const config = withAgentDirectory(demoConfig(options.config), simulation.agentDirectory);
   const t1 = performance.now();
@@ -371,7 +394,15 @@ async function ingestGenerated(
   }
   const ingested: DemoIngestedFile[] = [];
   const failed: string[] = [];
+  let recordsRead = 0;
+  const howFar = () =>
+    `${(ingested.length + failed.length).toLocaleString('en')} files ingested, ${recordsRead.toLocaleString('en')} records read so far…`;
+  generator.done.then(() => {
+    if (generator.generateMs() > 0)
+      progress(`every export generated in ${seconds(generator.generateMs())}; ${howFar()}`);
+  });
   const record = ({ task, index, result, error }: IngestOutcome) => {
+    paced.remind(howFar);
     const file = written[index] as DemoExportFile;
     if (error !== undefined) {
       failed.push(`${task.key}: ${error}`);
@@ -414,6 +445,17 @@ async function ingestGenerated(
     fewerJobsUntil: { jobs: jobs - 1, until: generator.done },
     tasks: tasks(),
     onOutcome: record,
+    onProgress: (rowsRead) => {
+      recordsRead = rowsRead;
+      paced.remind(howFar);
+    },
+    onCompactProgress: (compacted, partitions) => {
+      if (compacted === 0) progress(`compacting the ${partitions.toLocaleString('en')} partitions the files wrote…`);
+      else
+        paced.remind(
+          () => `${compacted.toLocaleString('en')} of ${partitions.toLocaleString('en')} partitions compacted…`,
+        );
+    },
   });
   const t2 = performance.now();
   const generateMs = generator.generateMs();
@@ -461,4 +503,8 @@ async function ingestGenerated(
       totalMs: Math.round(t2 - t0),
     },
   };
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }

@@ -86,6 +86,8 @@ describe('ingest on worker threads', () => {
       // same times, so its ingest finds them in place, as a repeated ingest does.
       cpSync(single.zoneDir('landing'), parallel.zoneDir('landing'), { recursive: true, preserveTimestamps: true });
       const reported: string[] = [];
+      const rowsReadSoFar: number[] = [];
+      const compactedSoFar: [number, number][] = [];
       const two = await ingestAll({
         lake: parallel,
         config,
@@ -94,8 +96,18 @@ describe('ingest on worker threads', () => {
         jobs: 2,
         tasks,
         onOutcome: (o) => reported.push(o.task.key),
+        onProgress: (rows) => rowsReadSoFar.push(rows),
+        onCompactProgress: (compacted, partitions) => compactedSoFar.push([compacted, partitions]),
       });
       expect(reported).toEqual(tasks.map((t) => t.key));
+      // Progress only grows, and ends on every record read and every partition compacted.
+      const ascending = (values: readonly number[]) => values.every((v, i) => i === 0 || v >= (values[i - 1] ?? 0));
+      expect(ascending(rowsReadSoFar)).toBe(true);
+      expect(rowsReadSoFar.at(-1)).toBe(two.outcomes.reduce((sum, o) => sum + (o.result?.audit.rows_read ?? 0), 0));
+      const partitions = two.compacted.length;
+      expect(compactedSoFar[0]).toEqual([0, partitions]);
+      expect(compactedSoFar.at(-1)).toEqual([partitions, partitions]);
+      expect(ascending(compactedSoFar.map(([compacted]) => compacted))).toBe(true);
       expect(two.outcomes.map((o) => o.error ?? null)).toEqual(tasks.map(() => null));
       expect(two.outcomes.some((o) => o.result?.landed)).toBe(false);
 
