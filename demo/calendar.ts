@@ -3,6 +3,8 @@
  * yearly seasonality of contact volumes, and the timestamp spellings the vendor formats use.
  */
 
+import { offsetAt } from '../lambdas/core/parse/zone.ts';
+
 export const SECOND_MS = 1000;
 export const MINUTE_MS = 60 * SECOND_MS;
 export const HOUR_MS = 60 * MINUTE_MS;
@@ -37,7 +39,7 @@ export function demoWindow(endMonth: string, months: number): DemoWindow {
 }
 
 export function monthKey(date: Date): string {
-  return date.toISOString().slice(0, 7);
+  return dayOf(date.getTime()).month;
 }
 
 /** Index of the date's month in the window (0 = first month). */
@@ -51,33 +53,65 @@ export function nextMonthStart(date: Date): Date {
   return new Date(Date.UTC(date.getUTCFullYear(), date.getUTCMonth() + 1, 1));
 }
 
-const pad2 = (n: number) => (n < 10 ? `0${n}` : String(n));
+/** The spellings of one UTC day, made once per day: every timestamp of the day shares them. */
+interface DayText {
+  /** "2025-06-14". */
+  readonly date: string;
+  /** "2025-06-14T", the start of an ISO 8601 timestamp. */
+  readonly isoPrefix: string;
+  /** "2025-06". */
+  readonly month: string;
+}
+
+/** Bound on cached days (a few KB of strings); the demo's window spans at most 36 months. */
+const MAX_CACHED_DAYS = 4096;
+const days = new Map<number, DayText>();
+
+function dayOf(epochMs: number): DayText {
+  const day = Math.floor(epochMs / DAY_MS);
+  let text = days.get(day);
+  if (text === undefined) {
+    const date = new Date(day * DAY_MS).toISOString().slice(0, 10);
+    text = { date, isoPrefix: `${date}T`, month: date.slice(0, 7) };
+    if (days.size >= MAX_CACHED_DAYS) days.clear();
+    days.set(day, text);
+  }
+  return text;
+}
+
+const TWO_DIGITS = Array.from({ length: 60 }, (_, n) => (n < 10 ? `0${n}` : String(n)));
+/** "09:01:10" by second of the day, made on first use. */
+const clockTexts: (string | undefined)[] = new Array(DAY_MS / SECOND_MS);
+
+function clockOf(epochMs: number): string {
+  const second = Math.floor((epochMs - Math.floor(epochMs / DAY_MS) * DAY_MS) / SECOND_MS);
+  let text = clockTexts[second];
+  if (text === undefined) {
+    text = `${TWO_DIGITS[Math.floor(second / 3600)]}:${TWO_DIGITS[Math.floor(second / 60) % 60]}:${TWO_DIGITS[second % 60]}`;
+    clockTexts[second] = text;
+  }
+  return text;
+}
+
+/** "09:01:10Z" by second of the day: an ISO timestamp is then two shared strings joined. */
+const isoClockTexts: (string | undefined)[] = new Array(DAY_MS / SECOND_MS);
 
 /**
- * ISO 8601 UTC without milliseconds, as Amazon Connect, Zendesk and Freshdesk write it. Built from
- * the UTC fields (the demo's years have four digits): the hottest formatter of the generator, and
- * cheaper than slicing toISOString().
- *
- * The parts are joined, not put in a template literal: V8 makes a template of many parts a tree of
- * cons strings, and the records a format holds until their month is delivered keep the whole tree.
- * A million such timestamps held 231 MB as templates and 38 MB joined, and were made in half the
- * time. The other formatters below join their parts for the same reason.
+ * ISO 8601 UTC without milliseconds, as Amazon Connect, Zendesk and Freshdesk write it: the hottest
+ * formatter of the generator (millions of calls at scale 10). The day's part and the time of day's
+ * part are each made once and shared, so a timestamp costs one concatenation: six times faster than
+ * joining the UTC fields, and a timestamp a record holds until its month is delivered is one small
+ * cons string over two shared parts (a template of many parts would be a tree of cons strings).
  */
 export function iso(date: Date): string {
-  return [
-    date.getUTCFullYear(),
-    '-',
-    pad2(date.getUTCMonth() + 1),
-    '-',
-    pad2(date.getUTCDate()),
-    'T',
-    pad2(date.getUTCHours()),
-    ':',
-    pad2(date.getUTCMinutes()),
-    ':',
-    pad2(date.getUTCSeconds()),
-    'Z',
-  ].join('');
+  const ms = date.getTime();
+  const second = Math.floor((ms - Math.floor(ms / DAY_MS) * DAY_MS) / SECOND_MS);
+  let clock = isoClockTexts[second];
+  if (clock === undefined) {
+    clock = `${clockOf(ms)}Z`;
+    isoClockTexts[second] = clock;
+  }
+  return dayOf(ms).isoPrefix + clock;
 }
 
 /** ISO 8601 UTC with milliseconds, as the newer Zendesk APIs write it. */
@@ -91,7 +125,8 @@ export function epochSeconds(date: Date): number {
 
 /** "2025-06-14 09:01:10", the wall-clock form of CSV exports. */
 export function wallClock(date: Date): string {
-  return date.toISOString().slice(0, 19).replace('T', ' ');
+  const ms = date.getTime();
+  return `${dayOf(ms).date} ${clockOf(ms)}`;
 }
 
 const pad = (n: number) => String(n).padStart(2, '0');
@@ -157,24 +192,11 @@ export const HOURLY_TRAFFIC: readonly (readonly [number, number])[] = [
   [19, 0.25],
 ];
 
-const wallFormats = new Map<string, Intl.DateTimeFormat>();
-
-/** "2025-06-14 10:01:10": the wall-clock reading of `date` in an IANA time zone. */
+/**
+ * "2025-06-14 10:01:10": the wall-clock reading of `date` in an IANA time zone, from the zone's
+ * offset at that instant (cached per quarter hour by offsetAt) instead of an Intl call per value.
+ */
 export function wallClockIn(date: Date, timeZone: string): string {
-  let format = wallFormats.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-GB', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-    });
-    wallFormats.set(timeZone, format);
-  }
-  const part = Object.fromEntries(format.formatToParts(date).map((p) => [p.type, p.value]));
-  return [part.year, '-', part.month, '-', part.day, ' ', part.hour, ':', part.minute, ':', part.second].join('');
+  const local = date.getTime() + offsetAt(timeZone, date.getTime());
+  return `${dayOf(local).date} ${clockOf(local)}`;
 }
