@@ -41,6 +41,47 @@ interface Version {
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
+/**
+ * The parts of an agent's and a queue's block that depend on the agent or team alone, made once:
+ * they were rebuilt (and the team's name slugged twice by a regular expression) for each of the
+ * year's million records. JSON.stringify writes a shared object as it would a fresh copy.
+ */
+interface AgentParts {
+  readonly arn: string;
+  readonly hierarchyGroups: object;
+  readonly routingProfile: object;
+}
+
+const agentParts = new WeakMap<Agent, AgentParts>();
+
+function partsOf(agent: Agent): AgentParts {
+  let parts = agentParts.get(agent);
+  if (!parts) {
+    const team = agent.team.name;
+    parts = {
+      arn: `${INSTANCE}/agent/${agent.username}`,
+      hierarchyGroups: {
+        Level1: { ARN: `${INSTANCE}/agent-group/customer-service`, GroupName: 'Customer Service' },
+        Level2: { ARN: `${INSTANCE}/agent-group/${slug(team)}`, GroupName: team },
+      },
+      routingProfile: { ARN: `${INSTANCE}/routing-profile/${slug(team)}`, Name: `${team} Profile` },
+    };
+    agentParts.set(agent, parts);
+  }
+  return parts;
+}
+
+const queueArns = new WeakMap<Team, string>();
+
+function queueArn(team: Team): string {
+  let arn = queueArns.get(team);
+  if (arn === undefined) {
+    arn = `${INSTANCE}/queue/${slug(team.name)}`;
+    queueArns.set(team, arn);
+  }
+  return arn;
+}
+
 function agentBlock(
   agent: Agent,
   connectedAt: Date,
@@ -50,28 +91,26 @@ function agentBlock(
   acwS: number,
   endAt: Date,
 ) {
+  const parts = partsOf(agent);
   return {
-    ARN: `${INSTANCE}/agent/${agent.username}`,
+    ARN: parts.arn,
     AfterContactWorkDuration: acwS,
     AfterContactWorkEndTimestamp: iso(after(endAt, acwS)),
     AfterContactWorkStartTimestamp: iso(endAt),
     AgentInteractionDuration: talkS,
     ConnectedToAgentTimestamp: iso(connectedAt),
     CustomerHoldDuration: holdS,
-    HierarchyGroups: {
-      Level1: { ARN: `${INSTANCE}/agent-group/customer-service`, GroupName: 'Customer Service' },
-      Level2: { ARN: `${INSTANCE}/agent-group/${slug(agent.team.name)}`, GroupName: agent.team.name },
-    },
+    HierarchyGroups: parts.hierarchyGroups,
     LongestHoldDuration: holds > 0 ? Math.round(holdS / holds) : 0,
     NumberOfHolds: holds,
-    RoutingProfile: { ARN: `${INSTANCE}/routing-profile/${slug(agent.team.name)}`, Name: `${agent.team.name} Profile` },
+    RoutingProfile: parts.routingProfile,
     Username: agent.username,
   };
 }
 
 function queueBlock(team: Team, enqueuedAt: Date, waitS: number) {
   return {
-    ARN: `${INSTANCE}/queue/${slug(team.name)}`,
+    ARN: queueArn(team),
     DequeueTimestamp: iso(after(enqueuedAt, waitS)),
     Duration: waitS,
     EnqueueTimestamp: iso(enqueuedAt),
@@ -95,6 +134,9 @@ interface Leg {
   disconnectReason: string;
 }
 
+const AUDIO_ONLY = [{ Type: 'AUDIO' }];
+const SYSTEM_ENDPOINT = { Address: SYSTEM_NUMBER, Type: 'TELEPHONE_NUMBER' };
+
 function record(leg: Leg): Ctr {
   return {
     AWSAccountId: ACCOUNT,
@@ -113,13 +155,13 @@ function record(leg: Leg): Ctr {
     InitiationTimestamp: iso(leg.startedAt),
     InstanceARN: INSTANCE,
     LastUpdateTimestamp: iso(leg.lastUpdate),
-    MediaStreams: [{ Type: 'AUDIO' }],
+    MediaStreams: AUDIO_ONLY,
     NextContactId: leg.nextContactId,
     PreviousContactId: leg.previousContactId,
     Queue: leg.queue,
     Recording: null,
     Recordings: null,
-    SystemEndpoint: { Address: SYSTEM_NUMBER, Type: 'TELEPHONE_NUMBER' },
+    SystemEndpoint: SYSTEM_ENDPOINT,
     TransferCompletedTimestamp: null,
     TransferredToEndpoint: null,
   };
