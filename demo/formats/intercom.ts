@@ -4,7 +4,7 @@
  * conversation rating when one was given.
  */
 import { epochSeconds, monthKey, nextMonthStart } from '../calendar.ts';
-import { after, type ContactMonth, onScale, type World } from '../world.ts';
+import { type Agent, after, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
 import { type DemoFile, MonthBuckets, type PlantedReject, pages } from './files.ts';
 import { lifecycle } from './lifecycle.ts';
@@ -13,6 +13,36 @@ export const INTERCOM_SOURCE = 'demo-intercom';
 const PER_PAGE = 150;
 /** Chats move in minutes where e-mail moves in hours. */
 const CHAT_PACE = 0.05;
+
+/**
+ * The parts of a conversation that are the same for many conversations, made once and shared by
+ * every conversation that holds them until its month's pages are written. JSON.stringify writes a
+ * shared part as it would a copy, and a planted copy replaces top-level fields only.
+ */
+const NO_TAGS = { type: 'tag.list', tags: [] };
+const NO_PARTS = { type: 'conversation_part.list', conversation_parts: [], total_count: 0 };
+const NO_ATTACHMENTS: readonly unknown[] = [];
+const openingLines = new Map<string, string>();
+const teammatesOf = new WeakMap<Agent, { teammate: object; list: object }>();
+
+function openingLine(category: string): string {
+  let line = openingLines.get(category);
+  if (line === undefined) {
+    line = `<p>Hi, I need help with ${category.replace(/_/g, ' ')}</p>`;
+    openingLines.set(category, line);
+  }
+  return line;
+}
+
+function teammates(agent: Agent): { teammate: object; list: object } {
+  let parts = teammatesOf.get(agent);
+  if (!parts) {
+    const teammate = { type: 'admin', id: String(agent.intercomId) };
+    parts = { teammate, list: { type: 'admin.list', teammates: [teammate] } };
+    teammatesOf.set(agent, parts);
+  }
+  return parts;
+}
 
 /** Month by month: a conversation is updated only after it began, so a month is complete once its contacts are read. */
 export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
@@ -48,7 +78,7 @@ export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Ge
         priority: life.priority === 'urgent' ? 'priority' : 'not_priority',
         admin_assignee_id: c.agent.intercomId,
         team_assignee_id: c.team.intercomTeamId,
-        tags: { type: 'tag.list', tags: [] },
+        tags: NO_TAGS,
         conversation_rating:
           ratedAt && ratedAt <= horizon
             ? {
@@ -56,7 +86,7 @@ export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Ge
                 remark: commentFor(random, latent, 0.3),
                 created_at: epochSeconds(ratedAt),
                 contact: contactRef,
-                teammate: { type: 'admin', id: String(c.agent.intercomId) },
+                teammate: teammates(c.agent).teammate,
               }
             : null,
         source: {
@@ -64,14 +94,14 @@ export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Ge
           id: String(4_032_811 + id),
           delivered_as: 'customer_initiated',
           subject: '',
-          body: `<p>Hi, I need help with ${c.category.replace(/_/g, ' ')}</p>`,
+          body: openingLine(c.category),
           author: { type: 'user', id: c.customer.intercomId, name: '', email: c.customer.email },
-          attachments: [],
+          attachments: NO_ATTACHMENTS,
           url: null,
           redacted: false,
         },
         contacts: { type: 'contact.list', contacts: [contactRef] },
-        teammates: { type: 'admin.list', teammates: [{ type: 'admin', id: String(c.agent.intercomId) }] },
+        teammates: teammates(c.agent).list,
         custom_attributes: { Topic: c.category },
         first_contact_reply: { created_at: epochSeconds(c.createdAt), type: 'conversation', url: null },
         sla_applied: null,
@@ -96,7 +126,7 @@ export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Ge
           count_assignments: life.handedOver ? 2 : 1,
           count_conversation_parts: 2 + life.replies * 2,
         },
-        conversation_parts: { type: 'conversation_part.list', conversation_parts: [], total_count: 0 },
+        conversation_parts: NO_PARTS,
       };
       byMonth.add(monthKey(updatedAt), { at: updatedAt, json });
     }
