@@ -15,13 +15,14 @@ import type { ServiceBenchConfig, SourceConfig } from '../config/config.ts';
 import { DEFAULTS } from '../config/defaults.ts';
 import { openDecoded } from '../read/index.ts';
 import { TABLES, type TableName } from '../schema/canonical.ts';
-import { partitionColumns } from '../schema/derive.ts';
+import { columnsOf, partitionColumns } from '../schema/derive.ts';
 import { MANIFEST_PREFIX, type Partition, partitionOfKey, sortedPartitions, stagingKey } from '../schema/layout.ts';
 import { ObjectNotFoundError, type ObjectStore } from '../store/object-store.ts';
 import { type Adapter, type AdapterContext, FileRejectedError, type SentimentAnalyser } from './adapter.ts';
 import { PartitionedParquetWriter, type PartitionOutput, partitionDate } from './parquet.ts';
 import { EARLIEST_TIMESTAMP_DAY, LATEST_AFTER_LANDING_MS } from './plausible.ts';
 import { createPseudonymiser, type Pseudonymiser } from './pseudonymise.ts';
+import { validateRow } from './validate.ts';
 
 export const NORMALISER_VERSION = '1.0.0';
 /** Hex characters of the landing-key hash used in output names (64 bits). */
@@ -244,7 +245,8 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
         const validated: { table: TableName; row: Record<string, unknown> }[] = [];
         let problem: { field: string | null; reason: string } | undefined;
         for (const mapped of record.rows) {
-          const result = TABLES[mapped.table].schema.safeParse(
+          const result = validateRow(
+            mapped.table,
             completedRow(mapped.table, mapped.row, source.agentIds, key, record.rowNumber),
           );
           if (!result.success) {
@@ -360,7 +362,7 @@ function implausibleNumber(
   rows: readonly { table: TableName; row: Record<string, unknown> }[],
 ): { field: string | null; reason: string } | undefined {
   for (const { table, row } of rows) {
-    for (const field in row) {
+    for (const field of COLUMN_NAMES.get(table) as readonly string[]) {
       const value = row[field];
       if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
         return {
@@ -475,6 +477,15 @@ function repeatedKey(
 
 const DAY_MS = 86_400_000;
 
+/**
+ * Each table's columns in schema order: the order in which a validated row's values are checked,
+ * so the first bad one named is the same whether zod returned the row or validateRow passed the
+ * mapped row itself on (its keys may come in another order, and with others zod would drop).
+ */
+const COLUMN_NAMES: ReadonlyMap<TableName, readonly string[]> = new Map(
+  (Object.keys(TABLES) as TableName[]).map((table) => [table, columnsOf(table).map((c) => c.name)]),
+);
+
 /** Each table's partition columns, looked up once rather than for every row. */
 const PARTITION_COLUMNS: ReadonlyMap<TableName, readonly string[]> = new Map(
   (Object.keys(TABLES) as TableName[]).map((table) => [table, partitionColumns(table)]),
@@ -545,7 +556,7 @@ function datedOutside(
         };
       }
     }
-    for (const field in row) {
+    for (const field of COLUMN_NAMES.get(table) as readonly string[]) {
       const value = row[field];
       if (!(value instanceof Date) || field === column) continue;
       const at = value.getTime();
