@@ -4,7 +4,7 @@
  * holds a month or two of contacts, never the year.
  */
 import type { DemoFile } from './formats/files.ts';
-import type { ContactMonth } from './world.ts';
+import type { Contact, ContactMonth } from './world.ts';
 
 export interface MonthReader extends Iterable<ContactMonth> {
   /** Months this reader has taken so far. */
@@ -15,6 +15,8 @@ export class MonthFeed {
   private readonly queues: ContactMonth[][] = [];
   private started = false;
   private exhausted = false;
+  /** Readers still on each month handed out. */
+  private readonly reading = new Map<ContactMonth, number>();
 
   constructor(private readonly source: Iterator<ContactMonth>) {}
 
@@ -24,6 +26,7 @@ export class MonthFeed {
     const queue: ContactMonth[] = [];
     this.queues.push(queue);
     let taken = 0;
+    let current: ContactMonth | undefined;
     const feed = this;
     return {
       get taken() {
@@ -31,13 +34,31 @@ export class MonthFeed {
       },
       *[Symbol.iterator]() {
         for (;;) {
-          if (queue.length === 0 && !feed.produce()) return;
-          const month = queue.shift() as ContactMonth;
+          const more = queue.length > 0 || feed.produce();
+          if (current) feed.finished(current);
+          if (!more) return;
+          current = queue.shift() as ContactMonth;
           taken++;
-          yield month;
+          yield current;
         }
       },
     };
+  }
+
+  /**
+   * A reader asked for the month after `month`, so it is done with it; once every reader is, its
+   * contacts are let go. A format's suspended generator can keep a month it has finished with in a
+   * register (V8 does not clear dead ones): at scale 10 two or three such months, 30,000-40,000
+   * contacts each, stayed alive beside the current one.
+   */
+  private finished(month: ContactMonth): void {
+    const left = (this.reading.get(month) ?? 1) - 1;
+    if (left > 0) {
+      this.reading.set(month, left);
+    } else {
+      this.reading.delete(month);
+      (month.contacts as Contact[]).length = 0;
+    }
   }
 
   /** Simulates the next month for every reader; false once the window is done. */
@@ -50,6 +71,7 @@ export class MonthFeed {
       return false;
     }
     for (const queue of this.queues) queue.push(next.value);
+    this.reading.set(next.value, this.queues.length);
     return true;
   }
 }
