@@ -362,7 +362,7 @@ function implausibleNumber(
   rows: readonly { table: TableName; row: Record<string, unknown> }[],
 ): { field: string | null; reason: string } | undefined {
   for (const { table, row } of rows) {
-    for (const field of COLUMN_NAMES.get(table) as readonly string[]) {
+    for (const field of FIGURE_COLUMNS.get(table) as readonly string[]) {
       const value = row[field];
       if (typeof value === 'number' && Math.abs(value) > Number.MAX_SAFE_INTEGER) {
         return {
@@ -478,13 +478,23 @@ function repeatedKey(
 const DAY_MS = 86_400_000;
 
 /**
- * Each table's columns in schema order: the order in which a validated row's values are checked,
- * so the first bad one named is the same whether zod returned the row or validateRow passed the
- * mapped row itself on (its keys may come in another order, and with others zod would drop).
+ * Each table's timestamp columns and its figure columns (double and bigint), in schema order: a
+ * validated row holds Dates and numbers in those alone, and they are checked in the order of
+ * zod's result, so the first bad value named is the same whether zod returned the row or
+ * validateRow passed the mapped row itself on (its keys may come in another order, and with others
+ * zod would drop).
  */
-const COLUMN_NAMES: ReadonlyMap<TableName, readonly string[]> = new Map(
-  (Object.keys(TABLES) as TableName[]).map((table) => [table, columnsOf(table).map((c) => c.name)]),
-);
+const COLUMNS_OF_TYPE = (types: readonly string[]): ReadonlyMap<TableName, readonly string[]> =>
+  new Map(
+    (Object.keys(TABLES) as TableName[]).map((table) => [
+      table,
+      columnsOf(table)
+        .filter((c) => types.includes(c.logicalType))
+        .map((c) => c.name),
+    ]),
+  );
+const TIMESTAMP_COLUMNS = COLUMNS_OF_TYPE(['timestamp']);
+const FIGURE_COLUMNS = COLUMNS_OF_TYPE(['double', 'bigint']);
 
 /** Each table's partition columns, looked up once rather than for every row. */
 const PARTITION_COLUMNS: ReadonlyMap<TableName, readonly string[]> = new Map(
@@ -556,7 +566,7 @@ function datedOutside(
         };
       }
     }
-    for (const field of COLUMN_NAMES.get(table) as readonly string[]) {
+    for (const field of TIMESTAMP_COLUMNS.get(table) as readonly string[]) {
       const value = row[field];
       if (!(value instanceof Date) || field === column) continue;
       const at = value.getTime();
