@@ -106,20 +106,22 @@ const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(\.\
 export function isoTimestampOf(value: unknown, field: string): Date | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value !== 'string') return reject(field, `must be an ISO 8601 timestamp (got ${describe(value)})`);
-  const match = ISO_WITH_OFFSET.exec(value.trim());
+  const text = value.trim();
+  const match = ISO_WITH_OFFSET.exec(text);
   if (!match)
     return reject(field, `must be an ISO 8601 timestamp with an offset, such as 2024-05-01T09:30:00Z (got "${value}")`);
-  const [, year, month, day, hour, minute, second] = match;
-  const date = new Date(value.trim().replace(' ', 'T'));
+  const date = new Date(text.replace(' ', 'T'));
+  const month = Number(match[2]);
+  const day = Number(match[3]);
   const valid =
     !Number.isNaN(date.getTime()) &&
-    Number(month) >= 1 &&
-    Number(month) <= 12 &&
-    Number(day) >= 1 &&
-    Number(day) <= daysInMonth(Number(year), Number(month)) &&
-    Number(hour) <= 23 &&
-    Number(minute) <= 59 &&
-    Number(second) <= 59;
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(Number(match[1]), month) &&
+    Number(match[4]) <= 23 &&
+    Number(match[5]) <= 59 &&
+    Number(match[6]) <= 59;
   if (!valid) reject(field, `is not a real date-time (got "${value}")`);
   return date;
 }
@@ -154,8 +156,16 @@ export function minutesToSeconds(minutes: number | null): number | null {
   return minutes === null ? null : minutes * 60;
 }
 
+const MONTH_DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31] as const;
+
+/**
+ * Days of a month (1-12) as `new Date(Date.UTC(year, month, 0)).getUTCDate()` gives them, without
+ * making a Date for each timestamp read: Date.UTC reads years 0-99 as 1900-1999, so 0000-02 has 28.
+ */
 function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+  if (month !== 2) return MONTH_DAYS[month - 1] as number;
+  const y = year <= 99 ? 1900 + year : year;
+  return y % 4 === 0 && (y % 100 !== 0 || y % 400 === 0) ? 29 : 28;
 }
 
 function describe(value: unknown): string {
