@@ -19,7 +19,7 @@ import {
   type Team,
   type World,
 } from '../world.ts';
-import { type DemoFile, gzip, type PlantedReject } from './files.ts';
+import { type DemoFile, gzip, type PlantedReject, textBody } from './files.ts';
 
 export const CONNECT_SOURCE = 'demo-connect';
 const ACCOUNT = '111122223333';
@@ -450,7 +450,7 @@ class Deliveries {
     const planted: PlantedReject[] = [];
     const lines: string[] = [...batch];
     if (b % 3 === 1) plant(random, due, lines, planted, layout.newline);
-    const text = layout.newline ? `${lines.join('\n')}\n` : lines.join('');
+    const bytes = layout.newline ? textBody(lines.join('\n')) : Buffer.from(lines.join(''), 'utf8');
     const stamp = iso(deliveredAt)
       .replace(/[-:TZ]/g, '')
       .slice(0, 14);
@@ -460,7 +460,7 @@ class Deliveries {
     yield {
       source: CONNECT_SOURCE,
       key: `${path}/${name}${layout.gzip ? '.gz' : ''}`,
-      body: layout.gzip ? gzip(text) : Buffer.from(text, 'utf8'),
+      body: layout.gzip ? gzip(bytes) : bytes,
       deliveredAt: after(deliveredAt, 300),
       planted,
     };

@@ -7,7 +7,7 @@
 import { DAY_MS, HOUR_MS, iso, monthKey, nextMonthStart } from '../calendar.ts';
 import { after, type Contact, type ContactMonth, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, jsonLines, MonthBuckets, type PlantedReject } from './files.ts';
+import { type DemoFile, jsonLinesBody, MonthBuckets, type PlantedReject, textBody } from './files.ts';
 import { type Lifecycle, lifecycle, type Priority } from './lifecycle.ts';
 
 export const FRESHDESK_SOURCE = 'demo-freshdesk';
@@ -109,7 +109,7 @@ export function* freshdeskFiles(world: World, months: Iterable<ContactMonth>): G
       yield {
         source: FRESHDESK_SOURCE,
         key: `tickets/${month}/tickets.jsonl`,
-        body: Buffer.from(jsonLines(lines)),
+        body: jsonLinesBody(lines),
         deliveredAt,
         planted,
       };
@@ -127,7 +127,7 @@ export function* freshdeskFiles(world: World, months: Iterable<ContactMonth>): G
       yield {
         source: FRESHDESK_SOURCE,
         key: `satisfaction-ratings/${month}/ratings.json`,
-        body: Buffer.from(`${JSON.stringify(monthRatings, null, 2)}\n`),
+        body: textBody(JSON.stringify(monthRatings, null, 2)),
         deliveredAt,
         planted: ratingPlanted,
       };

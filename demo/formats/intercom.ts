@@ -6,7 +6,7 @@
 import { epochSeconds, monthKey, nextMonthStart } from '../calendar.ts';
 import { type Agent, after, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, MonthBuckets, type PlantedReject, pages } from './files.ts';
+import { type DemoFile, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
 import { lifecycle } from './lifecycle.ts';
 
 export const INTERCOM_SOURCE = 'demo-intercom';
@@ -176,7 +176,7 @@ export function* intercomFiles(world: World, months: Iterable<ContactMonth>): Ge
       yield {
         source: INTERCOM_SOURCE,
         key: `conversations/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-        body: Buffer.from(`${JSON.stringify(document)}\n`),
+        body: textBody(JSON.stringify(document)),
         deliveredAt,
         planted,
       };

@@ -6,7 +6,7 @@
  */
 import { DAY_MS, iso, monthIndex, monthKey, nextMonthStart, twitterTime } from '../calendar.ts';
 import { after, type ContactMonth, type Customer, onScale, type World } from '../world.ts';
-import { csvLine, type DemoFile, jsonLines, MonthBuckets, type PlantedReject } from './files.ts';
+import { csvLine, type DemoFile, jsonLinesBody, MonthBuckets, type PlantedReject, textBody } from './files.ts';
 
 export const PULSE_SOURCE = 'demo-pulse';
 export const ACTIVITY_SOURCE = 'demo-activity';
@@ -77,7 +77,7 @@ export function* pulseFiles(world: World, months: Iterable<ContactMonth>): Gener
     yield {
       source: PULSE_SOURCE,
       key: `pulse/${month}.csv`,
-      body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
+      body: textBody([header, ...lines].join('\n')),
       deliveredAt: monthEndDelivery(world, month, 8),
       planted,
     };
@@ -198,7 +198,7 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
     return {
       source: ACTIVITY_SOURCE,
       key: `events/${month}.csv`,
-      body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
+      body: textBody([header, ...lines].join('\n')),
       deliveredAt: monthEndDelivery(world, month, 4),
       planted,
     };
@@ -358,7 +358,7 @@ export function* socialFiles(world: World, months: Iterable<ContactMonth>): Gene
     return {
       source: SOCIAL_SOURCE,
       key: `mentions/${month}.jsonl`,
-      body: Buffer.from(jsonLines(lines)),
+      body: jsonLinesBody(lines),
       deliveredAt: monthEndDelivery(world, month, 1),
       planted,
     };

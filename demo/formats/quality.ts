@@ -6,7 +6,7 @@
 import { iso, isoMillis, monthKey, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
 import { type Agent, after, type ContactMonth, type World } from '../world.ts';
-import { csvLine, type DemoFile, MonthBuckets, type PlantedReject } from './files.ts';
+import { csvLine, type DemoFile, MonthBuckets, type PlantedReject, textBody } from './files.ts';
 import { zendeskTicketId } from './zendesk.ts';
 
 export const QA_SCORECARD_SOURCE = 'demo-qa';
@@ -178,7 +178,7 @@ export function* qaScorecardFiles(world: World, months: Iterable<ContactMonth>):
     yield {
       source: QA_SCORECARD_SOURCE,
       key: `evaluations/${month}.csv`,
-      body: Buffer.from(`${[header, ...lines].join('\n')}\n`),
+      body: textBody([header, ...lines].join('\n')),
       deliveredAt: new Date(
         Math.min(nextMonthStart(start).getTime() + 6 * 3600_000, world.window.end.getTime() + 6 * 3600_000),
       ),
@@ -291,7 +291,7 @@ export function* zendeskQaFiles(world: World, months: Iterable<ContactMonth>): G
     yield {
       source: ZENDESK_QA_SOURCE,
       key: `reviews/${month}.json`,
-      body: Buffer.from(`${JSON.stringify({ conversations, pagination: { next: null } }, null, 1)}\n`),
+      body: textBody(JSON.stringify({ conversations, pagination: { next: null } }, null, 1)),
       deliveredAt: new Date(
         Math.min(
           nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() + 5 * 3600_000,

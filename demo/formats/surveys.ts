@@ -7,7 +7,7 @@
 import { DAY_MS, epochSeconds, monthKey, nextMonthStart, usDateTime, wallClockIn } from '../calendar.ts';
 import { after, type ContactMonth, type Customer, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { csvLine, type DemoFile, MonthBuckets, type PlantedReject } from './files.ts';
+import { csvLine, type DemoFile, MonthBuckets, type PlantedReject, textBody } from './files.ts';
 
 export const QUALTRICS_SOURCE = 'demo-qualtrics';
 export const SURVEYMONKEY_SOURCE = 'demo-surveymonkey';
@@ -397,7 +397,7 @@ export function* surveyMonkeyFiles(world: World, contactMonths: Iterable<Contact
     yield {
       source: SURVEYMONKEY_SOURCE,
       key: `customer-effort/${months[0]}_${last}.csv`,
-      body: Buffer.from(`${[csvLine(header1), csvLine(header2), ...lines].join('\r\n')}\r\n`),
+      body: textBody([csvLine(header1), csvLine(header2), ...lines].join('\r\n'), '\r\n'),
       deliveredAt: new Date(
         Math.min(
           nextMonthStart(new Date(`${last}-01T00:00:00Z`)).getTime() + 3 * 3600_000,
@@ -464,7 +464,7 @@ export function* delightedFiles(world: World, months: Iterable<ContactMonth>): G
     yield {
       source: DELIGHTED_SOURCE,
       key: `survey-responses/${month}.json`,
-      body: Buffer.from(`${JSON.stringify(list, null, 2)}\n`),
+      body: textBody(JSON.stringify(list, null, 2)),
       deliveredAt: new Date(
         Math.min(
           nextMonthStart(new Date(`${month}-01T00:00:00Z`)).getTime() + 3600_000,

@@ -9,7 +9,7 @@ import { DAY_MS, iso, isoMillis, monthIndex, monthKey, nextMonthStart } from '..
 import type { Random } from '../random.ts';
 import { after, type Contact, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, MonthBuckets, type PlantedReject, pages } from './files.ts';
+import { type DemoFile, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
 import { type Lifecycle, lifecycle, minutesBetween } from './lifecycle.ts';
 
 export const ZENDESK_SOURCE = 'demo-zendesk';
@@ -320,7 +320,7 @@ function* ticketPages(
     yield {
       source: ZENDESK_SOURCE,
       key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-      body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+      body: textBody(JSON.stringify(document, null, 1)),
       deliveredAt: deliveryTime(month, horizon),
       planted,
     };
@@ -386,7 +386,7 @@ function* ratingPages(month: string, list: { at: Date; json: unknown }[], horizo
     yield {
       source: ZENDESK_SOURCE,
       key: `satisfaction-ratings/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-      body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+      body: textBody(JSON.stringify(document, null, 1)),
       deliveredAt: deliveryTime(month, horizon),
       planted: [],
     };
@@ -462,7 +462,7 @@ function* surveyPages(
   yield {
     source: ZENDESK_SOURCE,
     key: `csat-survey-responses/${month}/page-001.json`,
-    body: Buffer.from(`${JSON.stringify(document, null, 1)}\n`),
+    body: textBody(JSON.stringify(document, null, 1)),
     deliveredAt: deliveryTime(month, horizon),
     planted,
   };
