@@ -1,0 +1,66 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DuckDbEngine } from '../../cli/duckdb.ts';
+import { metricValuesSelectSql, SERVICE_RETENTION_BY_PERIOD, sliceSelectSql } from '../../sql/materialised.ts';
+import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
+
+// The local refresh computes interaction_facts once into a file that the contact-centre, ticket
+// and retention views read while it runs; afterwards the registry's view answers again.
+describe('a relation shared by the families of a local refresh', () => {
+  let lake: TestLake;
+  let engine: DuckDbEngine;
+  beforeAll(async () => {
+    lake = createTestLake();
+    lake.write('survey_responses', [
+      surveyResponse({ response_id: 'r1', score: 5, interaction_id: 'c1', resolved: true, agent_id: 'ana' }),
+    ]);
+    lake.write('interactions', [
+      interaction({
+        interaction_id: 'c1',
+        customer_key: 'k1',
+        queued_at: utc('2025-06-10 09:00:00'),
+        answered_at: utc('2025-06-10 09:00:10'),
+        queue: 'sales',
+        agent_id: 'ana',
+        talk_s: 300,
+      }),
+      interaction({
+        interaction_id: 'c2',
+        customer_key: 'k1',
+        created_at: utc('2025-06-11 10:00:00'),
+        queued_at: utc('2025-06-11 10:00:00'),
+        queue: 'sales',
+        is_abandoned: true,
+      }),
+    ]);
+    engine = await lake.engine();
+    await engine.refresh();
+  });
+  afterAll(async () => {
+    await engine.close();
+    lake.remove();
+  });
+
+  it('leaves no temporary view nor file behind', async () => {
+    expect(await engine.query('SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal')).toEqual([]);
+    const tmp = join(lake.dir, '.servicebench', 'tmp');
+    const left = existsSync(tmp) ? readdirSync(tmp).filter((f) => f.startsWith('interaction_facts')) : [];
+    expect(left).toEqual([]);
+  });
+
+  it('writes the rows the views give once the refresh is over', async () => {
+    for (const family of ['contact_centre', 'tickets'] as const) {
+      const expected = await engine.query(`SELECT * FROM (${metricValuesSelectSql(family)}) ORDER BY ALL`);
+      expect(expected.length).toBeGreaterThan(0);
+      expect(await engine.query(`SELECT * FROM metric_values WHERE family = '${family}' ORDER BY ALL`)).toEqual(
+        expected,
+      );
+    }
+    expect(await engine.query('SELECT * FROM service_retention_by_period ORDER BY ALL')).toEqual(
+      await engine.query(
+        `SELECT * FROM (${sliceSelectSql({ kind: 'period-table', table: SERVICE_RETENTION_BY_PERIOD, family: 'retention' })}) ORDER BY ALL`,
+      ),
+    );
+  });
+});
