@@ -591,12 +591,22 @@ export class DuckDbEngine implements QueryEngine {
    * file, not a TEMP table: an in-memory table of interaction_facts held its rows uncompressed
    * within DuckDB's memory limit and raised the refresh's peak RSS (915 MiB against 839-848 MiB on
    * the scale-10 demo lake), while the file is compressed, on disk, and read column by column.
+   * The file is written on one thread: computing every column of the view at once was the
+   * refresh's peak of memory, and one thread's window and writer state peaked lower (860-884 MiB
+   * against 893-930 MiB for the refresh command, the same CPU and wall time).
    */
   private async shareRelations(cache: LakeCache, shared: SharedRelation[]): Promise<void> {
     for (const name of SHARED_RELATIONS) {
       const file = cache.tempFile(name);
       shared.push({ name, file });
-      await this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`);
+      // A sandboxed engine's settings are locked: it writes the file on every thread.
+      const singleThread = !this.sandboxed;
+      if (singleThread) await this.connection.run('SET threads = 1');
+      try {
+        await this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`);
+      } finally {
+        if (singleThread) await this.connection.run('RESET threads');
+      }
       await this.connection.run(`CREATE TEMP VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
     }
   }

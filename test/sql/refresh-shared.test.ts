@@ -1,7 +1,8 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DuckDbEngine } from '../../cli/duckdb.ts';
+import { type DuckDbEngine, openLakeEngine } from '../../cli/duckdb.ts';
+import { parseConfig } from '../../lambdas/core/config/config.ts';
 import { metricValuesSelectSql, SERVICE_RETENTION_BY_PERIOD, sliceSelectSql } from '../../sql/materialised.ts';
 import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 
@@ -62,5 +63,21 @@ describe('a relation shared by the families of a local refresh', () => {
         `SELECT * FROM (${sliceSelectSql({ kind: 'period-table', table: SERVICE_RETENTION_BY_PERIOD, family: 'retention' })}) ORDER BY ALL`,
       ),
     );
+  });
+
+  it('refreshes in a sandboxed engine, whose settings are locked', async () => {
+    const sandboxed = await openLakeEngine({
+      lakeDir: lake.dir,
+      config: parseConfig({}, 'test config'),
+      sandbox: true,
+    });
+    try {
+      await sandboxed.refresh();
+      expect(await sandboxed.query('SELECT * FROM metric_values ORDER BY ALL')).toEqual(
+        await engine.query('SELECT * FROM metric_values ORDER BY ALL'),
+      );
+    } finally {
+      await sandboxed.close();
+    }
   });
 });
