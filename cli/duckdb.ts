@@ -53,6 +53,7 @@ import {
   LakeCache,
   type TableLayout,
 } from './duckdb-cache.ts';
+import { remindWhile } from './progress.ts';
 
 export const COMPAT_SQL_FILE = new URL('../sql/compat/duckdb.sql', import.meta.url);
 
@@ -571,8 +572,9 @@ export class DuckDbEngine implements QueryEngine {
     try {
       if (this.cache !== undefined) await this.shareRelations(this.cache, shared);
       for (const [index, family] of METRIC_FAMILIES.entries()) {
-        this.onProgress(`refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})…`);
-        refreshed.push(...(await refreshFamilies(target, [family])));
+        const step = `refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})`;
+        this.onProgress(`${step}…`);
+        refreshed.push(...(await this.reminding(refreshFamilies(target, [family]), step)));
       }
     } finally {
       for (const { name, file } of shared) {
@@ -599,16 +601,26 @@ export class DuckDbEngine implements QueryEngine {
     for (const name of SHARED_RELATIONS) {
       const file = cache.tempFile(name);
       shared.push({ name, file });
+      const step = `computing ${name} once for the metric families that read it`;
+      this.onProgress(`${step}…`);
       // A sandboxed engine's settings are locked: it writes the file on every thread.
       const singleThread = !this.sandboxed;
       if (singleThread) await this.connection.run('SET threads = 1');
       try {
-        await this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`);
+        await this.reminding(this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`), step);
       } finally {
         if (singleThread) await this.connection.run('RESET threads');
       }
       await this.connection.run(`CREATE TEMP VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
     }
+  }
+
+  /**
+   * `work`, with `step` told again every few seconds until it is done. Only the time so far: DuckDB's
+   * own estimate of a statement's progress stayed at 0% through the window pipelines of a family.
+   */
+  private reminding<T>(work: Promise<T>, step: string): Promise<T> {
+    return remindWhile(work, this.onProgress, (elapsedMs) => `${step}: ${Math.round(elapsedMs / 1000)} s so far…`);
   }
 
   private async writeCache(cache: LakeCache): Promise<void> {

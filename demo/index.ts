@@ -7,6 +7,7 @@ import { existsSync, lstatSync, mkdirSync, readdirSync, rmSync, statSync, utimes
 import { dirname, join, resolve, sep } from 'node:path';
 import { defaultJobs, type IngestOutcome, type IngestTask, ingestAll } from '../cli/ingest.ts';
 import { LAKE_ZONES, type Lake, openLake, pseudonymKey } from '../cli/lake.ts';
+import { PROGRESS_EVERY_MS } from '../cli/progress.ts';
 import type { ServiceBenchConfig } from '../lambdas/core/config/config.ts';
 import type { TableName } from '../lambdas/core/schema/canonical.ts';
 import { demoWindow } from './calendar.ts';
@@ -315,9 +316,6 @@ function prepareLake(lakeDir: string) {
   }
   return openLake(root);
 }
-
-/** Longest silence while the demo works: a step that runs longer tells how far it got at least this often. */
-const PROGRESS_EVERY_MS = 3_000;
 
 /** Progress lines, with `remind` for a step's running count, said only after PROGRESS_EVERY_MS without a line. */
 interface PacedProgress {
