@@ -146,12 +146,16 @@ export async function curatedPartitions(store: ObjectStore): Promise<Partition[]
 }
 
 /**
- * Timestamps are read as the milliseconds they are stored as (bigint), not as Dates: the rows are
- * ordered and written again without ever being looked at as times, and the writer takes the
- * milliseconds as they are, where it turned each Date back into them once for the column and once
- * more, value by value, for the column's statistics. The bytes written are the same.
+ * Values are read as they are stored and written again without ever being looked at: timestamps and
+ * dates as the milliseconds (bigint) and days they are stored as, not as Dates, and strings as their
+ * UTF-8 bytes, not decoded. The writer takes them as they are, where it turned each Date back into
+ * its number and encoded each string again, value by value. The bytes written are the same.
  */
-const STAGED_TIMESTAMPS = { timestampFromMilliseconds: (millis: bigint): bigint => millis };
+const STAGED_VALUES = {
+  timestampFromMilliseconds: (millis: bigint): bigint => millis,
+  dateFromDays: (days: number): number => days,
+  stringFromBytes: (bytes: Uint8Array): Uint8Array => bytes,
+};
 
 /**
  * Appends a staging file's rows to `values` (one array per column, in schema order) and returns how
@@ -174,7 +178,7 @@ async function readColumns(
     await parquetRead({
       file,
       metadata,
-      parsers: STAGED_TIMESTAMPS,
+      parsers: STAGED_VALUES,
       onChunk: ({ columnName, columnData, rowStart }) => {
         const i = index.get(columnName);
         if (i === undefined) return;
@@ -224,12 +228,14 @@ function rowOrder(table: TableName, columns: readonly ColumnDefinition[], values
   });
 }
 
+/**
+ * Strings are compared as their UTF-8 bytes, which is code point order: the same as JavaScript's
+ * UTF-16 order except between characters beyond U+FFFF and U+E000–U+FFFF.
+ */
 function compareValues(a: unknown, b: unknown): number {
   if (a === b) return 0;
   if (a === null || a === undefined) return b === null || b === undefined ? 0 : -1;
   if (b === null || b === undefined) return 1;
-  const x = a instanceof Date ? a.getTime() : a;
-  const y = b instanceof Date ? b.getTime() : b;
-  if (x === y) return 0;
-  return (x as number | string | bigint | boolean) < (y as number | string | bigint | boolean) ? -1 : 1;
+  if (a instanceof Uint8Array) return Buffer.compare(a, b as Uint8Array);
+  return (a as number | bigint | boolean) < (b as number | bigint | boolean) ? -1 : 1;
 }
