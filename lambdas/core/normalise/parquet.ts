@@ -66,11 +66,66 @@ export function parquetValue(column: ColumnDefinition, value: unknown): unknown 
 
 /** One row group's column chunks, with the encodings above. */
 function columnChunks(columns: readonly ColumnDefinition[], values: readonly unknown[][]) {
-  return columns.map((c, i) => ({
-    name: c.name,
-    data: values[i] as unknown[],
-    ...(ENCODING[c.logicalType] ? { encoding: ENCODING[c.logicalType] } : {}),
-  }));
+  return columns.map((c, i) => {
+    const data = values[i] as unknown[];
+    const encoding = ENCODING[c.logicalType];
+    if (encoding !== undefined) return { name: c.name, data, encoding };
+    const plain = c.logicalType === 'string' ? plainAsciiStrings(data, c.nullable) : undefined;
+    return plain === undefined ? { name: c.name, data } : { name: c.name, data: plain, encoding: 'PLAIN' as const };
+  });
+}
+
+/** Values the writer samples to decide whether a column is worth a dictionary (hyparquet-writer 0.17). */
+const DICTIONARY_SAMPLE = 1000;
+/** The writer gives up a dictionary when the sampled distinct values are more than this share of the bytes. */
+const DICTIONARY_SAMPLE_REJECTION = 0.9;
+
+/**
+ * A string column the writer would write plain, as the UTF-8 bytes it writes, encoded in one go:
+ * the writer encodes each value with its own TextEncoder call, which was a quarter of the cost of
+ * writing the staging files (the ids, texts and timestamps-as-text that hardly repeat). Returns
+ * undefined, and leaves the column to the writer, unless the writer's own sample (the same values,
+ * sized as it sizes strings) rejects a dictionary and every value is ASCII, so that its size
+ * estimates and page boundaries, which count UTF-16 units for a string and bytes for a byte array,
+ * agree: the file is byte for byte the one the writer makes from the strings.
+ */
+function plainAsciiStrings(values: readonly unknown[], nullable: boolean): Uint8Array[] | undefined {
+  if (typeof values.find((value) => value !== null) !== 'string') return undefined;
+  const sampleSize = Math.min(values.length, DICTIONARY_SAMPLE);
+  const sampled = new Set<unknown>();
+  let distinctSize = 0;
+  let totalSize = 0;
+  for (let i = 0; i < sampleSize; i++) {
+    const value = values[sampleSize === 1 ? 0 : Math.floor((i * (values.length - 1)) / (sampleSize - 1))];
+    const size = typeof value === 'string' ? value.length + 4 : 0;
+    if (!sampled.has(value)) {
+      sampled.add(value);
+      distinctSize += size;
+    }
+    totalSize += size;
+  }
+  if (totalSize > 0 && distinctSize / totalSize <= DICTIONARY_SAMPLE_REJECTION) return undefined;
+
+  const strings: string[] = [];
+  for (const value of values) {
+    if (typeof value === 'string') strings.push(value);
+    else if (value !== null || !nullable) return undefined;
+  }
+  const joined = strings.join('');
+  if (Buffer.byteLength(joined, 'utf8') !== joined.length) return undefined;
+  const bytes = Buffer.from(joined, 'latin1');
+  const plain: Uint8Array[] = new Array(values.length);
+  let offset = 0;
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (typeof value !== 'string') {
+      plain[i] = value as Uint8Array;
+      continue;
+    }
+    plain[i] = new Uint8Array(bytes.buffer, bytes.byteOffset + offset, value.length);
+    offset += value.length;
+  }
+  return plain;
 }
 
 /**
