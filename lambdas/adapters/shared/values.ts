@@ -107,6 +107,8 @@ export function isoTimestampOf(value: unknown, field: string): Date | null {
   if (value === null || value === undefined || value === '') return null;
   if (typeof value !== 'string') return reject(field, `must be an ISO 8601 timestamp (got ${describe(value)})`);
   const text = value.trim();
+  const plain = plainUtcOf(text);
+  if (plain !== undefined) return plain;
   const match = ISO_WITH_OFFSET.exec(text);
   if (!match)
     return reject(field, `must be an ISO 8601 timestamp with an offset, such as 2024-05-01T09:30:00Z (got "${value}")`);
@@ -124,6 +126,70 @@ export function isoTimestampOf(value: unknown, field: string): Date | null {
     Number(match[6]) <= 59;
   if (!valid) reject(field, `is not a real date-time (got "${value}")`);
   return date;
+}
+
+/**
+ * The date-time of `2024-05-01T09:30:00Z` or `2024-05-01T09:30:00.123Z`, the forms nearly every
+ * export writes, read from the characters: the regex and the Date parser took a third of mapping a
+ * Connect record. Undefined for any other text, and for a date-time that is not real, which the
+ * general path then reads or refuses with its reasons. Years before 100 are left to it as well,
+ * since Date.UTC would read them as 1900-1999.
+ */
+function plainUtcOf(text: string): Date | undefined {
+  const length = text.length;
+  if (length !== 20 && length !== 24) return undefined;
+  if (
+    text.charCodeAt(4) !== Char.Dash ||
+    text.charCodeAt(7) !== Char.Dash ||
+    text.charCodeAt(10) !== Char.T ||
+    text.charCodeAt(13) !== Char.Colon ||
+    text.charCodeAt(16) !== Char.Colon ||
+    text.charCodeAt(length - 1) !== Char.Z ||
+    (length === 24 && text.charCodeAt(19) !== Char.Dot)
+  ) {
+    return undefined;
+  }
+  const year = digitsAt(text, 0, 4);
+  const month = digitsAt(text, 5, 2);
+  const day = digitsAt(text, 8, 2);
+  const hour = digitsAt(text, 11, 2);
+  const minute = digitsAt(text, 14, 2);
+  const second = digitsAt(text, 17, 2);
+  const millisecond = length === 24 ? digitsAt(text, 20, 3) : 0;
+  const real =
+    year >= 100 &&
+    month >= 1 &&
+    month <= 12 &&
+    day >= 1 &&
+    day <= daysInMonth(year, month) &&
+    hour >= 0 &&
+    hour <= 23 &&
+    minute >= 0 &&
+    minute <= 59 &&
+    second >= 0 &&
+    second <= 59 &&
+    millisecond >= 0;
+  return real ? new Date(Date.UTC(year, month - 1, day, hour, minute, second, millisecond)) : undefined;
+}
+
+enum Char {
+  Dash = 45,
+  Dot = 46,
+  Colon = 58,
+  Zero = 48,
+  T = 84,
+  Z = 90,
+}
+
+/** The decimal number written by `count` digits at `from`; -1 when any of them is not a digit. */
+function digitsAt(text: string, from: number, count: number): number {
+  let value = 0;
+  for (let index = from; index < from + count; index++) {
+    const digit = text.charCodeAt(index) - Char.Zero;
+    if (digit < 0 || digit > 9) return -1;
+    value = value * 10 + digit;
+  }
+  return value;
 }
 
 export function requiredIsoTimestamp(value: unknown, field: string): Date {
