@@ -19,7 +19,7 @@ import {
   type Team,
   type World,
 } from '../world.ts';
-import { type DemoFile, gzip, type PlantedReject, textBody } from './files.ts';
+import { type DemoFile, gzip, joinedBody, type PlantedReject } from './files.ts';
 
 export const CONNECT_SOURCE = 'demo-connect';
 const ACCOUNT = '111122223333';
@@ -426,9 +426,8 @@ class Deliveries {
     if (batch.length === 0) return;
     const layout = LAYOUTS[(b - 1) % LAYOUTS.length] ?? LAYOUTS[0];
     const planted: PlantedReject[] = [];
-    const lines: string[] = [...batch];
-    if (b % 3 === 1) plant(random, due, lines, planted, layout.newline);
-    const bytes = layout.newline ? textBody(lines.join('\n')) : Buffer.from(lines.join(''), 'utf8');
+    if (b % 3 === 1) plant(random, due, batch, planted, layout.newline);
+    const bytes = layout.newline ? joinedBody(batch, '\n', '\n') : joinedBody(batch);
     const stamp = iso(deliveredAt)
       .replace(/[-:TZ]/g, '')
       .slice(0, 14);

@@ -9,7 +9,7 @@ import { DAY_MS, iso, isoMillis, monthIndex, monthKey, nextMonthStart } from '..
 import type { Random } from '../random.ts';
 import { after, type Contact, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
+import { type DemoFile, joinedBody, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
 import { type Lifecycle, lifecycle, minutesBetween } from './lifecycle.ts';
 
 export const ZENDESK_SOURCE = 'demo-zendesk';
@@ -362,23 +362,22 @@ function* ticketPages(
     const afterUrl = `${SUBDOMAIN}/incremental/tickets/cursor.json?cursor=${cursor}&include=metric_sets`;
     // JSON.stringify(page, null, 1) of { tickets, metric_sets, after_url, after_cursor, before_url,
     // before_cursor, end_of_stream }, from the entries' text.
-    const document = `{
- "tickets": [
-  ${tickets.join(',\n  ')}
- ],
- "metric_sets": [
-  ${metrics.join(',\n  ')}
+    const parts = ['{\n "tickets": [\n  '];
+    for (const [i, ticket] of tickets.entries()) parts.push(i === 0 ? '' : ',\n  ', ticket);
+    parts.push('\n ],\n "metric_sets": [\n  ');
+    for (const [i, metric] of metrics.entries()) parts.push(i === 0 ? '' : ',\n  ', metric);
+    parts.push(`
  ],
  "after_url": ${json(afterUrl)},
  "after_cursor": ${json(cursor)},
  "before_url": null,
  "before_cursor": null,
  "end_of_stream": ${p === chunks.length - 1}
-}`;
+}`);
     yield {
       source: ZENDESK_SOURCE,
       key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-      body: textBody(document),
+      body: joinedBody(parts, '', '\n'),
       deliveredAt: deliveryTime(month, horizon),
       planted,
     };
