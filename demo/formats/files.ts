@@ -64,11 +64,15 @@ export function gzip(bytes: Buffer): Buffer {
   return body;
 }
 
+/** Characters that make a CSV field quoted; one object, where a literal in the function is a new one per field. */
+const NEEDS_QUOTES = /[",\r\n]/;
+
 /** One CSV field, quoted when it must be (RFC 4180). */
 export function csvField(value: string | number | null | undefined): string {
   if (value === null || value === undefined) return '';
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+  // A number's text has no quote, comma or line break.
+  if (typeof value === 'number') return String(value);
+  return NEEDS_QUOTES.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function csvLine(values: readonly (string | number | null | undefined)[]): string {
