@@ -28,14 +28,17 @@ export interface Lifecycle {
   readonly handedOver: boolean;
 }
 
+/** Relative frequency of each priority, made once rather than per contact. */
+const PRIORITY_WEIGHTS: readonly (readonly [Priority, number])[] = [
+  ['low', 15],
+  ['normal', 58],
+  ['high', 21],
+  ['urgent', 6],
+];
+
 /** `pace` scales every duration (chat is minutes where e-mail is hours). */
 export function lifecycle(random: Random, contact: Contact, horizon: Date, pace = 1): Lifecycle {
-  const priority = random.weighted<Priority>([
-    ['low', 15],
-    ['normal', 58],
-    ['high', 21],
-    ['urgent', 6],
-  ]);
+  const priority = random.weighted(PRIORITY_WEIGHTS);
   const q = contact.quality;
   const load = 1 / contact.staffing ** 2;
   const replyMin = random.lognormal(PACE[priority].reply * (1.6 - q) * load * pace, 0.7);
