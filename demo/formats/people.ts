@@ -103,21 +103,20 @@ interface Account {
   at: Date;
 }
 
-/** One contact as the churn of its customer remembers it. */
-interface Experience {
-  readonly at: number;
-  readonly satisfaction: number;
-  readonly followUp: boolean;
-}
+/**
+ * A customer's contacts as the churn remembers them: each contact's time (epoch ms), satisfaction
+ * and whether it followed up an unsolved issue (1 or 0), in turn, in one array of numbers. Two
+ * months of contacts as small objects were kept alive; numbers in an array are not objects.
+ */
+type Experiences = number[];
 
 /**
  * The chance that an account is cancelled at a renewal, given the customer's contacts of the last
  * 60 days: detractors and repeat contacters churn about twice as often as promoters within 90 days
- * (demo/README.md).
+ * (demo/README.md). `unhappy` contacts had a satisfaction under 0.4; `repeats` followed up an
+ * issue an earlier contact did not solve.
  */
-export function churnChance(recent: readonly Experience[]): number {
-  const unhappy = recent.filter((e) => e.satisfaction < 0.4).length;
-  const repeats = recent.filter((e) => e.followUp).length;
+export function churnChance(unhappy: number, repeats: number): number {
   return BASE_CHURN + UNHAPPY_CHURN * Math.min(unhappy, 3) + REPEAT_CHURN * Math.min(repeats, 2);
 }
 
@@ -129,7 +128,7 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
   const random = world.random.fork('activity');
   const { start, end } = world.window;
   /** Per customer, their contacts of the last 60 days. */
-  const experiences = new Map<Customer, Experience[]>();
+  const experiences = new Map<Customer, Experiences>();
   const events = new MonthBuckets<{ at: Date; line: string }>();
   const add = (customer: Customer, at: Date, kind: string, amount: number | null) => {
     if (at < start || at >= end) return;
@@ -151,10 +150,17 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
     const { customer, at, monthlyFee } = account;
     if (account.active) {
       // Customers leave more often after bad experiences in the last two months.
-      const recent = (experiences.get(customer) ?? []).filter(
-        (e) => e.at < at.getTime() && at.getTime() - e.at < CHURN_MEMORY_MS,
-      );
-      if (random.chance(churnChance(recent))) {
+      const list = experiences.get(customer) ?? [];
+      let unhappy = 0;
+      let repeats = 0;
+      for (let i = 0; i < list.length; i += 3) {
+        const contactAt = list[i] as number;
+        if (contactAt < at.getTime() && at.getTime() - contactAt < CHURN_MEMORY_MS) {
+          if ((list[i + 1] as number) < 0.4) unhappy++;
+          if (list[i + 2] === 1) repeats++;
+        }
+      }
+      if (random.chance(churnChance(unhappy, repeats))) {
         add(customer, after(at, -random.int(0, 10 * 86_400)), 'cancellation', null);
         account.active = false;
         return;
@@ -206,13 +212,18 @@ export function* activityFiles(world: World, months: Iterable<ContactMonth>): Ge
   let previous: { index: number; month: string } | null = null;
   for (const { index, month, contacts } of months) {
     for (const c of contacts) {
-      const list = experiences.get(c.customer) ?? [];
-      list.push({ at: c.createdAt.getTime(), satisfaction: c.satisfaction, followUp: c.followUp });
-      experiences.set(c.customer, list);
+      const list = experiences.get(c.customer);
+      const followUp = c.followUp ? 1 : 0;
+      if (list) list.push(c.createdAt.getTime(), c.satisfaction, followUp);
+      else experiences.set(c.customer, [c.createdAt.getTime(), c.satisfaction, followUp]);
     }
     const monthStart = new Date(`${month}-01T00:00:00Z`);
+    const since = monthStart.getTime() - CHURN_MEMORY_MS;
     for (const [customer, list] of experiences) {
-      const kept = list.filter((e) => e.at >= monthStart.getTime() - CHURN_MEMORY_MS);
+      const kept: Experiences = [];
+      for (let i = 0; i < list.length; i += 3) {
+        if ((list[i] as number) >= since) kept.push(list[i] as number, list[i + 1] as number, list[i + 2] as number);
+      }
       if (kept.length === 0) experiences.delete(customer);
       else if (kept.length < list.length) experiences.set(customer, kept);
     }

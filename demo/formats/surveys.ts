@@ -23,18 +23,37 @@ const QUIET_CUSTOMER_SATISFACTION = 0.76;
 /** How far back a relationship answer remembers the customer's contacts. */
 const EXPERIENCE_MEMORY_MS = 90 * DAY_MS;
 
-/** A past contact as the relationship survey remembers it. */
-interface Experience {
-  readonly at: number;
-  readonly satisfaction: number;
-}
+/**
+ * A customer's past contacts as the relationship survey remembers them: each contact's time (epoch
+ * ms) and satisfaction, in turn, in one array of numbers. A month of contacts as small objects
+ * stayed alive for three months; numbers in an array are not objects of their own.
+ */
+type Experiences = number[];
 
 /** A customer's average satisfaction with their contacts in the 90 days before `at`. */
-function recentExperience(history: ReadonlyMap<Customer, Experience[]>, customer: Customer, at: Date): number {
+function recentExperience(history: ReadonlyMap<Customer, Experiences>, customer: Customer, at: Date): number {
   const since = at.getTime() - EXPERIENCE_MEMORY_MS;
-  const recent = (history.get(customer) ?? []).filter((c) => c.at >= since && c.at < at.getTime());
-  if (recent.length === 0) return QUIET_CUSTOMER_SATISFACTION;
-  return recent.reduce((sum, c) => sum + c.satisfaction, 0) / recent.length;
+  const until = at.getTime();
+  const list = history.get(customer) ?? [];
+  let sum = 0;
+  let count = 0;
+  for (let i = 0; i < list.length; i += 2) {
+    const contactAt = list[i] as number;
+    if (contactAt >= since && contactAt < until) {
+      sum += list[i + 1] as number;
+      count++;
+    }
+  }
+  return count === 0 ? QUIET_CUSTOMER_SATISFACTION : sum / count;
+}
+
+/** The experiences from `since` on (all of them: the same array). */
+function experiencesSince(list: Experiences, since: number): Experiences {
+  const kept: Experiences = [];
+  for (let i = 0; i < list.length; i += 2) {
+    if ((list[i] as number) >= since) kept.push(list[i] as number, list[i + 1] as number);
+  }
+  return kept.length === list.length ? list : kept;
 }
 
 const npsGroup = (score: number) => (score >= 9 ? 3 : score >= 7 ? 2 : 1);
@@ -42,7 +61,7 @@ const npsGroup = (score: number) => (score >= 9 ? 3 : score >= 7 ? 2 : 1);
 /** Quarter by quarter, remembering only the last 90 days of each customer's contacts. */
 export function* qualtricsFiles(world: World, contactMonths: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('qualtrics');
-  const history = new Map<Customer, Experience[]>();
+  const history = new Map<Customer, Experiences>();
   const columns = [
     ['StartDate', 'Start Date', '{"ImportId":"startDate","timeZone":"Europe/London"}'],
     ['EndDate', 'End Date', '{"ImportId":"endDate","timeZone":"Europe/London"}'],
@@ -79,15 +98,15 @@ export function* qualtricsFiles(world: World, contactMonths: Iterable<ContactMon
   for (const { index, month, contacts } of contactMonths) {
     const start = new Date(`${month}-01T00:00:00Z`);
     for (const c of contacts) {
-      const list = history.get(c.customer) ?? [];
-      list.push({ at: c.createdAt.getTime(), satisfaction: c.satisfaction });
-      history.set(c.customer, list);
+      const list = history.get(c.customer);
+      if (list) list.push(c.createdAt.getTime(), c.satisfaction);
+      else history.set(c.customer, [c.createdAt.getTime(), c.satisfaction]);
     }
     const forgotten = start.getTime() - EXPERIENCE_MEMORY_MS;
     for (const [customer, list] of history) {
-      const kept = list.filter((e) => e.at >= forgotten);
+      const kept = experiencesSince(list, forgotten);
       if (kept.length === 0) history.delete(customer);
-      else if (kept.length < list.length) history.set(customer, kept);
+      else if (kept !== list) history.set(customer, kept);
     }
     if (index % 3 === 0) {
       rows = [];
