@@ -1,15 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DuckDbEngine, FAMILIES_BESIDE_SHARED, openLakeEngine, SHARED_RELATIONS } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import type { QaEvaluation, SocialMention } from '../../lambdas/core/schema/canonical.ts';
-import {
-  familySlices,
-  familySourceView,
-  METRIC_FAMILIES,
-  metricValuesSelectSql,
-  QA_CRITERIA_BY_PERIOD,
-  sliceSelectSql,
-} from '../../sql/materialised.ts';
+import type { SocialMention } from '../../lambdas/core/schema/canonical.ts';
+import { familySlices, familySourceView, METRIC_FAMILIES, metricValuesSelectSql } from '../../sql/materialised.ts';
 import { viewsReading } from '../../sql/registry.ts';
 import { createTestLake, interaction, type TestLake, utc } from '../support/lake.ts';
 
@@ -34,26 +27,6 @@ describe('families refreshed beside the shared relations', () => {
     let lake: TestLake;
     let engine: DuckDbEngine;
     let refreshed: readonly string[];
-    const evaluation = (id: string, points: number): QaEvaluation => ({
-      source: 'qa-csv',
-      evaluation_id: id,
-      evaluation_kind: 'internal_qa',
-      interaction_id: null,
-      agent_id: 'a1',
-      team: 'support',
-      evaluator: 'reviewer',
-      scorecard: 'calls',
-      section: 'core',
-      criterion: 'greeting',
-      points,
-      max_points: 1,
-      weight: 1,
-      is_critical: false,
-      is_na: false,
-      evaluated_at: utc('2025-06-10 12:00:00'),
-      updated_at: utc('2025-06-10 12:00:00'),
-      ingested_at: utc('2025-07-15 00:00:00'),
-    });
     const post = (id: string, sentiment: SocialMention['sentiment_label']): SocialMention => ({
       source: 'twitter',
       mention_id: id,
@@ -75,7 +48,6 @@ describe('families refreshed beside the shared relations', () => {
       lake.write('interactions', [
         interaction({ interaction_id: 'c1', queued_at: utc('2025-06-10 09:00:00'), queue: 'sales', talk_s: 300 }),
       ]);
-      lake.write('qa_evaluations', [evaluation('e1', 1), evaluation('e2', 0)]);
       lake.write('social_mentions', [post('p1', 'positive'), post('p2', 'negative')]);
       lake.write('employee_pulse', [
         {
@@ -108,14 +80,6 @@ describe('families refreshed beside the shared relations', () => {
       expect(await engine.query(`SELECT * FROM metric_values WHERE family = '${family}' ORDER BY ALL`)).toEqual(
         expected,
       );
-    });
-
-    it('writes the period table of a family refreshed beside them', async () => {
-      const expected = await engine.query(
-        `SELECT * FROM (${sliceSelectSql({ kind: 'period-table', table: QA_CRITERIA_BY_PERIOD, family: 'quality' })}) ORDER BY ALL`,
-      );
-      expect(expected.length).toBeGreaterThan(0);
-      expect(await engine.query('SELECT * FROM qa_criteria_by_period ORDER BY ALL')).toEqual(expected);
     });
   });
 });
