@@ -20,6 +20,11 @@ export interface ViewDefinition {
    * or a generator (the `*_latest` views, derived from the canonical model by sql/latest.ts).
    */
   readonly source: { readonly file: string } | { readonly generate: () => string };
+  /**
+   * The same relation in DuckDB's dialect, a file under sql/compat, for the local engine: only where
+   * DuckDB has an exact aggregate Trino lacks and the portable form costs many times more.
+   */
+  readonly duckdb?: { readonly file: string };
   readonly description: string;
   /** The views and materialised tables the view reads. */
   readonly dependsOn: readonly string[];
@@ -81,10 +86,23 @@ export const VIEWS: readonly ViewDefinition[] = [
     dependsOn: [],
   },
   {
+    name: 'ticket_timings',
+    source: { file: 'ticket_timings.sql' },
+    description: 'Each contact once per grain, dimension and timing (first response, resolution; calendar, business).',
+    dependsOn: ['interaction_slices'],
+  },
+  {
+    name: 'ticket_percentiles',
+    source: { file: 'ticket_percentiles.sql' },
+    duckdb: { file: 'ticket_percentiles.duckdb.sql' },
+    description: 'Exact medians and 90th percentiles of first response and resolution, calendar and business.',
+    dependsOn: ['ticket_timings'],
+  },
+  {
     name: 'ticket_stats',
     source: { file: 'ticket_stats.sql' },
     description: 'Counts, percentiles, per-kind SLA compliance and FCR method behind the ticket metrics.',
-    dependsOn: ['interaction_slices'],
+    dependsOn: ['interaction_slices', 'ticket_percentiles'],
   },
   {
     name: 'metrics_tickets',
@@ -235,7 +253,17 @@ export function viewSql(name: string): string {
   return text.replace(/[\s;]+$/, '');
 }
 
-/** The DDL that creates or replaces a registered view (the same statement on Athena and DuckDB). */
-export function createViewSql(name: string): string {
-  return `CREATE OR REPLACE VIEW ${name} AS\n${viewSql(name)}`;
+export const COMPAT_DIR = new URL('./compat/', import.meta.url);
+
+/** The engines a view is created on: Trino (Athena, a Trino cluster) or the local DuckDB. */
+export type ViewDialect = 'trino' | 'duckdb';
+
+/**
+ * The DDL that creates or replaces a registered view: the same statement on Athena, Trino and
+ * DuckDB, except a view with a DuckDB form (ViewDefinition.duckdb), created from it on DuckDB.
+ */
+export function createViewSql(name: string, dialect: ViewDialect = 'trino'): string {
+  const local = dialect === 'duckdb' ? BY_NAME.get(name)?.duckdb : undefined;
+  const sql = local ? readFileSync(new URL(local.file, COMPAT_DIR), 'utf8').replace(/[\s;]+$/, '') : viewSql(name);
+  return `CREATE OR REPLACE VIEW ${name} AS\n${sql}`;
 }

@@ -8,8 +8,7 @@
 --   the resolution time (see interaction_slices). A period can therefore have resolutions and no
 --   new contacts, or the reverse.
 -- * Percentiles are exact and linearly interpolated between the two nearest ranks (the definition
---   of DuckDB quantile_cont, R type 7 and Excel PERCENTILE.INC), computed with row_number so Athena
---   and DuckDB return the same figure; approx_percentile would differ between the engines.
+--   of DuckDB quantile_cont, R type 7 and Excel PERCENTILE.INC): see ticket_percentiles.
 -- * SLA compliance per kind = met / decided (active SLAs excluded): sla_first_response_pct and
 --   sla_resolution_pct are the metrics; sla_compliance_pct pools both kinds (a ticket with both
 --   SLAs counts twice), so it is the share of SLA commitments kept, labelled as pooled.
@@ -20,14 +19,8 @@
 --   method behind every evidenced contact of the group, or 'mixed' (the per-method counts follow).
 -- * Each contact enters the counts twice, once on its created period and once on its resolved
 --   period (basis): one pass over interaction_slices for every count.
--- * The percentiles take a second pass of their own: each slice row becomes one row per timing
---   (first response and resolution, calendar and business), holding only the group, the kind and
---   the seconds; those rows are ranked, the four ranks each percentile needs picked, and the picks
---   joined to the counts. Ranking the grouping rows themselves (every count flag carried through two
---   window sorts, one per clock) took most of the ticket refresh: on the scale-10 demo, 16.3 million
---   rows sorted twice with their flags, spilling 1.4 GB at DuckDB's 512 MiB limit. Two passes are
---   the most allowed (test/sql/view-graph.test.ts); numbering the groups to rank them by a number
---   instead of their text would need a third (the numbers, the rows, and the counts again).
+-- * The percentiles take a second pass of their own (ticket_percentiles over ticket_timings), joined
+--   to the counts. Two passes are the most allowed (test/sql/view-graph.test.ts).
 -- * Ratios are DOUBLE percentages and NULL when their denominator is 0.
 -- * Business-time percentiles (first_response_business_*, resolution_business_*) are taken the same
 --   way over the contacts whose schedule gives them a business time; the same contacts and dates as
@@ -81,82 +74,6 @@ counted AS (
     count_if(basis = 'created' AND business_s IS NOT NULL) AS first_responses_business,
     count_if(basis = 'resolved' AND business_s IS NOT NULL) AS resolutions_business_timed
   FROM events
-  GROUP BY period_start, grain, dimension, dimension_value
-),
-
--- One row per slice row and timing, with only what ranking needs. Timing (a number, cheaper to
--- partition on than a name): 1 first response and 2 resolution in calendar seconds, 3 and 4 the
--- same in business seconds; 1 and 3 are dated by the created period, 2 and 4 by the resolved one.
-timings AS (
-  SELECT
-    t.timing,
-    CASE WHEN t.timing IN (1, 3) THEN s.created_period ELSE s.resolved_period END AS period_start,
-    s.grain,
-    s.dimension,
-    s.dimension_value,
-    CASE t.timing
-      WHEN 1 THEN s.first_response_s
-      WHEN 2 THEN s.resolution_s
-      WHEN 3 THEN s.first_response_business_s
-      ELSE s.resolution_business_s
-    END AS seconds
-  FROM interaction_slices AS s
-  CROSS JOIN (VALUES (1), (2), (3), (4)) AS t (timing)
-),
-
-ranked AS (
-  SELECT
-    *,
-    row_number() OVER (
-      PARTITION BY timing, period_start, grain, dimension, dimension_value ORDER BY seconds
-    ) - 1 AS idx,
-    count(*) OVER (PARTITION BY timing, period_start, grain, dimension, dimension_value) AS timed
-  FROM timings
-  WHERE period_start IS NOT NULL AND seconds IS NOT NULL
-),
-
-positioned AS (
-  SELECT
-    *,
-    0.5e0 * (timed - 1) AS pos50,
-    0.9e0 * (timed - 1) AS pos90
-  FROM ranked
-),
-
--- The two nearest ranks of each percentile and the fraction between them, per group and timing.
-picked AS (
-  SELECT
-    timing,
-    period_start,
-    grain,
-    dimension,
-    dimension_value,
-    max(CASE WHEN idx = floor(pos50) THEN seconds END) AS lo50,
-    max(CASE WHEN idx = ceil(pos50) THEN seconds END) AS hi50,
-    max(pos50 - floor(pos50)) AS frac50,
-    max(CASE WHEN idx = floor(pos90) THEN seconds END) AS lo90,
-    max(CASE WHEN idx = ceil(pos90) THEN seconds END) AS hi90,
-    max(pos90 - floor(pos90)) AS frac90
-  FROM positioned
-  WHERE idx = floor(pos50) OR idx = ceil(pos50) OR idx = floor(pos90) OR idx = ceil(pos90)
-  GROUP BY timing, period_start, grain, dimension, dimension_value
-),
-
-percentiles AS (
-  SELECT
-    period_start,
-    grain,
-    dimension,
-    dimension_value,
-    max(CASE WHEN timing = 1 THEN lo50 + (hi50 - lo50) * frac50 END) AS first_response_median_s,
-    max(CASE WHEN timing = 1 THEN lo90 + (hi90 - lo90) * frac90 END) AS first_response_p90_s,
-    max(CASE WHEN timing = 2 THEN lo50 + (hi50 - lo50) * frac50 END) AS resolution_median_s,
-    max(CASE WHEN timing = 2 THEN lo90 + (hi90 - lo90) * frac90 END) AS resolution_p90_s,
-    max(CASE WHEN timing = 3 THEN lo50 + (hi50 - lo50) * frac50 END) AS first_response_business_median_s,
-    max(CASE WHEN timing = 3 THEN lo90 + (hi90 - lo90) * frac90 END) AS first_response_business_p90_s,
-    max(CASE WHEN timing = 4 THEN lo50 + (hi50 - lo50) * frac50 END) AS resolution_business_median_s,
-    max(CASE WHEN timing = 4 THEN lo90 + (hi90 - lo90) * frac90 END) AS resolution_business_p90_s
-  FROM picked
   GROUP BY period_start, grain, dimension, dimension_value
 )
 
@@ -215,6 +132,6 @@ SELECT
   c.fcr_by_source_flag,
   c.fcr_by_derived
 FROM counted AS c
-LEFT JOIN percentiles AS p
+LEFT JOIN ticket_percentiles AS p
   ON p.period_start = c.period_start AND p.grain = c.grain AND p.dimension = c.dimension
   AND p.dimension_value = c.dimension_value
