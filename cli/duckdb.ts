@@ -84,17 +84,7 @@ const MATERIALISED_NAMES = MATERIALISED_TABLES.map((table) => table.name);
  * In dependency order. On the scale-10 demo lake interaction_facts was computed by the
  * contact_centre, tickets and retention families, ~6 s CPU each.
  */
-export const SHARED_RELATIONS = ['interaction_facts'] as const;
-
-/**
- * Families the refresh writes on a second connection while SHARED_RELATIONS are computed on one
- * thread, so the machine's other core works meanwhile; each reads none of those relations, directly
- * or through other views (test/sql/refresh-beside.test.ts). Quality and surveys read none either
- * but stay on the main connection for memory: on the scale-10 demo lake the refresh command peaked
- * at 837-854 MiB RSS with these two beside (main: 800-852 MiB), 828-885 MiB with quality as well
- * and 877-949 MiB with surveys too (its period tables hold 575 thousand rows).
- */
-export const FAMILIES_BESIDE_SHARED: readonly MetricFamily[] = ['social', 'employee'];
+const SHARED_RELATIONS = ['interaction_facts'] as const;
 
 /**
  * Families the refresh writes on one thread. The tickets family's percentiles (quantile_cont in
@@ -311,14 +301,9 @@ export class DuckDbEngine implements QueryEngine {
   private sandboxed = false;
   private withRanges = false;
 
-  /**
-   * @param beside a second connection with the same session settings, on which a refresh writes
-   *   the families that read no shared relation while `connection` computes those relations
-   */
   private constructor(
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly beside: DuckDBConnection,
   ) {}
 
   /** An engine with no lake: the reference tables and views are installed by the caller. */
@@ -327,30 +312,21 @@ export class DuckDbEngine implements QueryEngine {
     if (settings.spillDir !== undefined) options.temp_directory = settings.spillDir;
     const instance = await DuckDBInstance.create(':memory:', options);
     const connection = await instance.connect();
-    const beside = await instance.connect();
     try {
       if (settings.memoryLimit !== undefined) await setMemoryLimit(connection, settings.memoryLimit);
-      // Session settings hold per connection (the memory limit and the threads are the instance's).
-      for (const setting of SESSION_SETTINGS) {
-        await connection.run(setting);
-        await beside.run(setting);
-      }
+      for (const setting of SESSION_SETTINGS) await connection.run(setting);
     } catch (error) {
-      beside.closeSync();
       connection.closeSync();
       instance.closeSync();
       throw error;
     }
-    return new DuckDbEngine(instance, connection, beside);
+    return new DuckDbEngine(instance, connection);
   }
 
-  /**
-   * Runs trusted statements (DDL from this repository); user input goes through `query`.
-   * @param connection the connection that runs them: the refresh writes some families on its second one
-   */
-  async exec(sql: string, connection: DuckDBConnection = this.connection): Promise<void> {
+  /** Runs trusted statements (DDL from this repository); user input goes through `query`. */
+  async exec(sql: string): Promise<void> {
     await this.createObjectsNamedIn(sql);
-    await connection.run(sql);
+    await this.connection.run(sql);
   }
 
   async columnsOf(sql: string): Promise<string[]> {
@@ -487,7 +463,6 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async close(): Promise<void> {
-    this.beside.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }
@@ -606,60 +581,25 @@ export class DuckDbEngine implements QueryEngine {
     }
   }
 
-  /**
-   * Refreshes every family and writes the cache. With a cache (a lake), the shared relations are
-   * computed first, and meanwhile the families that read none of them are refreshed on the second
-   * connection; the other families follow on the main connection. Families are returned in
-   * METRIC_FAMILIES order.
-   */
   private async refreshAndCache(): Promise<RefreshedFamily[]> {
+    const target = deleteStatementTarget((sql) => this.exec(sql));
     const refreshed: RefreshedFamily[] = [];
     const shared: SharedRelation[] = [];
-    const cache = this.cache;
     try {
-      const besideShared = cache === undefined ? [] : FAMILIES_BESIDE_SHARED;
-      if (cache !== undefined) {
-        // Every object the families read is created first: creation runs on the main connection,
-        // busy with the shared relations once they start.
-        await this.createObjectsNamedIn(
-          METRIC_FAMILIES.flatMap((family) => familySlices(family).map((slice) => sliceInsertSql(slice))).join('\n'),
-        );
-        const [sharing, beside] = await Promise.allSettled([
-          this.shareRelations(cache, shared),
-          this.refreshOn(this.beside, besideShared),
-        ]);
-        if (sharing.status === 'rejected') throw sharing.reason;
-        if (beside.status === 'rejected') throw beside.reason;
-        refreshed.push(...beside.value);
+      if (this.cache !== undefined) await this.shareRelations(this.cache, shared);
+      for (const [index, family] of METRIC_FAMILIES.entries()) {
+        const step = `refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})`;
+        this.onProgress(`${step}…`);
+        const refresh = () => this.reminding(refreshFamilies(target, [family]), step);
+        refreshed.push(...(await (ONE_THREAD_FAMILIES.includes(family) ? this.onOneThread(refresh) : refresh())));
       }
-      refreshed.push(
-        ...(await this.refreshOn(
-          this.connection,
-          METRIC_FAMILIES.filter((family) => !besideShared.includes(family)),
-        )),
-      );
     } finally {
       for (const { name, file } of shared) {
         await this.connection.run(`DROP VIEW IF EXISTS temp.${name}`);
         rmSync(file, { force: true });
       }
     }
-    if (cache !== undefined) await this.writeCache(cache);
-    return refreshed.sort((a, b) => METRIC_FAMILIES.indexOf(a.family) - METRIC_FAMILIES.indexOf(b.family));
-  }
-
-  /** Refreshes the given families one after another, each statement on `connection`. */
-  private async refreshOn(connection: DuckDBConnection, families: readonly MetricFamily[]): Promise<RefreshedFamily[]> {
-    const target = deleteStatementTarget((sql) => this.exec(sql, connection));
-    const refreshed: RefreshedFamily[] = [];
-    for (const family of families) {
-      const step = `refreshing metrics (family ${METRIC_FAMILIES.indexOf(family) + 1}/${METRIC_FAMILIES.length}: ${family})`;
-      this.onProgress(`${step}…`);
-      const refresh = () => this.reminding(refreshFamilies(target, [family]), step);
-      refreshed.push(
-        ...(await (ONE_THREAD_FAMILIES.includes(family) ? this.onOneThread(connection, refresh) : refresh())),
-      );
-    }
+    if (this.cache !== undefined) await this.writeCache(this.cache);
     return refreshed;
   }
 
@@ -680,7 +620,7 @@ export class DuckDbEngine implements QueryEngine {
       shared.push({ name, file });
       const step = `computing ${name} once for the metric families that read it`;
       this.onProgress(`${step}…`);
-      await this.onOneThread(this.connection, () =>
+      await this.onOneThread(() =>
         this.reminding(this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`), step),
       );
       await this.connection.run(`CREATE TEMP VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
@@ -702,13 +642,13 @@ export class DuckDbEngine implements QueryEngine {
    * `work` with the database on one thread, then on every thread again. A sandboxed engine's
    * settings are locked: it runs `work` on every thread.
    */
-  private async onOneThread<T>(connection: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  private async onOneThread<T>(work: () => Promise<T>): Promise<T> {
     if (this.sandboxed) return work();
-    await connection.run('SET threads = 1');
+    await this.connection.run('SET threads = 1');
     try {
       return await work();
     } finally {
-      await connection.run('RESET threads');
+      await this.connection.run('RESET threads');
     }
   }
 
