@@ -7,7 +7,7 @@
 import type { AdapterContext, MappedRow } from '../../core/normalise/adapter.ts';
 import type { Interaction } from '../../core/schema/canonical.ts';
 import { interactionRow, surveyRow } from '../shared/rows.ts';
-import { checkOnScale } from '../shared/survey.ts';
+import { checkOnScale, type SurveyScale } from '../shared/survey.ts';
 import {
   isObject,
   isoTimestampOf,
@@ -104,42 +104,36 @@ export function mapContactRecord(value: unknown, options: AmazonConnectOptions, 
   const resolvedAnswer = answers.find((a) => a.question === options.resolvedQuestion);
   const resolved =
     resolvedAnswer === undefined ? null : resolvedOf(resolvedAnswer.value, resolvedAnswer.attribute, options);
-  const surveys = answers.map(({ question, attribute, value }) => {
-    const common = {
-      response_id: `${contactId}:${question}`,
-      question,
-      interaction_id: contactId,
-      customer_key: customerKey,
-      agent_id: agentId,
-      team,
-      channel,
-      touchpoint: 'post-contact survey',
-      resolved,
-      updated_at: updatedAt,
-    };
-    if (question === options.resolvedQuestion) {
-      return surveyRow(context, {
-        ...common,
-        survey_kind: 'custom',
-        score: resolved === null ? null : Number(resolved),
-        scale_min: 0,
-        scale_max: 1,
-        higher_is_better: true,
-      });
-    }
-    const scale = options.surveyQuestions[question] ?? options.survey;
-    const score = numberOf(value, attribute);
-    return surveyRow(context, {
-      ...common,
-      survey_kind: scale.kind,
-      score: score === null ? null : checkOnScale(score, scale, attribute),
-      scale_min: scale.min,
-      scale_max: scale.max,
-      higher_is_better: scale.higherIsBetter,
-    });
-  });
-  return [contact, ...surveys];
+  const rows: MappedRow[] = [contact];
+  for (const { question, attribute, value } of answers) {
+    const isResolution = question === options.resolvedQuestion;
+    const scale = isResolution ? RESOLUTION_SCALE : (options.surveyQuestions[question] ?? options.survey);
+    const answered = isResolution ? (resolved === null ? null : Number(resolved)) : numberOf(value, attribute);
+    rows.push(
+      surveyRow(context, {
+        response_id: `${contactId}:${question}`,
+        question,
+        interaction_id: contactId,
+        customer_key: customerKey,
+        agent_id: agentId,
+        team,
+        channel,
+        touchpoint: 'post-contact survey',
+        resolved,
+        updated_at: updatedAt,
+        survey_kind: scale.kind,
+        score: isResolution || answered === null ? answered : checkOnScale(answered, scale, attribute),
+        scale_min: scale.min,
+        scale_max: scale.max,
+        higher_is_better: scale.higherIsBetter,
+      }),
+    );
+  }
+  return rows;
 }
+
+/** The resolution question's answer is a yes/no, scored 1 or 0. */
+const RESOLUTION_SCALE: SurveyScale = { kind: 'custom', min: 0, max: 1, higherIsBetter: true };
 
 function directionOf(method: string, channelCode: string): 'inbound' | 'outbound' {
   if (OUTBOUND_METHODS.has(method)) return 'outbound';
@@ -153,19 +147,31 @@ function addressOf(endpoint: unknown): string | null {
   return object === null ? null : textOf(object.Address, 'CustomerEndpoint.Address');
 }
 
+/**
+ * Each hierarchy level's key and the field names its problems are reported under, written once:
+ * built in teamOf, the names were ten strings made for every contact and never read.
+ */
+const HIERARCHY_LEVELS = [1, 2, 3, 4, 5].map((n) => ({
+  key: `Level${n}`,
+  field: `Agent.HierarchyGroups.Level${n}`,
+  nameField: `Agent.HierarchyGroups.Level${n}.GroupName`,
+}));
+
 function teamOf(agent: JsonObject | null, level: AmazonConnectOptions['teamHierarchyLevel']): string | null {
   const groups = objectOf(agent?.HierarchyGroups, 'Agent.HierarchyGroups');
   if (groups === null) return null;
-  const nameAt = (n: number) => {
-    const group = objectOf(groups[`Level${n}`], `Agent.HierarchyGroups.Level${n}`);
-    return group === null ? null : textOf(group.GroupName, `Agent.HierarchyGroups.Level${n}.GroupName`);
-  };
-  if (level !== 'deepest') return nameAt(level);
+  if (level !== 'deepest') return groupNameAt(groups, level);
   for (let n = 5; n >= 1; n--) {
-    const name = nameAt(n);
+    const name = groupNameAt(groups, n);
     if (name !== null) return name;
   }
   return null;
+}
+
+function groupNameAt(groups: JsonObject, n: number): string | null {
+  const { key, field, nameField } = HIERARCHY_LEVELS[n - 1] as (typeof HIERARCHY_LEVELS)[number];
+  const group = objectOf(groups[key], field);
+  return group === null ? null : textOf(group.GroupName, nameField);
 }
 
 function attributeText(ctr: JsonObject, key: string): string | null {

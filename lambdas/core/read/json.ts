@@ -55,42 +55,18 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
   let splitter: Splitter | undefined = format === 'auto' ? undefined : createSplitter(format, options, limit);
   let peeked = '';
   let rowNumber = 0;
-  const emit = function* (pieces: Piece[]): Generator<JsonRecord | RecordError> {
-    for (const piece of pieces) {
-      rowNumber++;
-      let item: JsonRecord | RecordError;
-      try {
-        item = exceedsDepth(piece.text, MAX_JSON_DEPTH)
-          ? {
-              kind: 'error',
-              rowNumber,
-              line: piece.line,
-              error: `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the limit)`,
-              raw: piece.text,
-            }
-          : { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
-      } catch (error) {
-        item = {
-          kind: 'error',
-          rowNumber,
-          line: piece.line,
-          error: `invalid JSON: ${(error as Error).message}`,
-          raw: piece.text,
-        };
-      }
-      yield item;
-    }
-  };
+  // Each piece is yielded here rather than from a generator delegated to with yield*: in an async
+  // generator that wraps every step of the inner one in a promise of its own.
   for await (const chunk of decodeText(input, options.encoding)) {
     if (splitter === undefined) {
       peeked += chunk;
       const detected = detectFormat(peeked, options, false, limit);
       if (detected === undefined) continue;
       splitter = createSplitter(detected, options, limit);
-      yield* emit(splitter.push(peeked));
+      for (const piece of splitter.push(peeked)) yield itemOf(piece, ++rowNumber);
       peeked = '';
     } else {
-      yield* emit(splitter.push(chunk));
+      for (const piece of splitter.push(chunk)) yield itemOf(piece, ++rowNumber);
     }
   }
   if (splitter === undefined) {
@@ -104,9 +80,32 @@ export async function* readJson(input: Readable, options: JsonOptions = {}): Asy
       return;
     }
     splitter = createSplitter(detected, options, limit);
-    yield* emit(splitter.push(peeked));
+    for (const piece of splitter.push(peeked)) yield itemOf(piece, ++rowNumber);
   }
-  yield* emit(splitter.end());
+  for (const piece of splitter.end()) yield itemOf(piece, ++rowNumber);
+}
+
+/** A piece of text as the record it parses to, or as the reason it is not one. */
+function itemOf(piece: Piece, rowNumber: number): JsonRecord | RecordError {
+  try {
+    return exceedsDepth(piece.text, MAX_JSON_DEPTH)
+      ? {
+          kind: 'error',
+          rowNumber,
+          line: piece.line,
+          error: `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (the limit)`,
+          raw: piece.text,
+        }
+      : { kind: 'record', rowNumber, value: JSON.parse(piece.text) };
+  } catch (error) {
+    return {
+      kind: 'error',
+      rowNumber,
+      line: piece.line,
+      error: `invalid JSON: ${(error as Error).message}`,
+      raw: piece.text,
+    };
+  }
 }
 
 /**
