@@ -104,7 +104,11 @@ const isoClockTexts: (string | undefined)[] = new Array(DAY_MS / SECOND_MS);
  * cons string over two shared parts (a template of many parts would be a tree of cons strings).
  */
 export function iso(date: Date): string {
-  const ms = date.getTime();
+  return isoAt(date.getTime());
+}
+
+/** `iso` of an instant in epoch ms, for records that keep their times as numbers rather than Dates. */
+export function isoAt(ms: number): string {
   const second = Math.floor((ms - Math.floor(ms / DAY_MS) * DAY_MS) / SECOND_MS);
   let clock = isoClockTexts[second];
   if (clock === undefined) {

@@ -6,7 +6,7 @@
  * simply delivered again. Abandons, callbacks, transfers, holds and a supervisor's monitoring leg
  * appear as Connect records them.
  */
-import { iso, nextMonthStart } from '../calendar.ts';
+import { isoAt, nextMonthStart } from '../calendar.ts';
 import type { Random } from '../random.ts';
 import {
   type Agent,
@@ -19,25 +19,22 @@ import {
   type Team,
   type World,
 } from '../world.ts';
-import { type DemoFile, gzip, joinedBody, type PlantedReject } from './files.ts';
+import { BodyWriter, type DemoFile, gzip, type PlantedReject } from './files.ts';
 
 export const CONNECT_SOURCE = 'demo-connect';
 const ACCOUNT = '111122223333';
 const INSTANCE = `arn:aws:connect:eu-west-2:${ACCOUNT}:instance/9f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b`;
 const SYSTEM_NUMBER = '+443300000000';
 const STREAM = 'servicebench-ctr';
+/**
+ * Bytes of a record's line and its newline, a little above their mean (2,051 at scale 10): a
+ * delivery's body is sized from it, so that it seldom grows while it is written.
+ */
+const LINE_BYTES = 2100;
 /** Delivery boundaries within a month (day of month a delivery starts). */
 const DELIVERY_DAYS = [1, 8, 16, 24];
 
 type Ctr = Record<string, unknown>;
-
-/** A record as its JSON line: the pending records as objects would take several times the memory. */
-interface Version {
-  readonly line: string;
-  readonly updatedAt: Date;
-  /** An inbound call an agent answered: the kind of record a corrupted copy is made from. */
-  readonly plantable: boolean;
-}
 
 const slug = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-');
 
@@ -90,8 +87,34 @@ function queueText(team: Team): { readonly open: string; readonly close: string 
   return text;
 }
 
-/** The agent's block of a record, as JSON text (see `ctrLine`). */
-function agentBlock(
+/**
+ * Times of a record that waits for its delivery are kept in epoch seconds: every time of the
+ * simulation is a whole second, and as a number of seconds it is a small integer V8 stores in the
+ * field itself, where a Date is an object of some 100 bytes.
+ */
+const secondsOf = (at: Date) => at.getTime() / 1000;
+const isoOfSeconds = (seconds: number) => isoAt(seconds * 1000);
+
+/** The agent's part in a record (its JSON is written at delivery, see `agentJson`). */
+interface AgentStay {
+  readonly agent: Agent;
+  readonly connectedS: number;
+  readonly talkS: number;
+  readonly holdS: number;
+  readonly holds: number;
+  readonly acwS: number;
+  /** When the call ended, and after-contact work began. */
+  readonly endS: number;
+}
+
+/** The queue's part in a record (see `queueJson`). */
+interface QueueStay {
+  readonly team: Team;
+  readonly enqueuedS: number;
+  readonly waitS: number;
+}
+
+function agentStay(
   agent: Agent,
   connectedAt: Date,
   talkS: number,
@@ -99,27 +122,35 @@ function agentBlock(
   holds: number,
   acwS: number,
   endAt: Date,
-): string {
-  const text = agentText(agent);
-  const longest = holds > 0 ? Math.round(holdS / holds) : 0;
-  return `${text.open}${acwS},"AfterContactWorkEndTimestamp":"${iso(after(endAt, acwS))}","AfterContactWorkStartTimestamp":"${iso(endAt)}","AgentInteractionDuration":${talkS},"ConnectedToAgentTimestamp":"${iso(connectedAt)}","CustomerHoldDuration":${holdS}${text.groups}${longest},"NumberOfHolds":${holds}${text.close}`;
+): AgentStay {
+  return { agent, connectedS: secondsOf(connectedAt), talkS, holdS, holds, acwS, endS: secondsOf(endAt) };
+}
+
+function queueStay(team: Team, enqueuedAt: Date, waitS: number): QueueStay {
+  return { team, enqueuedS: secondsOf(enqueuedAt), waitS };
+}
+
+/** The agent's block of a record, as JSON text (see `ctrLine`). */
+function agentJson(stay: AgentStay): string {
+  const text = agentText(stay.agent);
+  const longest = stay.holds > 0 ? Math.round(stay.holdS / stay.holds) : 0;
+  return `${text.open}${stay.acwS},"AfterContactWorkEndTimestamp":"${isoOfSeconds(stay.endS + stay.acwS)}","AfterContactWorkStartTimestamp":"${isoOfSeconds(stay.endS)}","AgentInteractionDuration":${stay.talkS},"ConnectedToAgentTimestamp":"${isoOfSeconds(stay.connectedS)}","CustomerHoldDuration":${stay.holdS}${text.groups}${longest},"NumberOfHolds":${stay.holds}${text.close}`;
 }
 
 /** The queue's block of a record, as JSON text (see `ctrLine`). */
-function queueBlock(team: Team, enqueuedAt: Date, waitS: number): string {
-  const text = queueText(team);
-  return `${text.open}${iso(after(enqueuedAt, waitS))}","Duration":${waitS},"EnqueueTimestamp":"${iso(enqueuedAt)}"${text.close}`;
+function queueJson(stay: QueueStay): string {
+  const text = queueText(stay.team);
+  return `${text.open}${isoOfSeconds(stay.enqueuedS + stay.waitS)}","Duration":${stay.waitS},"EnqueueTimestamp":"${isoOfSeconds(stay.enqueuedS)}"${text.close}`;
 }
 
+/** What a contact trace record says, as the simulation makes it. */
 interface Leg {
   contactId: string;
   method: 'INBOUND' | 'OUTBOUND' | 'CALLBACK' | 'TRANSFER' | 'MONITOR';
   phone: string;
   startedAt: Date;
-  /** The queue's block as JSON text. */
-  queue: string | null;
-  /** The agent's block as JSON text. */
-  agent: string | null;
+  queue: QueueStay | null;
+  agent: AgentStay | null;
   endedAt: Date;
   lastUpdate: Date;
   attributes: Record<string, string>;
@@ -129,20 +160,50 @@ interface Leg {
   disconnectReason: string;
 }
 
+/**
+ * A record waiting for its delivery: the leg with its times in seconds, its JSON line written only
+ * when it is delivered. A month's records wait while every other format reads the month (21,000 at
+ * scale 10): as JSON lines they were 44 MB, a fifth of the generator's heap, copied by every young
+ * collection they survived and marked by every full one; as these they are a seventh of that.
+ */
+interface PendingRecord extends Omit<Leg, 'startedAt' | 'endedAt' | 'lastUpdate'> {
+  readonly startedS: number;
+  readonly endedS: number;
+  readonly updatedS: number;
+}
+
+function pendingRecord(leg: Leg): PendingRecord {
+  return {
+    contactId: leg.contactId,
+    method: leg.method,
+    phone: leg.phone,
+    startedS: secondsOf(leg.startedAt),
+    queue: leg.queue,
+    agent: leg.agent,
+    endedS: secondsOf(leg.endedAt),
+    updatedS: secondsOf(leg.lastUpdate),
+    attributes: leg.attributes,
+    initialContactId: leg.initialContactId,
+    previousContactId: leg.previousContactId,
+    nextContactId: leg.nextContactId,
+    disconnectReason: leg.disconnectReason,
+  };
+}
+
+/** An inbound call an agent answered: the kind of record a corrupted copy is made from. */
+const plantable = (record: PendingRecord) => record.method === 'INBOUND' && record.agent !== null;
+
 const HEAD = `{"AWSAccountId":${json(ACCOUNT)},"AWSContactTraceRecordFormatVersion":"2017-03-10","Agent":`;
 const INSTANCE_FIELD = `,"InstanceARN":${json(INSTANCE)},"LastUpdateTimestamp":"`;
 const TAIL = `,"Recording":null,"Recordings":null,"SystemEndpoint":${json({ Address: SYSTEM_NUMBER, Type: 'TELEPHONE_NUMBER' })},"TransferCompletedTimestamp":null,"TransferredToEndpoint":null}`;
 
 /**
  * A contact trace record as its JSON line, written field by field: the text JSON.stringify makes of
- * the record object (Firehose writes Connect's field order), in a seventh of the time. V8 keeps a
- * template's result as a tree of its parts; reading a character of it makes V8 flatten it into one
- * string at once, so a line waiting for its delivery is one string, not seventy.
+ * the record object (Firehose writes Connect's field order), in a seventh of the time.
  */
-function ctrLine(leg: Leg): string {
-  const line = `${HEAD}${leg.agent ?? 'null'},"AgentConnectionAttempts":${leg.agent ? 1 : 0},"Attributes":${json(leg.attributes)},"Channel":"VOICE","ConnectedToSystemTimestamp":"${iso(leg.startedAt)}","ContactId":${json(leg.contactId)},"CustomerEndpoint":{"Address":${json(leg.phone)},"Type":"TELEPHONE_NUMBER"},"DisconnectReason":${json(leg.disconnectReason)},"DisconnectTimestamp":"${iso(leg.endedAt)}","InitialContactId":${jsonOrNull(leg.initialContactId)},"InitiationMethod":"${leg.method}","InitiationTimestamp":"${iso(leg.startedAt)}"${INSTANCE_FIELD}${iso(leg.lastUpdate)}","MediaStreams":[{"Type":"AUDIO"}],"NextContactId":${jsonOrNull(leg.nextContactId)},"PreviousContactId":${jsonOrNull(leg.previousContactId)},"Queue":${leg.queue ?? 'null'}${TAIL}`;
-  line.charCodeAt(0);
-  return line;
+function ctrLine(record: PendingRecord): string {
+  const started = isoOfSeconds(record.startedS);
+  return `${HEAD}${record.agent ? agentJson(record.agent) : 'null'},"AgentConnectionAttempts":${record.agent ? 1 : 0},"Attributes":${json(record.attributes)},"Channel":"VOICE","ConnectedToSystemTimestamp":"${started}","ContactId":${json(record.contactId)},"CustomerEndpoint":{"Address":${json(record.phone)},"Type":"TELEPHONE_NUMBER"},"DisconnectReason":${json(record.disconnectReason)},"DisconnectTimestamp":"${isoOfSeconds(record.endedS)}","InitialContactId":${jsonOrNull(record.initialContactId)},"InitiationMethod":"${record.method}","InitiationTimestamp":"${started}"${INSTANCE_FIELD}${isoOfSeconds(record.updatedS)}","MediaStreams":[{"Type":"AUDIO"}],"NextContactId":${jsonOrNull(record.nextContactId)},"PreviousContactId":${jsonOrNull(record.previousContactId)},"Queue":${record.queue ? queueJson(record.queue) : 'null'}${TAIL}`;
 }
 
 /** Talk, hold and after-contact work of one handled call: better agents are quicker and hold less. */
@@ -157,12 +218,7 @@ function handling(random: Random, team: Team, quality: number) {
 export function* connectFiles(world: World, months: Iterable<ContactMonth>): Generator<DemoFile> {
   const random = world.random.fork('connect');
   const delivery = new Deliveries(world, random);
-  const push = (leg: Leg) =>
-    delivery.add({
-      line: ctrLine(leg),
-      updatedAt: leg.lastUpdate,
-      plantable: leg.method === 'INBOUND' && leg.agent !== null,
-    });
+  const push = (leg: Leg) => delivery.add(pendingRecord(leg));
   const agentsOf = (team: Team) => world.agents.filter((a) => a.team === team);
   const retention = world.teams.find((t) => t.name === 'Retention');
 
@@ -206,7 +262,7 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
         method: 'INBOUND',
         phone: contact.customer.phone,
         startedAt,
-        queue: queueBlock(contact.team, enqueuedAt, gaveUpS),
+        queue: queueStay(contact.team, enqueuedAt, gaveUpS),
         agent: null,
         endedAt: after(enqueuedAt, gaveUpS),
         lastUpdate: after(enqueuedAt, gaveUpS + random.int(1, 20)),
@@ -253,8 +309,8 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
       method,
       phone: contact.customer.phone,
       startedAt,
-      queue: queueBlock(contact.team, enqueuedAt, waitS),
-      agent: agentBlock(contact.agent, answeredAt, talkS, h.holdS, h.holds, h.acwS, endedAt),
+      queue: queueStay(contact.team, enqueuedAt, waitS),
+      agent: agentStay(contact.agent, answeredAt, talkS, h.holdS, h.holds, h.acwS, endedAt),
       endedAt,
       lastUpdate: after(endedAt, h.acwS + random.int(2, 30)),
       attributes: { reason: contact.category },
@@ -282,8 +338,8 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
         method: 'TRANSFER',
         phone: contact.customer.phone,
         startedAt: legStart,
-        queue: queueBlock(target, legStart, legWaitS),
-        agent: agentBlock(agent, legAnswered, lh.talkS, lh.holdS, lh.holds, lh.acwS, legEnd),
+        queue: queueStay(target, legStart, legWaitS),
+        agent: agentStay(agent, legAnswered, lh.talkS, lh.holdS, lh.holds, lh.acwS, legEnd),
         endedAt: legEnd,
         lastUpdate: after(legEnd, lh.acwS + random.int(2, 30)),
         attributes: { reason: contact.category },
@@ -324,7 +380,7 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
       phone: contact.customer.phone,
       startedAt,
       queue: null,
-      agent: agentBlock(agent, answeredAt, h.talkS, h.holdS, h.holds, h.acwS, endedAt),
+      agent: agentStay(agent, answeredAt, h.talkS, h.holdS, h.holds, h.acwS, endedAt),
       endedAt,
       lastUpdate: after(endedAt, h.acwS + 5),
       attributes: { reason: 'win_back' },
@@ -343,7 +399,7 @@ export function* connectFiles(world: World, months: Iterable<ContactMonth>): Gen
       phone: contact.customer.phone,
       startedAt,
       queue: null,
-      agent: agentBlock(contact.agent, startedAt, 240, 0, 0, 0, after(startedAt, 240)),
+      agent: agentStay(contact.agent, startedAt, 240, 0, 0, 0, after(startedAt, 240)),
       endedAt: after(startedAt, 240),
       lastUpdate: after(startedAt, 245),
       attributes: {},
@@ -372,8 +428,8 @@ class Deliveries {
   private readonly bounds: Date[] = [];
   /** Index of the next window's end in `bounds`. */
   private next = 1;
-  private pending: Version[] = [];
-  private redeliver: string[] = [];
+  private pending: PendingRecord[] = [];
+  private redeliver: PendingRecord[] = [];
 
   constructor(
     world: World,
@@ -386,14 +442,14 @@ class Deliveries {
     this.bounds.push(world.window.end);
   }
 
-  add(version: Version) {
+  add(record: PendingRecord) {
     const delivered = this.bounds[this.next - 1] as Date;
-    if (version.updatedAt < delivered && this.next > 1) {
+    if (record.updatedS * 1000 < delivered.getTime() && this.next > 1) {
       throw new Error(
-        `a Connect record updated at ${version.updatedAt.toISOString()} arrived after the delivery up to ${delivered.toISOString()}`,
+        `a Connect record updated at ${new Date(record.updatedS * 1000).toISOString()} arrived after the delivery up to ${delivered.toISOString()}`,
       );
     }
-    this.pending.push(version);
+    this.pending.push(record);
   }
 
   /** The deliveries of every window that ends by `end`. */
@@ -408,27 +464,34 @@ class Deliveries {
 
   private *deliver(last: boolean): Generator<DemoFile> {
     const b = this.next++;
-    const until = this.bounds[b] as Date;
+    const until = (this.bounds[b] as Date).getTime() / 1000;
     const random = this.random;
-    this.pending.sort((x, y) => x.updatedAt.getTime() - y.updatedAt.getTime());
-    const cut = last ? this.pending.length : this.pending.findIndex((v) => v.updatedAt >= until);
+    this.pending.sort((x, y) => x.updatedS - y.updatedS);
+    const cut = last ? this.pending.length : this.pending.findIndex((r) => r.updatedS >= until);
     const due = this.pending.slice(0, cut < 0 ? this.pending.length : cut);
     this.pending = this.pending.slice(due.length);
-    const batch: string[] = this.redeliver;
+    /** The delivery's records, and a corrupted copy's line when one is planted. */
+    const batch: (PendingRecord | string)[] = this.redeliver;
     this.redeliver = [];
-    let deliveredAt = until;
-    for (const v of due) {
-      batch.push(v.line);
-      if (v.updatedAt > deliveredAt) deliveredAt = v.updatedAt;
+    let deliveredS = until;
+    for (const record of due) {
+      batch.push(record);
+      if (record.updatedS > deliveredS) deliveredS = record.updatedS;
       // At-least-once delivery: a record now and then comes again in the next delivery.
-      if (random.chance(0.006)) this.redeliver.push(v.line);
+      if (random.chance(0.006)) this.redeliver.push(record);
     }
     if (batch.length === 0) return;
     const layout = LAYOUTS[(b - 1) % LAYOUTS.length] ?? LAYOUTS[0];
     const planted: PlantedReject[] = [];
     if (b % 3 === 1) plant(random, due, batch, planted, layout.newline);
-    const bytes = layout.newline ? joinedBody(batch, '\n', '\n') : joinedBody(batch);
-    const stamp = iso(deliveredAt)
+    const body = new BodyWriter(batch.length * LINE_BYTES);
+    for (const [i, item] of batch.entries()) {
+      if (i > 0 && layout.newline) body.write('\n');
+      body.write(typeof item === 'string' ? item : ctrLine(item));
+    }
+    if (layout.newline) body.write('\n');
+    const bytes = body.bytes();
+    const stamp = isoOfSeconds(deliveredS)
       .replace(/[-:TZ]/g, '')
       .slice(0, 14);
     const [date, time] = [stamp.slice(0, 8), stamp.slice(8)];
@@ -438,7 +501,7 @@ class Deliveries {
       source: CONNECT_SOURCE,
       key: `${path}/${name}${layout.gzip ? '.gz' : ''}`,
       body: layout.gzip ? gzip(bytes) : bytes,
-      deliveredAt: after(deliveredAt, 300),
+      deliveredAt: new Date((deliveredS + 300) * 1000),
       planted,
     };
   }
@@ -448,10 +511,16 @@ class Deliveries {
  * Corrupted copies of real records, inserted at random places: the original stays intact, so the
  * rejects show up in quarantine without losing a contact.
  */
-function plant(random: Random, batch: readonly Version[], lines: string[], planted: PlantedReject[], newline: boolean) {
-  const candidates = batch.filter((v) => v.plantable);
+function plant(
+  random: Random,
+  due: readonly PendingRecord[],
+  batch: (PendingRecord | string)[],
+  planted: PlantedReject[],
+  newline: boolean,
+) {
+  const candidates = due.filter(plantable);
   if (candidates.length === 0) return;
-  const copy = JSON.parse(random.pick(candidates).line) as Ctr & { Agent: Record<string, unknown> };
+  const copy = JSON.parse(ctrLine(random.pick(candidates))) as Ctr & { Agent: Record<string, unknown> };
   const kinds = newline ? ['timestamp', 'negative', 'channel', 'truncated'] : ['timestamp', 'negative', 'channel'];
   const kind = random.pick(kinds);
   let line: string;
@@ -472,5 +541,5 @@ function plant(random: Random, batch: readonly Version[], lines: string[], plant
     line = full.slice(0, Math.floor(full.length / 2));
     planted.push({ problem: 'record truncated mid-line' });
   }
-  lines.splice(random.int(0, lines.length), 0, line);
+  batch.splice(random.int(0, batch.length), 0, line);
 }
