@@ -9,7 +9,7 @@ import { DAY_MS, iso, isoMillis, monthIndex, monthKey, nextMonthStart } from '..
 import type { Random } from '../random.ts';
 import { after, type Contact, type ContactMonth, onScale, type World } from '../world.ts';
 import { commentFor } from './comments.ts';
-import { type DemoFile, joinedBody, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
+import { BodyWriter, type DemoFile, MonthBuckets, type PlantedReject, pages, textBody } from './files.ts';
 import { type Lifecycle, lifecycle, minutesBetween } from './lifecycle.ts';
 
 export const ZENDESK_SOURCE = 'demo-zendesk';
@@ -17,6 +17,11 @@ const SUBDOMAIN = 'https://example.zendesk.com/api/v2';
 /** The incremental export returns at most 1000 tickets a page. */
 const TICKETS_PER_PAGE = 1000;
 const RATINGS_PER_PAGE = 100;
+/**
+ * Bytes of a ticket and its metric set in a page, a little above their mean (2,300 at scale 10): a
+ * page's body is sized from it, so that it seldom grows while it is written.
+ */
+const VERSION_BYTES = 2400;
 /** Zendesk closes a solved ticket after four days without activity. */
 const CLOSE_AFTER_MS = 4 * DAY_MS;
 const FIRST_TICKET_ID = 48_210;
@@ -54,14 +59,16 @@ export function zendeskTicketId(ordinal: number): number {
 }
 
 /**
- * A ticket as one version of it is exported, held until its month's page as the JSON text the page
- * holds (see `ticketText`): the objects would be most of the objects the generator keeps alive.
+ * A ticket as one version of it is exported, held until its month's page, its JSON text written
+ * only then (see `ticketText`). Held as text, a month's versions were 28 MB of strings at scale 10,
+ * kept while every other format read the month and copied by each young collection they survived;
+ * the ticket they are written from is a few hundred bytes, and is alive for its month anyway.
  */
 interface TicketVersion {
   readonly at: Date;
   readonly id: number;
-  readonly ticket: string;
-  readonly metrics: string;
+  ticket(): string;
+  metrics(): string;
 }
 
 /**
@@ -80,7 +87,12 @@ export function* zendeskFiles(world: World, months: Iterable<ContactMonth>): Gen
   let deletedId = 9_900_001;
   const addVersion = (t: Ticket, asOf: Date) => {
     const at = lastEvent(t, asOf);
-    versions.add(monthKey(at), { at, id: t.id, ticket: ticketText(t, asOf, at), metrics: metricSetText(t, asOf, at) });
+    versions.add(monthKey(at), {
+      at,
+      id: t.id,
+      ticket: () => ticketText(t, asOf, at),
+      metrics: () => metricSetText(t, asOf, at),
+    });
   };
   for (const { index, month, contacts } of months) {
     for (const contact of contacts) {
@@ -125,19 +137,16 @@ export function* zendeskFiles(world: World, months: Iterable<ContactMonth>): Gen
     // Deleted tickets stay in the incremental export with status "deleted".
     const sample = entries[0];
     if (index % 3 === 1 && sample) {
-      const ticket = JSON.parse(sample.ticket) as Record<string, unknown>;
-      const metrics = JSON.parse(sample.metrics) as Record<string, unknown>;
-      entries.push({
-        at: sample.at,
+      const ticket = JSON.parse(sample.ticket()) as Record<string, unknown>;
+      const metrics = JSON.parse(sample.metrics()) as Record<string, unknown>;
+      const deletedTicket = pageEntry({
+        ...ticket,
         id: deletedId,
-        ticket: pageEntry({
-          ...ticket,
-          id: deletedId,
-          status: 'deleted',
-          url: `${SUBDOMAIN}/tickets/${deletedId}.json`,
-        }),
-        metrics: pageEntry({ ...metrics, ticket_id: deletedId }),
+        status: 'deleted',
+        url: `${SUBDOMAIN}/tickets/${deletedId}.json`,
       });
+      const deletedMetrics = pageEntry({ ...metrics, ticket_id: deletedId });
+      entries.push({ at: sample.at, id: deletedId, ticket: () => deletedTicket, metrics: () => deletedMetrics });
       deletedId++;
     }
     yield* ticketPages(random, month, index, entries, horizon);
@@ -239,13 +248,12 @@ function satisfactionOf(t: Ticket, asOf: Date): Record<string, unknown> | null {
 
 /**
  * A ticket as the page's JSON text holds it (JSON.stringify(page, null, 1) of the ticket object),
- * written field by field: several times faster than JSON.stringify with an indent, and a version
- * waiting for its page is one string instead of an object graph.
+ * written field by field: several times faster than JSON.stringify with an indent.
  */
 function ticketText(t: Ticket, asOf: Date, updatedAt: Date): string {
   const c = t.contact;
   const satisfaction = satisfactionOf(t, asOf);
-  const text = `{
+  return `{
    "url": "${SUBDOMAIN}/tickets/${t.id}.json",
    "id": ${t.id},
    "external_id": null,
@@ -282,8 +290,6 @@ function ticketText(t: Ticket, asOf: Date, updatedAt: Date): string {
    "allow_attachments": true,
    "from_messaging_channel": false
   }`;
-  text.charCodeAt(0);
-  return text;
 }
 
 const NO_MINUTES = `{
@@ -311,7 +317,7 @@ function metricSetText(t: Ticket, asOf: Date, updatedAt: Date): string {
   const assigned = iso(after(c.createdAt, 60));
   const stations = t.life.handedOver ? 2 : 1;
   const resolution = minutesText(c.createdAt, solved);
-  const text = `{
+  return `{
    "url": "${SUBDOMAIN}/ticket_metrics/${t.id + 9_000_000}.json",
    "id": ${t.id + 9_000_000},
    "ticket_id": ${t.id},
@@ -338,8 +344,6 @@ function metricSetText(t: Ticket, asOf: Date, updatedAt: Date): string {
     "business": 0
    }
   }`;
-  text.charCodeAt(0);
-  return text;
 }
 
 function* ticketPages(
@@ -353,35 +357,55 @@ function* ticketPages(
   const chunks = pages(entries, TICKETS_PER_PAGE);
   for (const [p, chunk] of chunks.entries()) {
     const planted: PlantedReject[] = [];
-    const tickets = chunk.map((e) => e.ticket);
-    const metrics = chunk.map((e) => e.metrics);
+    /** Corrupted copies, after the page's own tickets and metric sets. */
+    const plantedTickets: string[] = [];
+    const plantedMetrics: string[] = [];
     if (p === 0 && monthIndexInWindow % 2 === 0)
-      plantTickets(random, chunk, tickets, metrics, planted, monthIndexInWindow);
+      plantTickets(random, chunk, plantedTickets, plantedMetrics, planted, monthIndexInWindow);
     const last = chunk[chunk.length - 1];
     const cursor = Buffer.from(`${Math.floor((last?.at.getTime() ?? 0) / 1000)}.0||${p}`).toString('base64');
     const afterUrl = `${SUBDOMAIN}/incremental/tickets/cursor.json?cursor=${cursor}&include=metric_sets`;
     // JSON.stringify(page, null, 1) of { tickets, metric_sets, after_url, after_cursor, before_url,
-    // before_cursor, end_of_stream }, from the entries' text.
-    const parts = ['{\n "tickets": [\n  '];
-    for (const [i, ticket] of tickets.entries()) parts.push(i === 0 ? '' : ',\n  ', ticket);
-    parts.push('\n ],\n "metric_sets": [\n  ');
-    for (const [i, metric] of metrics.entries()) parts.push(i === 0 ? '' : ',\n  ', metric);
-    parts.push(`
+    // before_cursor, end_of_stream } and a newline, from the entries' text.
+    const body = new BodyWriter(chunk.length * VERSION_BYTES);
+    const list = (texts: Iterable<string>) => {
+      let first = true;
+      for (const text of texts) {
+        if (!first) body.write(',\n  ');
+        body.write(text);
+        first = false;
+      }
+    };
+    body.write('{\n "tickets": [\n  ');
+    list(entryTexts(chunk, (e) => e.ticket(), plantedTickets));
+    body.write('\n ],\n "metric_sets": [\n  ');
+    list(entryTexts(chunk, (e) => e.metrics(), plantedMetrics));
+    body.write(`
  ],
  "after_url": ${json(afterUrl)},
  "after_cursor": ${json(cursor)},
  "before_url": null,
  "before_cursor": null,
  "end_of_stream": ${p === chunks.length - 1}
-}`);
+}\n`);
     yield {
       source: ZENDESK_SOURCE,
       key: `incremental-tickets/${month}/page-${String(p + 1).padStart(3, '0')}.json`,
-      body: joinedBody(parts, '', '\n'),
+      body: body.bytes(),
       deliveredAt: deliveryTime(month, horizon),
       planted,
     };
   }
+}
+
+/** The texts of a page's entries, each written only when it is taken, then `extra`. */
+function* entryTexts(
+  chunk: readonly TicketVersion[],
+  text: (entry: TicketVersion) => string,
+  extra: readonly string[],
+): Generator<string> {
+  for (const entry of chunk) yield text(entry);
+  yield* extra;
 }
 
 /** A monthly export runs in the last minute of its month (or at the end of the data). */
@@ -400,8 +424,8 @@ function plantTickets(
   seed: number,
 ): void {
   const picked = random.pick(chunk);
-  const base = JSON.parse(picked.ticket) as Record<string, unknown>;
-  const baseMetrics = JSON.parse(chunk.find((e) => e.id === picked.id)?.metrics ?? 'null') as Record<string, unknown>;
+  const base = JSON.parse(picked.ticket()) as Record<string, unknown>;
+  const baseMetrics = JSON.parse(chunk.find((e) => e.id === picked.id)?.metrics() ?? 'null') as Record<string, unknown>;
   const id = 9_800_000 + seed * 10;
   const created = String(base.created_at);
   tickets.push(pageEntry({ ...base, id, created_at: created.replace('T', ' ').replace('Z', '') }));
