@@ -4,7 +4,7 @@
  */
 import type { Readable } from 'node:stream';
 import { FileRejectedError, type MappedRow, type SourceRecord } from '../../core/normalise/adapter.ts';
-import { readCsv, type TextEncoding } from '../../core/read/index.ts';
+import { type RecordError, readCsv, type TextEncoding } from '../../core/read/index.ts';
 import { RecordRejection } from './values.ts';
 
 /** One item as the readers yield it (lambdas/core/read): a parsed value or an unreadable record. */
@@ -28,12 +28,13 @@ export function mapRecord(rowNumber: number, value: unknown, mapper: RecordMappe
 
 export async function* mapItems(items: AsyncIterable<ReadItem>, mapper: RecordMapper): AsyncIterable<SourceRecord> {
   for await (const item of items) {
-    if (item.kind === 'error') {
-      yield { kind: 'rejected', rowNumber: item.rowNumber, raw: item.raw, field: null, reason: item.error };
-    } else {
-      yield mapRecord(item.rowNumber, item.value, mapper);
-    }
+    yield item.kind === 'error' ? unreadable(item) : mapRecord(item.rowNumber, item.value, mapper);
   }
+}
+
+/** A record the reader could not read, as the reject it becomes. */
+function unreadable(item: RecordError): SourceRecord {
+  return { kind: 'rejected', rowNumber: item.rowNumber, raw: item.raw, field: null, reason: item.error };
 }
 
 /**
@@ -56,11 +57,15 @@ export function mapCsvRows(
       }
     },
   });
-  return mapItems(csvItems(rows), (value) => mapper(value as Record<string, string>));
+  return mapCsvItems(rows, (value) => mapper(value as Record<string, string>));
 }
 
-async function* csvItems(rows: ReturnType<typeof readCsv>): AsyncIterable<ReadItem> {
+/**
+ * mapItems for CSV rows, read from their `values`: one async generator between the reader and the
+ * pipeline rather than a second one that renamed the field, a promise and an object per row.
+ */
+async function* mapCsvItems(rows: ReturnType<typeof readCsv>, mapper: RecordMapper): AsyncIterable<SourceRecord> {
   for await (const item of rows) {
-    yield item.kind === 'record' ? { kind: 'record', rowNumber: item.rowNumber, value: item.values } : item;
+    yield item.kind === 'error' ? unreadable(item) : mapRecord(item.rowNumber, item.values, mapper);
   }
 }

@@ -31,6 +31,7 @@ export const zendeskAdapter: Adapter<ZendeskOptions> = {
     adapterOutput('survey_responses', [...SURVEY_RESPONSE_FIELDS, 'channel', 'sent_at'], ['csat', 'custom']),
   ],
   async *read(input: Readable, options: ZendeskOptions, context: AdapterContext): AsyncIterable<SourceRecord> {
-    yield* mapZendeskPage(await readJsonDocument(input), options, context);
+    // One yield per record: yield* of the page's array would wrap each step in a promise of its own.
+    for (const record of mapZendeskPage(await readJsonDocument(input), options, context)) yield record;
   },
 };

@@ -76,10 +76,12 @@ export async function* readCsv(input: Readable, options: CsvOptions = {}): Async
       const layout = sniffLayout(sniffed, options, sniffed.length > maxRecordChars);
       if (layout === undefined) continue;
       parser = state.start(layout, maxRecordChars);
-      yield* state.feed(parser, sniffed);
+      for (const item of state.feed(parser, sniffed)) yield item;
       sniffed = '';
     } else {
-      yield* state.feed(parser, chunk);
+      // Records are yielded one by one rather than delegated to with yield*, which in an async
+      // generator wraps every step of the inner generator in a promise of its own.
+      for (const item of state.feed(parser, chunk)) yield item;
     }
   }
   if (parser === undefined) {
@@ -87,9 +89,9 @@ export async function* readCsv(input: Readable, options: CsvOptions = {}): Async
       sniffLayout(sniffed, options, true) ?? { delimiter: DEFAULT_DELIMITER, bareCr: false },
       maxRecordChars,
     );
-    if (sniffed.length > 0) yield* state.feed(parser, sniffed);
+    if (sniffed.length > 0) for (const item of state.feed(parser, sniffed)) yield item;
   }
-  yield* state.finish(parser);
+  for (const item of state.finish(parser)) yield item;
 }
 
 /** How the file splits fields and records, read from its first record. */
