@@ -270,7 +270,8 @@ export async function normaliseObject(request: NormaliseRequest): Promise<Normal
             };
             break;
           }
-          validated.push({ table: mapped.table, row: result.data as Record<string, unknown> });
+          // A plainly valid row is its own result, and the adapter's pair can stand for it.
+          validated.push(result.data === mapped.row ? mapped : { table: mapped.table, row: result.data });
         }
         problem ??= repeatedKey(validated) ?? datedOutside(validated, dates) ?? implausibleNumber(validated);
         if (problem) {
@@ -597,7 +598,7 @@ function datedOutside(
 ): { field: string | null; reason: string } | undefined {
   const last = range.endMs;
   for (const { table, row } of rows) {
-    const column = PARTITION_COLUMNS.get(table)?.find((c) => row[c] instanceof Date);
+    const column = firstDateColumn(PARTITION_COLUMNS.get(table) as readonly string[], row);
     if (column !== undefined) {
       const at = (row[column] as Date).getTime();
       const dt = partitionDate(row[column] as Date);
@@ -632,6 +633,12 @@ function datedOutside(
       }
     }
   }
+  return undefined;
+}
+
+/** The first of `columns` that holds a Date in the row (a loop: find's callback was a closure per row). */
+function firstDateColumn(columns: readonly string[], row: Record<string, unknown>): string | undefined {
+  for (const column of columns) if (row[column] instanceof Date) return column;
   return undefined;
 }
 
