@@ -1,6 +1,6 @@
 /**
  * The demo's exports generated on a thread of their own, with a bounded heap. The simulation makes
- * much short-lived garbage (records, JSON text, gzip buffers) around a live set of under 100 MB;
+ * much short-lived garbage (records, JSON text, gzip buffers) around a live set of under 180 MB;
  * on the main thread V8 let that heap grow past a gigabyte before collecting, and the ingest and
  * the report that share the process paid for it in memory. A capped heap collects in time.
  */
@@ -11,13 +11,18 @@ import type { DemoExportFile, DemoStory, ResolvedGeneration } from './index.ts';
 const WORKER_ENTRY = new URL('./generate-worker.mjs', import.meta.url);
 
 /**
- * Old-generation cap of the generator's heap, in MiB. A scale-10 year keeps at most 231 MB alive
- * (the largest heap after a full collection, with --trace-gc; 290 MB before finished months were
- * let go and the formats shared their constant parts); 256 MiB ran out of heap in the fourth month
- * then. A larger young generation (64 MiB) saved under 1 s of the thread's 33 s of CPU for 40-60 MB
- * more RSS, so V8's default is kept.
+ * Old-generation cap of the generator's heap, in MiB. The cap also sets how far V8 lets the heap
+ * grow past what a full collection kept before it starts the next (V8's MaxGrowingFactor rises
+ * with the cap from 1.3 at 256 MiB; at 384 MiB, --trace-incremental-marking showed marking start
+ * 25-60 MB above the 100-150 MB kept). A scale-10 year keeps at most 158-176 MB alive
+ * (the largest heap after a full collection with --trace-gc, at 384 and 768 MiB; 231 MB while
+ * Connect, Zendesk and Intercom held their pending records as text or objects, 290 MB before
+ * finished months were let go). With that live set, 384 MiB ran 28 full collections and 768 MiB
+ * ran 20, for 25.0 s of the thread's CPU against 26.5 s and about the same peak RSS (488 against
+ * 481 MiB; medians of three runs of generation alone). A larger young generation (64 MiB) saved
+ * under 1 s of the thread's 33 s of CPU for 40-60 MB more RSS, so V8's default is kept.
  */
-export const GENERATOR_HEAP_MB = 384;
+export const GENERATOR_HEAP_MB = 768;
 
 export interface GeneratorSetup {
   readonly options: ResolvedGeneration;
