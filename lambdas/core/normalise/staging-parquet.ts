@@ -5,11 +5,13 @@
  * and serialised field by field, the whole schema again in every footer) outweighed the rows.
  *
  * The files are standard Parquet of the table's schema (parquetSchema: the same physical and
- * converted types), written the simplest way any reader takes: one uncompressed v1 data page per
- * column chunk, every value PLAIN, definition levels (RLE/bit-packed hybrid) for nullable columns,
- * no statistics, and a thrift compact footer whose constant parts (the schema, each column's type,
- * encodings, path and codec, created_by) are serialised once per table. Plain against a dictionary
- * was measured, not assumed: see STAGING_CODEC in parquet.ts.
+ * converted types), written the simplest way any reader takes: uncompressed v1 pages, values
+ * PLAIN, definition levels (RLE/bit-packed hybrid) for nullable columns, no statistics, and a
+ * thrift compact footer whose constant parts (the schema, each column's type, encodings, path and
+ * codec, created_by) are serialised once per table. A string column chunk whose distinct values
+ * are at most half its values gets a dictionary page, its values then written as bit-packed
+ * indexes: each repeated string is encoded once, which took less CPU than writing every one, and
+ * half the bytes (figures at PartitionedParquetWriter in parquet.ts).
  */
 
 import type { TableName } from '../schema/canonical.ts';
@@ -25,7 +27,9 @@ const CONVERTED_TYPE = { UTF8: 0, DATE: 6, TIMESTAMP_MILLIS: 9 } as const;
 const REPETITION = { REQUIRED: 0, OPTIONAL: 1 } as const;
 const ENCODING_PLAIN = 0;
 const ENCODING_RLE = 3;
+const ENCODING_RLE_DICTIONARY = 8;
 const PAGE_TYPE_DATA_PAGE = 0;
+const PAGE_TYPE_DICTIONARY_PAGE = 2;
 const CODEC_UNCOMPRESSED = 0;
 /** The format version hyparquet-writer declares, kept so that only the pages change. */
 const FORMAT_VERSION = 2;
@@ -193,6 +197,8 @@ interface StagingColumn {
   readonly optional: boolean;
   /** ColumnMetaData's fields 1-4 (type, encodings, path_in_schema, codec), serialised. */
   readonly metadataHead: Uint8Array;
+  /** The same for a chunk written with a dictionary. */
+  readonly dictionaryMetadataHead: Uint8Array;
 }
 
 /** What a table's staging files share, serialised once. */
@@ -263,20 +269,28 @@ function stagingLayout(table: TableName): StagingLayout {
   out.byte(STOP);
   const footerTail = out.take();
 
-  const columns = columnsOf(table).map((definition): StagingColumn => {
-    const optional = definition.nullable;
+  const metadataHead = (definition: ColumnDefinition, encodings: readonly number[]) => {
     out.field(1, T_I32);
     out.zigzag(PHYSICAL_TYPE[definition.logicalType]);
     out.field(1, T_LIST);
-    out.listHeader(optional ? 2 : 1, T_I32);
-    out.zigzag(ENCODING_PLAIN);
-    if (optional) out.zigzag(ENCODING_RLE);
+    out.listHeader(encodings.length, T_I32);
+    for (const encoding of encodings) out.zigzag(encoding);
     out.field(1, T_LIST);
     out.listHeader(1, T_BINARY);
     out.binary(utf8(definition.name));
     out.field(1, T_I32);
     out.zigzag(CODEC_UNCOMPRESSED);
-    return { definition, optional, metadataHead: out.take() };
+    return out.take();
+  };
+  const columns = columnsOf(table).map((definition): StagingColumn => {
+    const optional = definition.nullable;
+    const levels = optional ? [ENCODING_RLE] : [];
+    return {
+      definition,
+      optional,
+      metadataHead: metadataHead(definition, [ENCODING_PLAIN, ...levels]),
+      dictionaryMetadataHead: metadataHead(definition, [ENCODING_PLAIN, ...levels, ENCODING_RLE_DICTIONARY]),
+    };
   });
   layout = { columns, footerHead, footerTail };
   layouts.set(table, layout);
@@ -287,6 +301,8 @@ interface ChunkPlacement {
   readonly values: number;
   readonly offset: number;
   readonly bytes: number;
+  /** The data page's offset when a dictionary page comes first at `offset`. */
+  readonly dataOffset: number | undefined;
 }
 
 interface RowGroupPlacement {
@@ -317,8 +333,8 @@ export class StagingParquetWriter {
     this.out.ensure(rows * this.layout.columns.length * 8 + 1024);
     const chunks = this.layout.columns.map((column, i) => {
       const offset = this.offset();
-      this.writePage(column, values[i] as readonly unknown[], rows);
-      return { values: rows, offset, bytes: this.offset() - offset };
+      const dataOffset = this.writeChunk(column, values[i] as readonly unknown[], rows);
+      return { values: rows, offset, bytes: this.offset() - offset, dataOffset };
     });
     this.rowGroups.push({ rows, bytes: this.offset() - start, chunks });
   }
@@ -339,7 +355,8 @@ export class StagingParquetWriter {
         out.field(2, T_I64); // file_offset
         out.zigzag(chunk.offset);
         out.field(1, T_STRUCT); // meta_data
-        out.append((this.layout.columns[i] as StagingColumn).metadataHead);
+        const column = this.layout.columns[i] as StagingColumn;
+        out.append(chunk.dataOffset === undefined ? column.metadataHead : column.dictionaryMetadataHead);
         out.field(1, T_I64); // num_values
         out.zigzag(chunk.values);
         out.field(1, T_I64); // total_uncompressed_size
@@ -347,7 +364,11 @@ export class StagingParquetWriter {
         out.field(1, T_I64); // total_compressed_size
         out.zigzag(chunk.bytes);
         out.field(2, T_I64); // data_page_offset
-        out.zigzag(chunk.offset);
+        out.zigzag(chunk.dataOffset ?? chunk.offset);
+        if (chunk.dataOffset !== undefined) {
+          out.field(2, T_I64); // dictionary_page_offset
+          out.zigzag(chunk.offset);
+        }
         out.byte(STOP);
         out.byte(STOP);
       });
@@ -372,30 +393,61 @@ export class StagingParquetWriter {
     return this.taken + this.out.length;
   }
 
-  private writePage(column: StagingColumn, values: readonly unknown[], rows: number): void {
+  /**
+   * Writes a column chunk: one data page, after a dictionary page when the column is a string
+   * column worth one. Returns the data page's offset when a dictionary page came first.
+   */
+  private writeChunk(column: StagingColumn, values: readonly unknown[], rows: number): number | undefined {
+    const dictionary = column.definition.logicalType === 'string' ? stringDictionary(values, rows) : undefined;
+    page.length = 0;
+    if (dictionary === undefined) {
+      if (column.optional) writeDefinitionLevels(page, values, rows);
+      writePlainValues(page, column.definition, values, rows);
+      this.writePageHeader(PAGE_TYPE_DATA_PAGE, rows, ENCODING_PLAIN);
+      this.out.append(page.bytes.subarray(0, page.length));
+      return undefined;
+    }
+    for (const value of dictionary.values) page.plainString(value);
+    this.writePageHeader(PAGE_TYPE_DICTIONARY_PAGE, dictionary.values.length, ENCODING_PLAIN);
+    this.out.append(page.bytes.subarray(0, page.length));
+    const dataOffset = this.offset();
     page.length = 0;
     if (column.optional) writeDefinitionLevels(page, values, rows);
-    writePlainValues(page, column.definition, values, rows);
-    const body = page.bytes.subarray(0, page.length);
+    else if (dictionary.indexes.length !== rows) fail(column.definition, 'a string', null);
+    writeIndexes(page, dictionary.indexes, dictionary.values.length);
+    this.writePageHeader(PAGE_TYPE_DATA_PAGE, rows, ENCODING_RLE_DICTIONARY);
+    this.out.append(page.bytes.subarray(0, page.length));
+    return dataOffset;
+  }
+
+  /** The header of the page encoded in `page`, holding `values` values. */
+  private writePageHeader(type: number, values: number, encoding: number): void {
     const out = this.out;
     out.field(1, T_I32); // type
-    out.zigzag(PAGE_TYPE_DATA_PAGE);
+    out.zigzag(type);
     out.field(1, T_I32); // uncompressed_page_size
-    out.zigzag(body.length);
+    out.zigzag(page.length);
     out.field(1, T_I32); // compressed_page_size
-    out.zigzag(body.length);
-    out.field(2, T_STRUCT); // data_page_header
-    out.field(1, T_I32); // num_values
-    out.zigzag(rows);
-    out.field(1, T_I32); // encoding
-    out.zigzag(ENCODING_PLAIN);
-    out.field(1, T_I32); // definition_level_encoding
-    out.zigzag(ENCODING_RLE);
-    out.field(1, T_I32); // repetition_level_encoding
-    out.zigzag(ENCODING_RLE);
+    out.zigzag(page.length);
+    if (type === PAGE_TYPE_DATA_PAGE) {
+      out.field(2, T_STRUCT); // data_page_header
+      out.field(1, T_I32); // num_values
+      out.zigzag(values);
+      out.field(1, T_I32); // encoding
+      out.zigzag(encoding);
+      out.field(1, T_I32); // definition_level_encoding
+      out.zigzag(ENCODING_RLE);
+      out.field(1, T_I32); // repetition_level_encoding
+      out.zigzag(ENCODING_RLE);
+    } else {
+      out.field(4, T_STRUCT); // dictionary_page_header
+      out.field(1, T_I32); // num_values
+      out.zigzag(values);
+      out.field(1, T_I32); // encoding
+      out.zigzag(encoding);
+    }
     out.byte(STOP);
     out.byte(STOP);
-    out.append(body);
   }
 }
 
@@ -427,6 +479,61 @@ function writeDefinitionLevels(page: Bytes, values: readonly unknown[], rows: nu
     page.length += groups;
   }
   page.view.setInt32(lengthAt, page.length - lengthAt - 4, true);
+}
+
+/**
+ * The distinct strings of a string column's chunk and each present value's index among them, when
+ * they are at most half its present values; else undefined, and the column is written plain.
+ */
+function stringDictionary(
+  values: readonly unknown[],
+  rows: number,
+): { values: string[]; indexes: number[] } | undefined {
+  const index = new Map<string, number>();
+  const indexes: number[] = [];
+  for (let i = 0; i < rows; i++) {
+    const value = values[i];
+    if (typeof value !== 'string') {
+      if (value === null || value === undefined) continue;
+      return undefined;
+    }
+    let at = index.get(value);
+    if (at === undefined) {
+      at = index.size;
+      index.set(value, at);
+    }
+    indexes.push(at);
+  }
+  return index.size * 2 <= indexes.length ? { values: [...index.keys()], indexes } : undefined;
+}
+
+/**
+ * Dictionary indexes as a data page holds them: their bit width in a byte, then one bit-packed run
+ * of the RLE/bit-packed hybrid, padded to a multiple of eight values.
+ */
+function writeIndexes(page: Bytes, indexes: readonly number[], distinct: number): void {
+  const width = Math.max(1, Math.ceil(Math.log2(distinct)));
+  const groups = Math.ceil(indexes.length / 8);
+  page.byte(width);
+  page.varint(groups * 2 + 1);
+  page.ensure(groups * width);
+  const bytes = page.bytes;
+  const end = page.length + groups * width;
+  let at = page.length;
+  let bits = 0;
+  let pending = 0;
+  for (const index of indexes) {
+    pending |= index << bits;
+    bits += width;
+    while (bits >= 8) {
+      bytes[at++] = pending & 0xff;
+      pending >>>= 8;
+      bits -= 8;
+    }
+  }
+  if (bits > 0) bytes[at++] = pending;
+  bytes.fill(0, at, end);
+  page.length = end;
 }
 
 function fail(column: ColumnDefinition, expected: string, value: unknown): never {

@@ -187,6 +187,20 @@ describe('staging Parquet writer', () => {
     expect(await stored(stagingFile([values]))).toEqual(await stored(hyparquetFile(values)));
   });
 
+  it('writes a string chunk of repeated values with a dictionary, one of distinct values plain', async () => {
+    const values = columnValues(64);
+    const at = (name: string) => columns.findIndex((c) => c.name === name);
+    values[at('interaction_id')] = Array.from({ length: 64 }, (_, row) => `id-${row}-ü`);
+    values[at('channel')] = Array.from({ length: 64 }, (_, row) => (row % 3 ? 'voice' : 'chat 😀'));
+    const file = stagingFile([values]);
+    const chunks = parquetMetadata(arrayBuffer(file)).row_groups[0]?.columns ?? [];
+    const encodings = (name: string) => chunks[at(name)]?.meta_data?.encodings;
+    expect(encodings('interaction_id')).toEqual(['PLAIN']);
+    expect(encodings('channel')).toEqual(['PLAIN', 'RLE_DICTIONARY']);
+    expect(chunks[at('channel')]?.meta_data?.dictionary_page_offset).toBeDefined();
+    expect(await hyparquetRows(file)).toEqual(expectedRows(values));
+  });
+
   it('writes the same bytes for the same values', () => {
     expect(stagingFile([columnValues(50), columnValues(3)])).toEqual(stagingFile([columnValues(50), columnValues(3)]));
   });
