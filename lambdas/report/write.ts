@@ -5,7 +5,7 @@ import type { ObjectStore } from '../core/store/object-store.ts';
 import { renderCsv } from './csv.ts';
 import { buildReportData, type ReportOptions } from './data.ts';
 import { renderHtml, selectSections } from './html.ts';
-import { ChromiumNotFoundError, type PdfPrinter, startPdfPrinter } from './pdf.ts';
+import { ChromiumNotFoundError, renderPdf } from './pdf.ts';
 
 export interface WriteReportOptions extends ReportOptions {
   /** Lower-case letters, digits and dashes (the config's report name). */
@@ -53,41 +53,33 @@ export async function writeReport(
   const formats = options.formats ?? REPORT_FORMATS;
   selectSections(options.sections);
   const progress = options.onProgress ?? (() => {});
-  // Chromium starts while the queries run (startPdfPrinter).
-  const printer = formats.includes('pdf') ? startPdfPrinter({ chromiumPath: options.chromiumPath }) : undefined;
-  try {
-    progress(`report ${options.period.id}: querying the metrics and the lake…`);
-    const data = await buildReportData(engine, options);
-    const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join(
-      '-',
-    );
-    const prefix = options.keyPrefix ?? EXPORTS_PREFIX;
-    const folder = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${name}/${stem.slice(name.length + 1)}/`;
-    const files: string[] = [];
-    const skipped: string[] = [];
-    progress(`report ${options.period.id}: rendering ${formats.join(', ')}…`);
-    const html = renderHtml(data, { sections: options.sections });
-    for (const format of REPORT_FORMATS.filter((f) => formats.includes(f))) {
-      const key = `${folder}${stem}.${format}`;
-      let body: string | Buffer;
-      if (format === 'html') body = html;
-      else if (format === 'csv') body = renderCsv(data.rows);
-      else {
-        try {
-          body = await (printer as PdfPrinter).print(html);
-        } catch (error) {
-          if (!(error instanceof ChromiumNotFoundError)) throw error;
-          skipped.push(`${key}: ${error.message}`);
-          continue;
-        }
+  progress(`report ${options.period.id}: querying the metrics and the lake…`);
+  const data = await buildReportData(engine, options);
+  const stem = [name, data.period.id, ...(data.scope ? [data.scope.dimension, slug(data.scope.value)] : [])].join('-');
+  const prefix = options.keyPrefix ?? EXPORTS_PREFIX;
+  const folder = `${prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`}${name}/${stem.slice(name.length + 1)}/`;
+  const files: string[] = [];
+  const skipped: string[] = [];
+  progress(`report ${options.period.id}: rendering ${formats.join(', ')}…`);
+  const html = renderHtml(data, { sections: options.sections });
+  for (const format of REPORT_FORMATS.filter((f) => formats.includes(f))) {
+    const key = `${folder}${stem}.${format}`;
+    let body: string | Buffer;
+    if (format === 'html') body = html;
+    else if (format === 'csv') body = renderCsv(data.rows);
+    else {
+      try {
+        body = await renderPdf(html, { chromiumPath: options.chromiumPath });
+      } catch (error) {
+        if (!(error instanceof ChromiumNotFoundError)) throw error;
+        skipped.push(`${key}: ${error.message}`);
+        continue;
       }
-      await store.write(key, body, CONTENT_TYPES[format]);
-      files.push(key);
     }
-    return { files, skipped };
-  } finally {
-    await printer?.close();
+    await store.write(key, body, CONTENT_TYPES[format]);
+    files.push(key);
   }
+  return { files, skipped };
 }
 
 /** Scope values become safe key segments ("Billing & Payments" → "billing-payments"). */
