@@ -31,7 +31,11 @@ export interface SentimentAnalyser {
   analyse(texts: readonly string[]): Promise<{ label: 'positive' | 'neutral' | 'negative'; score: number }[]>;
 }
 
-/** A canonical row before validation: the pipeline adds nothing but checks everything. */
+/**
+ * A canonical row before validation. The pipeline checks everything and completes the row in place
+ * (its lineage, a directory's agent name), so an adapter makes a new row object for each record and
+ * keeps no reference to it.
+ */
 export interface MappedRow {
   readonly table: TableName;
   readonly row: Record<string, unknown>;
