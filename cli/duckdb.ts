@@ -87,14 +87,36 @@ const MATERIALISED_NAMES = MATERIALISED_TABLES.map((table) => table.name);
 const SHARED_RELATIONS = ['interaction_facts'] as const;
 
 /**
- * Families the refresh writes on one thread. The tickets family's percentiles (quantile_cont in
+ * The rounds of a local refresh: the lanes of a round run at once, each on a connection of its own,
+ * with the database's threads shared out among them (one each on two cores); the next round starts
+ * when every lane of this one is done. The two steps that run on one thread no longer leave the
+ * other core idle: interaction_facts is computed once (SHARED_RELATIONS) beside the families that do
+ * not read it, then the tickets family beside contact_centre. Surveys and retention, the families
+ * whose own peak of memory is highest (639 and 880 MiB RSS for the refresh command on the scale-10
+ * demo lake, against 517 for tickets), run alone on every thread.
+ *
+ * Why one thread for those two steps: the tickets family's percentiles (quantile_cont in
  * ticket_percentiles' DuckDB form) hold every timing value of a group in the aggregate's state,
  * outside DuckDB's memory limit, and on two threads each thread held its own states before they were
- * merged: on the scale-10 demo lake the refresh command peaked at 1,151 MiB RSS with the family on
- * every thread and 917 MiB on one (main, ranking with row_number: 876 MiB), and the family took
- * 5.2 s instead of 2.7 s (row_number: 9.2 s).
+ * merged (the refresh command peaked at 1,151 MiB RSS with the family on every thread, 917 MiB on
+ * one); interaction_facts took the same time on two threads (its windows are partitioned by
+ * source) and peaked higher (893-930 MiB against 860-884).
+ *
+ * Measured on the scale-10 demo lake (refresh command, quiet machine): one family after another
+ * took 17.2-17.4 s of wall time for 22.5-22.8 s of CPU, 10.7 s of it in the two one-thread steps.
+ * With retention beside tickets as well, 13.0-13.2 s, but 1,123-1,134 MiB of peak RSS; with surveys
+ * beside tickets, the scale-10 demo peaked at 1,009 MiB.
  */
-export const ONE_THREAD_FAMILIES: readonly MetricFamily[] = ['tickets'];
+export const REFRESH_ROUNDS: readonly RefreshRound[] = [
+  [{ shared: SHARED_RELATIONS }, { families: ['quality', 'social', 'employee'] }],
+  [{ families: ['tickets'] }, { families: ['contact_centre'] }],
+  [{ families: ['surveys'] }],
+  [{ families: ['retention'] }],
+];
+
+/** Lanes that run at once, each computing shared relations or refreshing families, in order. */
+type RefreshRound = readonly RefreshLane[];
+type RefreshLane = { readonly shared: readonly string[] } | { readonly families: readonly MetricFamily[] };
 
 /** A relation of SHARED_RELATIONS computed for the refresh under way, and the file that holds it. */
 interface SharedRelation {
@@ -582,74 +604,124 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   private async refreshAndCache(): Promise<RefreshedFamily[]> {
-    const target = deleteStatementTarget((sql) => this.exec(sql));
-    const refreshed: RefreshedFamily[] = [];
     const shared: SharedRelation[] = [];
+    const lanes: DuckDBConnection[] = [this.connection];
+    const refreshed: RefreshedFamily[] = [];
     try {
-      if (this.cache !== undefined) await this.shareRelations(this.cache, shared);
-      for (const [index, family] of METRIC_FAMILIES.entries()) {
-        const step = `refreshing metrics (family ${index + 1}/${METRIC_FAMILIES.length}: ${family})`;
-        this.onProgress(`${step}…`);
-        const refresh = () => this.reminding(refreshFamilies(target, [family]), step);
-        refreshed.push(...(await (ONE_THREAD_FAMILIES.includes(family) ? this.onOneThread(refresh) : refresh())));
+      // Every view a lane reads is created first: creating one on a connection whose lane runs a
+      // statement would wait for it.
+      await this.createObjectsNamedIn(
+        [...SHARED_RELATIONS, ...METRIC_FAMILIES.flatMap((f) => familySlices(f).map((s) => sliceInsertSql(s)))].join(
+          '\n',
+        ),
+      );
+      // A sandboxed engine's settings are locked: it runs the lanes one after another, on every thread.
+      const threads = this.sandboxed ? undefined : await this.threads();
+      const width = threads === undefined ? 1 : Math.max(...REFRESH_ROUNDS.map((round) => round.length));
+      while (lanes.length < width) lanes.push(await this.connectLane());
+      try {
+        for (const round of REFRESH_ROUNDS) {
+          if (threads === undefined) {
+            for (const lane of round) refreshed.push(...(await this.refreshLane(lane, this.connection, shared, lanes)));
+            continue;
+          }
+          await this.connection.run(`SET threads = ${Math.max(1, Math.floor(threads / round.length))}`);
+          const running = round.map((lane, i) => this.refreshLane(lane, lanes[i] ?? this.connection, shared, lanes));
+          for (const families of await settleAll(running)) refreshed.push(...families);
+        }
+      } finally {
+        if (threads !== undefined) await this.connection.run('RESET threads');
       }
     } finally {
       for (const { name, file } of shared) {
-        await this.connection.run(`DROP VIEW IF EXISTS temp.${name}`);
+        for (const lane of lanes) await lane.run(`DROP VIEW IF EXISTS temp.${name}`);
         rmSync(file, { force: true });
       }
+      for (const lane of lanes.slice(1)) lane.closeSync();
     }
     if (this.cache !== undefined) await this.writeCache(this.cache);
+    return METRIC_FAMILIES.flatMap((family) => refreshed.filter((r) => r.family === family));
+  }
+
+  /** Another connection to the database, with the session settings of the first. */
+  private async connectLane(): Promise<DuckDBConnection> {
+    const connection = await this.instance.connect();
+    try {
+      for (const setting of SESSION_SETTINGS) await connection.run(setting);
+    } catch (error) {
+      connection.closeSync();
+      throw error;
+    }
+    return connection;
+  }
+
+  /** The database's threads (DuckDB's default: the machine's cores). */
+  private async threads(): Promise<number> {
+    const reader = await this.connection.runAndReadAll("SELECT current_setting('threads') AS threads");
+    return Number(reader.getRowObjectsJS()[0]?.threads ?? 1);
+  }
+
+  /**
+   * One lane of a refresh round on `connection`: its shared relations (with a cache to hold them),
+   * shadowed on every connection of `lanes`, or its families, each with its progress told.
+   */
+  private async refreshLane(
+    lane: RefreshLane,
+    connection: DuckDBConnection,
+    shared: SharedRelation[],
+    lanes: readonly DuckDBConnection[],
+  ): Promise<RefreshedFamily[]> {
+    if ('shared' in lane) {
+      if (this.cache !== undefined) await this.shareRelations(this.cache, lane.shared, connection, shared, lanes);
+      return [];
+    }
+    const target = deleteStatementTarget((sql) => connection.run(sql));
+    const refreshed: RefreshedFamily[] = [];
+    for (const family of lane.families) {
+      const step = `refreshing metrics (family ${METRIC_FAMILIES.indexOf(family) + 1}/${METRIC_FAMILIES.length}: ${family})`;
+      this.onProgress(`${step}…`);
+      refreshed.push(...(await this.reminding(refreshFamilies(target, [family]), step)));
+    }
     return refreshed;
   }
 
   /**
-   * Computes each of SHARED_RELATIONS once into a Parquet file in the cache's temporary folder and
-   * shadows its view with a TEMP view of that file, each added to `shared` before it is written so
-   * the caller drops the views and removes the files after the refresh, even one that failed. A
-   * file, not a TEMP table: an in-memory table of interaction_facts held its rows uncompressed
-   * within DuckDB's memory limit and raised the refresh's peak RSS (915 MiB against 839-848 MiB on
-   * the scale-10 demo lake), while the file is compressed, on disk, and read column by column.
-   * The file is written on one thread: computing every column of the view at once was the
-   * refresh's peak of memory, and one thread's window and writer state peaked lower (860-884 MiB
-   * against 893-930 MiB for the refresh command, the same CPU and wall time).
+   * Computes each of `names` (SHARED_RELATIONS) once into a Parquet file in the cache's temporary
+   * folder and shadows its view with a TEMP view of that file on every lane's connection (a TEMP
+   * view is its connection's own), each added to `shared` before it is written so the caller drops
+   * the views and removes the files after the refresh, even one that failed. A file, not a TEMP
+   * table: an in-memory table of interaction_facts held its rows uncompressed within DuckDB's
+   * memory limit and raised the refresh's peak RSS (915 MiB against 839-848 MiB on the scale-10
+   * demo lake), while the file is compressed, on disk, and read column by column.
    */
-  private async shareRelations(cache: LakeCache, shared: SharedRelation[]): Promise<void> {
-    for (const name of SHARED_RELATIONS) {
+  private async shareRelations(
+    cache: LakeCache,
+    names: readonly string[],
+    connection: DuckDBConnection,
+    shared: SharedRelation[],
+    lanes: readonly DuckDBConnection[],
+  ): Promise<void> {
+    for (const name of names) {
       const file = cache.tempFile(name);
       shared.push({ name, file });
       const step = `computing ${name} once for the metric families that read it`;
       this.onProgress(`${step}…`);
-      await this.onOneThread(() =>
-        this.reminding(this.exec(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`), step),
-      );
-      await this.connection.run(`CREATE TEMP VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+      await this.reminding(connection.run(`COPY (SELECT * FROM ${name}) TO ${sqlString(file)} (FORMAT parquet)`), step);
+      for (const lane of lanes) {
+        await lane.run(`CREATE TEMP VIEW ${name} AS SELECT * FROM read_parquet(${sqlString(file)})`);
+      }
     }
   }
 
   /**
    * The form the engine creates a view in: DuckDB's own where a view has one, except in a sandboxed
-   * engine. Its settings are locked, so it cannot refresh ONE_THREAD_FAMILIES on one thread, and the
+   * engine. Its settings are locked, so it cannot halve its threads for REFRESH_ROUNDS, and the
    * form Trino runs ranks the percentiles with row_number, which holds no state per group: a
    * sandboxed refresh of the scale-10 demo lake peaked at 1,230 MiB RSS with DuckDB's form on every
    * thread and at 947 MiB with Trino's.
    */
   private viewDialect(): ViewDialect {
     return this.sandboxed ? 'trino' : 'duckdb';
-  }
-
-  /**
-   * `work` with the database on one thread, then on every thread again. A sandboxed engine's
-   * settings are locked: it runs `work` on every thread.
-   */
-  private async onOneThread<T>(work: () => Promise<T>): Promise<T> {
-    if (this.sandboxed) return work();
-    await this.connection.run('SET threads = 1');
-    try {
-      return await work();
-    } finally {
-      await this.connection.run('RESET threads');
-    }
   }
 
   /**
@@ -772,4 +844,15 @@ function toSqlValue(value: unknown, type: DuckDBType | undefined): SqlValue {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+/**
+ * Every result once all have settled, or the first failure once all have: a lane that failed
+ * leaves the others to finish their statement before the refresh cleans up after them.
+ */
+async function settleAll<T>(work: readonly Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(work);
+  const failed = settled.find((result) => result.status === 'rejected');
+  if (failed !== undefined) throw failed.reason;
+  return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
 }

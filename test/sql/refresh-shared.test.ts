@@ -1,9 +1,16 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DuckDbEngine, openLakeEngine } from '../../cli/duckdb.ts';
+import { type DuckDbEngine, openLakeEngine, REFRESH_ROUNDS } from '../../cli/duckdb.ts';
 import { parseConfig } from '../../lambdas/core/config/config.ts';
-import { metricValuesSelectSql, SERVICE_RETENTION_BY_PERIOD, sliceSelectSql } from '../../sql/materialised.ts';
+import {
+  familySlices,
+  METRIC_FAMILIES,
+  metricValuesSelectSql,
+  SERVICE_RETENTION_BY_PERIOD,
+  sliceSelectSql,
+} from '../../sql/materialised.ts';
+import { viewsReading } from '../../sql/registry.ts';
 import { createTestLake, interaction, surveyResponse, type TestLake, utc } from '../support/lake.ts';
 
 // The local refresh computes interaction_facts once into a file that the contact-centre, ticket
@@ -43,6 +50,17 @@ describe('a relation shared by the families of a local refresh', () => {
     lake.remove();
   });
 
+  it('gives the database its threads back', async () => {
+    const fresh = await lake.engine();
+    try {
+      const [before] = await fresh.query("SELECT current_setting('threads') AS threads");
+      await fresh.refresh();
+      expect(await fresh.query("SELECT current_setting('threads') AS threads")).toEqual([before]);
+    } finally {
+      await fresh.close();
+    }
+  });
+
   it('leaves no temporary view nor file behind', async () => {
     expect(await engine.query('SELECT view_name FROM duckdb_views() WHERE temporary AND NOT internal')).toEqual([]);
     const tmp = join(lake.dir, '.servicebench', 'tmp');
@@ -79,5 +97,32 @@ describe('a relation shared by the families of a local refresh', () => {
     } finally {
       await sandboxed.close();
     }
+  });
+});
+
+describe('the rounds of a local refresh', () => {
+  const lanes = REFRESH_ROUNDS.flat();
+  const families = lanes.flatMap((lane) => ('families' in lane ? lane.families : []));
+
+  it('refresh every family once', () => {
+    expect([...families].sort()).toEqual([...METRIC_FAMILIES].sort());
+  });
+
+  it('run no family beside, nor before, the shared relations it reads', () => {
+    const sharedLanes = lanes.filter((lane) => 'shared' in lane);
+    const readers = sharedLanes.flatMap((lane) =>
+      'shared' in lane ? [...lane.shared, ...viewsReading(lane.shared)] : [],
+    );
+    const sharedRound = REFRESH_ROUNDS.findIndex((round) => round.some((lane) => 'shared' in lane));
+    const reads = (family: (typeof families)[number]) =>
+      familySlices(family).some((slice) =>
+        readers.some((name) => new RegExp(`\\b${name}\\b`).test(sliceSelectSql(slice))),
+      );
+    expect(readers).toContain('metrics_tickets');
+    const early = REFRESH_ROUNDS.slice(0, sharedRound + 1).flatMap((round) =>
+      round.flatMap((lane) => ('families' in lane ? lane.families : [])),
+    );
+    expect(early.filter(reads)).toEqual([]);
+    expect(families.filter(reads).sort()).toEqual(['contact_centre', 'retention', 'tickets']);
   });
 });
