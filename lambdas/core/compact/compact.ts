@@ -26,6 +26,7 @@ import {
   stagingFolder,
 } from '../schema/layout.ts';
 import type { ObjectStore } from '../store/object-store.ts';
+import { readStagedFile } from './staging-reader.ts';
 
 /** Key-value metadata of a compacted file listing the objects it was derived from and their rows. */
 export const LINEAGE_METADATA_KEY = 'servicebench.objects';
@@ -160,6 +161,8 @@ const STAGED_VALUES = {
 /**
  * Appends a staging file's rows to `values` (one array per column, in schema order) and returns how
  * many it held. A file staged under an older schema lacks newer columns: they read as unknown.
+ * readStagedFile reads the files the normaliser writes now; hyparquet reads any other (staged by
+ * an older version, or damaged), the rows readStagedFile may have appended cut off first.
  */
 async function readColumns(
   store: ObjectStore,
@@ -167,13 +170,30 @@ async function readColumns(
   columns: readonly ColumnDefinition[],
   values: unknown[][],
 ): Promise<number> {
-  const file = arrayBufferOf(await readAll(await store.read(key)));
+  const bytes = await readAll(await store.read(key));
+  const offset = values[0]?.length ?? 0;
+  let rows = readStagedFile(bytes, columns, values);
+  if (rows === undefined) {
+    for (const column of values) column.length = offset;
+    rows = await readWithHyparquet(store, key, arrayBufferOf(bytes), columns, values);
+  }
+  for (const column of values) for (let row = offset; row < offset + rows; row++) column[row] ??= null;
+  return rows;
+}
+
+/** readColumns for any Parquet hyparquet reads; a file it cannot read fails naming its key. */
+async function readWithHyparquet(
+  store: ObjectStore,
+  key: string,
+  file: ArrayBuffer,
+  columns: readonly ColumnDefinition[],
+  values: unknown[][],
+): Promise<number> {
   const offset = values[0]?.length ?? 0;
   const index = new Map(columns.map((c, i) => [c.name, i]));
-  let rows: number;
   try {
     const metadata = parquetMetadata(file);
-    rows = Number(metadata.num_rows);
+    const rows = Number(metadata.num_rows);
     for (const column of values) column.length = offset + rows;
     await parquetRead({
       file,
@@ -190,11 +210,10 @@ async function readColumns(
         }
       },
     });
+    return rows;
   } catch (error) {
     throw new Error(`cannot read staging file ${key} in ${store.location}: ${(error as Error).message}`);
   }
-  for (const column of values) for (let row = offset; row < offset + rows; row++) column[row] ??= null;
-  return rows;
 }
 
 async function readAll(stream: Readable): Promise<Buffer> {
