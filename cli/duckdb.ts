@@ -605,39 +605,42 @@ export class DuckDbEngine implements QueryEngine {
 
   private async refreshAndCache(): Promise<RefreshedFamily[]> {
     const shared: SharedRelation[] = [];
-    const lanes: DuckDBConnection[] = [this.connection];
+    const lanes: DuckDBConnection[] = [];
     const refreshed: RefreshedFamily[] = [];
     try {
-      // Every view a lane reads is created first: creating one on a connection whose lane runs a
-      // statement would wait for it.
-      await this.createObjectsNamedIn(
-        [...SHARED_RELATIONS, ...METRIC_FAMILIES.flatMap((f) => familySlices(f).map((s) => sliceInsertSql(s)))].join(
-          '\n',
-        ),
-      );
-      // A sandboxed engine's settings are locked: it runs the lanes one after another, on every thread.
+      // A sandboxed engine's settings are locked: it runs the lanes one after another, on every
+      // thread, on its own connection. Otherwise each lane has a connection of its own, and the
+      // engine's creates the views the next round reads while this one runs (DuckDB binds a view
+      // when it is created; a view created on a connection running a lane would wait for it).
       const threads = this.sandboxed ? undefined : await this.threads();
-      const width = threads === undefined ? 1 : Math.max(...REFRESH_ROUNDS.map((round) => round.length));
+      const width = threads === undefined ? 0 : Math.max(...REFRESH_ROUNDS.map((round) => round.length));
       while (lanes.length < width) lanes.push(await this.connectLane());
+      let creating = this.createObjectsNamedIn(roundStatements(REFRESH_ROUNDS[0]));
       try {
-        for (const round of REFRESH_ROUNDS) {
+        for (const [index, round] of REFRESH_ROUNDS.entries()) {
+          await creating;
+          if (threads !== undefined) {
+            await this.connection.run(`SET threads = ${Math.max(1, Math.floor(threads / round.length))}`);
+          }
+          creating = this.createObjectsNamedIn(roundStatements(REFRESH_ROUNDS[index + 1]));
           if (threads === undefined) {
-            for (const lane of round) refreshed.push(...(await this.refreshLane(lane, this.connection, shared, lanes)));
+            for (const lane of round)
+              refreshed.push(...(await this.refreshLane(lane, this.connection, shared, [this.connection])));
             continue;
           }
-          await this.connection.run(`SET threads = ${Math.max(1, Math.floor(threads / round.length))}`);
           const running = round.map((lane, i) => this.refreshLane(lane, lanes[i] ?? this.connection, shared, lanes));
           for (const families of await settleAll(running)) refreshed.push(...families);
         }
       } finally {
+        await creating.catch(() => {});
         if (threads !== undefined) await this.connection.run('RESET threads');
       }
     } finally {
       for (const { name, file } of shared) {
-        for (const lane of lanes) await lane.run(`DROP VIEW IF EXISTS temp.${name}`);
+        for (const lane of [this.connection, ...lanes]) await lane.run(`DROP VIEW IF EXISTS temp.${name}`);
         rmSync(file, { force: true });
       }
-      for (const lane of lanes.slice(1)) lane.closeSync();
+      for (const lane of lanes) lane.closeSync();
     }
     if (this.cache !== undefined) await this.writeCache(this.cache);
     return METRIC_FAMILIES.flatMap((family) => refreshed.filter((r) => r.family === family));
@@ -844,6 +847,15 @@ function toSqlValue(value: unknown, type: DuckDBType | undefined): SqlValue {
   if (typeof value === 'bigint') return Number(value);
   if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return value;
   return JSON.stringify(value, (_key, v: unknown) => (typeof v === 'bigint' ? Number(v) : v));
+}
+
+/** Statements naming everything a round's lanes read: the registry objects to create before it runs. */
+function roundStatements(round: RefreshRound | undefined): string {
+  return (round ?? [])
+    .flatMap((lane) =>
+      'shared' in lane ? lane.shared : lane.families.flatMap((f) => familySlices(f).map((s) => sliceInsertSql(s))),
+    )
+    .join('\n');
 }
 
 /**

@@ -1,3 +1,4 @@
+import { DuckDBConnection } from '@duckdb/node-api';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { DuckDbEngine } from '../../cli/duckdb.ts';
 import { METRIC_BY_ID } from '../../lambdas/core/metrics/catalogue.ts';
@@ -127,8 +128,9 @@ describe('refresh on first read', () => {
   });
 
   it('refreshes once, when a query first names a materialised table or a view reading one', async () => {
-    const exec = vi.spyOn(engine, 'exec');
-    const inserts = () => exec.mock.calls.filter(([sql]) => sql.startsWith('INSERT INTO metric_values')).length;
+    // Statements on every connection of the engine: the refresh runs its lanes on connections of their own.
+    const run = vi.spyOn(DuckDBConnection.prototype, 'run');
+    const inserts = () => run.mock.calls.filter(([sql]) => sql.startsWith('INSERT INTO metric_values')).length;
     await engine.query('SELECT 1 AS one');
     await engine.query('SELECT count(*) AS n FROM metrics_surveys');
     expect(inserts()).toBe(0);
@@ -141,6 +143,7 @@ describe('refresh on first read', () => {
     expect(second?.n).toBeGreaterThan(0);
     await engine.query('SELECT count(*) AS n FROM metric_values');
     expect(inserts()).toBe(METRIC_FAMILIES.length);
+    run.mockRestore();
   });
 });
 
