@@ -103,9 +103,10 @@ const SHARED_RELATIONS = ['interaction_facts'] as const;
  * source) and peaked higher (893-930 MiB against 860-884).
  *
  * Measured on the scale-10 demo lake (refresh command, quiet machine): one family after another
- * took 17.2-17.4 s of wall time for 22.5-22.8 s of CPU, 10.7 s of it in the two one-thread steps.
- * With retention beside tickets as well, 13.0-13.2 s, but 1,123-1,134 MiB of peak RSS; with surveys
- * beside tickets, the scale-10 demo peaked at 1,009 MiB.
+ * took 17.3-18.8 s of wall time for 22.6-24.2 s of CPU, 10.7 s of it in the two one-thread steps;
+ * these rounds 16.1-17.0 s for 22.8-24.0 s, peaking at 889-909 MiB RSS against 878-891 (three
+ * paired runs). With retention beside tickets as well, 13.0-14.1 s, but 1,086-1,134 MiB of peak
+ * RSS; with surveys beside tickets, the scale-10 demo peaked at 1,009 MiB.
  */
 export const REFRESH_ROUNDS: readonly RefreshRound[] = [
   [{ shared: SHARED_RELATIONS }, { families: ['quality', 'social', 'employee'] }],
