@@ -8,9 +8,9 @@ import { openLake } from '../../../cli/lake.ts';
 import { compactPartition } from '../../../lambdas/core/compact/compact.ts';
 import { readStagedFile } from '../../../lambdas/core/compact/staging-reader.ts';
 import { PARQUET_CREATED_BY, parquetSchema } from '../../../lambdas/core/normalise/parquet.ts';
-import { StagingParquetWriter } from '../../../lambdas/core/normalise/staging-parquet.ts';
 import { type ColumnDefinition, columnsOf } from '../../../lambdas/core/schema/derive.ts';
 import { compactedKey, type Partition, stagingKey } from '../../../lambdas/core/schema/layout.ts';
+import { sampleValue, stagingFile } from '../../support/staged-values.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'sb-staging-reader-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -18,62 +18,10 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const columns = columnsOf('interactions');
 const at = (name: string) => columns.findIndex((c) => c.name === name);
 
-const STRINGS = [
-  '',
-  'plain ascii',
-  'kündé',
-  '日本語のテキスト',
-  'astral 😀🎉 𝄞',
-  'lone \ud800 surrogate',
-  'x'.repeat(300),
-];
-const TIMES = [
-  new Date(Date.UTC(1969, 11, 31, 23, 59, 59, 999)),
-  new Date(Date.UTC(1900, 0, 1)),
-  new Date(0),
-  new Date(Date.UTC(2025, 5, 3, 10, 15, 0, 123)),
-  new Date(8.64e15),
-  new Date(-8.64e15),
-];
-const BIGINTS = [-(2n ** 63n), 2n ** 63n - 1n, -1n, 0n, 2n ** 53n + 1n, -(2n ** 40n)];
-const DOUBLES = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, -0, 1.5, -1e308, 5e-324];
-
-/** Column values (as parquetValue gives them) exercising every kind of value a column type allows. */
-function sampleValue(column: ColumnDefinition, row: number): unknown {
-  if (column.nullable && row % 5 === 3) return null;
-  const pick = <T>(list: readonly T[]) => list[(row + column.name.length) % list.length] as T;
-  switch (column.logicalType) {
-    case 'string':
-      return pick(STRINGS);
-    case 'timestamp':
-      return pick(TIMES);
-    case 'bigint':
-      return pick(BIGINTS);
-    case 'double':
-      return pick(DOUBLES);
-    case 'boolean':
-      return (row * 7 + column.name.length) % 3 === 0;
-    case 'date':
-      return pick(TIMES);
-  }
-}
-
 function columnValues(rows: number, nullable: (row: number) => boolean = () => false): unknown[][] {
   return columns.map((c) =>
     Array.from({ length: rows }, (_, row) => (c.nullable && nullable(row) ? null : sampleValue(c, row))),
   );
-}
-
-function stagingFile(groups: readonly unknown[][][]): Uint8Array {
-  const writer = new StagingParquetWriter('interactions');
-  const parts: Uint8Array[] = [];
-  for (const values of groups) {
-    writer.writeRowGroup(values, values[0]?.length ?? 0);
-    parts.push(writer.take());
-  }
-  writer.finish();
-  parts.push(writer.take());
-  return Buffer.concat(parts);
 }
 
 /** A file of the same values from hyparquet-writer, as staging files were written before. */
