@@ -14,32 +14,23 @@
  * before any page is read). Files staged by older versions (hyparquet-writer's v2 pages,
  * compression and statistics) and damaged files are then read by hyparquet, as before.
  */
+import {
+  CODEC_UNCOMPRESSED,
+  CONVERTED_TYPE,
+  ENCODING_PLAIN,
+  ENCODING_RLE,
+  ENCODING_RLE_DICTIONARY,
+  PAGE_TYPE_DATA_PAGE,
+  PAGE_TYPE_DICTIONARY_PAGE,
+  PARQUET_TYPE,
+  REPETITION,
+  T_BINARY,
+  T_I32,
+  T_I64,
+  T_LIST,
+  T_STRUCT,
+} from '../normalise/parquet-format.ts';
 import type { ColumnDefinition } from '../schema/derive.ts';
-
-/** Parquet enum values (parquet.thrift). */
-const TYPE_BOOLEAN = 0;
-const TYPE_INT32 = 1;
-const TYPE_INT64 = 2;
-const TYPE_DOUBLE = 5;
-const TYPE_BYTE_ARRAY = 6;
-const CONVERTED_UTF8 = 0;
-const CONVERTED_DATE = 6;
-const CONVERTED_TIMESTAMP_MILLIS = 9;
-const REPETITION_REQUIRED = 0;
-const REPETITION_OPTIONAL = 1;
-const ENCODING_PLAIN = 0;
-const ENCODING_RLE = 3;
-const ENCODING_RLE_DICTIONARY = 8;
-const PAGE_DATA = 0;
-const PAGE_DICTIONARY = 2;
-const CODEC_UNCOMPRESSED = 0;
-
-/** Thrift compact protocol type ids. */
-const T_I32 = 5;
-const T_I64 = 6;
-const T_BINARY = 8;
-const T_LIST = 9;
-const T_STRUCT = 12;
 
 const MAGIC = 0x31524150; // "PAR1" read as a little-endian uint32
 /** Widest dictionary index decoded (2^24 distinct values; a staging chunk has a few hundred). */
@@ -213,7 +204,7 @@ function readFile(file: Uint8Array, columns: readonly ColumnDefinition[], values
       if (i === undefined) continue;
       const column = columns[i] as ColumnDefinition;
       // hyparquet hands these as numbers, which compaction turned into bigint; INT64 only is read here.
-      if (column.logicalType === 'bigint' && chunk.leaf.type !== TYPE_INT64) decline();
+      if (column.logicalType === 'bigint' && chunk.leaf.type !== PARQUET_TYPE.INT64) decline();
       decoder.readChunk(chunk, values[i] as unknown[], rowStart);
     }
     rowStart += group.rows;
@@ -270,16 +261,19 @@ function readSchema(thrift: Thrift, type: number): Leaf[] {
     const element = readSchemaElement(thrift);
     const { name, type: leafType, converted, repetition } = element;
     if (leafType === undefined || element.children !== undefined || names.has(name)) decline();
-    if (repetition !== REPETITION_REQUIRED && repetition !== REPETITION_OPTIONAL) decline();
+    if (repetition !== REPETITION.REQUIRED && repetition !== REPETITION.OPTIONAL) decline();
     const supported =
       converted === undefined
-        ? leafType === TYPE_BOOLEAN || leafType === TYPE_INT32 || leafType === TYPE_INT64 || leafType === TYPE_DOUBLE
-        : (converted === CONVERTED_UTF8 && leafType === TYPE_BYTE_ARRAY) ||
-          (converted === CONVERTED_DATE && leafType === TYPE_INT32) ||
-          (converted === CONVERTED_TIMESTAMP_MILLIS && leafType === TYPE_INT64);
+        ? leafType === PARQUET_TYPE.BOOLEAN ||
+          leafType === PARQUET_TYPE.INT32 ||
+          leafType === PARQUET_TYPE.INT64 ||
+          leafType === PARQUET_TYPE.DOUBLE
+        : (converted === CONVERTED_TYPE.UTF8 && leafType === PARQUET_TYPE.BYTE_ARRAY) ||
+          (converted === CONVERTED_TYPE.DATE && leafType === PARQUET_TYPE.INT32) ||
+          (converted === CONVERTED_TYPE.TIMESTAMP_MILLIS && leafType === PARQUET_TYPE.INT64);
     if (!supported) decline();
     names.add(name);
-    leaves.push({ name, type: leafType, converted, optional: repetition === REPETITION_OPTIONAL });
+    leaves.push({ name, type: leafType, converted, optional: repetition === REPETITION.OPTIONAL });
   }
   return leaves;
 }
@@ -437,7 +431,8 @@ function readColumnMetadata(thrift: Thrift, leaf: Leaf, footerStart: number): Ch
   const start = dictionaryOffset ?? dataOffset;
   const end = start + compressed;
   if (start < 4 || end > footerStart || dataOffset < start || dataOffset >= end) decline();
-  if (dictionaryOffset !== undefined && (dictionaryOffset === dataOffset || leaf.type !== TYPE_BYTE_ARRAY)) decline();
+  if (dictionaryOffset !== undefined && (dictionaryOffset === dataOffset || leaf.type !== PARQUET_TYPE.BYTE_ARRAY))
+    decline();
   return { leaf, start, end, dataOffset, dictionary: dictionaryOffset !== undefined, values };
 }
 
@@ -465,7 +460,8 @@ class PageDecoder {
     let dictionary: Uint8Array[] | undefined;
     if (chunk.dictionary) {
       const page = this.pageHeader(pos, chunk.end);
-      if (page.type !== PAGE_DICTIONARY || page.encoding !== ENCODING_PLAIN || page.end !== chunk.dataOffset) decline();
+      if (page.type !== PAGE_TYPE_DICTIONARY_PAGE || page.encoding !== ENCODING_PLAIN || page.end !== chunk.dataOffset)
+        decline();
       dictionary = new Array(page.values);
       if (this.readStrings(page.start, page.end, dictionary, 0, page.values) !== page.end) decline();
       pos = page.end;
@@ -474,7 +470,7 @@ class PageDecoder {
     let read = 0;
     while (read < chunk.values) {
       const page = this.pageHeader(pos, chunk.end);
-      if (page.type !== PAGE_DATA || page.values === 0 || read + page.values > chunk.values) decline();
+      if (page.type !== PAGE_TYPE_DATA_PAGE || page.values === 0 || read + page.values > chunk.values) decline();
       this.readDataPage(chunk.leaf, page, dictionary, column, row);
       row += page.values;
       read += page.values;
@@ -517,7 +513,7 @@ class PageDecoder {
               if (thrift.enumValue(inner.type) !== ENCODING_RLE) decline();
             } else decline();
           }
-          if (data !== (type === PAGE_DATA) || (!data && type !== PAGE_DICTIONARY)) decline();
+          if (data !== (type === PAGE_TYPE_DATA_PAGE) || (!data && type !== PAGE_TYPE_DICTIONARY_PAGE)) decline();
           break;
         }
         default:
@@ -664,8 +660,9 @@ class PageDecoder {
   ): number {
     const file = this.file;
     const view = this.view;
-    const size = type === TYPE_BOOLEAN ? Math.ceil(present / 8) : type === TYPE_INT32 ? present * 4 : present * 8;
-    if (type !== TYPE_BYTE_ARRAY && pos + size > end) decline();
+    const size =
+      type === PARQUET_TYPE.BOOLEAN ? Math.ceil(present / 8) : type === PARQUET_TYPE.INT32 ? present * 4 : present * 8;
+    if (type !== PARQUET_TYPE.BYTE_ARRAY && pos + size > end) decline();
     let p = pos;
     let bit = 0;
     for (let i = 0; i < rows; i++) {
@@ -674,7 +671,7 @@ class PageDecoder {
         continue;
       }
       switch (type) {
-        case TYPE_BYTE_ARRAY: {
+        case PARQUET_TYPE.BYTE_ARRAY: {
           if (p + 4 > end) decline();
           const length = view.getUint32(p, true);
           p += 4;
@@ -683,19 +680,19 @@ class PageDecoder {
           p += length;
           break;
         }
-        case TYPE_INT64:
+        case PARQUET_TYPE.INT64:
           column[row + i] = view.getBigInt64(p, true);
           p += 8;
           break;
-        case TYPE_DOUBLE:
+        case PARQUET_TYPE.DOUBLE:
           column[row + i] = view.getFloat64(p, true);
           p += 8;
           break;
-        case TYPE_INT32:
+        case PARQUET_TYPE.INT32:
           column[row + i] = view.getInt32(p, true);
           p += 4;
           break;
-        case TYPE_BOOLEAN:
+        case PARQUET_TYPE.BOOLEAN:
           column[row + i] = ((file[pos + (bit >> 3)] as number) & (1 << (bit & 7))) !== 0;
           bit++;
           break;
@@ -703,6 +700,6 @@ class PageDecoder {
           decline();
       }
     }
-    return type === TYPE_BOOLEAN ? pos + size : p;
+    return type === PARQUET_TYPE.BOOLEAN ? pos + size : p;
   }
 }

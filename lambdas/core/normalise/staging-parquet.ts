@@ -18,28 +18,27 @@ import type { TableName } from '../schema/canonical.ts';
 import type { LogicalType } from '../schema/columns.ts';
 import { type ColumnDefinition, columnsOf } from '../schema/derive.ts';
 import { PARQUET_CREATED_BY, parquetSchema } from './parquet.ts';
+import {
+  CODEC_UNCOMPRESSED,
+  CONVERTED_TYPE,
+  ENCODING_PLAIN,
+  ENCODING_RLE,
+  ENCODING_RLE_DICTIONARY,
+  PAGE_TYPE_DATA_PAGE,
+  PAGE_TYPE_DICTIONARY_PAGE,
+  PARQUET_TYPE,
+  REPETITION,
+  T_BINARY,
+  T_I32,
+  T_I64,
+  T_LIST,
+  T_STRUCT,
+} from './parquet-format.ts';
 
 const MAGIC = [0x50, 0x41, 0x52, 0x31]; // PAR1
 
-/** Parquet enum values (parquet.thrift). */
-const PARQUET_TYPE = { BOOLEAN: 0, INT32: 1, INT64: 2, DOUBLE: 5, BYTE_ARRAY: 6 } as const;
-const CONVERTED_TYPE = { UTF8: 0, DATE: 6, TIMESTAMP_MILLIS: 9 } as const;
-const REPETITION = { REQUIRED: 0, OPTIONAL: 1 } as const;
-const ENCODING_PLAIN = 0;
-const ENCODING_RLE = 3;
-const ENCODING_RLE_DICTIONARY = 8;
-const PAGE_TYPE_DATA_PAGE = 0;
-const PAGE_TYPE_DICTIONARY_PAGE = 2;
-const CODEC_UNCOMPRESSED = 0;
 /** The format version hyparquet-writer declares, kept so that only the pages change. */
 const FORMAT_VERSION = 2;
-
-/** Thrift compact protocol type ids. */
-const T_I32 = 5;
-const T_I64 = 6;
-const T_BINARY = 8;
-const T_LIST = 9;
-const T_STRUCT = 12;
 const STOP = 0;
 
 const DAY_MS = 86_400_000;
